@@ -1,0 +1,90 @@
+package dev.tally.audit.chain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.json.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Canonical bytes and chain hashes of entries.
+ *
+ * <h2>Canonical bytes</h2>
+ * The UTF-8 JSON of the entry written by {@link Json#mapper()}: {@code kind} first, then every
+ * other property in alphabetical order of its snake_case name, map entries sorted by key,
+ * absent values (null, empty string, empty list or map) omitted, enums in lower case,
+ * instants as {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, no whitespace. These bytes are also what the
+ * store keeps as the entry's body, so a verifier rehashes exactly what was stored.
+ *
+ * <h2>Hash</h2>
+ * <pre>
+ * hash(n) = SHA-256( "tally-entry-v1" 0x00
+ *                    || UTF-8(chain) 0x00
+ *                    || seq as 8-byte big-endian
+ *                    || prev_hash as 32 raw bytes
+ *                    || canonical bytes )
+ * </pre>
+ * where {@code prev_hash} of seq 1 is 32 zero bytes (or, after retention, the anchor's hash).
+ * Binding chain and seq into the hash makes a moved or renumbered entry fail verification even
+ * when its body is intact. Hashes are written as 64 lower-case hex digits.
+ *
+ * <p>Thread-safe; each call uses its own digest.
+ */
+public final class EntryHasher {
+
+    /** The prev_hash of the first entry of a chain that was never pruned. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private static final byte[] DOMAIN = "tally-entry-v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private EntryHasher() {
+    }
+
+    /** The canonical bytes of an entry. */
+    public static byte[] canonicalBytes(AuditEntry entry) {
+        try {
+            return Json.mapper().writerFor(AuditEntry.class).writeValueAsBytes(entry);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("entry cannot be encoded: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The hash of an entry at {@code seq} of {@code chain}, given its canonical bytes. */
+    public static String hash(String chain, long seq, String prevHash, byte[] canonical) {
+        MessageDigest digest = sha256();
+        digest.update(DOMAIN);
+        digest.update(chain.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(ByteBuffer.allocate(Long.BYTES).putLong(seq).array());
+        digest.update(HEX.parseHex(prevHash));
+        digest.update(canonical);
+        return HEX.formatHex(digest.digest());
+    }
+
+    /** Places an entry after {@code prevHash} at {@code seq}. */
+    public static ChainedEntry chain(String chain, long seq, String prevHash, AuditEntry entry) {
+        return new ChainedEntry(chain, seq, prevHash, hash(chain, seq, prevHash, canonicalBytes(entry)), entry);
+    }
+
+    /** Parses canonical bytes back into an entry. */
+    public static AuditEntry parse(byte[] canonical) {
+        try {
+            return Json.mapper().readValue(canonical, AuditEntry.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("entry body is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

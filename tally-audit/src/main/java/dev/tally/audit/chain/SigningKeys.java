@@ -1,0 +1,124 @@
+package dev.tally.audit.chain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The instance's Ed25519 key pair, which signs checkpoints and retention anchors.
+ *
+ * <p>On disk, in the data directory: {@code signing.key} holds the PKCS#8 private key as one
+ * line of base64 and is created with permissions 0600 (never readable by others, never
+ * logged); {@code signing.pub} holds the X.509 public key as one line of base64 and is what
+ * an auditor is given. The key id is the first 16 hex digits of SHA-256 over the public key's
+ * X.509 bytes. Thread-safe: each signature uses its own {@link Signature}.
+ */
+public final class SigningKeys {
+
+    public static final String PRIVATE_FILE = "signing.key";
+    public static final String PUBLIC_FILE = "signing.pub";
+
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+    private final String keyId;
+
+    private SigningKeys(PrivateKey privateKey, PublicKey publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+        this.keyId = keyIdOf(publicKey);
+    }
+
+    /** Loads the pair from {@code dataDir}, creating it (0600) on first use. */
+    public static SigningKeys loadOrCreate(Path dataDir) throws IOException {
+        Path privateFile = dataDir.resolve(PRIVATE_FILE);
+        Path publicFile = dataDir.resolve(PUBLIC_FILE);
+        try {
+            KeyFactory factory = KeyFactory.getInstance("Ed25519");
+            if (Files.exists(privateFile)) {
+                byte[] privateBytes = Base64.getDecoder().decode(Files.readString(privateFile).strip());
+                byte[] publicBytes = Base64.getDecoder().decode(Files.readString(publicFile).strip());
+                return new SigningKeys(
+                        factory.generatePrivate(new PKCS8EncodedKeySpec(privateBytes)),
+                        factory.generatePublic(new X509EncodedKeySpec(publicBytes)));
+            }
+            Files.createDirectories(dataDir);
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            Path tmp = dataDir.resolve(PRIVATE_FILE + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+            Files.writeString(publicFile, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+            Files.move(tmp, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return new SigningKeys(pair.getPrivate(), pair.getPublic());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("signing key in " + dataDir + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a public key exported as one line of base64 X.509. */
+    public static PublicKey parsePublicKey(String base64) {
+        try {
+            return KeyFactory.getInstance("Ed25519")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64.strip())));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("public key: not a base64 X.509 Ed25519 key (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The key id of a public key: 16 hex digits of SHA-256 over its X.509 bytes. */
+    public static String keyIdOf(PublicKey key) {
+        return HexFormat.of().formatHex(EntryHasher.sha256().digest(key.getEncoded())).substring(0, 16);
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    /** The public key as one line of base64 X.509, as in {@code signing.pub}. */
+    public String publicKeyBase64() {
+        return Base64.getEncoder().encodeToString(publicKey.getEncoded());
+    }
+
+    /** Signs a statement about {@code chain} at {@code seq}. */
+    public SignedHead sign(SignedHead.Purpose purpose, String chain, long seq, String hash, Instant at) {
+        Instant ms = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(privateKey);
+            signer.update(SignedHead.signedBytes(purpose, chain, seq, hash, ms));
+            String signature = Base64.getEncoder().encodeToString(signer.sign());
+            return new SignedHead(purpose, chain, seq, hash, ms, keyId, signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
+    /** Whether {@code head}'s signature is valid under {@code key}. */
+    public static boolean verify(SignedHead head, PublicKey key) {
+        try {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(head.signedBytes());
+            return verifier.verify(Base64.getDecoder().decode(head.signature()));
+        } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.tally.audit.entry;
+
+/** The kind of LLM operation a call performed. */
+public enum Operation {
+    CHAT, COMPLETION, EMBEDDING, RESPONSE, MESSAGE, MODELS
+}

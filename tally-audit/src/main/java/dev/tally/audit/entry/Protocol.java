@@ -1,0 +1,6 @@
+package dev.tally.audit.entry;
+
+/** The wire protocol a client spoke to the gateway. */
+public enum Protocol {
+    OPENAI, ANTHROPIC
+}

@@ -1,0 +1,34 @@
+package dev.tally.audit.store;
+
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.keys.VirtualKey;
+
+/**
+ * A change to admin state, applied by the store in the same transaction as the
+ * {@link dev.tally.audit.entry.AdminEvent} that records it: if either fails, neither happens.
+ */
+public sealed interface AdminChange {
+
+    /** Inserts a new key; fails if the id or name exists. */
+    record CreateKey(VirtualKey key) implements AdminChange {
+    }
+
+    /** Replaces a key's mutable fields (name, limits, budget, expiry, enabled, policy, tags). */
+    record UpdateKey(VirtualKey key) implements AdminChange {
+    }
+
+    /** Marks a key revoked. */
+    record RevokeKey(String keyId, java.time.Instant at) implements AdminChange {
+    }
+
+    /** Stores an admin setting by name (e.g. the last run's audit settings). */
+    record PutSetting(String name, String value) implements AdminChange {
+    }
+
+    /**
+     * Deletes the chain's entries through {@code anchor.seq()} and keeps {@code anchor} as the
+     * chain's new starting point, so the rest still verifies. Rollups are kept.
+     */
+    record Prune(SignedHead anchor) implements AdminChange {
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tally.audit.store;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.audit.query.UsageQuery;
+import dev.tally.audit.query.UsageReport;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where the audit log, its rollups, keys and admin state live. Implementations: SQLite
+ * (embedded, default) and, later, PostgreSQL; both pass the same contract test suite.
+ *
+ * <p>Writing: only one writer per chain (the {@link dev.tally.audit.recorder.Recorder}'s writer
+ * thread) calls {@link #commit}. Reading methods may be called from any thread at any time,
+ * also while another process writes (SQLite WAL). Implementations are thread-safe.
+ *
+ * <p>Every method throws {@link StoreException} when the store cannot be reached or written;
+ * messages never contain secrets.
+ */
+public interface AuditStore extends AutoCloseable {
+
+    // ---- writing (the writer thread only) ----
+
+    /** Where {@code chain} ends: its last seq and hash, or the anchor after a full prune. */
+    ChainHead head(String chain);
+
+    /**
+     * Commits a batch atomically: all of it or none of it. A call record deletes its opening
+     * marker and updates the rollups in the same transaction. Admin changes that violate a
+     * constraint (duplicate key name, unknown key id) make the whole batch fail with
+     * {@link IllegalArgumentException}; store faults throw {@link StoreException}.
+     */
+    void commit(WriteBatch batch);
+
+    /** Registers a public signing key (base64 X.509) under its key id, so verifiers can find it. */
+    void registerSigningKey(String keyId, String publicKeyBase64);
+
+    /**
+     * The last seq and hash of {@code chain} such that every entry through it has a timestamp
+     * before {@code before}: what a retention run may prune. Empty when nothing qualifies.
+     */
+    Optional<ChainHead> prunableThrough(String chain, Instant before);
+
+    // ---- recovery ----
+
+    /** Opening markers of {@code chain} with no closing record yet, oldest first. */
+    List<CallOpening> openings(String chain);
+
+    // ---- reading entries ----
+
+    /** One entry by id, of any kind. */
+    Optional<ChainedEntry> entry(String id);
+
+    /** Call records, newest first, filtered and paged. */
+    Page<ChainedEntry> calls(CallQuery query);
+
+    /** Security and admin events, newest first, filtered and paged. */
+    Page<ChainedEntry> events(EventQuery query);
+
+    /** Usage aggregated from the rollups (raw rows only for partial hours at the edges). */
+    UsageReport usage(UsageQuery query);
+
+    // ---- verification ----
+
+    /** Every chain in the store. */
+    List<String> chains();
+
+    /** Streams the rows of {@code chain} in seq order, exactly as stored. */
+    void scan(String chain, Consumer<StoredRow> sink);
+
+    /** The chain's checkpoints in seq order. */
+    List<SignedHead> checkpoints(String chain);
+
+    /** The chain's retention anchor, if it was ever pruned. */
+    Optional<SignedHead> anchor(String chain);
+
+    /** Public signing keys by key id (base64 X.509). */
+    java.util.Map<String, String> signingKeys();
+
+    // ---- keys and admin state ----
+
+    /** A key by the hex SHA-256 of its secret. */
+    Optional<VirtualKey> keyBySecretHash(String secretHash);
+
+    /** A key by id. */
+    Optional<VirtualKey> key(String id);
+
+    /** A key by name. */
+    Optional<VirtualKey> keyByName(String name);
+
+    /** Every key, revoked ones included, by creation time. */
+    List<VirtualKey> keys();
+
+    /** An admin setting by name. */
+    Optional<String> setting(String name);
+
+    /** Releases connections; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,38 @@
+package dev.tally.audit.store;
+
+import dev.tally.audit.entry.AdminEvent;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.entry.SecurityEvent;
+import dev.tally.audit.json.Json;
+
+/**
+ * The columns a store keeps beside an entry's body to find it quickly. They are copies of
+ * body fields; the verifier checks that they still agree with the body.
+ *
+ * @param id entry id
+ * @param kind {@code call}, {@code security} or {@code admin}
+ * @param ts the entry's timestamp in epoch milliseconds
+ * @param keyId call or event key id, or null
+ * @param model requested model, or null
+ * @param provider provider (calls), or null
+ * @param status call status wire name, or null
+ * @param user call user, or null
+ * @param eventType event type wire name, or null for calls
+ */
+public record IndexColumns(
+        String id, String kind, long ts, String keyId, String model, String provider, String status, String user,
+        String eventType) {
+
+    /** The columns an entry should have. */
+    public static IndexColumns of(AuditEntry entry) {
+        return switch (entry) {
+            case CallRecord c -> new IndexColumns(c.id(), "call", c.startedAt().toEpochMilli(), c.keyId(), c.model(),
+                    c.provider(), Json.wire(c.status()), c.user(), null);
+            case SecurityEvent s -> new IndexColumns(s.id(), "security", s.timestamp().toEpochMilli(), s.keyId(),
+                    s.model(), null, null, null, Json.wire(s.type()));
+            case AdminEvent a -> new IndexColumns(a.id(), "admin", a.timestamp().toEpochMilli(), null, null, null, null,
+                    null, Json.wire(a.type()));
+        };
+    }
+}
