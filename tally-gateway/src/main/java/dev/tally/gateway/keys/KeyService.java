@@ -9,6 +9,7 @@ import dev.tally.audit.store.AuditStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class KeyService implements KeyLookup {
      * @throws IllegalArgumentException when the name is taken or the expiry is not in the future
      */
     public CreatedKey create(KeySettings settings, String actor) throws InterruptedException {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (settings.expiresAt() != null && !settings.expiresAt().isAfter(now)) {
             throw new IllegalArgumentException("expires_at: " + settings.expiresAt() + " (expected: a time after now, "
                     + now + ")");
@@ -148,7 +149,7 @@ public final class KeyService implements KeyLookup {
                 throw new IllegalArgumentException("key: '" + idOrName + "' is already revoked (revoked at "
                         + current.revokedAt() + ")");
             }
-            Instant at = clock.instant();
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             VirtualKey revoked = toKey(current.id(), KeySettings.of(current), current.secretHash(), current.prefix(),
                     current.createdAt(), at);
             adminLog.commit(new AdminChange.RevokeKey(current.id(), at), event(AdminEventType.KEY_REVOKED, actor,

@@ -3,6 +3,7 @@ package dev.tally.gateway.keys;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * @param tokensPerMinute 1..10^12, or null for no limit
  * @param budgetMicros spend budget in micro-USD per {@code budgetPeriod}, 0..10^15, or null for none
  * @param budgetPeriod day or month (UTC); set exactly when {@code budgetMicros} is set
- * @param expiresAt when the key stops working, or null for never
+ * @param expiresAt when the key stops working (kept to the millisecond), or null for never
  * @param enabled false switches the key off without revoking it
  * @param payloadPolicy per-key payload policy override ({@code off}, {@code hash}, {@code redacted},
  *     {@code full}), or null to follow the global policy
@@ -74,6 +75,8 @@ public record KeySettings(
                     + " (expected: off, hash, redacted or full)");
         }
         tags = normaliseTags(tags);
+        // The store keeps milliseconds; truncating here makes what is returned equal what is stored.
+        expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Settings with only a name: no limits, no budget, no expiry, enabled, all models. */
