@@ -184,16 +184,26 @@ public final class LatencyHistogram {
         h.sum = readVarint(bytes, pos);
         h.count = h.zeros;
         long nonEmpty = readVarint(bytes, pos);
+        if (nonEmpty < 0 || nonEmpty > BUCKETS) {
+            throw new IllegalArgumentException("histogram: " + nonEmpty + " buckets (expected: 0.." + BUCKETS + ")");
+        }
+        int[] indexes = new int[(int) nonEmpty];
+        long[] values = new long[(int) nonEmpty];
         int index = 0;
-        for (long n = 0; n < nonEmpty; n++) {
+        for (int n = 0; n < nonEmpty; n++) {
             index += (int) readVarint(bytes, pos);
             if (index < 0 || index >= BUCKETS) {
                 throw new IllegalArgumentException("histogram: bucket " + index + " (expected: 0.." + (BUCKETS - 1) + ")");
             }
-            long c = readVarint(bytes, pos);
-            h.cover(index, index);
-            h.counts[index - h.low] += c;
-            h.count += c;
+            indexes[n] = index;
+            values[n] = readVarint(bytes, pos);
+        }
+        if (nonEmpty > 0) {
+            h.cover(indexes[0], indexes[indexes.length - 1]);
+            for (int n = 0; n < nonEmpty; n++) {
+                h.counts[indexes[n] - h.low] += values[n];
+                h.count += values[n];
+            }
         }
         if (pos[0] != bytes.length) {
             throw new IllegalArgumentException("histogram: " + (bytes.length - pos[0]) + " trailing bytes (expected: none)");
@@ -272,7 +282,11 @@ public final class LatencyHistogram {
         return counts == null ? -1 : low + counts.length - 1;
     }
 
-    /** Grows the bucket window to include {@code from .. to}; histograms stay as small as their range. */
+    /**
+     * Grows the bucket window to include {@code from .. to}; histograms stay about as small as
+     * their range. Growth adds slack on the growing side so a run of new extremes costs
+     * amortised constant time, not a copy each.
+     */
     private void cover(int from, int to) {
         if (counts == null) {
             low = from;
@@ -283,8 +297,9 @@ public final class LatencyHistogram {
         if (from >= low && to <= high) {
             return;
         }
-        int newLow = Math.min(from, low);
-        int newHigh = Math.max(to, high);
+        int slack = Math.max(4, counts.length / 2);
+        int newLow = from < low ? Math.max(0, from - slack) : low;
+        int newHigh = to > high ? Math.min(BUCKETS - 1, to + slack) : high;
         long[] grown = new long[newHigh - newLow + 1];
         System.arraycopy(counts, 0, grown, low - newLow, counts.length);
         counts = grown;
