@@ -32,6 +32,7 @@ class SpillJournalTest {
         try (SpillJournal journal = SpillJournal.open(file())) {
             for (JournalOp op : ops) {
                 journal.append(List.of(op));
+                journal.sync();
                 ends.add(Files.size(file()));
             }
             journal.sync();
