@@ -111,11 +111,11 @@ final class TrafficGenerator {
             return b.build();
         }
         b.inputTokens(input).cachedInputTokens(cached).outputTokens(output)
-                .reasoningTokens(model == 2 ? output / 3 : 0)
+                .reasoningTokens(model == 2 ? output / 3 : 0L)
                 .usageSource(status == CallStatus.CANCELLED ? UsageSource.ESTIMATED : UsageSource.REPORTED)
                 .finishReason(status == CallStatus.SUCCESS ? "stop" : null);
         if (stream) {
-            b.ttftMs(20 + random.nextInt(600));
+            b.ttftMs(20L + random.nextInt(600));
         }
         if (model < 6 && model != 3) {
             b.costMicros(input * 2 + output * 8).priceId("p-bench");
