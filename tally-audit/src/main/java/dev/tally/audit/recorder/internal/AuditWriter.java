@@ -152,8 +152,8 @@ public final class AuditWriter {
             ingress.startSpilling();
             replayer.replayAll();
             finishSpilling();
-            LOG.log(Level.INFO, "audit chain {0}: replayed {1} spilled writes from {2}", config.chain(), pending,
-                    journal.path());
+            LOG.log(Level.INFO, "audit chain {0}: replayed {1} spilled writes from {2}", config.chain(),
+                    Long.toString(pending), journal.path());
         } else {
             finishSpilling();
         }

@@ -99,7 +99,7 @@ public final class SpillJournal implements AutoCloseable {
                 channel.truncate(valid);
                 channel.force(true);
                 LOG.log(Level.WARNING, "spill journal {0}: cut a torn tail of {1} bytes after {2} intact records"
-                        + " at offset {3}", path, cut, scan[1], valid);
+                        + " at offset {3}", path, Long.toString(cut), Long.toString(scan[1]), Long.toString(valid));
             }
             return new SpillJournal(path, channel, valid, scan[1], cut);
         } catch (IOException | RuntimeException e) {
