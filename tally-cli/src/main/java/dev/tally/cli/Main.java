@@ -1,12 +1,15 @@
 package dev.tally.cli;
 
-/** Entry point of the {@code tally} command. */
+/**
+ * Entry point of the {@code tally} command (the main class of {@code tally.jar}): runs
+ * {@link TallyCommand} and exits with its code, 0 ok, 1 failure, 2 usage error.
+ */
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.out.println("tally");
+        System.exit(TallyCommand.commandLine().execute(args));
     }
 }

@@ -1,0 +1,67 @@
+package dev.tally.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top {@code tally} command. It does nothing by itself: it holds the subcommands and the
+ * options every command shares ({@code --help}, {@code --version}).
+ *
+ * <p>Exit codes, the same for every subcommand: {@link #OK} when the command did what it was
+ * asked (for {@code verify}: the log is intact), {@link #FAILURE} when it could not (or found
+ * a problem), {@link #USAGE} when the command line itself was wrong. Not thread-safe: build one
+ * {@link CommandLine} per run with {@link #commandLine()}.
+ */
+@Command(name = "tally",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class TallyCommand implements Runnable {
+
+    /** The command did what was asked. */
+    public static final int OK = 0;
+    /** The command failed or found a problem (e.g. a broken chain). */
+    public static final int FAILURE = 1;
+    /** The command line was wrong: unknown option, missing value, no subcommand. */
+    public static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (see 'tally --help')");
+    }
+
+    /**
+     * A command line for {@code tally}, printing to standard out and err. Callers (and tests)
+     * may replace the writers with {@link CommandLine#setOut(PrintWriter)} and
+     * {@link CommandLine#setErr(PrintWriter)}; {@link CommandLine#execute} returns the exit code
+     * once the command has finished.
+     */
+    public static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new TallyCommand());
+        line.setExecutionExceptionHandler(TallyCommand::handleFailure);
+        return line;
+    }
+
+    /**
+     * Expected failures ({@link CommandFailure}) print their message only; anything else is a
+     * bug or an environment problem, so its stack trace is printed too.
+     */
+    private static int handleFailure(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
+        PrintWriter err = line.getErr();
+        if (e instanceof CommandFailure) {
+            err.println("tally " + line.getCommandName() + ": " + e.getMessage());
+        } else {
+            err.println("tally " + line.getCommandName() + ": unexpected error: " + e);
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return FAILURE;
+    }
+}
