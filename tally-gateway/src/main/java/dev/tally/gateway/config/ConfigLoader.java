@@ -69,9 +69,11 @@ public final class ConfigLoader {
         JsonNode tree;
         try {
             tree = yaml.isBlank() ? null : new YAMLMapper().readTree(yaml);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("tally.yaml: not valid YAML at line " + e.getLocation().getLineNr()
+                    + " (expected: a YAML mapping): " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("tally.yaml: not valid YAML (expected: a YAML mapping): "
-                    + e.getOriginalMessage(), e);
+            throw new UncheckedIOException("cannot read the YAML text", e);
         }
         ConfigNode root = new ConfigNode("", EnvInterpolation.apply(tree, "", env));
         root.allowOnly("server", "admin", "store", "audit", "providers", "models");
