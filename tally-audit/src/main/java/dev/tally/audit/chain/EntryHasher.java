@@ -65,9 +65,10 @@ public final class EntryHasher {
         return HEX.formatHex(digest.digest());
     }
 
-    /** Places an entry after {@code prevHash} at {@code seq}. */
+    /** Places an entry after {@code prevHash} at {@code seq}, keeping its canonical bytes as the body. */
     public static ChainedEntry chain(String chain, long seq, String prevHash, AuditEntry entry) {
-        return new ChainedEntry(chain, seq, prevHash, hash(chain, seq, prevHash, canonicalBytes(entry)), entry);
+        byte[] body = canonicalBytes(entry);
+        return new ChainedEntry(chain, seq, prevHash, hash(chain, seq, prevHash, body), entry, body);
     }
 
     /** Parses canonical bytes back into an entry. */

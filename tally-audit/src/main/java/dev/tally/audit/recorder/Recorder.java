@@ -4,81 +4,153 @@ import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.recorder.internal.AuditWriter;
+import dev.tally.audit.recorder.internal.JournalOp;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * API CONTRACT (to be implemented): the front door of the audit log.
+ * The front door of the audit log: callers hand it entries, one writer thread chains and commits
+ * them (see {@link AuditWriter} for the design and for what is durable when).
+ *
+ * <p>{@link #open} and {@link #record} never block and never throw: they put the write on a
+ * bounded queue, or into the spill journal when the queue is full or the store is failing. The
+ * {@code ...AndWait} methods, {@link #commitChange}, {@link #prune} and {@link #flush} block the
+ * calling thread (use virtual threads) until the writer has done their work.
+ *
+ * <p>Thread-safe. One recorder per chain and data directory.
  */
 public final class Recorder implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
+
+    private final AuditWriter writer;
+    private final RecorderConfig config;
+
+    private Recorder(AuditWriter writer, RecorderConfig config) {
+        this.writer = writer;
+        this.config = config;
+    }
+
     /**
      * Starts a recorder on {@code store}: loads or creates the signing keys in the data dir and
-     * registers the public key, replays the spill journal, turns surviving opening markers into
-     * interrupted records, then starts the writer thread.
+     * registers the public key, replays the spill journal (cutting a torn tail), turns surviving
+     * opening markers into interrupted records, then starts the writer thread. Returns when all of
+     * that is committed.
+     *
+     * @throws dev.tally.audit.store.StoreException when the store cannot be used: recovery needs it
+     * @throws java.io.UncheckedIOException when the data dir, the key pair or the journal cannot be
+     *     used, or the journal is corrupt before its last record
      */
     public static Recorder start(AuditStore store, RecorderConfig config, Clock clock) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        return new Recorder(AuditWriter.start(store, config, clock), config);
     }
 
     /** Enqueues an opening marker; never blocks, never throws. */
     public void open(CallOpening opening) {
-        throw new UnsupportedOperationException();
+        try {
+            writer.submit(JournalOp.open(opening));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "audit: opening marker refused", e);
+        }
     }
 
     /** Enqueues an entry; never blocks, never throws. */
     public void record(AuditEntry entry) {
-        throw new UnsupportedOperationException();
-    }
-
-    /** Sync mode: enqueues the marker and waits until it is durable. */
-    public Receipt openAndWait(CallOpening opening) throws InterruptedException {
-        throw new UnsupportedOperationException();
-    }
-
-    /** Sync mode: enqueues the entry and waits until it is durable. */
-    public Receipt recordAndWait(AuditEntry entry) throws InterruptedException {
-        throw new UnsupportedOperationException();
+        try {
+            writer.submit(JournalOp.append(entry));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "audit: entry refused", e);
+        }
     }
 
     /**
-     * Applies an admin change and appends its event in one store transaction, waiting for it.
+     * Enqueues the marker and waits until it is durable: {@link Receipt#STORED} after its group's
+     * commit, {@link Receipt#SPILLED} after the spill journal was fsynced.
+     *
+     * @throws dev.tally.audit.store.StoreException when it could be neither stored nor spilled
+     */
+    public Receipt openAndWait(CallOpening opening) throws InterruptedException {
+        return writer.submitAndWait(JournalOp.open(opening));
+    }
+
+    /** Like {@link #openAndWait}, for an entry. */
+    public Receipt recordAndWait(AuditEntry entry) throws InterruptedException {
+        return writer.submitAndWait(JournalOp.append(entry));
+    }
+
+    /**
+     * Applies an admin change and appends its event in one store transaction, after everything
+     * queued before; returns when it is committed.
      *
      * @throws IllegalArgumentException when the store rejects the change (duplicate name, unknown key)
      * @throws dev.tally.audit.store.StoreException when the store cannot be written; the change did not happen
      */
     public void commitChange(AdminChange change, AdminEvent event) throws InterruptedException {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(event, "event");
+        writer.commitChange(change, event);
     }
 
-    /** Prunes entries before {@code before}, leaving a signed anchor and a retention_run event. */
+    /**
+     * Prunes entries before {@code before}, leaving a signed anchor and a retention_run event in
+     * one transaction. Returns the anchor, or empty when no entry is old enough.
+     *
+     * @throws dev.tally.audit.store.StoreException when the store cannot be written
+     */
     public Optional<SignedHead> prune(Instant before, String actor) throws InterruptedException {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(actor, "actor");
+        return writer.prune(before, actor);
     }
 
-    /** Waits until everything enqueued before this call is durable. */
+    /**
+     * Waits until everything enqueued before this call is durable: committed, or (when the store
+     * is failing) fsynced to the spill journal.
+     */
     public void flush() throws InterruptedException {
-        throw new UnsupportedOperationException();
+        writer.flush();
     }
 
+    /** A snapshot of the counters. */
     public RecorderStats stats() {
-        throw new UnsupportedOperationException();
+        return writer.stats();
     }
 
+    /** Whether the last store commit succeeded. */
     public boolean storeHealthy() {
-        throw new UnsupportedOperationException();
+        return writer.storeHealthy();
     }
 
+    /** This recorder's chain id. */
     public String chain() {
-        throw new UnsupportedOperationException();
+        return config.chain();
     }
 
-    /** Drains the queue, writes a final checkpoint, stops the writer. */
+    /** Bytes of a torn tail cut from the spill journal when this recorder started (0: intact). */
+    public long journalTailBytesCut() {
+        return writer.journalTailBytesCut();
+    }
+
+    /** The public signing key, base64 X.509, as exported to auditors. */
+    public String publicKeyBase64() {
+        return writer.signingKeys().publicKeyBase64();
+    }
+
+    /**
+     * Drains the queue, writes a final checkpoint, stops the writer; returns when done.
+     * Idempotent. Writes handed over afterwards are counted as lost.
+     */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        writer.close();
     }
 }

@@ -27,7 +27,9 @@ public sealed interface AdminChange {
 
     /**
      * Deletes the chain's entries through {@code anchor.seq()} and keeps {@code anchor} as the
-     * chain's new starting point, so the rest still verifies. Rollups are kept.
+     * chain's new starting point, so the rest still verifies. Checkpoints before the anchor's
+     * seq go too (they speak of deleted entries); an anchor may not move backwards. Rollups are
+     * kept.
      */
     record Prune(SignedHead anchor) implements AdminChange {
     }

@@ -36,7 +36,9 @@ public interface AuditStore extends AutoCloseable {
      * Commits a batch atomically: all of it or none of it. A call record deletes its opening
      * marker and updates the rollups in the same transaction. Admin changes that violate a
      * constraint (duplicate key name, unknown key id) make the whole batch fail with
-     * {@link IllegalArgumentException}; store faults throw {@link StoreException}.
+     * {@link IllegalArgumentException}, as do entries that do not continue the chain from
+     * {@link #head} (a seq gap or overlap, a prev_hash that is not the previous hash); store
+     * faults throw {@link StoreException}. Returns when the batch is committed.
      */
     void commit(WriteBatch batch);
 

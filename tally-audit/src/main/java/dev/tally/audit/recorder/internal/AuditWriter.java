@@ -1,0 +1,546 @@
+package dev.tally.audit.recorder.internal;
+
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.chain.SigningKeys;
+import dev.tally.audit.entry.AdminEvent;
+import dev.tally.audit.entry.AdminEventType;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.id.IdSource;
+import dev.tally.audit.recorder.Receipt;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.recorder.RecorderStats;
+import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.StoreException;
+import dev.tally.audit.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread that writes a chain: it numbers and hashes entries, commits them in groups,
+ * spills what the store refuses, replays the spill, signs checkpoints and applies admin changes.
+ *
+ * <h2>Design</h2>
+ * A proxied call must never wait for its audit record, yet no record may be lost and the chain
+ * must stay gap-free. So the work is split in two. Callers only hand writes over ({@link Ingress}:
+ * a bounded lock-free queue, a few nanoseconds, no store access). This thread alone owns the chain
+ * head ({@link ChainCursor}): it takes whatever accumulated, up to {@code batch_size}, gives each
+ * entry the next seq and a hash over the previous one, and commits the whole group in one store
+ * transaction. Because seq and hash are assigned by one thread from the store's committed head,
+ * there is no gap and no fork, and a failed commit is undone by simply not moving the head: the
+ * next attempt reuses the same seqs.
+ *
+ * <p>Grouping is what makes this fast and what makes sync mode affordable. When the queue holds
+ * fewer than a batch the thread sleeps up to {@code flush_interval}; a caller that waits
+ * (sync mode, flush, admin change) wakes it at once, and everything that arrived during the
+ * previous commit rides along in the next one, so many waiters share one fsync.
+ *
+ * <p>When the store fails, the failed group goes to the {@link SpillJournal} (fsynced before any
+ * waiter hears {@code SPILLED}) and from then on every write goes there too, until the journal is
+ * replayed into the store in order and emptied; the thread retries with exponential backoff
+ * (50 ms to 5 s). Journal records carry no seq: the chain is assigned at replay, so the chain never
+ * has a hole where the store was down. A full queue spills the same way. Admin changes never
+ * spill: they need the store now, so they fail and the change does not happen.
+ *
+ * <h2>What is durable when</h2>
+ * <ul>
+ *   <li>{@code record}/{@code open} return before anything is durable; the write is committed
+ *       within about {@code flush_interval} plus one commit, or spilled. A killed process loses
+ *       at most the queue and the group being committed (recovery then closes their calls as
+ *       interrupted); spilled writes are in the OS page cache at once and fsynced by this thread
+ *       within one loop.</li>
+ *   <li>{@code recordAndWait}/{@code openAndWait} return STORED after the group's store commit, or
+ *       SPILLED after the journal was fsynced.</li>
+ *   <li>{@code flush} returns when everything handed over before it is committed or fsynced in the
+ *       journal (it tries to replay the journal first).</li>
+ *   <li>{@code commitChange}/{@code prune} return after the change and its admin event committed
+ *       in one transaction, after everything queued before them.</li>
+ *   <li>{@code close} returns after the queue was committed (or spilled and fsynced) and a final
+ *       signed checkpoint was committed.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: the public methods may be called from any thread; all store writes happen on
+ * the writer thread, except during {@link #start}, before the thread exists.
+ */
+public final class AuditWriter {
+
+    private static final System.Logger LOG = System.getLogger(AuditWriter.class.getName());
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Journal chunks replayed per loop when not forced, so control ops are not starved. */
+    private static final int REPLAY_CHUNKS_PER_LOOP = 16;
+
+    private final AuditStore store;
+    private final RecorderConfig config;
+    private final Clock clock;
+    private final SigningKeys keys;
+    private final SpillJournal journal;
+    private final Counters counters = new Counters();
+    private final Ingress ingress;
+    private final ChainCursor cursor;
+    private final Replayer replayer;
+    private final IdSource ids;
+    private final long flushNanos;
+    private Thread thread;
+    private long backoffNanos = MIN_BACKOFF_NANOS; // writer thread only
+    private long nextRetryNanos; // writer thread only
+    private boolean stopped; // writer thread only
+
+    private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.keys = keys;
+        this.journal = journal;
+        this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
+        this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
+        this.replayer = new Replayer(store, config.chain(), journal, cursor, counters, config.batchSize(),
+                this::commitBuilt);
+        this.ids = new IdSource(clock, new SecureRandom());
+        this.flushNanos = config.flushInterval().toNanos();
+    }
+
+    /**
+     * Loads or creates the signing keys and registers the public key, opens the spill journal
+     * (cutting a torn tail), replays it into the store, closes every surviving opening marker as
+     * an interrupted call, then starts the writer thread. Returns when the thread runs.
+     *
+     * @throws StoreException when the store cannot be read or written: recovery needs it
+     * @throws UncheckedIOException when the data dir, keys or journal cannot be used
+     */
+    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock) {
+        SigningKeys keys;
+        SpillJournal journal;
+        try {
+            keys = SigningKeys.loadOrCreate(config.dataDir());
+            journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        AuditWriter writer = new AuditWriter(store, config, clock, keys, journal);
+        try {
+            writer.recover();
+        } catch (RuntimeException e) {
+            closeQuietly(journal);
+            throw e;
+        }
+        writer.thread = Thread.ofPlatform().name("tally-audit-writer-" + config.chain()).daemon(true)
+                .unstarted(writer::run);
+        writer.ingress.writerThread(writer.thread);
+        writer.thread.start();
+        return writer;
+    }
+
+    private void recover() {
+        store.registerSigningKey(keys.keyId(), keys.publicKeyBase64());
+        cursor.load(store);
+        if (journal.hasPending()) {
+            long pending = journal.pendingRecords();
+            ingress.startSpilling();
+            replayer.replayAll();
+            finishSpilling();
+            LOG.log(Level.INFO, "audit chain {0}: replayed {1} spilled writes from {2}", config.chain(), pending,
+                    journal.path());
+        } else {
+            finishSpilling();
+        }
+        List<CallOpening> openings = store.openings(config.chain());
+        if (!openings.isEmpty()) {
+            List<AuditEntry> interrupted = new ArrayList<>(openings.size());
+            openings.forEach(marker -> interrupted.add(InterruptedCalls.close(marker)));
+            commitBuilt(cursor.build(List.of(), interrupted, List.of(), false));
+            LOG.log(Level.WARNING, "audit chain {0}: {1} calls were in flight when the gateway stopped; recorded"
+                    + " as interrupted", config.chain(), openings.size());
+        }
+        counters.headSeq = cursor.seq();
+    }
+
+    // ---- caller side ----
+
+    /** Hands a write over; never blocks, never throws. */
+    public void submit(JournalOp op) {
+        ingress.submit(new DataOp(op, System.nanoTime(), null));
+    }
+
+    /** Hands a write over and waits until it is stored or spilled. */
+    public Receipt submitAndWait(JournalOp op) throws InterruptedException {
+        CompletableFuture<Receipt> done = new CompletableFuture<>();
+        ingress.submit(new DataOp(op, System.nanoTime(), done));
+        return await(done);
+    }
+
+    public void commitChange(AdminChange change, AdminEvent event) throws InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ingress.submit(new ControlOp.Change(change, event, done));
+        await(done);
+    }
+
+    public Optional<SignedHead> prune(Instant before, String actor) throws InterruptedException {
+        CompletableFuture<Optional<SignedHead>> done = new CompletableFuture<>();
+        ingress.submit(new ControlOp.Prune(before, actor, done));
+        return await(done);
+    }
+
+    public void flush() throws InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ingress.submit(new ControlOp.Flush(done));
+        await(done);
+    }
+
+    /** Drains, writes a final checkpoint and stops the thread; idempotent. */
+    public void close() {
+        if (thread.isAlive()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            ingress.submit(new ControlOp.Close(done));
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int stranded = ingress.depth();
+        if (stranded > 0) {
+            counters.lost.addAndGet(stranded);
+            LOG.log(Level.ERROR, "audit: {0} writes handed over while closing: lost", stranded);
+        }
+    }
+
+    public RecorderStats stats() {
+        long now = System.nanoTime();
+        long oldest = ingress.oldestEnqueuedNanos();
+        long inFlight = counters.inFlightSince;
+        long since = oldest == 0 ? inFlight : inFlight == 0 ? oldest : Math.min(oldest, inFlight);
+        long lag = since == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - since));
+        return new RecorderStats(ingress.depth(), counters.committed.get(), counters.spilled.get(),
+                counters.replayed.get(), counters.lost.get(), counters.storeErrors.get(), counters.headSeq, lag,
+                counters.storeHealthy);
+    }
+
+    public boolean storeHealthy() {
+        return counters.storeHealthy;
+    }
+
+    /** Bytes of a torn journal tail cut at start. */
+    public long journalTailBytesCut() {
+        return journal.tailBytesCut();
+    }
+
+    public SigningKeys signingKeys() {
+        return keys;
+    }
+
+    // ---- writer thread ----
+
+    private void run() {
+        while (!stopped) {
+            try {
+                ControlOp control = ingress.pollControl();
+                if (control != null) {
+                    handle(control);
+                    continue;
+                }
+                if (ingress.spilling()) {
+                    spillStep(false);
+                    park(Math.min(flushNanos, Math.max(1, nextRetryNanos - System.nanoTime())));
+                    continue;
+                }
+                List<DataOp> batch = ingress.take(config.batchSize());
+                if (!batch.isEmpty()) {
+                    commitData(batch);
+                }
+                if (ingress.depth() < config.batchSize() && !ingress.hasControl()) {
+                    park(flushNanos);
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "audit writer: unexpected failure; continuing", e);
+                park(MIN_BACKOFF_NANOS);
+            }
+        }
+    }
+
+    private static void park(long nanos) {
+        LockSupport.parkNanos(nanos);
+    }
+
+    private void commitData(List<DataOp> batch) {
+        try {
+            List<CallOpening> openings = new ArrayList<>();
+            List<AuditEntry> entries = new ArrayList<>();
+            for (DataOp op : batch) {
+                switch (op.op().op()) {
+                    case OPEN -> openings.add(op.op().opening());
+                    case APPEND -> entries.add(op.op().entry());
+                }
+            }
+            if (!cursor.loaded()) {
+                cursor.load(store);
+            }
+            commitBuilt(cursor.build(openings, entries, List.of(), false));
+            batch.forEach(op -> op.complete(Receipt.STORED));
+        } catch (IllegalArgumentException e) {
+            commitOneByOne(batch, e);
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            ingress.spillFailedBatch(batch);
+        } finally {
+            counters.inFlightSince = 0;
+        }
+    }
+
+    /**
+     * The store rejected the batch as a whole (a write breaks a constraint, e.g. an entry id used
+     * twice): commit the writes one by one so one bad write cannot block the rest. A rejected write
+     * can never be stored; it is counted as lost and logged with its id.
+     */
+    private void commitOneByOne(List<DataOp> batch, IllegalArgumentException cause) {
+        LOG.log(Level.WARNING, "audit: the store rejected a batch of {0} ({1}); committing one by one",
+                batch.size(), cause.getMessage());
+        for (int i = 0; i < batch.size(); i++) {
+            DataOp op = batch.get(i);
+            JournalOp write = op.op();
+            try {
+                boolean open = write.op() == JournalOp.Type.OPEN;
+                commitBuilt(cursor.build(open ? List.of(write.opening()) : List.of(),
+                        open ? List.of() : List.of(write.entry()), List.of(), false));
+                op.complete(Receipt.STORED);
+            } catch (IllegalArgumentException rejected) {
+                counters.lost.incrementAndGet();
+                LOG.log(Level.ERROR, "audit: the store rejects entry " + write.entry().id() + ": LOST", rejected);
+                op.fail(rejected);
+            } catch (RuntimeException e) {
+                storeFailed(e);
+                ingress.spillFailedBatch(batch.subList(i, batch.size()));
+                return;
+            }
+        }
+    }
+
+    /** Commits a built batch and moves the head; throws what the store throws. */
+    private void commitBuilt(ChainCursor.Built built) {
+        store.commit(built.batch());
+        cursor.accept(built);
+        int writes = built.batch().entries().size() + built.batch().openings().size();
+        counters.committed.addAndGet(writes);
+        counters.headSeq = built.seq();
+        if (!counters.storeHealthy) {
+            LOG.log(Level.INFO, "audit store writable again (chain {0}, head seq {1})", config.chain(), built.seq());
+        }
+        counters.storeHealthy = true;
+        backoffNanos = MIN_BACKOFF_NANOS;
+    }
+
+    private void storeFailed(RuntimeException e) {
+        counters.storeErrors.incrementAndGet();
+        if (counters.storeHealthy) {
+            LOG.log(Level.WARNING, "audit store commit failed; spilling to " + journal.path() + " and retrying", e);
+        }
+        counters.storeHealthy = false;
+        // The commit may have happened even though it reported a failure: read the head again.
+        cursor.invalidate();
+        nextRetryNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+    }
+
+    /**
+     * One step while spilling: moves the queue into the journal, syncs it, and (when the backoff
+     * allows, or {@code force}) replays it into the store. Returns true when spilling ended.
+     */
+    private boolean spillStep(boolean force) {
+        ingress.moveQueue();
+        try {
+            journal.sync();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be synced", e);
+        }
+        if (!force && System.nanoTime() - nextRetryNanos < 0) {
+            return false;
+        }
+        try {
+            if (force) {
+                replayer.replayAll();
+            } else if (!replayer.replay(REPLAY_CHUNKS_PER_LOOP)) {
+                return false;
+            }
+            return finishSpilling();
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            return false;
+        }
+    }
+
+    private boolean finishSpilling() {
+        try {
+            return ingress.finishSpilling();
+        } catch (IOException e) {
+            throw new UncheckedIOException("spill journal " + journal.path() + " cannot be emptied", e);
+        }
+    }
+
+    /** Commits everything queued now (or moves it to the journal when spilling). */
+    private void drainQueue() {
+        int budget = ingress.depth();
+        while (budget > 0) {
+            List<DataOp> batch = ingress.take(config.batchSize());
+            if (batch.isEmpty()) {
+                return;
+            }
+            budget -= batch.size();
+            commitData(batch);
+        }
+    }
+
+    /** Everything queued before is in the store; false when the store is not usable. */
+    private boolean settle() {
+        drainQueue();
+        return !ingress.spilling() || spillStep(true);
+    }
+
+    private void handle(ControlOp control) {
+        switch (control) {
+            case ControlOp.Flush flush -> {
+                settle();
+                syncJournal();
+                flush.done().complete(null);
+            }
+            case ControlOp.Change change -> {
+                try {
+                    applyChange(change.change(), change.event());
+                    change.done().complete(null);
+                } catch (RuntimeException e) {
+                    change.done().completeExceptionally(e);
+                }
+            }
+            case ControlOp.Prune prune -> {
+                try {
+                    prune.done().complete(applyPrune(prune.before(), prune.actor()));
+                } catch (RuntimeException e) {
+                    prune.done().completeExceptionally(e);
+                }
+            }
+            case ControlOp.Close close -> {
+                ingress.close();
+                if (settle()) {
+                    try {
+                        commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
+                    }
+                } else {
+                    LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
+                            + " replayed on the next start", journal.pendingRecords(), journal.path());
+                }
+                closeQuietly(journal);
+                stopped = true;
+                close.done().complete(null);
+                // Controls that raced with close: answer them instead of leaving callers waiting.
+                ControlOp late;
+                while ((late = ingress.pollControl()) != null) {
+                    failLate(late);
+                }
+            }
+        }
+    }
+
+    private static void failLate(ControlOp late) {
+        IllegalStateException closed = new IllegalStateException("recorder: closed (expected: open)");
+        switch (late) {
+            case ControlOp.Flush f -> f.done().completeExceptionally(closed);
+            case ControlOp.Change c -> c.done().completeExceptionally(closed);
+            case ControlOp.Prune p -> p.done().completeExceptionally(closed);
+            case ControlOp.Close c -> c.done().complete(null);
+        }
+    }
+
+    private void applyChange(AdminChange change, AdminEvent event) {
+        if (!settle()) {
+            throw new StoreException("audit store is not writable: the change was not applied (writes are"
+                    + " being spilled to " + journal.path() + ")");
+        }
+        try {
+            if (!cursor.loaded()) {
+                cursor.load(store);
+            }
+            commitBuilt(cursor.build(List.of(), List.of(event), List.of(change), false));
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (StoreException e) {
+            storeFailed(e);
+            throw e;
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            throw new StoreException("audit store commit failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<SignedHead> applyPrune(Instant before, String actor) {
+        if (!settle()) {
+            throw new StoreException("audit store is not writable: retention did not run");
+        }
+        Optional<ChainHead> through = store.prunableThrough(config.chain(), before);
+        if (through.isEmpty()) {
+            return Optional.empty();
+        }
+        ChainHead head = through.get();
+        Instant now = clock.instant();
+        SignedHead anchor = keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now);
+        AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
+                Map.of(), Map.of("before", Json.INSTANT_FORMAT.format(before), "pruned_through_seq",
+                        Long.toString(head.seq())),
+                "pruned entries of chain " + config.chain() + " through seq " + head.seq());
+        applyChange(new AdminChange.Prune(anchor), event);
+        return Optional.of(anchor);
+    }
+
+    private void syncJournal() {
+        try {
+            journal.sync();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be synced", e);
+        }
+    }
+
+    private static void closeQuietly(SpillJournal journal) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be closed", e);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> done) throws InterruptedException {
+        try {
+            return done.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new StoreException("audit write failed: " + cause.getMessage(), cause);
+        }
+    }
+}

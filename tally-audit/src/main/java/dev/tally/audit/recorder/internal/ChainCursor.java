@@ -1,0 +1,108 @@
+package dev.tally.audit.recorder.internal;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.chain.SigningKeys;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.WriteBatch;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The writer's position in its chain: the last committed seq and hash, and the seq of the last
+ * checkpoint. {@link #build} places entries after the head without moving it; only
+ * {@link #accept}, called after the store committed, moves it. So a failed commit leaves the head
+ * where it was and the next batch reuses those seqs and hashes.
+ *
+ * <p>Not thread-safe: owned by the writer thread.
+ */
+final class ChainCursor {
+
+    /** A batch ready to commit and where the head will be once it is committed. */
+    record Built(WriteBatch batch, long seq, String hash, long checkpointSeq) {
+    }
+
+    private final String chain;
+    private final SigningKeys keys;
+    private final Clock clock;
+    private final int checkpointEvery;
+    private boolean loaded;
+    private long seq;
+    private String hash;
+    private long lastCheckpointSeq;
+
+    ChainCursor(String chain, SigningKeys keys, Clock clock, int checkpointEvery) {
+        this.chain = chain;
+        this.keys = keys;
+        this.clock = clock;
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    /** Reads the head from the store: the truth after a failure whose outcome is unknown. */
+    void load(AuditStore store) {
+        ChainHead head = store.head(chain);
+        List<SignedHead> checkpoints = store.checkpoints(chain);
+        seq = head.seq();
+        hash = head.hash();
+        lastCheckpointSeq = checkpoints.isEmpty() ? 0 : checkpoints.getLast().seq();
+        loaded = true;
+    }
+
+    /** Forgets the head, so it is read again before the next commit. */
+    void invalidate() {
+        loaded = false;
+    }
+
+    boolean loaded() {
+        return loaded;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    long lastCheckpointSeq() {
+        return lastCheckpointSeq;
+    }
+
+    /**
+     * Chains {@code entries} after the head into a batch with {@code openings} and {@code changes};
+     * adds a signed checkpoint when {@code checkpointEvery} entries passed since the last one, or
+     * when {@code forceCheckpoint} and the head moved since the last one.
+     */
+    Built build(List<CallOpening> openings, List<AuditEntry> entries, List<AdminChange> changes,
+            boolean forceCheckpoint) {
+        if (!loaded) {
+            throw new IllegalStateException("chain head of " + chain + " is not loaded");
+        }
+        long at = seq;
+        String last = hash;
+        List<ChainedEntry> chained = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            at++;
+            ChainedEntry placed = EntryHasher.chain(chain, at, last, entry);
+            chained.add(placed);
+            last = placed.hash();
+        }
+        List<SignedHead> checkpoints = new ArrayList<>(1);
+        long checkpointSeq = lastCheckpointSeq;
+        if (at > lastCheckpointSeq && at > 0 && (forceCheckpoint || at - lastCheckpointSeq >= checkpointEvery)) {
+            checkpoints.add(keys.sign(SignedHead.Purpose.CHECKPOINT, chain, at, last, clock.instant()));
+            checkpointSeq = at;
+        }
+        return new Built(new WriteBatch(chain, openings, chained, changes, checkpoints), at, last, checkpointSeq);
+    }
+
+    /** Moves the head after {@code built} was committed. */
+    void accept(Built built) {
+        seq = built.seq();
+        hash = built.hash();
+        lastCheckpointSeq = built.checkpointSeq();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tally.audit.recorder.internal;
+
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.AdminEvent;
+import dev.tally.audit.store.AdminChange;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Work the writer does only after everything queued before it: these ops never spill, and the
+ * caller always waits for them.
+ */
+sealed interface ControlOp {
+
+    /** Everything queued before is durable. */
+    record Flush(CompletableFuture<Void> done) implements ControlOp {
+    }
+
+    /** An admin change and its event in their own transaction. */
+    record Change(AdminChange change, AdminEvent event, CompletableFuture<Void> done) implements ControlOp {
+    }
+
+    /** A retention run. */
+    record Prune(Instant before, String actor, CompletableFuture<Optional<SignedHead>> done) implements ControlOp {
+    }
+
+    /** Drain, final checkpoint, stop. */
+    record Close(CompletableFuture<Void> done) implements ControlOp {
+    }
+}

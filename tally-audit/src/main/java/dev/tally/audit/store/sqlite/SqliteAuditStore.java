@@ -1,0 +1,411 @@
+package dev.tally.audit.store.sqlite;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.audit.query.UsageQuery;
+import dev.tally.audit.query.UsageReport;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.StoreException;
+import dev.tally.audit.store.StoredRow;
+import dev.tally.audit.store.WriteBatch;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The embedded {@link AuditStore}: one SQLite file in WAL mode.
+ *
+ * <h2>Connections and durability</h2>
+ * One writer connection, used only by {@link #commit} and {@link #registerSigningKey} under a
+ * lock, runs each batch as one {@code BEGIN IMMEDIATE} transaction and holds no lock between
+ * batches, so another process (the CLI, a second gateway on the same file) can write too; readers use their own
+ * connections ({@link ReaderPool}) and, in WAL mode, neither block the writer nor wait for it,
+ * also when the writer is another process. {@code synchronous=NORMAL}: a commit is written to
+ * the WAL before {@link #commit} returns but the WAL is fsynced only at checkpoints. A commit
+ * therefore survives a crash of the process (the OS still has the pages); an OS crash or power
+ * loss may lose the most recent commits since the last WAL checkpoint, never corrupting the
+ * database — the hash chain then simply ends earlier, and the writer continues from
+ * {@link #head}. The commit point of a batch is its WAL commit frame.
+ *
+ * <h2>Schema (version 1, {@code db/sqlite/V1__init.sql}; version in {@code PRAGMA user_version})</h2>
+ * <pre>
+ * entries      row_id INTEGER PK, chain, seq, id, kind ('call'|'security'|'admin'), ts (epoch ms),
+ *              key_id, model, provider, status, user_id, event_type, prev_hash, hash (64 hex),
+ *              body BLOB = the canonical bytes exactly as hashed ({@link EntryHasher});
+ *              UNIQUE (chain, seq). The other columns are copies of body fields for indexing.
+ *              Indexes: (id); (ts), (key_id, ts), (model, ts) WHERE kind = 'call';
+ *              (ts), (event_type, ts) WHERE kind &lt;&gt; 'call'. Ids are UUIDv7, so every index
+ *              grows at its right edge and ingest stays fast.
+ * call_tags    (name, value, row_id) PK, WITHOUT ROWID: the tags of call rows, for tag filters
+ * openings     id PK, chain, ts, body (canonical bytes of the opening's CallRecord)
+ * checkpoints  (chain, seq) PK, hash, at, key_id, signature
+ * anchors      chain PK, seq, hash, at, key_id, signature: retention anchors
+ * signing_keys key_id PK, public_key (base64 X.509)
+ * virtual_keys id PK, name UNIQUE, secret_hash UNIQUE (hex SHA-256; the secret is never stored),
+ *              prefix, allowed_models (JSON array), limits, budget, expires_at, enabled,
+ *              payload_policy, tags (JSON object), created_at, revoked_at (epoch ms)
+ * settings     name PK, value
+ * rollups      (hour, chain, key_id, model, provider, status, user_id) PK, WITHOUT ROWID;
+ *              calls, input/cached_input/cache_write/output/reasoning token sums (known values
+ *              only), cost_micros (priced calls), unpriced_calls, latency_count/_sum/_hist,
+ *              ttft_count/_sum/_hist (hist = {@link dev.tally.audit.rollup.LatencyHistogram}
+ *              bytes, NULL when no sample). '' stands for an absent dimension value.
+ * tag_rollups  the same measures per (hour, chain, tag_name, tag_value, key_id, model,
+ *              provider, status, user_id); a call with n tags adds to n rows
+ * </pre>
+ * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
+ * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.
+ *
+ * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
+ */
+public final class SqliteAuditStore implements AuditStore {
+
+    private static final System.Logger LOG = System.getLogger(SqliteAuditStore.class.getName());
+
+    private final String file;
+    private final Connection writer; // guarded by this
+    private final SqliteWriter writes; // guarded by this
+    private final ReaderPool readers;
+    private boolean closed; // guarded by this
+
+    private SqliteAuditStore(String file, Connection writer, SqliteWriter writes, ReaderPool readers) {
+        this.file = file;
+        this.writer = writer;
+        this.writes = writes;
+        this.readers = readers;
+    }
+
+    /**
+     * Opens (creating if needed) the database at {@code path}, creating the schema in an empty
+     * file.
+     *
+     * @throws StoreException when the file cannot be opened, is not a Tally database, or was
+     *     written by a newer schema version
+     */
+    public static SqliteAuditStore open(Path path) {
+        Path absolute = path.toAbsolutePath();
+        String url = "jdbc:sqlite:" + absolute;
+        Connection writer = null;
+        try {
+            if (absolute.getParent() != null) {
+                java.nio.file.Files.createDirectories(absolute.getParent());
+            }
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+            config.setBusyTimeout(10_000);
+            config.setTempStore(org.sqlite.SQLiteConfig.TempStore.MEMORY);
+            config.setCacheSize(-32_768); // 32 MiB of page cache for the writer's index pages
+            writer = DriverManager.getConnection(url, config.toProperties());
+            SqliteSchema.migrate(writer, absolute.toString());
+            org.sqlite.Function.create(writer, HistogramMergeFunction.NAME, new HistogramMergeFunction());
+            SqliteWriter writes = new SqliteWriter(writer);
+            return new SqliteAuditStore(absolute.toString(), writer, writes, new ReaderPool(url));
+        } catch (SQLException | java.io.IOException e) {
+            closeQuietly(writer);
+            throw new StoreException("sqlite: cannot open " + absolute + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    /** The database file. */
+    public String file() {
+        return file;
+    }
+
+    // ---- writing ----
+
+    @Override
+    public ChainHead head(String chain) {
+        return readers.read("head", c -> SqliteReads.head(c, chain));
+    }
+
+    @Override
+    public synchronized void commit(WriteBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        write("commit", () -> {
+            begin();
+            try {
+                writes.write(batch);
+                exec("COMMIT");
+                return null;
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public synchronized void registerSigningKey(String keyId, String publicKeyBase64) {
+        write("register signing key", () -> {
+            begin();
+            try (PreparedStatement s = writer.prepareStatement(
+                    "INSERT INTO signing_keys (key_id, public_key) VALUES (?, ?) ON CONFLICT (key_id) DO NOTHING")) {
+                s.setString(1, keyId);
+                s.setString(2, publicKeyBase64);
+                s.executeUpdate();
+                String stored = signingKeysOn(writer).get(keyId);
+                if (!publicKeyBase64.equals(stored)) {
+                    throw new IllegalArgumentException("signing key '" + keyId
+                            + "': a different public key is registered under this id (expected: the same key)");
+                }
+                exec("COMMIT");
+                return null;
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<ChainHead> prunableThrough(String chain, Instant before) {
+        long limit = before.toEpochMilli();
+        return readers.read("prunable", c -> {
+            // Walk the chain from its start: the answer ends at the first entry not before the
+            // cut-off, so this reads only what a retention run is about to delete.
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT seq, hash, ts FROM entries WHERE chain = ? ORDER BY seq")) {
+                s.setString(1, chain);
+                ChainHead last = null;
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next() && rs.getLong(3) < limit) {
+                        last = new ChainHead(rs.getLong(1), rs.getString(2));
+                    }
+                }
+                return Optional.ofNullable(last);
+            }
+        });
+    }
+
+    @Override
+    public List<CallOpening> openings(String chain) {
+        return readers.read("openings", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT body FROM openings WHERE chain = ? ORDER BY ts, id")) {
+                s.setString(1, chain);
+                List<CallOpening> result = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new CallOpening((CallRecord) EntryHasher.parse(rs.getBytes(1))));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    // ---- reading ----
+
+    @Override
+    public Optional<ChainedEntry> entry(String id) {
+        return readers.read("entry", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.id = ? ORDER BY e.row_id LIMIT 1")) {
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(SqliteReads.entryOf(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Page<ChainedEntry> calls(CallQuery query) {
+        return readers.read("calls", c -> SqliteEntryQueries.calls(c, query));
+    }
+
+    @Override
+    public Page<ChainedEntry> events(EventQuery query) {
+        return readers.read("events", c -> SqliteEntryQueries.events(c, query));
+    }
+
+    @Override
+    public UsageReport usage(UsageQuery query) {
+        return readers.read("usage", c -> SqliteUsage.usage(c, query));
+    }
+
+    @Override
+    public List<String> chains() {
+        return readers.read("chains", c -> {
+            List<String> result = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT chain FROM entries GROUP BY chain UNION SELECT chain FROM anchors ORDER BY 1")) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+            return result;
+        });
+    }
+
+    /** {@inheritDoc} Reads one snapshot through a cursor, so memory stays constant for any chain length. */
+    @Override
+    public void scan(String chain, Consumer<StoredRow> sink) {
+        readers.read("scan", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.chain = ? ORDER BY e.seq")) {
+                s.setFetchSize(1_000);
+                s.setString(1, chain);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(SqliteReads.storedRowOf(rs));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SignedHead> checkpoints(String chain) {
+        return readers.read("checkpoints", c -> SqliteReads.checkpoints(c, chain));
+    }
+
+    @Override
+    public Optional<SignedHead> anchor(String chain) {
+        return readers.read("anchor", c -> SqliteReads.anchor(c, chain));
+    }
+
+    @Override
+    public Map<String, String> signingKeys() {
+        return readers.read("signing keys", SqliteAuditStore::signingKeysOn);
+    }
+
+    private static Map<String, String> signingKeysOn(Connection c) throws SQLException {
+        Map<String, String> result = new TreeMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT key_id, public_key FROM signing_keys")) {
+            while (rs.next()) {
+                result.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return result;
+    }
+
+    // ---- keys and settings ----
+
+    @Override
+    public Optional<VirtualKey> keyBySecretHash(String secretHash) {
+        return readers.read("key", c -> SqliteKeys.byColumn(c, "secret_hash", secretHash));
+    }
+
+    @Override
+    public Optional<VirtualKey> key(String id) {
+        return readers.read("key", c -> SqliteKeys.byColumn(c, "id", id));
+    }
+
+    @Override
+    public Optional<VirtualKey> keyByName(String name) {
+        return readers.read("key", c -> SqliteKeys.byColumn(c, "name", name));
+    }
+
+    @Override
+    public List<VirtualKey> keys() {
+        return readers.read("keys", SqliteKeys::all);
+    }
+
+    @Override
+    public Optional<String> setting(String name) {
+        return readers.read("setting", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        readers.close();
+        try {
+            writes.close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "sqlite: closing statements of " + file + " failed: " + e.getMessage());
+        }
+        closeQuietly(writer);
+    }
+
+    // ---- internals ----
+
+    /** Runs writer work; caller holds the lock. SQL faults become {@link StoreException}. */
+    private <T> T write(String what, WriterWork<T> work) {
+        if (closed) {
+            throw new StoreException("sqlite: " + what + " on closed store " + file);
+        }
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreException("sqlite: " + what + " failed on " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a write transaction. The writer stays in auto-commit mode between batches and
+     * takes the write lock only here ({@code IMMEDIATE}, so a busy database is waited for up to
+     * the busy timeout at the start instead of failing mid-batch), never holding it while idle.
+     */
+    private void begin() throws SQLException {
+        exec("BEGIN IMMEDIATE");
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void rollback() {
+        try {
+            exec("ROLLBACK");
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "sqlite: rollback on " + file + " failed: " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "sqlite: close failed: " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface WriterWork<T> {
+        T run() throws SQLException;
+    }
+}

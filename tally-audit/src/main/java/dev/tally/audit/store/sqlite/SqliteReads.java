@@ -1,0 +1,83 @@
+package dev.tally.audit.store.sqlite;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.store.IndexColumns;
+import dev.tally.audit.store.StoredRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Row mappings and small lookups shared by the reader and writer sides. */
+final class SqliteReads {
+
+    /** Entry columns in the order {@link #entryOf} and {@link #storedRowOf} read them. */
+    static final String ENTRY_COLUMNS = "e.row_id, e.chain, e.seq, e.prev_hash, e.hash, e.body, e.id, e.kind, e.ts, "
+            + "e.key_id, e.model, e.provider, e.status, e.user_id, e.event_type";
+
+    private SqliteReads() {
+    }
+
+    static ChainedEntry entryOf(ResultSet rs) throws SQLException {
+        byte[] body = rs.getBytes(6);
+        return new ChainedEntry(rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                EntryHasher.parse(body), body);
+    }
+
+    static StoredRow storedRowOf(ResultSet rs) throws SQLException {
+        IndexColumns columns = new IndexColumns(rs.getString(7), rs.getString(8), rs.getLong(9), rs.getString(10),
+                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15));
+        return new StoredRow(rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getBytes(6), columns);
+    }
+
+    /** Where {@code chain} ends: its last entry, else its anchor, else empty at genesis. */
+    static dev.tally.audit.store.ChainHead head(Connection c, String chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1")) {
+            s.setString(1, chain);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return new dev.tally.audit.store.ChainHead(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return anchor(c, chain)
+                .map(a -> new dev.tally.audit.store.ChainHead(a.seq(), a.hash()))
+                .orElse(new dev.tally.audit.store.ChainHead(0, EntryHasher.GENESIS));
+    }
+
+    static Optional<SignedHead> anchor(Connection c, String chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT chain, seq, hash, at, key_id, signature FROM anchors WHERE chain = ?")) {
+            s.setString(1, chain);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(signedHead(SignedHead.Purpose.ANCHOR, rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static List<SignedHead> checkpoints(Connection c, String chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT chain, seq, hash, at, key_id, signature FROM checkpoints "
+                + "WHERE chain = ? ORDER BY seq")) {
+            s.setString(1, chain);
+            List<SignedHead> result = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.add(signedHead(SignedHead.Purpose.CHECKPOINT, rs));
+                }
+            }
+            return result;
+        }
+    }
+
+    private static SignedHead signedHead(SignedHead.Purpose purpose, ResultSet rs) throws SQLException {
+        return new SignedHead(purpose, rs.getString(1), rs.getLong(2), rs.getString(3),
+                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), rs.getString(6));
+    }
+}

@@ -1,0 +1,317 @@
+package dev.tally.audit.store.sqlite;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.rollup.RollupBatch;
+import dev.tally.audit.rollup.RollupKey;
+import dev.tally.audit.rollup.UsageTotals;
+import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.IndexColumns;
+import dev.tally.audit.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The write path of {@link SqliteAuditStore}: one transaction per {@link WriteBatch} on the one
+ * writer connection.
+ *
+ * <p>Ingest is the hot path, so per-row work is kept to binding values into statements that
+ * are prepared once and executed as JDBC batches: the body is the canonical bytes the writer
+ * already hashed ({@link ChainedEntry#canonicalBytes()}), row ids are assigned here so tag rows
+ * need no round trip, rollups are summed in memory and upserted once per distinct row, and an
+ * opening marker whose closing record is in the same batch is never written at all.
+ *
+ * <p>Not thread-safe: the store calls it under its writer lock.
+ */
+final class SqliteWriter implements AutoCloseable {
+
+    private static final String ROLLUP_MEASURES = "calls, input_tokens, cached_input_tokens, cache_write_tokens, "
+            + "output_tokens, reasoning_tokens, cost_micros, unpriced_calls, latency_count, latency_sum, latency_hist, "
+            + "ttft_count, ttft_sum, ttft_hist";
+    private static final String ROLLUP_UPDATE = " DO UPDATE SET calls = calls + excluded.calls, "
+            + "input_tokens = input_tokens + excluded.input_tokens, "
+            + "cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens, "
+            + "cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, "
+            + "output_tokens = output_tokens + excluded.output_tokens, "
+            + "reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, "
+            + "cost_micros = cost_micros + excluded.cost_micros, "
+            + "unpriced_calls = unpriced_calls + excluded.unpriced_calls, "
+            + "latency_count = latency_count + excluded.latency_count, "
+            + "latency_sum = latency_sum + excluded.latency_sum, "
+            + "latency_hist = " + HistogramMergeFunction.NAME + "(latency_hist, excluded.latency_hist), "
+            + "ttft_count = ttft_count + excluded.ttft_count, "
+            + "ttft_sum = ttft_sum + excluded.ttft_sum, "
+            + "ttft_hist = " + HistogramMergeFunction.NAME + "(ttft_hist, excluded.ttft_hist)";
+
+    private final Connection connection;
+    private final SqliteAdmin admin;
+    private final PreparedStatement insertEntry;
+    private final PreparedStatement insertTag;
+    private final PreparedStatement insertOpening;
+    private final PreparedStatement deleteOpening;
+    private final PreparedStatement upsertRollup;
+    private final PreparedStatement upsertTagRollup;
+    private final PreparedStatement insertCheckpoint;
+    private final PreparedStatement maxRowId;
+    private final PreparedStatement anyOpening;
+
+    SqliteWriter(Connection connection) throws SQLException {
+        this.connection = connection;
+        this.admin = new SqliteAdmin(connection);
+        insertEntry = connection.prepareStatement("INSERT INTO entries (row_id, chain, seq, id, kind, ts, key_id, model, "
+                + "provider, status, user_id, event_type, prev_hash, hash, body) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertTag = connection.prepareStatement("INSERT INTO call_tags (name, value, row_id) VALUES (?, ?, ?)");
+        insertOpening = connection.prepareStatement(
+                "INSERT INTO openings (id, chain, ts, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+        deleteOpening = connection.prepareStatement("DELETE FROM openings WHERE id = ?");
+        upsertRollup = connection.prepareStatement("INSERT INTO rollups (hour, chain, key_id, model, provider, status, "
+                + "user_id, " + ROLLUP_MEASURES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (hour, chain, key_id, model, provider, status, user_id)" + ROLLUP_UPDATE);
+        upsertTagRollup = connection.prepareStatement("INSERT INTO tag_rollups (hour, chain, tag_name, tag_value, key_id, "
+                + "model, provider, status, user_id, " + ROLLUP_MEASURES + ") "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (hour, chain, tag_name, tag_value, key_id, model, provider, status, user_id)"
+                + ROLLUP_UPDATE);
+        insertCheckpoint = connection.prepareStatement("INSERT INTO checkpoints (chain, seq, hash, at, key_id, signature) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING");
+        maxRowId = connection.prepareStatement("SELECT coalesce(max(row_id), 0) FROM entries");
+        anyOpening = connection.prepareStatement("SELECT 1 FROM openings LIMIT 1");
+    }
+
+    /** Applies {@code batch} inside the caller's open transaction. */
+    void write(WriteBatch batch) throws SQLException {
+        Set<String> closedIds = new HashSet<>();
+        for (ChainedEntry e : batch.entries()) {
+            if (!e.chain().equals(batch.chain())) {
+                throw new IllegalArgumentException("entries: chain '" + e.chain() + "' at seq " + e.seq()
+                        + " (expected: the batch's chain '" + batch.chain() + "')");
+            }
+            if (e.entry() instanceof CallRecord) {
+                closedIds.add(e.entry().id());
+            }
+        }
+        if (!batch.entries().isEmpty()) {
+            checkContinues(batch);
+        }
+        insertOpenings(batch, closedIds);
+        insertEntries(batch);
+        deleteOpenings(closedIds);
+        for (AdminChange change : batch.changes()) {
+            admin.apply(change);
+        }
+        insertCheckpoints(batch);
+    }
+
+    /** The batch must continue its chain: no gap, no overlap, linked by hash. */
+    private void checkContinues(WriteBatch batch) throws SQLException {
+        ChainHead head = head(batch.chain());
+        long expected = head.seq() + 1;
+        String prev = head.hash();
+        for (ChainedEntry e : batch.entries()) {
+            if (e.seq() != expected) {
+                throw new IllegalArgumentException("entries: seq " + e.seq() + " of chain '" + batch.chain()
+                        + "' (expected: " + expected + ", the chain's next seq)");
+            }
+            if (!e.prevHash().equals(prev)) {
+                throw new IllegalArgumentException("entries: prev_hash " + e.prevHash() + " at seq " + e.seq()
+                        + " (expected: " + prev + ", the hash before it)");
+            }
+            expected++;
+            prev = e.hash();
+        }
+    }
+
+    ChainHead head(String chain) throws SQLException {
+        return SqliteReads.head(connection, chain);
+    }
+
+    private void insertOpenings(WriteBatch batch, Set<String> closedIds) throws SQLException {
+        int pending = 0;
+        for (CallOpening opening : batch.openings()) {
+            if (closedIds.contains(opening.id())) {
+                continue; // opened and closed in this very transaction: the marker would be deleted again
+            }
+            insertOpening.setString(1, opening.id());
+            insertOpening.setString(2, batch.chain());
+            insertOpening.setLong(3, opening.record().startedAt().toEpochMilli());
+            insertOpening.setBytes(4, EntryHasher.canonicalBytes(opening.record()));
+            insertOpening.addBatch();
+            pending++;
+        }
+        if (pending > 0) {
+            insertOpening.executeBatch();
+        }
+    }
+
+    private void insertEntries(WriteBatch batch) throws SQLException {
+        if (batch.entries().isEmpty()) {
+            return;
+        }
+        long rowId;
+        try (ResultSet rs = maxRowId.executeQuery()) {
+            rs.next();
+            rowId = rs.getLong(1);
+        }
+        RollupBatch rollups = new RollupBatch();
+        int tags = 0;
+        for (ChainedEntry e : batch.entries()) {
+            rowId++;
+            IndexColumns c = IndexColumns.of(e.entry());
+            insertEntry.setLong(1, rowId);
+            insertEntry.setString(2, e.chain());
+            insertEntry.setLong(3, e.seq());
+            insertEntry.setString(4, c.id());
+            insertEntry.setString(5, c.kind());
+            insertEntry.setLong(6, c.ts());
+            setNullable(insertEntry, 7, c.keyId());
+            setNullable(insertEntry, 8, c.model());
+            setNullable(insertEntry, 9, c.provider());
+            setNullable(insertEntry, 10, c.status());
+            setNullable(insertEntry, 11, c.user());
+            setNullable(insertEntry, 12, c.eventType());
+            insertEntry.setString(13, e.prevHash());
+            insertEntry.setString(14, e.hash());
+            insertEntry.setBytes(15, e.canonicalBytes());
+            insertEntry.addBatch();
+            if (e.entry() instanceof CallRecord call) {
+                rollups.add(batch.chain(), call);
+                for (Map.Entry<String, String> tag : call.tags().entrySet()) {
+                    insertTag.setString(1, tag.getKey());
+                    insertTag.setString(2, tag.getValue());
+                    insertTag.setLong(3, rowId);
+                    insertTag.addBatch();
+                    tags++;
+                }
+            }
+        }
+        insertEntry.executeBatch();
+        if (tags > 0) {
+            insertTag.executeBatch();
+        }
+        upsertRollups(rollups);
+    }
+
+    private void upsertRollups(RollupBatch rollups) throws SQLException {
+        for (Map.Entry<RollupKey, UsageTotals> row : rollups.plainRows().entrySet()) {
+            RollupKey k = row.getKey();
+            upsertRollup.setLong(1, k.hour());
+            upsertRollup.setString(2, k.chain());
+            upsertRollup.setString(3, k.keyId());
+            upsertRollup.setString(4, k.model());
+            upsertRollup.setString(5, k.provider());
+            upsertRollup.setString(6, k.status());
+            upsertRollup.setString(7, k.user());
+            bindMeasures(upsertRollup, 8, row.getValue());
+            upsertRollup.addBatch();
+        }
+        upsertRollup.executeBatch();
+        if (rollups.tagRows().isEmpty()) {
+            return;
+        }
+        for (Map.Entry<RollupKey, UsageTotals> row : rollups.tagRows().entrySet()) {
+            RollupKey k = row.getKey();
+            upsertTagRollup.setLong(1, k.hour());
+            upsertTagRollup.setString(2, k.chain());
+            upsertTagRollup.setString(3, k.tagName());
+            upsertTagRollup.setString(4, k.tagValue());
+            upsertTagRollup.setString(5, k.keyId());
+            upsertTagRollup.setString(6, k.model());
+            upsertTagRollup.setString(7, k.provider());
+            upsertTagRollup.setString(8, k.status());
+            upsertTagRollup.setString(9, k.user());
+            bindMeasures(upsertTagRollup, 10, row.getValue());
+            upsertTagRollup.addBatch();
+        }
+        upsertTagRollup.executeBatch();
+    }
+
+    private static void bindMeasures(PreparedStatement s, int first, UsageTotals t) throws SQLException {
+        int i = first;
+        s.setLong(i++, t.calls());
+        s.setLong(i++, t.inputTokens());
+        s.setLong(i++, t.cachedInputTokens());
+        s.setLong(i++, t.cacheWriteTokens());
+        s.setLong(i++, t.outputTokens());
+        s.setLong(i++, t.reasoningTokens());
+        s.setLong(i++, t.costMicros());
+        s.setLong(i++, t.unpricedCalls());
+        s.setLong(i++, t.latency().count());
+        s.setLong(i++, t.latency().sum());
+        setHistogram(s, i++, t.latency());
+        s.setLong(i++, t.ttft().count());
+        s.setLong(i++, t.ttft().sum());
+        setHistogram(s, i, t.ttft());
+    }
+
+    private static void setHistogram(PreparedStatement s, int index, dev.tally.audit.rollup.LatencyHistogram h)
+            throws SQLException {
+        if (h.count() == 0) {
+            s.setNull(index, Types.BLOB);
+        } else {
+            s.setBytes(index, h.toBytes());
+        }
+    }
+
+    private void deleteOpenings(Set<String> closedIds) throws SQLException {
+        if (closedIds.isEmpty()) {
+            return;
+        }
+        try (ResultSet rs = anyOpening.executeQuery()) {
+            if (!rs.next()) {
+                return; // no marker is waiting (e.g. all opened and closed within this batch)
+            }
+        }
+        for (String id : closedIds) {
+            deleteOpening.setString(1, id);
+            deleteOpening.addBatch();
+        }
+        deleteOpening.executeBatch();
+    }
+
+    private void insertCheckpoints(WriteBatch batch) throws SQLException {
+        if (batch.checkpoints().isEmpty()) {
+            return;
+        }
+        for (SignedHead c : batch.checkpoints()) {
+            if (c.purpose() != SignedHead.Purpose.CHECKPOINT) {
+                throw new IllegalArgumentException("checkpoints: purpose " + c.purpose() + " (expected: CHECKPOINT)");
+            }
+            insertCheckpoint.setString(1, c.chain());
+            insertCheckpoint.setLong(2, c.seq());
+            insertCheckpoint.setString(3, c.hash());
+            insertCheckpoint.setLong(4, c.at().toEpochMilli());
+            setNullable(insertCheckpoint, 5, c.keyId());
+            setNullable(insertCheckpoint, 6, c.signature());
+            insertCheckpoint.addBatch();
+        }
+        insertCheckpoint.executeBatch();
+    }
+
+    static void setNullable(PreparedStatement s, int index, String value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, value);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (PreparedStatement s : new PreparedStatement[] {insertEntry, insertTag, insertOpening, deleteOpening,
+                upsertRollup, upsertTagRollup, insertCheckpoint, maxRowId, anyOpening}) {
+            s.close();
+        }
+        admin.close();
+    }
+}

@@ -1,0 +1,150 @@
+-- Tally SQLite schema, version 1. Documented in dev.tally.audit.store.sqlite.SqliteAuditStore.
+-- Statements are separated by a semicolon at the end of a line.
+
+-- Every audit entry of every chain. body is the entry's canonical bytes exactly as hashed;
+-- the other columns are copies of body fields for indexing (the verifier checks they agree).
+CREATE TABLE entries (
+    row_id     INTEGER PRIMARY KEY,
+    chain      TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    id         TEXT    NOT NULL,
+    kind       TEXT    NOT NULL,
+    ts         INTEGER NOT NULL,
+    key_id     TEXT,
+    model      TEXT,
+    provider   TEXT,
+    status     TEXT,
+    user_id    TEXT,
+    event_type TEXT,
+    prev_hash  TEXT    NOT NULL,
+    hash       TEXT    NOT NULL,
+    body       BLOB    NOT NULL,
+    UNIQUE (chain, seq)
+);
+CREATE INDEX entries_id ON entries (id);
+CREATE INDEX entries_calls_ts ON entries (ts) WHERE kind = 'call';
+CREATE INDEX entries_calls_key_ts ON entries (key_id, ts) WHERE kind = 'call';
+CREATE INDEX entries_calls_model_ts ON entries (model, ts) WHERE kind = 'call';
+CREATE INDEX entries_events_ts ON entries (ts) WHERE kind <> 'call';
+CREATE INDEX entries_events_type_ts ON entries (event_type, ts) WHERE kind <> 'call';
+
+-- Tags of call records, for the tag filter of call queries.
+CREATE TABLE call_tags (
+    name   TEXT    NOT NULL,
+    value  TEXT    NOT NULL,
+    row_id INTEGER NOT NULL,
+    PRIMARY KEY (name, value, row_id)
+) WITHOUT ROWID;
+
+-- Opening markers of calls in flight; deleted by the call's closing record.
+CREATE TABLE openings (
+    id    TEXT    PRIMARY KEY,
+    chain TEXT    NOT NULL,
+    ts    INTEGER NOT NULL,
+    body  BLOB    NOT NULL
+);
+CREATE INDEX openings_chain_ts ON openings (chain, ts);
+
+CREATE TABLE checkpoints (
+    chain     TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    hash      TEXT    NOT NULL,
+    at        INTEGER NOT NULL,
+    key_id    TEXT,
+    signature TEXT,
+    PRIMARY KEY (chain, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE anchors (
+    chain     TEXT    PRIMARY KEY,
+    seq       INTEGER NOT NULL,
+    hash      TEXT    NOT NULL,
+    at        INTEGER NOT NULL,
+    key_id    TEXT,
+    signature TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE signing_keys (
+    key_id     TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE virtual_keys (
+    id                  TEXT    PRIMARY KEY,
+    name                TEXT    NOT NULL UNIQUE,
+    secret_hash         TEXT    NOT NULL UNIQUE,
+    prefix              TEXT    NOT NULL,
+    allowed_models      TEXT    NOT NULL,
+    requests_per_minute INTEGER,
+    tokens_per_minute   INTEGER,
+    budget_micros       INTEGER,
+    budget_period       TEXT,
+    expires_at          INTEGER,
+    enabled             INTEGER NOT NULL,
+    payload_policy      TEXT,
+    tags                TEXT    NOT NULL,
+    created_at          INTEGER NOT NULL,
+    revoked_at          INTEGER
+);
+
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Usage per UTC hour and dimensions; '' stands for an absent dimension value.
+CREATE TABLE rollups (
+    hour                INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    key_id              TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    user_id             TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    PRIMARY KEY (hour, chain, key_id, model, provider, status, user_id)
+) WITHOUT ROWID;
+
+-- The same per tag: a call with n tags adds to n rows here.
+CREATE TABLE tag_rollups (
+    hour                INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    tag_name            TEXT    NOT NULL,
+    tag_value           TEXT    NOT NULL,
+    key_id              TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    user_id             TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    PRIMARY KEY (hour, chain, tag_name, tag_value, key_id, model, provider, status, user_id)
+) WITHOUT ROWID;
+CREATE INDEX tag_rollups_name_hour ON tag_rollups (tag_name, hour);
+
+PRAGMA user_version = 1;

@@ -1,0 +1,110 @@
+package dev.tally.audit.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.AuditStoreContract;
+import dev.tally.audit.store.StoreException;
+import dev.tally.audit.testing.Entries;
+import dev.tally.audit.testing.TestChain;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract on a real SQLite file, plus what only SQLite has. */
+class SqliteAuditStoreTest extends AuditStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected AuditStore newStore() {
+        return SqliteAuditStore.open(dir.resolve("tally.db"));
+    }
+
+    @Test
+    void theDatabaseIsInWalModeWithTheCurrentSchemaVersion() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("wal");
+            }
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.CURRENT_VERSION);
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerVersionIsRefused() throws Exception {
+        store.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+                Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 99");
+        }
+        assertThatThrownBy(() -> SqliteAuditStore.open(dir.resolve("tally.db")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version 99")
+                .hasMessageContaining("expected: at most " + SqliteSchema.CURRENT_VERSION);
+    }
+
+    @Test
+    void aFileThatIsNotATallyDatabaseIsRefused() throws Exception {
+        Path other = dir.resolve("other.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE something (x)");
+        }
+        assertThatThrownBy(() -> SqliteAuditStore.open(other)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version 0");
+    }
+
+    @Test
+    void reopeningKeepsEverything() {
+        CallRecord call = entries.call(Entries.T0).build();
+        chain.append(call);
+        store.close();
+        store = SqliteAuditStore.open(dir.resolve("tally.db"));
+        assertThat(store.entry(call.id())).map(e -> e.entry()).contains(call);
+        assertThat(store.head(CHAIN).seq()).isEqualTo(1);
+    }
+
+    @Test
+    void readersAreNotBlockedByAnOpenWriteTransactionOfAnotherConnection() throws Exception {
+        CallRecord call = entries.call(Entries.T0).build();
+        chain.append(call);
+        try (AuditStore second = SqliteAuditStore.open(dir.resolve("tally.db"));
+                Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+                Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.execute("INSERT INTO settings (name, value) VALUES ('held', 'by another writer')");
+            // The other connection now holds the write lock; reads go on and see committed data only.
+            assertThat(second.calls(CallQuery.all(10)).data()).hasSize(1);
+            assertThat(store.setting("held")).isEmpty();
+            other.commit();
+            assertThat(second.setting("held")).contains("by another writer");
+        }
+        // A second store instance writes, and this one sees it.
+        try (AuditStore second = SqliteAuditStore.open(dir.resolve("tally.db"))) {
+            new TestChain(second, CHAIN).append(entries.call(Entries.T0.plusSeconds(1)).build());
+        }
+        assertThat(store.head(CHAIN).seq()).isEqualTo(2);
+    }
+
+    @Test
+    void tagValuesAreBoundNeverSpliced() {
+        chain.append(entries.call(Entries.T0).tag("tier", "x' OR '1'='1").build(), entries.call(Entries.T0).build());
+        assertThat(store.calls(new CallQuery(null, null, null, null, null, null, null,
+                java.util.Map.of("tier", "x' OR '1'='1"), 10, null)).data()).hasSize(1);
+        assertThat(store.calls(new CallQuery(null, null, "' OR 1=1 --", null, null, null, null, null, 10, null))
+                .data()).isEmpty();
+    }
+}
