@@ -113,16 +113,20 @@ final class JsonRelay {
         try {
             if (services.records().sink().durability() == Durability.SYNC) {
                 // The response is completed (closed) only once the record is durable.
-                OutputStream out = res.outputStream();
+                OutputStream out = new ClientOutput(res.outputStream());
                 out.write(body);
                 out.flush();
                 scope.finish(end);
                 out.close();
             } else {
-                res.send(body);
+                // Recorded before the client can see the answer, so a client that reads its
+                // answer and then asks the audit log always finds the record.
                 scope.finish(end);
+                res.send(body);
             }
-        } catch (IOException | UncheckedIOException clientGone) {
+        } catch (IOException | UncheckedIOException | io.helidon.webserver.ServerConnectionException clientGone) {
+            // Sync mode: the client left before the answer was flushed. Async mode: the record is
+            // already written (the provider's work was done and is paid for), so this is a no-op.
             scope.finish(new CallEnd.Cancelled(status, "the client went away while the answer was being sent"));
         }
     }

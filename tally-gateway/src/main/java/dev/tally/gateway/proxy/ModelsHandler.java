@@ -57,7 +57,7 @@ public final class ModelsHandler implements Handler {
         CallScope scope = services.records().start(models, key);
         scope.builder().operation(dev.tally.audit.entry.Operation.MODELS).endpoint("/v1/models").stream(false)
                 .responseBytes((long) body.length);
-        Replies.json(res, 200, body);
         scope.finish(new CallEnd.Completed(200));
+        Replies.json(res, 200, body);
     }
 }

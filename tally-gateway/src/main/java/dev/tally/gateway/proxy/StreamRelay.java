@@ -2,7 +2,6 @@ package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.UsageSource;
 import dev.tally.audit.pricing.TokenUsage;
-import dev.tally.audit.recorder.Durability;
 import dev.tally.gateway.stream.SseReader;
 import dev.tally.gateway.stream.SseTee;
 import dev.tally.gateway.stream.StreamObserver;
@@ -13,7 +12,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Relays a streamed answer through an {@link SseTee} and turns the way it ended into the record:
@@ -49,7 +47,7 @@ final class StreamRelay {
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        OutputStream out = res.outputStream();
+        OutputStream out = new ClientOutput(res.outputStream());
         StreamObserver observer = StreamObserver.of(endpoint, request.usageChunkHidden());
         SseTee tee = new SseTee(new SseReader(upstream.body()), out, observer);
         TeeEnd end;
@@ -93,18 +91,17 @@ final class StreamRelay {
         close(out, callEnd);
     }
 
-    /** Sync mode: the record is durable before the client's response is completed. */
+    /**
+     * The record is handed over before the client's response is completed (in sync mode: made
+     * durable), so a client that saw the end of its stream always finds the record.
+     */
     private void close(OutputStream out, CallEnd callEnd) throws InterruptedException {
-        boolean sync = services.records().sink().durability() == Durability.SYNC;
-        if (sync) {
-            scope.finish(callEnd);
-        }
+        scope.finish(callEnd);
         try {
             out.close();
-        } catch (IOException | UncheckedIOException clientGone) {
+        } catch (IOException clientGone) {
             // the record already says how the stream ended; a failed final chunk changes nothing
         }
-        scope.finish(callEnd);
     }
 
     private long endClientStream(OutputStream out, TeeEnd.BrokeOff broke) {
@@ -113,7 +110,7 @@ final class StreamRelay {
             out.write(event);
             out.flush();
             return event.length;
-        } catch (IOException | UncheckedIOException clientGone) {
+        } catch (IOException clientGone) {
             return 0;
         }
     }
