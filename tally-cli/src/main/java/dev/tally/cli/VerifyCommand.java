@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.audit.verify.Verifier;
@@ -7,6 +8,11 @@ import dev.tally.audit.verify.VerifyReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,8 +55,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--public-key", paramLabel = "<file>",
             description = {"Trust only signatures by this exported public key (signing.pub: one line of base64 X.509).",
+                "Repeat it for a store with several signers (e.g. the gateway's and the CLI's chain).",
                 "Without it, the keys registered in the store are trusted."})
-    Path publicKey;
+    List<Path> publicKeys = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -59,9 +66,10 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandFailure("data: " + data + " has no " + DATABASE_FILE
                     + " (expected: the data directory of a Tally instance, e.g. --data ./data)");
         }
-        Optional<String> trustedKey = readPublicKey();
+        Map<String, PublicKey> trusted = readPublicKeys();
         try (SqliteAuditStore store = SqliteAuditStore.open(database)) {
-            Verifier verifier = trustedKey.map(key -> trusting(store, key)).orElseGet(() -> new Verifier(store));
+            // An empty map makes the verifier trust the keys registered in the store.
+            Verifier verifier = new Verifier(store, trusted);
             VerifyReport report = verifier.verify();
             Optional<FirstBadEntry> firstBad = FirstBadEntry.find(store, report);
             VerifyOutput output = new VerifyOutput(spec.commandLine().getOut());
@@ -76,23 +84,24 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<String> readPublicKey() {
-        if (publicKey == null) {
-            return Optional.empty();
+    /** The trusted keys by key id; empty when none was given. */
+    private Map<String, PublicKey> readPublicKeys() {
+        Map<String, PublicKey> keys = new HashMap<>();
+        for (Path file : publicKeys) {
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new CommandFailure("public-key: " + file + " cannot be read (" + e + ")", e);
+            }
+            try {
+                PublicKey key = SigningKeys.parsePublicKey(text);
+                keys.put(SigningKeys.keyIdOf(key), key);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure("public-key: " + file + " is not an exported Tally key (expected: "
+                        + "one line of base64 X.509 Ed25519, as in signing.pub)", e);
+            }
         }
-        try {
-            return Optional.of(Files.readString(publicKey).strip());
-        } catch (IOException e) {
-            throw new CommandFailure("public-key: " + publicKey + " cannot be read (" + e + ")", e);
-        }
-    }
-
-    private Verifier trusting(SqliteAuditStore store, String key) {
-        try {
-            return Verifier.trusting(store, key);
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure("public-key: " + publicKey + " is not an exported Tally key (expected: "
-                    + "one line of base64 X.509 Ed25519, as in signing.pub)", e);
-        }
+        return keys;
     }
 }

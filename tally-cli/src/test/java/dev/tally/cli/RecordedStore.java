@@ -30,13 +30,22 @@ final class RecordedStore {
     }
 
     /**
-     * Records {@code calls} call records into {@code data}/tally.db with a
-     * checkpoint every 5 entries, then closes the recorder (which writes a final checkpoint).
+     * Records {@code calls} call records into {@code data}/tally.db on chain {@value #CHAIN} with
+     * a checkpoint every 5 entries, signed by the key pair in {@code data}, then closes the
+     * recorder (which writes a final checkpoint).
      */
     static RecordedStore write(Path data, int calls) throws InterruptedException {
+        return write(data, CHAIN, data, calls);
+    }
+
+    /**
+     * Records {@code calls} call records on {@code chain} into {@code data}/tally.db, signed by
+     * the key pair in {@code keyDir} (a second signer when it differs from another chain's).
+     */
+    static RecordedStore write(Path data, String chain, Path keyDir, int calls) throws InterruptedException {
         Entries entries = new Entries();
         Clock clock = Clock.fixed(Entries.T0.plusSeconds(3600), ZoneOffset.UTC);
-        RecorderConfig config = RecorderConfig.defaults(CHAIN, data).withCheckpointEvery(5);
+        RecorderConfig config = RecorderConfig.defaults(chain, keyDir).withCheckpointEvery(5);
         try (SqliteAuditStore store = SqliteAuditStore.open(data.resolve(VerifyCommand.DATABASE_FILE));
                 Recorder recorder = Recorder.start(store, config, clock)) {
             for (int i = 0; i < calls; i++) {

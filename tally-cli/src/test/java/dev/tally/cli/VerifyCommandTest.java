@@ -100,6 +100,24 @@ class VerifyCommandTest {
     }
 
     @Test
+    void everySignerOfAStoreWithSeveralChainsCanBeTrusted() throws Exception {
+        Path data = dir.resolve("data");
+        RecordedStore gateway = RecordedStore.write(data, CALLS);
+        RecordedStore cli = RecordedStore.write(data, "cli", data.resolve("cli"), 3);
+        Path gatewayKey = Files.writeString(dir.resolve("gateway.pub"), gateway.publicKeyBase64());
+        Path cliKey = Files.writeString(dir.resolve("cli.pub"), cli.publicKeyBase64());
+
+        CliRun both = CliRun.of("verify", "--data", data.toString(), "--public-key", gatewayKey.toString(),
+                "--public-key", cliKey.toString());
+        CliRun one = CliRun.of("verify", "--data", data.toString(), "--public-key", gatewayKey.toString());
+
+        assertThat(both.exitCode()).as(both.out()).isZero();
+        assertThat(both.out()).contains("chain cli: 3 entries", "chain gw-test: " + CALLS + " entries");
+        assertThat(one.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(one.out()).contains("chain cli: 3 entries", "signed by unknown key id");
+    }
+
+    @Test
     void signaturesByAnotherKeyAreRejected() throws Exception {
         RecordedStore store = RecordedStore.write(dir.resolve("data"), CALLS);
         SigningKeys stranger = SigningKeys.loadOrCreate(dir.resolve("stranger"));

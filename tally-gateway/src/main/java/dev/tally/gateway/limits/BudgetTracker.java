@@ -90,7 +90,8 @@ final class BudgetTracker {
                 localSpent = 0;
             }
             LOG.log(System.Logger.Level.WARNING, "budget: spend of key " + key.id() + " since " + start
-                    + " could not be read (" + e.getMessage() + "); using the last known figure plus spend settled here");
+                    + " could not be read (" + e.getMessage()
+                    + "); using the last known figure plus spend settled here");
         }
         periodStart = start;
         readAtMillis = now.toEpochMilli();
