@@ -11,7 +11,23 @@ class TallyCommandTest {
         CliRun run = CliRun.of("--help");
 
         assertThat(run.exitCode()).isEqualTo(TallyCommand.OK);
-        assertThat(run.out()).contains("Usage: tally", "help", "--version");
+        assertThat(run.out()).contains("Usage: tally", "verify", "help", "--version");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        CliRun run = CliRun.of("verify", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: tally verify", "--data", "--json", "--public-key");
+    }
+
+    @Test
+    void helpCommandExplainsASubcommand() {
+        CliRun run = CliRun.of("help", "verify");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: tally verify");
     }
 
     @Test
@@ -34,7 +50,7 @@ class TallyCommandTest {
     @Test
     void unknownCommandOrOptionIsAUsageError() {
         assertThat(CliRun.of("frobnicate").exitCode()).isEqualTo(TallyCommand.USAGE);
-        CliRun run = CliRun.of("--no-such-option");
+        CliRun run = CliRun.of("verify", "--no-such-option");
 
         assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
         assertThat(run.err()).contains("Unknown option: '--no-such-option'");

@@ -63,6 +63,15 @@ final class BudgetTracker {
                         + "; retry after " + retry.toSeconds() + "s)", retry);
     }
 
+    /** The key's standing in its current period. May read the store. */
+    BudgetStatus status(VirtualKey key, Instant now) {
+        Instant start = periodStart(key.budgetPeriod(), now);
+        refreshIfStale(key, start, now);
+        long spent = storeSpent + localSpent;
+        return new BudgetStatus(key.budgetMicros(), key.budgetPeriod(), spent,
+                Math.max(0, key.budgetMicros() - spent), start, nextPeriodStart(key.budgetPeriod(), now));
+    }
+
     /** Adds the cost of a call this instance finished. */
     void settled(VirtualKey key, long costMicros, Instant now) {
         if (!periodStart(key.budgetPeriod(), now).equals(periodStart)) {
@@ -90,7 +99,8 @@ final class BudgetTracker {
                 localSpent = 0;
             }
             LOG.log(System.Logger.Level.WARNING, "budget: spend of key " + key.id() + " since " + start
-                    + " could not be read (" + e.getMessage() + "); using the last known figure plus spend settled here");
+                    + " could not be read (" + e.getMessage()
+                    + "); using the last known figure plus spend settled here");
         }
         periodStart = start;
         readAtMillis = now.toEpochMilli();

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,6 +44,9 @@ public final class KeyLimiter implements Limiter {
             this.budget = budget;
         }
     }
+
+    /** Default time a spend figure read from the store is used. */
+    public static final Duration DEFAULT_SPEND_TTL = Duration.ofSeconds(5);
 
     private final SpendReader spend;
     private final Clock clock;
@@ -128,6 +132,23 @@ public final class KeyLimiter implements Limiter {
             if (key.budgetMicros() != null && costMicros != null && costMicros > 0) {
                 state.budget.settled(key, costMicros, clock.instant());
             }
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /**
+     * The key's spend against its budget now, or empty when it has none. Blocking: may read
+     * the store, like {@link #admit}.
+     */
+    public Optional<BudgetStatus> budget(VirtualKey key) {
+        if (key.budgetMicros() == null) {
+            return Optional.empty();
+        }
+        KeyState state = state(key);
+        state.lock.lock();
+        try {
+            return Optional.of(state.budget.status(key, clock.instant()));
         } finally {
             state.lock.unlock();
         }

@@ -130,6 +130,27 @@ class BudgetTest {
     }
 
     @Test
+    void budgetStatusShowsSpentLeftAndTheNextReset() {
+        VirtualKey key = key(1_000_000, BudgetPeriod.MONTH);
+        spend.spent = 400_000;
+        limiter.admit(key, "m", 1);
+        limiter.settle(key, 10, 50_000L);
+
+        assertThat(limiter.budget(key)).contains(new BudgetStatus(1_000_000, BudgetPeriod.MONTH, 450_000, 550_000,
+                Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")));
+
+        spend.spent = 1_200_000;
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(limiter.budget(key)).get().extracting(BudgetStatus::remainingMicros).isEqualTo(0L);
+        assertThat(limiter.budget(BudgetTest.keyWithoutBudget())).isEmpty();
+    }
+
+    static VirtualKey keyWithoutBudget() {
+        return new VirtualKey("key-2", "free", "h2", "tk-hijklmn", null, null, null, null, null, null, true,
+                null, null, Instant.parse("2026-11-01T00:00:00Z"), null);
+    }
+
+    @Test
     void usdIsExactWithAtLeastTwoDecimals() {
         assertThat(BudgetTracker.usd(0)).isEqualTo("$0.00");
         assertThat(BudgetTracker.usd(1)).isEqualTo("$0.000001");

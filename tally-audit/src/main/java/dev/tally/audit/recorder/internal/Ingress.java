@@ -81,16 +81,53 @@ final class Ingress {
             }
             depth.decrementAndGet();
         }
+        byte[] encoded = encodeOutsideLock(op);
         synchronized (lock) {
             spilling = true;
             moveQueueLocked();
-            spillLocked(List.of(op), false);
+            if (encoded == null) {
+                spillLocked(List.of(op), false);
+            } else {
+                appendEncodedLocked(op, encoded);
+            }
         }
     }
 
-    /** Queues a control op for the writer; they are unbounded (callers wait for them). */
+    /** Encodes the caller's own write before taking the lock, so spilling callers contend less. */
+    private static byte[] encodeOutsideLock(DataOp op) {
+        try {
+            return SpillJournal.encode(List.of(op.op()));
+        } catch (IOException | RuntimeException e) {
+            return null; // spillLocked tries again and accounts for the failure
+        }
+    }
+
+    private void appendEncodedLocked(DataOp op, byte[] encoded) {
+        try {
+            journal.appendEncoded(encoded, 1);
+            if (op.waiter() != null) {
+                journal.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            lostLocked(List.of(op), e);
+            return;
+        }
+        counters.spilled.incrementAndGet();
+        op.complete(Receipt.SPILLED);
+    }
+
+    /**
+     * Queues a control op for the writer; they are unbounded (callers wait for them). After
+     * {@link #close} it is answered at once with an error, so no caller waits for a stopped writer.
+     */
     void submit(ControlOp op) {
-        controls.offer(op);
+        synchronized (lock) {
+            if (closed) {
+                op.fail(new IllegalStateException("recorder: closed (expected: open)"));
+                return;
+            }
+            controls.offer(op);
+        }
         wake();
     }
 
@@ -170,9 +207,27 @@ final class Ingress {
         return spilling;
     }
 
-    /** Refuses further writes (after the final drain). */
+    /** Refuses further writes and control ops; those already queued are still there to drain. */
     void close() {
-        closed = true;
+        synchronized (lock) {
+            closed = true;
+        }
+    }
+
+    /**
+     * After the writer stopped: takes what raced into the queue after its last drain, answers any
+     * waiter with an error and returns how many writes were there (they are lost).
+     */
+    int abandonQueue() {
+        int n = 0;
+        DataOp op;
+        IllegalStateException closedError = new IllegalStateException("recorder: closed (expected: open)");
+        while ((op = queue.poll()) != null) {
+            depth.decrementAndGet();
+            op.fail(closedError);
+            n++;
+        }
+        return n;
     }
 
     int depth() {
@@ -226,15 +281,19 @@ final class Ingress {
                 journal.sync();
             }
         } catch (IOException | RuntimeException e) {
-            counters.lost.addAndGet(ops.size());
-            LOG.log(Level.ERROR, "audit: " + ops.size() + " writes could be neither stored nor spilled to "
-                    + journal.path() + ": LOST (first entry id " + ops.getFirst().op().entry().id() + ")", e);
-            StoreException error = new StoreException("audit write could be neither stored nor spilled: "
-                    + e.getMessage(), e);
-            ops.forEach(op -> op.fail(error));
+            lostLocked(ops, e);
             return;
         }
         counters.spilled.addAndGet(ops.size());
         ops.forEach(op -> op.complete(Receipt.SPILLED));
+    }
+
+    private void lostLocked(List<DataOp> ops, Exception e) {
+        counters.lost.addAndGet(ops.size());
+        LOG.log(Level.ERROR, "audit: " + ops.size() + " writes could be neither stored nor spilled to "
+                + journal.path() + ": LOST (first entry id " + ops.getFirst().op().entry().id() + ")", e);
+        StoreException error = new StoreException("audit write could be neither stored nor spilled: "
+                + e.getMessage(), e);
+        ops.forEach(op -> op.fail(error));
     }
 }

@@ -1,0 +1,57 @@
+package dev.tally.cli.keys;
+
+import dev.tally.audit.store.StoreException;
+import dev.tally.cli.CommandFailure;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tally keys}: create, list, update and revoke virtual keys, directly on the store in
+ * the data directory — also while a gateway runs on it (it sees a change within its key cache
+ * bound, 1 s). Every change is committed with its admin event, on the chain {@code cli}. The
+ * secret is printed once, by {@code create}, and nowhere else. Exit codes as for every
+ * command: 0 ok, 1 failure (unknown key, name taken, store error), 2 usage error. Not
+ * thread-safe; picocli makes one instance per run.
+ */
+@Command(name = "keys",
+        description = "Create, list, update and revoke virtual keys (works directly on the store).",
+        subcommands = {KeysCreateCommand.class, KeysListCommand.class, KeysUpdateCommand.class,
+            KeysRevokeCommand.class})
+public final class KeysCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: create, list, update or revoke (see 'tally keys --help')");
+    }
+
+    /** A step that may fail the way key changes fail. */
+    @FunctionalInterface
+    interface Step<T> {
+        T run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code step}, turning the failures a user can act on (unknown key, name taken,
+     * revoked key, store unavailable) into a {@link CommandFailure}, printed as one line.
+     */
+    static <T> T failing(Step<T> step) {
+        try {
+            return step.run();
+        } catch (IllegalArgumentException | StoreException e) {
+            throw new CommandFailure(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure("interrupted before the change was confirmed", e);
+        }
+    }
+}

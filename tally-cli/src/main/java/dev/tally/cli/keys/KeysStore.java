@@ -1,0 +1,104 @@
+package dev.tally.cli.keys;
+
+import dev.tally.audit.id.IdSource;
+import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.StoreException;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.cli.CommandFailure;
+import dev.tally.gateway.keys.KeyService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The store in a data directory, opened for {@code tally keys}: the SQLite file
+ * {@code <data>/tally.db}, and — only when something is changed — a {@link Recorder} on the
+ * chain {@value #CHAIN}, whose spill journal and signing key pair live in {@code <data>/cli/}.
+ * The command's own chain and journal keep it from ever colliding with a gateway running on the
+ * same store (one writer per chain; the store serialises the two processes' transactions).
+ * Not thread-safe; one per command run.
+ */
+final class KeysStore implements AutoCloseable {
+
+    /** The chain the command's admin events are appended to. */
+    static final String CHAIN = "cli";
+    /** The actor named in the command's admin events. */
+    static final String ACTOR = "cli";
+    /** The store file inside the data directory. */
+    static final String DB_FILE = "tally.db";
+
+    private final Path dataDir;
+    private final AuditStore store;
+    private final Clock clock;
+    private Recorder recorder;
+    private KeyService service;
+
+    private KeysStore(Path dataDir, AuditStore store, Clock clock) {
+        this.dataDir = dataDir;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens the store in {@code dataDir}. Creates it only when {@code create} (making the first
+     * key before the first {@code tally serve} is fine; listing a mistyped directory is not).
+     *
+     * @throws CommandFailure when there is no store and {@code create} is false, or it cannot be opened
+     */
+    static KeysStore open(Path dataDir, boolean create) {
+        Path file = dataDir.resolve(DB_FILE);
+        if (!create && !Files.isRegularFile(file)) {
+            throw new CommandFailure("no store at " + file + " (expected: the data directory of a tally gateway;"
+                    + " choose it with --data <dir>)");
+        }
+        try {
+            return new KeysStore(dataDir, SqliteAuditStore.open(file), Clock.systemUTC());
+        } catch (StoreException e) {
+            throw new CommandFailure(e.getMessage(), e);
+        }
+    }
+
+    AuditStore store() {
+        return store;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** The key service, starting the command's recorder the first time (blocks for its recovery). */
+    KeyService service() {
+        if (service == null) {
+            Path own = dataDir.resolve(CHAIN);
+            try {
+                Files.createDirectories(own);
+                recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, own), clock);
+            } catch (IOException e) {
+                throw new CommandFailure("cannot create " + own + ": " + e.getMessage(), e);
+            } catch (UncheckedIOException | StoreException e) {
+                throw new CommandFailure("cannot start the audit recorder: " + e.getMessage(), e);
+            }
+            service = new KeyService(store, recorder::commitChange, IdSource.system(), new SecureRandom(), clock,
+                    Duration.ZERO);
+        }
+        return service;
+    }
+
+    /** Stops the recorder (draining it and writing a checkpoint), then closes the store. */
+    @Override
+    public void close() {
+        try {
+            if (recorder != null) {
+                recorder.close();
+            }
+        } finally {
+            store.close();
+        }
+    }
+}

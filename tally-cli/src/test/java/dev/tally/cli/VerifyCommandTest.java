@@ -1,0 +1,173 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.audit.chain.SigningKeys;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tally verify} run in-process on stores written by the real recorder. */
+class VerifyCommandTest {
+
+    private static final int CALLS = 12;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anIntactLogVerifiesAndEachChainIsDescribed() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+        String head;
+        int checkpoints;
+        try (SqliteAuditStore sqlite = SqliteAuditStore.open(dir.resolve("tally.db"))) {
+            head = sqlite.head(RecordedStore.CHAIN).hash();
+            checkpoints = sqlite.checkpoints(RecordedStore.CHAIN).size();
+        }
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(TallyCommand.OK);
+        assertThat(checkpoints).isPositive();
+        assertThat(run.out()).contains("chain gw-test: " + CALLS + " entries, head seq " + CALLS + " " + head + ", "
+                + checkpoints + " checkpoints: ok", "OK: every chain verifies");
+    }
+
+    @Test
+    void anEditedEntryFailsAndIsNamed() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+        store.editBody(7, "gpt-4o-mini", "gpt-4o-mega");
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.out()).contains("verified through seq 6", "BROKEN at seq 7", "FAILED: first bad entry is chain gw-test seq 7 id " + store.idAt(7));
+    }
+
+    @Test
+    void aDeletedEntryFailsAtItsSeq() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+        store.delete(4);
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.out()).contains("first bad entry is chain gw-test seq 4 (no row stored there)");
+    }
+
+    @Test
+    void jsonReportIsMachineReadable() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+        store.editBody(3, "gpt-4o-mini", "gpt-4o-mega");
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--json");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("ok").asBoolean()).isFalse();
+        assertThat(json.get("chains")).hasSize(1);
+        assertThat(json.get("chains").get(0).get("entries").asLong()).isEqualTo(CALLS);
+        assertThat(json.get("chains").get(0).get("first_bad").get("seq").asLong()).isEqualTo(3);
+        assertThat(json.get("first_bad").get("chain").asText()).isEqualTo("gw-test");
+        assertThat(json.get("first_bad").get("id").asText()).isEqualTo(store.idAt(3));
+    }
+
+    @Test
+    void jsonReportOfAnIntactLog() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--json");
+
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(run.exitCode()).isZero();
+        assertThat(json.get("ok").asBoolean()).isTrue();
+        assertThat(json.get("first_bad").isNull()).isTrue();
+        assertThat(json.get("chains").get(0).get("head").asText()).hasSize(64);
+    }
+
+    @Test
+    void theExportedPublicKeyVerifies() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), CALLS);
+        Path key = Files.writeString(dir.resolve("exported.pub"), store.publicKeyBase64() + "\n");
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--public-key", key.toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    }
+
+    @Test
+    void everySignerOfAStoreWithSeveralChainsCanBeTrusted() throws Exception {
+        Path data = dir.resolve("data");
+        RecordedStore gateway = RecordedStore.write(data, CALLS);
+        RecordedStore cli = RecordedStore.write(data, "cli", data.resolve("cli"), 3);
+        Path gatewayKey = Files.writeString(dir.resolve("gateway.pub"), gateway.publicKeyBase64());
+        Path cliKey = Files.writeString(dir.resolve("cli.pub"), cli.publicKeyBase64());
+
+        CliRun both = CliRun.of("verify", "--data", data.toString(), "--public-key", gatewayKey.toString(),
+                "--public-key", cliKey.toString());
+        CliRun one = CliRun.of("verify", "--data", data.toString(), "--public-key", gatewayKey.toString());
+
+        assertThat(both.exitCode()).as(both.out()).isZero();
+        assertThat(both.out()).contains("chain cli: 3 entries", "chain gw-test: " + CALLS + " entries");
+        assertThat(one.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(one.out()).contains("chain cli: 3 entries", "signed by unknown key id");
+    }
+
+    @Test
+    void signaturesByAnotherKeyAreRejected() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), CALLS);
+        SigningKeys stranger = SigningKeys.loadOrCreate(dir.resolve("stranger"));
+        Path key = Files.writeString(dir.resolve("stranger.pub"), stranger.publicKeyBase64());
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--public-key", key.toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.out()).contains("checkpoint at seq", "signed by unknown key id");
+    }
+
+    @Test
+    void aMalformedKeyFileIsAFailureWithItsName() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), 1);
+        Path key = Files.writeString(dir.resolve("bad.pub"), "not a key");
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--public-key", key.toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("public-key: " + key + " is not an exported Tally key");
+    }
+
+    @Test
+    void aMissingKeyFileIsAFailure() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), 1);
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--public-key", dir.resolve("nope.pub").toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("public-key: " + dir.resolve("nope.pub") + " cannot be read");
+    }
+
+    @Test
+    void aDirectoryWithoutAStoreIsAFailureAndStaysEmpty() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+
+        CliRun run = CliRun.of("verify", "--data", empty.toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("data: " + empty + " has no tally.db");
+        try (var files = Files.list(empty)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingOptionValueIsAUsageError() {
+        CliRun run = CliRun.of("verify", "--data");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).contains("Missing required parameter for option '--data'");
+    }
+}

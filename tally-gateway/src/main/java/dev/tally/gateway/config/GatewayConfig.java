@@ -1,0 +1,186 @@
+package dev.tally.gateway.config;
+
+import dev.tally.audit.entry.Protocol;
+import dev.tally.audit.pricing.Price;
+import dev.tally.audit.recorder.Durability;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole gateway configuration: one immutable tree, built and validated once by
+ * {@link ConfigLoader} from {@code tally.yaml} (or from the environment alone), never changed
+ * afterwards. Every key is documented in {@code docs/configuration.md}. Secrets are
+ * {@link Secret}s, so printing this object never prints them. Thread-safe (immutable).
+ *
+ * @param server where the HTTP server listens
+ * @param admin the admin API's token
+ * @param store where the audit log lives
+ * @param audit how calls are recorded
+ * @param providers upstream providers by name, in file order
+ * @param models public model names by name, in file order
+ */
+public record GatewayConfig(
+        Server server,
+        Admin admin,
+        Store store,
+        Audit audit,
+        Map<String, Provider> providers,
+        Map<String, Model> models) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(audit, "audit");
+        providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    }
+
+    /** A provider by name. */
+    public Optional<Provider> provider(String name) {
+        return Optional.ofNullable(providers.get(name));
+    }
+
+    /** A public model by name. */
+    public Optional<Model> model(String name) {
+        return Optional.ofNullable(models.get(name));
+    }
+
+    /**
+     * {@code server}: the listener.
+     *
+     * @param host interface to bind, default {@code 0.0.0.0}
+     * @param port TCP port, default 8080; 0 picks a free port
+     */
+    public record Server(String host, int port) {
+        public static final String DEFAULT_HOST = "0.0.0.0";
+        public static final int DEFAULT_PORT = 8080;
+    }
+
+    /**
+     * {@code admin}: the admin token from the file or {@code TALLY_ADMIN_TOKEN}; absent means
+     * "generate one on first start and keep it in the data directory".
+     */
+    public record Admin(Optional<Secret> token) {
+        public Admin {
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /** {@code store}: {@code url} such as {@code sqlite:./data/tally.db}. */
+    public record Store(String url) {
+        public static final String DEFAULT_URL = "sqlite:./data/tally.db";
+    }
+
+    /** What is kept of request and response bodies. */
+    public enum PayloadPolicy {
+        OFF, HASH, REDACTED, FULL
+    }
+
+    /**
+     * {@code audit}: durability, batching, checkpoints, payloads, privacy switches, retention.
+     *
+     * @param durability async (default) or sync
+     * @param flushInterval longest wait before a group commit (default 10ms)
+     * @param batchSize most records per commit (default 1000)
+     * @param checkpointEvery a signed checkpoint every N entries (default 10000)
+     * @param payload payload policy (default off)
+     * @param redactionPatterns extra regular expressions redacted under {@code redacted}
+     * @param logClientIp whether records and events carry the client IP (default true)
+     * @param logKeyPrefix whether records and events carry the key prefix (default true)
+     * @param retention how long entries are kept; empty = forever (default)
+     */
+    public record Audit(
+            Durability durability,
+            Duration flushInterval,
+            int batchSize,
+            int checkpointEvery,
+            PayloadPolicy payload,
+            List<String> redactionPatterns,
+            boolean logClientIp,
+            boolean logKeyPrefix,
+            Optional<Duration> retention) {
+
+        public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
+        public static final int DEFAULT_BATCH_SIZE = 1000;
+        public static final int DEFAULT_CHECKPOINT_EVERY = 10_000;
+
+        public Audit {
+            redactionPatterns = List.copyOf(redactionPatterns);
+            Objects.requireNonNull(retention, "retention");
+        }
+    }
+
+    /**
+     * {@code providers[]}: one upstream.
+     *
+     * @param name unique name used by models
+     * @param kind wire protocol: openai or anthropic
+     * @param baseUrl for openai the URL that ends before {@code /chat/completions} (e.g.
+     *     {@code https://api.openai.com/v1}); for anthropic the URL before {@code /v1/messages}
+     * @param apiKey the provider's secret, sent upstream only
+     * @param timeouts connect, first byte, idle between stream events, total
+     * @param retries retry policy on connect errors, 429 and 5xx
+     */
+    public record Provider(String name, Protocol kind, URI baseUrl, Secret apiKey, Timeouts timeouts, Retries retries) {
+        public static final URI OPENAI_DEFAULT_URL = URI.create("https://api.openai.com/v1");
+        public static final URI ANTHROPIC_DEFAULT_URL = URI.create("https://api.anthropic.com");
+    }
+
+    /**
+     * {@code providers[].timeouts}.
+     *
+     * @param connect TCP/TLS connect (default 10s)
+     * @param firstByte until the response headers arrive (default 120s: a non-streamed answer
+     *     only starts once it is complete)
+     * @param idle longest silence between two stream events or body reads (default 60s)
+     * @param total whole upstream exchange, body included (default 600s)
+     */
+    public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {
+        public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120),
+                Duration.ofSeconds(60), Duration.ofSeconds(600));
+    }
+
+    /**
+     * {@code providers[].retries}.
+     *
+     * @param max retries after the first attempt (default 2; 0 disables)
+     * @param backoff first wait, doubled each retry (default 200ms)
+     * @param maxBackoff cap on any wait; a {@code retry-after} longer than this is not waited
+     *     for and the call moves on to its fallbacks (default 5s)
+     */
+    public record Retries(int max, Duration backoff, Duration maxBackoff) {
+        public static final Retries DEFAULTS = new Retries(2, Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+
+    /**
+     * {@code models.<public name>}.
+     *
+     * @param name the public name clients ask for
+     * @param provider the provider's name
+     * @param upstreamModel the provider's model name (default: the public name)
+     * @param fallbacks public model names tried in order when this one fails
+     * @param price USD per million tokens, or empty when unpriced (cost stays absent, never $0)
+     */
+    public record Model(String name, String provider, String upstreamModel, List<String> fallbacks, Optional<Price> price) {
+        public Model {
+            fallbacks = List.copyOf(fallbacks);
+            Objects.requireNonNull(price, "price");
+        }
+
+        /** The chain of models to try: this one, then the fallbacks in order. */
+        public List<String> attemptOrder() {
+            List<String> order = new ArrayList<>(fallbacks.size() + 1);
+            order.add(name);
+            order.addAll(fallbacks);
+            return order;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.tally.gateway.proxy;
+
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.entry.PayloadMode;
+import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.pricing.Cost;
+import dev.tally.audit.pricing.CostCalculator;
+import dev.tally.audit.pricing.TokenUsage;
+import dev.tally.gateway.audit.AuditSink;
+import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.limits.Limiter;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+/**
+ * Starts {@link CallScope}s and writes what they produce: applies the privacy switches (client
+ * IP, key prefix), prices usage with the configured price table, sends records to the audit
+ * sink and settles limits. Thread-safe (holds only thread-safe collaborators).
+ */
+public final class CallRecords {
+
+    private static final System.Logger LOG = System.getLogger(CallRecords.class.getName());
+
+    private final GatewayConfig.Audit audit;
+    private final CostCalculator costs;
+    private final AuditSink sink;
+    private final Limiter limiter;
+
+    public CallRecords(GatewayConfig.Audit audit, CostCalculator costs, AuditSink sink, Limiter limiter) {
+        this.audit = audit;
+        this.costs = costs;
+        this.sink = sink;
+        this.limiter = limiter;
+    }
+
+    /** A scope for a call by {@code key} (authenticated) described by {@code meta}. */
+    public CallScope start(RequestMeta meta, VirtualKey key) {
+        CallRecord.Builder builder = meta.recordBuilder(audit.logClientIp())
+                .keyId(key.id())
+                .keyName(key.name())
+                .keyPrefix(audit.logKeyPrefix() ? key.prefix() : null)
+                .payload(PayloadMode.NONE);
+        return new CallScope(this, meta, key, builder);
+    }
+
+    public GatewayConfig.Audit audit() {
+        return audit;
+    }
+
+    public AuditSink sink() {
+        return sink;
+    }
+
+    Optional<Cost> cost(String model, TokenUsage usage) {
+        return model == null ? Optional.empty() : costs.cost(model, usage);
+    }
+
+    void write(AuditEntry entry) throws InterruptedException {
+        sink.record(entry);
+    }
+
+    void settle(VirtualKey key, long totalTokens, Long costMicros) {
+        try {
+            limiter.settle(key, totalTokens, costMicros);
+        } catch (RuntimeException e) {
+            // The record is already written; a limiter fault must not fail the call after the fact.
+            LOG.log(Level.WARNING, "limiter settle failed for key " + key.id() + ": " + e);
+        }
+    }
+}

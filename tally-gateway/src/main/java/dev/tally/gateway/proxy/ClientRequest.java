@@ -1,0 +1,113 @@
+package dev.tally.gateway.proxy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * A client's JSON body, checked just enough to route it and to record it truthfully: a JSON
+ * object with a string {@code model}, a boolean {@code stream}, an object {@code stream_options}
+ * and a string {@code user} when present. Everything else is the provider's to judge and is
+ * passed through untouched, except the model name (replaced by the upstream name) and, for an
+ * OpenAI stream without {@code stream_options.include_usage}, that option (added so the gateway
+ * learns the usage; {@link #usageChunkHidden()} then tells the tee to hide the extra chunk).
+ * Immutable after parsing; thread-confined.
+ *
+ * @param endpoint the route it came in on
+ * @param body the parsed object
+ * @param model the requested public model
+ * @param stream whether the client asked for a stream
+ * @param user the OpenAI {@code user} field (or Anthropic {@code metadata.user_id}), or null
+ * @param requestBytes size of the body as received
+ */
+public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, boolean stream, String user, long requestBytes) {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Bad client input, with the field, bad value and expectation in the message. */
+    public static final class Invalid extends Exception {
+        private final String param;
+
+        Invalid(String param, String message) {
+            super(message, null, false, false);
+            this.param = param;
+        }
+
+        /** The offending field, or null for the body as a whole. */
+        public String param() {
+            return param;
+        }
+    }
+
+    /** Parses and checks {@code raw}. */
+    public static ClientRequest parse(Endpoint endpoint, byte[] raw) throws Invalid {
+        JsonNode tree;
+        try {
+            tree = raw.length == 0 ? null : MAPPER.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new Invalid(null, "body: not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + " (expected: a JSON object)");
+        } catch (IOException e) {
+            throw new Invalid(null, "body: unreadable (expected: a JSON object)");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new Invalid(null, "body: " + (tree == null ? "empty" : "a JSON " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+                    + " (expected: a JSON object)");
+        }
+        ObjectNode body = (ObjectNode) tree;
+        JsonNode model = body.get("model");
+        if (model == null || model.isNull()) {
+            throw new Invalid("model", "model: missing (expected: a model name string)");
+        }
+        if (!model.isTextual() || model.asText().isBlank()) {
+            throw new Invalid("model", "model: " + clip(model) + " (expected: a non-empty string)");
+        }
+        JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isNull() && !stream.isBoolean()) {
+            throw new Invalid("stream", "stream: " + clip(stream) + " (expected: true or false)");
+        }
+        boolean streamed = stream != null && stream.asBoolean(false);
+        if (streamed && !endpoint.streams()) {
+            throw new Invalid("stream", "stream: true (expected: false or absent; " + endpoint.path() + " does not stream)");
+        }
+        JsonNode options = body.get("stream_options");
+        if (options != null && !options.isNull() && !options.isObject()) {
+            throw new Invalid("stream_options", "stream_options: " + clip(options) + " (expected: an object)");
+        }
+        JsonNode user = endpoint == Endpoint.MESSAGE ? body.path("metadata").get("user_id") : body.get("user");
+        if (user != null && !user.isNull() && !user.isTextual()) {
+            throw new Invalid("user", (endpoint == Endpoint.MESSAGE ? "metadata.user_id: " : "user: ") + clip(user)
+                    + " (expected: a string)");
+        }
+        return new ClientRequest(endpoint, body, model.asText(), streamed, user == null || user.isNull() ? null : user.asText(), raw.length);
+    }
+
+    /** Whether the gateway adds {@code include_usage} the client did not ask for. */
+    public boolean usageChunkHidden() {
+        return stream && (endpoint == Endpoint.CHAT || endpoint == Endpoint.COMPLETION)
+                && !body.path("stream_options").path("include_usage").asBoolean(false);
+    }
+
+    /** The body to send upstream for {@code upstreamModel}. */
+    public byte[] upstreamBody(String upstreamModel) {
+        ObjectNode copy = body.deepCopy();
+        copy.put("model", upstreamModel);
+        if (usageChunkHidden()) {
+            JsonNode options = copy.get("stream_options");
+            ObjectNode o = options instanceof ObjectNode existing ? existing : copy.putObject("stream_options");
+            o.put("include_usage", true);
+        }
+        try {
+            return MAPPER.writeValueAsBytes(copy);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen: re-writing a parsed tree", e);
+        }
+    }
+
+    private static String clip(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

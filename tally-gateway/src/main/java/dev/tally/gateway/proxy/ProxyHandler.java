@@ -1,0 +1,172 @@
+package dev.tally.gateway.proxy;
+
+import dev.tally.audit.entry.SecurityEventType;
+import dev.tally.audit.keys.VirtualKey;
+import dev.tally.gateway.auth.AuthOutcome;
+import dev.tally.gateway.limits.Admission;
+import dev.tally.gateway.upstream.Attempt;
+import dev.tally.gateway.upstream.Target;
+import dev.tally.gateway.upstream.UpstreamRequest;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One proxied route. The path of a call: envelope (request id, trace, tags) → authenticate →
+ * parse and check the body → unknown model (404, refused) → limits (refused) → opening marker
+ * (sync: 503 when the store cannot take it) → upstream with retries and fallbacks → relay the
+ * answer ({@link JsonRelay} or {@link StreamRelay}) → exactly one record.
+ *
+ * <p>Runs on the request's virtual thread and blocks. {@link #handle} returns once the answer
+ * has been written to the client and the record handed to the audit sink (in sync mode: made
+ * durable, before the response was completed). Thread-safe (stateless; state lives in the call's
+ * {@link CallScope}).
+ */
+public final class ProxyHandler implements Handler {
+
+    private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
+    private static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+
+    private final Endpoint endpoint;
+    private final ProxyServices services;
+
+    public ProxyHandler(Endpoint endpoint, ProxyServices services) {
+        this.endpoint = endpoint;
+        this.services = services;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        RequestMeta meta = Envelope.read(req, endpoint, services.ids(), services.clock());
+        res.header(Envelope.REQUEST_ID, meta.id());
+        AuthOutcome outcome = services.authenticator().authenticate(Envelope.presentedKey(req), meta.clientIp());
+        VirtualKey key = switch (outcome) {
+            case AuthOutcome.Allowed allowed -> allowed.key();
+            case AuthOutcome.Denied denied -> {
+                services.events().authDenied(meta, denied);
+                Replies.error(res, endpoint.protocol(), 401, denied.code(), denied.message(), null);
+                yield null;
+            }
+        };
+        if (key == null) {
+            return;
+        }
+        CallScope scope = services.records().start(meta, key);
+        try {
+            proxy(req, res, scope);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            LOG.log(Level.ERROR, "call " + meta.id() + " failed inside the gateway", e);
+            if (!scope.finished()) {
+                scope.finish(new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
+            }
+            if (!res.isSent()) {
+                Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+            }
+        } finally {
+            if (!scope.finished()) {
+                // Only reachable on an Error or interrupt: the record is still written.
+                scope.finish(new CallEnd.Failed(500, "internal_error", "the call ended without an answer"));
+            }
+        }
+    }
+
+    private void proxy(ServerRequest req, ServerResponse res, CallScope scope) throws IOException, InterruptedException {
+        byte[] raw = req.content().inputStream().readAllBytes();
+        scope.builder().requestBytes((long) raw.length).stream(false);
+        ClientRequest request;
+        try {
+            request = ClientRequest.parse(endpoint, raw);
+        } catch (ClientRequest.Invalid e) {
+            fail(res, scope, 400, "invalid_request", e.getMessage(), e.param());
+            return;
+        }
+        scope.builder().model(request.model()).stream(request.stream());
+        if (scope.meta().headerUser() == null && request.user() != null) {
+            scope.builder().user(request.user());
+        }
+        Optional<List<Target>> route = services.router().route(request.model(), endpoint.protocol());
+        if (route.isEmpty()) {
+            refuse(res, scope, request.model(), new Admission.Refused(SecurityEventType.UNKNOWN_MODEL, 404, "model_not_found",
+                    "model: '" + request.model() + "' (expected: a configured model; GET /v1/models lists them)", null));
+            return;
+        }
+        List<Target> targets = route.get();
+        Target first = targets.getFirst();
+        scope.builder().provider(first.provider().name());
+        if (first.provider().kind() != endpoint.protocol()) {
+            String other = first.provider().kind() == dev.tally.audit.entry.Protocol.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions";
+            fail(res, scope, 400, "wrong_endpoint", "model: '" + request.model() + "' is served by an "
+                    + first.provider().kind().name().toLowerCase(java.util.Locale.ROOT) + " provider (expected: call " + other + ")", "model");
+            return;
+        }
+        long estimatedInput = services.estimator().countInput(endpoint, request.body());
+        if (services.limiter().admit(scope.key(), request.model(), estimatedInput) instanceof Admission.Refused refused) {
+            refuse(res, scope, request.model(), refused);
+            return;
+        }
+        if (!services.records().sink().open(scope.opening())) {
+            fail(res, scope, 503, "store_unavailable",
+                    "the audit store cannot be written; calls are refused until it recovers", null);
+            return;
+        }
+        Map<String, String> headers = upstreamHeaders(req);
+        long upstreamStart = System.nanoTime();
+        Attempt attempt = services.caller().call(targets, target -> new UpstreamRequest(target.provider(),
+                endpoint.upstreamPath(), request.upstreamBody(target.upstreamModel()), headers, request.stream()));
+        scope.builder().provider(attempt.target().provider().name()).attempts(attempt.attempts());
+        switch (attempt) {
+            case Attempt.Unreachable failed -> {
+                scope.builder().upstreamMs((System.nanoTime() - upstreamStart) / 1_000_000);
+                fail(res, scope, failed.httpStatus(), failed.code(), failed.message(), null);
+            }
+            case Attempt.Answered answered -> {
+                scope.builder().servedModel(answered.target().upstreamModel());
+                scope.pricedModel(answered.target().publicModel());
+                boolean eventStream = answered.response().header("content-type").orElse("").startsWith("text/event-stream");
+                if (request.stream() && answered.response().status() / 100 == 2 && eventStream) {
+                    new StreamRelay(endpoint, services, scope, request, answered, upstreamStart).relay(res);
+                } else {
+                    new JsonRelay(endpoint, services, scope, request, answered, upstreamStart).relay(res);
+                }
+            }
+        }
+    }
+
+    /** Headers passed upstream: only protocol versions and betas, never credentials or x-tally-*. */
+    private Map<String, String> upstreamHeaders(ServerRequest req) {
+        Map<String, String> headers = new TreeMap<>();
+        if (endpoint.protocol() == dev.tally.audit.entry.Protocol.ANTHROPIC) {
+            headers.put("anthropic-version", req.headers().first(HeaderNames.create("anthropic-version")).orElse(DEFAULT_ANTHROPIC_VERSION));
+            req.headers().first(HeaderNames.create("anthropic-beta")).ifPresent(v -> headers.put("anthropic-beta", v));
+        } else {
+            req.headers().first(HeaderNames.create("openai-beta")).ifPresent(v -> headers.put("openai-beta", v));
+        }
+        return headers;
+    }
+
+    private void fail(ServerResponse res, CallScope scope, int status, String code, String message, String param)
+            throws InterruptedException {
+        scope.finish(new CallEnd.Failed(status, code, message));
+        Replies.error(res, endpoint.protocol(), status, code, message, param);
+    }
+
+    private void refuse(ServerResponse res, CallScope scope, String model, Admission.Refused refused)
+            throws InterruptedException {
+        scope.finish(new CallEnd.Refused(refused.httpStatus(), refused.code(), refused.message()));
+        services.events().refused(scope, refused.type(), model, refused.httpStatus(), refused.message());
+        if (refused.retryAfter() != null) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000)));
+        }
+        Replies.error(res, endpoint.protocol(), refused.httpStatus(), refused.code(), refused.message(), null);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tally.gateway.proxy;
+
+import dev.tally.audit.entry.CallRecord;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the gateway knows about a call from its HTTP envelope, before reading the body. The
+ * client IP is kept even when IP logging is off (brute-force slowdown needs it); the record
+ * factory drops it then.
+ *
+ * @param id our record id, sent back as {@code x-request-id}
+ * @param startedAt wall-clock start
+ * @param startNanos monotonic start, for durations
+ * @param endpoint the route
+ * @param traceId W3C trace id from {@code traceparent}, or null
+ * @param clientRequestId the client's own {@code x-request-id}, or null
+ * @param headerUser {@code x-tally-user}, or null
+ * @param tags {@code x-tally-tag-<name>} values by name
+ * @param clientIp the peer address
+ * @param userAgent the client's User-Agent, or null
+ */
+public record RequestMeta(
+        String id,
+        Instant startedAt,
+        long startNanos,
+        Endpoint endpoint,
+        String traceId,
+        String clientRequestId,
+        String headerUser,
+        Map<String, String> tags,
+        String clientIp,
+        String userAgent) {
+
+    public RequestMeta {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(startedAt, "started_at");
+        Objects.requireNonNull(endpoint, "endpoint");
+        tags = Map.copyOf(tags);
+    }
+
+    /** A builder carrying the envelope fields (client IP only when {@code logClientIp}). */
+    CallRecord.Builder recordBuilder(boolean logClientIp) {
+        return CallRecord.builder()
+                .id(id)
+                .startedAt(startedAt)
+                .traceId(traceId)
+                .clientRequestId(clientRequestId)
+                .user(headerUser)
+                .tags(tags)
+                .clientIp(logClientIp ? clientIp : null)
+                .userAgent(userAgent)
+                .operation(endpoint.operation())
+                .endpoint(endpoint.path())
+                .protocol(endpoint.protocol());
+    }
+}

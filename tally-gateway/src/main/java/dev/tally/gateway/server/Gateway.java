@@ -1,0 +1,99 @@
+package dev.tally.gateway.server;
+
+import dev.tally.audit.id.IdSource;
+import dev.tally.audit.pricing.CostCalculator;
+import dev.tally.audit.pricing.Price;
+import dev.tally.audit.pricing.PriceTable;
+import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.gateway.audit.AuditSink;
+import dev.tally.gateway.audit.RecorderAuditSink;
+import dev.tally.gateway.auth.BruteForcePolicy;
+import dev.tally.gateway.auth.KeyAuthenticator;
+import dev.tally.gateway.auth.Sleeper;
+import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.keys.KeyService;
+import dev.tally.gateway.limits.KeyLimiter;
+import dev.tally.gateway.limits.SpendReader;
+import dev.tally.gateway.proxy.CallRecords;
+import dev.tally.gateway.proxy.ProxyServices;
+import dev.tally.gateway.proxy.SecurityEvents;
+import dev.tally.gateway.upstream.JdkUpstreamClient;
+import dev.tally.gateway.upstream.Router;
+import dev.tally.gateway.upstream.UpstreamCaller;
+import dev.tally.gateway.upstream.UpstreamClient;
+import dev.tally.gateway.usage.TokenEstimator;
+import io.helidon.webserver.http.HttpRouting;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A running gateway: wires the configuration, the audit store and recorder, keys, limits, the
+ * upstream client and the HTTP server together. The store and recorder are owned by the caller
+ * (who starts them before and closes them after, so the recorder drains last).
+ * Thread-safe; {@link #close()} stops the server, then the upstream client.
+ */
+public final class Gateway implements AutoCloseable {
+
+    /** How long a key looked up by secret is trusted before it is read again. */
+    public static final Duration KEY_CACHE_TTL = Duration.ofSeconds(5);
+    /** How long a key's spend read from the rollups is used for budget checks. */
+    public static final Duration SPEND_TTL = Duration.ofSeconds(5);
+
+    private final GatewayServer server;
+    private final UpstreamClient upstream;
+    private final KeyService keys;
+
+    private Gateway(GatewayServer server, UpstreamClient upstream, KeyService keys) {
+        this.server = server;
+        this.upstream = upstream;
+        this.keys = keys;
+    }
+
+    /**
+     * Starts serving {@code config}; returns once the port is bound.
+     *
+     * @param sink the audit sink (a {@link RecorderAuditSink} on {@code recorder} in production)
+     * @param retrySleeper waits between upstream retries ({@code Thread::sleep} outside tests)
+     */
+    public static Gateway start(GatewayConfig config, AuditStore store, Recorder recorder, AuditSink sink, Clock clock,
+            UpstreamCaller.Sleeper retrySleeper, Consumer<HttpRouting.Builder> extraRoutes) {
+        IdSource ids = new IdSource(clock, new SecureRandom());
+        KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
+        KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
+        KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL);
+        UpstreamClient upstream = new JdkUpstreamClient();
+        ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
+                new UpstreamCaller(upstream, retrySleeper, clock),
+                new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter),
+                new SecurityEvents(config.audit(), sink, ids, clock), new TokenEstimator(), ids, clock);
+        GatewayServer server = GatewayServer.start(config, services, sink, extraRoutes);
+        return new Gateway(server, upstream, keys);
+    }
+
+    /** The price table of the configured models (public name → price). */
+    public static PriceTable priceTable(GatewayConfig config) {
+        Map<String, Price> prices = new LinkedHashMap<>();
+        config.models().values().forEach(m -> m.price().ifPresent(p -> prices.put(m.name(), p)));
+        return PriceTable.of(prices);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The key service this gateway authenticates with. */
+    public KeyService keys() {
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        upstream.close();
+    }
+}

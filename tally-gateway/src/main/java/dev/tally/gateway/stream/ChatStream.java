@@ -1,0 +1,88 @@
+package dev.tally.gateway.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.audit.pricing.TokenUsage;
+
+/**
+ * OpenAI Chat Completions (and legacy Completions) streams: {@code data: <chunk>} events ending
+ * with {@code data: [DONE]}; usage only in the extra {@code "choices":[]} chunk that
+ * {@code stream_options.include_usage} asks for, which is hidden from a client that did not ask
+ * for it; errors as a {@code data: {"error":{…}}} event. Not thread-safe.
+ */
+final class ChatStream extends StreamObserver {
+
+    private final boolean hideUsageChunk;
+    private TokenUsage usage;
+
+    ChatStream(boolean hideUsageChunk) {
+        this.hideUsageChunk = hideUsageChunk;
+    }
+
+    @Override
+    public Seen observe(SseEvent event) {
+        String data = event.data();
+        if (data == null) {
+            return Seen.PLAIN;
+        }
+        if (data.strip().equals("[DONE]")) {
+            completed = true;
+            return Seen.PLAIN;
+        }
+        JsonNode chunk = parse(data);
+        if (chunk == null) {
+            return Seen.PLAIN;
+        }
+        if (chunk.hasNonNull("error")) {
+            JsonNode e = chunk.get("error");
+            String code = textOrNull(e.get("code"));
+            error = new StreamError(code != null ? code : (textOrNull(e.get("type")) != null ? e.get("type").asText() : "upstream_error"),
+                    textOrNull(e.get("message")) != null ? e.get("message").asText() : "the provider reported an error mid-stream");
+            return Seen.PLAIN;
+        }
+        if (servedModel == null) {
+            servedModel = textOrNull(chunk.get("model"));
+        }
+        boolean content = false;
+        for (JsonNode choice : chunk.path("choices")) {
+            JsonNode delta = choice.path("delta");
+            content |= append(delta.get("content"));
+            content |= append(delta.get("reasoning_content"));
+            content |= append(choice.get("text"));
+            for (JsonNode call : delta.path("tool_calls")) {
+                String name = textOrNull(call.path("function").get("name"));
+                if (name != null && !name.isEmpty()) {
+                    toolCalls.add(name);
+                    content = true;
+                }
+                content |= append(call.path("function").get("arguments"));
+            }
+            String finish = textOrNull(choice.get("finish_reason"));
+            if (finish != null) {
+                finishReason = finish;
+            }
+        }
+        JsonNode u = chunk.get("usage");
+        if (u != null && u.isObject()) {
+            usage = safely(() -> TokenUsage.fromOpenAiChat(number(u.get("prompt_tokens")), number(u.get("completion_tokens")),
+                    number(u.path("prompt_tokens_details").get("cached_tokens")),
+                    number(u.path("completion_tokens_details").get("reasoning_tokens"))));
+            if (hideUsageChunk && chunk.path("choices").isEmpty()) {
+                return Seen.HIDDEN;
+            }
+        }
+        return content ? Seen.CONTENT : Seen.PLAIN;
+    }
+
+    private boolean append(JsonNode node) {
+        if (node != null && node.isTextual() && !node.asText().isEmpty()) {
+            text.append(node.asText());
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public TokenUsage usage() {
+        return usage;
+    }
+}
