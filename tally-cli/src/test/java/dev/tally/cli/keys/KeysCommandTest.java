@@ -5,16 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.entry.AdminEventType;
-import dev.tally.audit.query.EventQuery;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.audit.entry.SecurityEvent;
+import dev.tally.audit.entry.SecurityEventType;
+import dev.tally.audit.id.IdSource;
 import dev.tally.audit.json.Json;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.audit.verify.Verifier;
 import dev.tally.cli.TallyCommand;
 import dev.tally.gateway.auth.AuthOutcome;
 import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
+import dev.tally.gateway.keys.KeySecrets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,6 +162,30 @@ class KeysCommandTest {
             assertThat(events).extracting(AdminEvent::type)
                     .containsExactly(AdminEventType.KEY_REVOKED, AdminEventType.KEY_CREATED);
             assertThat(events).allSatisfy(e -> assertThat(e.actor()).isEqualTo("cli"));
+            assertThat(new Verifier(store).verify().ok()).isTrue();
+        }
+    }
+
+    @Test
+    void worksNextToARunningGatewayOnTheSameStore() throws Exception {
+        Path data = dir.resolve("data");
+        try (SqliteAuditStore gatewayStore = openStore();
+                Recorder gateway = Recorder.start(gatewayStore, RecorderConfig.defaults("gw-1", data),
+                        Clock.systemUTC())) {
+            IdSource ids = IdSource.system();
+            gateway.record(new SecurityEvent(ids.next(), Instant.now(), SecurityEventType.AUTH_FAILURE, null, null,
+                    null, "10.0.0.1", "curl/8", null, 401, "no key"));
+            String secret = secretOf(keys("create", "--name", "ci-bot"));
+            gateway.record(new SecurityEvent(ids.next(), Instant.now(), SecurityEventType.AUTH_FAILURE, null, null,
+                    null, "10.0.0.1", "curl/8", null, 401, "no key"));
+            assertThat(keys("revoke", "ci-bot").exitCode()).isZero();
+            gateway.flush();
+
+            assertThat(gatewayStore.keyBySecretHash(KeySecrets.hash(secret))).get()
+                    .satisfies(k -> assertThat(k.revokedAt()).isNotNull());
+            assertThat(gatewayStore.chains()).contains("cli", "gw-1");
+        }
+        try (SqliteAuditStore store = openStore()) {
             assertThat(new Verifier(store).verify().ok()).isTrue();
         }
     }

@@ -111,6 +111,28 @@ class BruteForceTest {
     }
 
     @Test
+    void concurrentSprayingStaysBounded() throws Exception {
+        BruteForcePolicy policy = new BruteForcePolicy(2, Duration.ofMinutes(1), ms(100), ms(1000), 100);
+        KeyAuthenticator auth = authenticator(policy);
+        Thread[] threads = new Thread[8];
+        for (int t = 0; t < threads.length; t++) {
+            int thread = t;
+            threads[t] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    auth.authenticate(GUESS, "10." + thread + "." + (i / 256) + "." + (i % 256));
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+
+        // At most one address more per concurrent caller than the bound, whatever the interleaving.
+        assertThat(auth.trackedIps()).isBetween(100, 100 + threads.length);
+        assertThat(sleeper.delays()).hasSizeGreaterThan(15_000);
+    }
+
+    @Test
     void endedWindowsAreSweptToMakeRoomForNewAddresses() {
         BruteForcePolicy policy = new BruteForcePolicy(0, Duration.ofMinutes(1), ms(100), ms(1000), 3);
         KeyAuthenticator auth = authenticator(policy);

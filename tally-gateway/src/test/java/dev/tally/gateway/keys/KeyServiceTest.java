@@ -7,6 +7,8 @@ import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
+import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.verify.Verifier;
 import dev.tally.gateway.auth.AuthOutcome;
 import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
@@ -95,6 +97,23 @@ class KeyServiceTest {
                 .hasMessage("name: 'ci-bot' (expected: a name no other key has)");
         assertThat(fx.store.keys()).hasSize(1);
         assertThat(fx.adminEvents()).hasSize(events);
+    }
+
+    @Test
+    void aNameTakenByAnotherWriterIsRefusedByTheStoreAndTheLogStillVerifies() throws Exception {
+        fx.keys.create(KeySettings.named("ci-bot"), "test");
+        VirtualKey duplicate = new VirtualKey("0192f0a0-0000-7000-8000-000000000001", "ci-bot",
+                KeySecrets.hash("tk-other"), "tk-other00", null, null, null, null, null, null, true, null, null,
+                clock.instant(), null);
+        AdminEvent event = new AdminEvent("0192f0a0-0000-7000-8000-000000000002", clock.instant(),
+                AdminEventType.KEY_CREATED, "cli", duplicate.id(), Map.of(), Map.of("name", "ci-bot"), "created");
+
+        assertThatThrownBy(() -> fx.recorder.commitChange(new AdminChange.CreateKey(duplicate), event))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        fx.keys.create(KeySettings.named("next"), "test");
+        assertThat(fx.adminEvents()).extracting(AdminEvent::target).doesNotContain(duplicate.id());
+        assertThat(new Verifier(fx.store).verify().ok()).isTrue();
     }
 
     @Test

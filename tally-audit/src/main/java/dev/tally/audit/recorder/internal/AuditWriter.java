@@ -59,9 +59,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code record}/{@code open} return before anything is durable; the write is committed
  *       within about {@code flush_interval} plus one commit, or spilled. A killed process loses
- *       at most the queue and the group being committed (recovery then closes their calls as
- *       interrupted); spilled writes are in the OS page cache at once and fsynced by this thread
- *       within one loop.</li>
+ *       at most the queue, the group being committed and spilled writes not yet synced (recovery
+ *       then closes their calls as interrupted); while spilling, this thread syncs the journal on
+ *       every loop, at least every {@code flush_interval}.</li>
  *   <li>{@code recordAndWait}/{@code openAndWait} return STORED after the group's store commit, or
  *       SPILLED after the journal was fsynced.</li>
  *   <li>{@code flush} returns when everything handed over before it is committed or fsynced in the
@@ -152,8 +152,8 @@ public final class AuditWriter {
             ingress.startSpilling();
             replayer.replayAll();
             finishSpilling();
-            LOG.log(Level.INFO, "audit chain {0}: replayed {1} spilled writes from {2}", config.chain(), pending,
-                    journal.path());
+            LOG.log(Level.INFO, "audit chain {0}: replayed {1} spilled writes from {2}", config.chain(),
+                    Long.toString(pending), journal.path());
         } else {
             finishSpilling();
         }

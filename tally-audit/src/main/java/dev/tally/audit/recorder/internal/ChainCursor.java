@@ -73,8 +73,9 @@ final class ChainCursor {
 
     /**
      * Chains {@code entries} after the head into a batch with {@code openings} and {@code changes};
-     * adds a signed checkpoint when {@code checkpointEvery} entries passed since the last one, or
-     * when {@code forceCheckpoint} and the head moved since the last one.
+     * adds a signed checkpoint at every entry that is {@code checkpointEvery} entries after the
+     * previous checkpoint, and one at the batch's last entry when {@code forceCheckpoint} and the
+     * head moved since the last one.
      */
     Built build(List<CallOpening> openings, List<AuditEntry> entries, List<AdminChange> changes,
             boolean forceCheckpoint) {
@@ -83,16 +84,20 @@ final class ChainCursor {
         }
         long at = seq;
         String last = hash;
+        long checkpointSeq = lastCheckpointSeq;
         List<ChainedEntry> chained = new ArrayList<>(entries.size());
+        List<SignedHead> checkpoints = new ArrayList<>(1);
         for (AuditEntry entry : entries) {
             at++;
             ChainedEntry placed = EntryHasher.chain(chain, at, last, entry);
             chained.add(placed);
             last = placed.hash();
+            if (at - checkpointSeq >= checkpointEvery) {
+                checkpoints.add(keys.sign(SignedHead.Purpose.CHECKPOINT, chain, at, last, clock.instant()));
+                checkpointSeq = at;
+            }
         }
-        List<SignedHead> checkpoints = new ArrayList<>(1);
-        long checkpointSeq = lastCheckpointSeq;
-        if (at > lastCheckpointSeq && at > 0 && (forceCheckpoint || at - lastCheckpointSeq >= checkpointEvery)) {
+        if (forceCheckpoint && at > checkpointSeq) {
             checkpoints.add(keys.sign(SignedHead.Purpose.CHECKPOINT, chain, at, last, clock.instant()));
             checkpointSeq = at;
         }

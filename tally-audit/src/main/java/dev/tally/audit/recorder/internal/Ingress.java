@@ -81,11 +81,39 @@ final class Ingress {
             }
             depth.decrementAndGet();
         }
+        byte[] encoded = encodeOutsideLock(op);
         synchronized (lock) {
             spilling = true;
             moveQueueLocked();
-            spillLocked(List.of(op), false);
+            if (encoded == null) {
+                spillLocked(List.of(op), false);
+            } else {
+                appendEncodedLocked(op, encoded);
+            }
         }
+    }
+
+    /** Encodes the caller's own write before taking the lock, so spilling callers contend less. */
+    private static byte[] encodeOutsideLock(DataOp op) {
+        try {
+            return SpillJournal.encode(List.of(op.op()));
+        } catch (IOException | RuntimeException e) {
+            return null; // spillLocked tries again and accounts for the failure
+        }
+    }
+
+    private void appendEncodedLocked(DataOp op, byte[] encoded) {
+        try {
+            journal.appendEncoded(encoded, 1);
+            if (op.waiter() != null) {
+                journal.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            lostLocked(List.of(op), e);
+            return;
+        }
+        counters.spilled.incrementAndGet();
+        op.complete(Receipt.SPILLED);
     }
 
     /** Queues a control op for the writer; they are unbounded (callers wait for them). */
@@ -226,15 +254,19 @@ final class Ingress {
                 journal.sync();
             }
         } catch (IOException | RuntimeException e) {
-            counters.lost.addAndGet(ops.size());
-            LOG.log(Level.ERROR, "audit: " + ops.size() + " writes could be neither stored nor spilled to "
-                    + journal.path() + ": LOST (first entry id " + ops.getFirst().op().entry().id() + ")", e);
-            StoreException error = new StoreException("audit write could be neither stored nor spilled: "
-                    + e.getMessage(), e);
-            ops.forEach(op -> op.fail(error));
+            lostLocked(ops, e);
             return;
         }
         counters.spilled.addAndGet(ops.size());
         ops.forEach(op -> op.complete(Receipt.SPILLED));
+    }
+
+    private void lostLocked(List<DataOp> ops, Exception e) {
+        counters.lost.addAndGet(ops.size());
+        LOG.log(Level.ERROR, "audit: " + ops.size() + " writes could be neither stored nor spilled to "
+                + journal.path() + ": LOST (first entry id " + ops.getFirst().op().entry().id() + ")", e);
+        StoreException error = new StoreException("audit write could be neither stored nor spilled: "
+                + e.getMessage(), e);
+        ops.forEach(op -> op.fail(error));
     }
 }

@@ -29,9 +29,12 @@ import java.util.zip.CRC32C;
  * Records are unsequenced: the chain (seq, hashes) is assigned when they are replayed.
  *
  * <h2>Durability</h2>
- * {@link #append} writes to the file (the OS page cache: survives a killed process, not a power
- * cut); {@link #sync} forces it to the device. The writer syncs after every loop that appended,
- * and anyone who answers a waiting caller with {@code SPILLED} syncs first.
+ * {@link #append} copies records into a 256 KiB buffer (so a caller spilling under overload pays a
+ * memory copy, not a system call); the buffer goes to the file when it fills, before any read, and
+ * on {@link #sync}, which then forces the file to the device. The writer syncs on every loop while
+ * spilling (at least every {@code flush_interval}), and anyone who answers a waiting caller with
+ * {@code SPILLED} syncs first. So an async write that spilled has the same window as one still in
+ * the queue: a killed process can lose what was appended since the last sync.
  *
  * <h2>Recovery</h2>
  * {@link #open} scans every record. A last record that is incomplete, or whose CRC does not match
@@ -55,6 +58,7 @@ public final class SpillJournal implements AutoCloseable {
 
     static final int HEADER_BYTES = 8;
     static final int MAX_PAYLOAD = 16 * 1024 * 1024;
+    static final int BUFFER_BYTES = 256 * 1024;
 
     private static final System.Logger LOG = System.getLogger(SpillJournal.class.getName());
 
@@ -65,11 +69,14 @@ public final class SpillJournal implements AutoCloseable {
     private long replayOffset; // guarded by this: start of the first record not yet replayed
     private long pendingRecords; // guarded by this: records after replayOffset
     private boolean dirty; // guarded by this: appended since the last sync
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES); // guarded by this: bytes after fileEnd
+    private long fileEnd; // guarded by this: bytes written to the file
 
     private SpillJournal(Path path, FileChannel channel, long size, long records, long tailBytesCut) {
         this.path = path;
         this.channel = channel;
         this.size = size;
+        this.fileEnd = size;
         this.pendingRecords = records;
         this.tailBytesCut = tailBytesCut;
     }
@@ -92,7 +99,7 @@ public final class SpillJournal implements AutoCloseable {
                 channel.truncate(valid);
                 channel.force(true);
                 LOG.log(Level.WARNING, "spill journal {0}: cut a torn tail of {1} bytes after {2} intact records"
-                        + " at offset {3}", path, cut, scan[1], valid);
+                        + " at offset {3}", path, Long.toString(cut), Long.toString(scan[1]), Long.toString(valid));
             }
             return new SpillJournal(path, channel, valid, scan[1], cut);
         } catch (IOException | RuntimeException e) {
@@ -175,7 +182,8 @@ public final class SpillJournal implements AutoCloseable {
         return (int) crc.getValue();
     }
 
-    static byte[] encode(List<JournalOp> ops) throws IOException {
+    /** The bytes of {@code ops} as journal records (see the format above). */
+    public static byte[] encode(List<JournalOp> ops) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (JournalOp op : ops) {
             byte[] payload = Json.mapper().writeValueAsBytes(op);
@@ -190,18 +198,47 @@ public final class SpillJournal implements AutoCloseable {
     }
 
     /** Appends ops at the end, in order, without forcing them to the device (see {@link #sync}). */
-    public synchronized void append(List<JournalOp> ops) throws IOException {
-        if (ops.isEmpty()) {
+    public void append(List<JournalOp> ops) throws IOException {
+        if (!ops.isEmpty()) {
+            appendEncoded(encode(ops), ops.size());
+        }
+    }
+
+    /**
+     * Appends records already encoded with {@link #encode} (so a caller can encode before taking
+     * any lock).
+     */
+    public synchronized void appendEncoded(byte[] records, int count) throws IOException {
+        if (records.length > buffer.remaining()) {
+            flushBuffer();
+        }
+        if (records.length > buffer.remaining()) {
+            writeAt(ByteBuffer.wrap(records), fileEnd);
+            fileEnd += records.length;
+        } else {
+            buffer.put(records);
+        }
+        size += records.length;
+        pendingRecords += count;
+        dirty = true;
+    }
+
+    private void flushBuffer() throws IOException {
+        if (buffer.position() == 0) {
             return;
         }
-        ByteBuffer bytes = ByteBuffer.wrap(encode(ops));
-        long at = size;
+        buffer.flip();
+        int length = buffer.remaining();
+        writeAt(buffer, fileEnd);
+        buffer.clear();
+        fileEnd += length;
+    }
+
+    private void writeAt(ByteBuffer bytes, long at) throws IOException {
+        long pos = at;
         while (bytes.hasRemaining()) {
-            at += channel.write(bytes, at);
+            pos += channel.write(bytes, pos);
         }
-        size = at;
-        pendingRecords += ops.size();
-        dirty = true;
     }
 
     /**
@@ -218,6 +255,7 @@ public final class SpillJournal implements AutoCloseable {
             append(ops);
             return;
         }
+        flushBuffer();
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         ByteBuffer rest = ByteBuffer.allocate(Math.toIntExact(size - replayOffset));
         readFully(channel, rest, replayOffset);
@@ -238,6 +276,7 @@ public final class SpillJournal implements AutoCloseable {
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         size = channel.size();
+        fileEnd = size;
         replayOffset = 0;
         pendingRecords += ops.size();
         dirty = false;
@@ -246,6 +285,7 @@ public final class SpillJournal implements AutoCloseable {
     /** Forces appended records to the device; returns at once when nothing was appended since. */
     public synchronized void sync() throws IOException {
         if (dirty) {
+            flushBuffer();
             channel.force(false);
             dirty = false;
         }
@@ -255,12 +295,33 @@ public final class SpillJournal implements AutoCloseable {
     public record Chunk(List<JournalOp> ops, long endOffset) {
     }
 
-    /** Up to {@code max} records from the replay position, in order. */
-    public synchronized Chunk read(int max) throws IOException {
-        List<JournalOp> ops = new ArrayList<>();
+    /**
+     * Up to {@code max} records from the replay position, in order. Only the file read holds the
+     * journal's lock; parsing happens outside it, so spilling callers are not held up.
+     */
+    public Chunk read(int max) throws IOException {
+        List<byte[]> payloads = new ArrayList<>();
+        long[] offsets = new long[1];
+        long end = readRaw(max, payloads, offsets);
+        List<JournalOp> ops = new ArrayList<>(payloads.size());
+        long pos = offsets[0];
+        for (byte[] payload : payloads) {
+            try {
+                ops.add(Json.mapper().readValue(payload, JournalOp.class));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new JournalCorruptedException(path, pos, "payload is not a journal op: " + e.getMessage());
+            }
+            pos += HEADER_BYTES + payload.length;
+        }
+        return new Chunk(ops, end);
+    }
+
+    private synchronized long readRaw(int max, List<byte[]> payloads, long[] start) throws IOException {
+        flushBuffer();
         long pos = replayOffset;
+        start[0] = pos;
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        while (pos < size && ops.size() < max) {
+        while (pos < size && payloads.size() < max) {
             header.clear();
             readFully(channel, header, pos);
             int length = header.getInt(0);
@@ -269,14 +330,10 @@ public final class SpillJournal implements AutoCloseable {
             if (crc32c(payload.array()) != header.getInt(4)) {
                 throw new JournalCorruptedException(path, pos, "CRC32C mismatch on replay");
             }
-            try {
-                ops.add(Json.mapper().readValue(payload.array(), JournalOp.class));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new JournalCorruptedException(path, pos, "payload is not a journal op: " + e.getMessage());
-            }
+            payloads.add(payload.array());
             pos += HEADER_BYTES + length;
         }
-        return new Chunk(ops, pos);
+        return pos;
     }
 
     /** Records that everything before {@code endOffset} (from {@link #read}) is now in the store. */
@@ -298,7 +355,9 @@ public final class SpillJournal implements AutoCloseable {
             channel.truncate(0);
             channel.force(true);
         }
+        buffer.clear();
         size = 0;
+        fileEnd = 0;
         replayOffset = 0;
         pendingRecords = 0;
         dirty = false;
