@@ -94,6 +94,18 @@ final class GatewayFixture implements AutoCloseable {
                     base_url: %s/backup/v1
                     api_key: %s
                     retries: {max: 0}
+                  - name: slow
+                    kind: openai
+                    base_url: %s/slow/v1
+                    api_key: sk-fake-slow-provider-secret-0005
+                    retries: {max: 0}
+                    timeouts: {first_byte: 300ms, idle: 300ms, total: 5s}
+                  - name: dead
+                    kind: openai
+                    base_url: http://127.0.0.1:1/v1
+                    api_key: sk-fake-dead-provider-secret-0006
+                    retries: {max: 1, backoff: 7ms}
+                    timeouts: {connect: 1s}
                   - name: anthropic
                     kind: anthropic
                     base_url: %s
@@ -118,7 +130,12 @@ final class GatewayFixture implements AutoCloseable {
                     price: {input: "3", cached_input: "0.30", cache_write: "3.75", output: "15"}
                   free-model:
                     provider: openai
-                """.formatted(durability.name().toLowerCase(java.util.Locale.ROOT), fake, fake, BACKUP_KEY, fake);
+                  slow-model:
+                    provider: slow
+                    fallbacks: [gpt-4o-mini]
+                  dead-model:
+                    provider: dead
+                """.formatted(durability.name().toLowerCase(java.util.Locale.ROOT), fake, fake, BACKUP_KEY, fake, fake);
     }
 
     URI uri(String path) {
