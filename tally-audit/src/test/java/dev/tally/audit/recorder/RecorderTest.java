@@ -405,6 +405,18 @@ class RecorderTest {
         assertThat(recorder.stats().lost()).isEqualTo(2);
     }
 
+    @Test
+    void callsThatWaitAfterCloseAreAnsweredInsteadOfHanging() {
+        Recorder recorder = start(config());
+        recorder.close();
+        recorder.close(); // idempotent
+
+        assertThatThrownBy(recorder::flush).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> recorder.recordAndWait(entries.call())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> recorder.commitChange(new AdminChange.PutSetting("a", "b"),
+                entries.admin(AdminEventType.SETTING_CHANGED, "a"))).isInstanceOf(IllegalStateException.class);
+    }
+
     static VirtualKey key(String id, String name) {
         return new VirtualKey(id, name, "ab".repeat(32), "tk-" + id, List.of(), null, null, null, null, null, true,
                 null, Map.of(), Instant.parse("2026-03-01T10:00:00Z"), null);

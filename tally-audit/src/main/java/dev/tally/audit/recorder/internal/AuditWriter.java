@@ -78,10 +78,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class AuditWriter {
 
     private static final System.Logger LOG = System.getLogger(AuditWriter.class.getName());
-    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** Journal chunks replayed per loop when not forced, so control ops are not starved. */
-    private static final int REPLAY_CHUNKS_PER_LOOP = 16;
 
     private final AuditStore store;
     private final RecorderConfig config;
@@ -91,12 +87,10 @@ public final class AuditWriter {
     private final Counters counters = new Counters();
     private final Ingress ingress;
     private final ChainCursor cursor;
-    private final Replayer replayer;
+    private final ChainWriter writer;
     private final IdSource ids;
     private final long flushNanos;
     private Thread thread;
-    private long backoffNanos = MIN_BACKOFF_NANOS; // writer thread only
-    private long nextRetryNanos; // writer thread only
     private boolean stopped; // writer thread only
 
     private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal) {
@@ -107,8 +101,7 @@ public final class AuditWriter {
         this.journal = journal;
         this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
         this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
-        this.replayer = new Replayer(store, config.chain(), journal, cursor, counters, config.batchSize(),
-                this::commitBuilt);
+        this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters);
         this.ids = new IdSource(clock, new SecureRandom());
         this.flushNanos = config.flushInterval().toNanos();
     }
@@ -149,21 +142,17 @@ public final class AuditWriter {
         cursor.load(store);
         if (journal.hasPending()) {
             long pending = journal.pendingRecords();
-            ingress.startSpilling();
-            replayer.replayAll();
-            finishSpilling();
+            writer.replayAtStart();
             LOG.log(Level.INFO, "audit chain {0}: replayed {1} spilled writes from {2}", config.chain(),
                     Long.toString(pending), journal.path());
-        } else {
-            finishSpilling();
         }
         List<CallOpening> openings = store.openings(config.chain());
         if (!openings.isEmpty()) {
             List<AuditEntry> interrupted = new ArrayList<>(openings.size());
             openings.forEach(marker -> interrupted.add(InterruptedCalls.close(marker)));
-            commitBuilt(cursor.build(List.of(), interrupted, List.of(), false));
+            writer.commitBuilt(cursor.build(List.of(), interrupted, List.of(), false));
             LOG.log(Level.WARNING, "audit chain {0}: {1} calls were in flight when the gateway stopped; recorded"
-                    + " as interrupted", config.chain(), openings.size());
+                    + " as interrupted", config.chain(), Integer.toString(openings.size()));
         }
         counters.headSeq = cursor.seq();
     }
@@ -218,10 +207,10 @@ public final class AuditWriter {
                 Thread.currentThread().interrupt();
             }
         }
-        int stranded = ingress.depth();
+        int stranded = ingress.abandonQueue();
         if (stranded > 0) {
             counters.lost.addAndGet(stranded);
-            LOG.log(Level.ERROR, "audit: {0} writes handed over while closing: lost", stranded);
+            LOG.log(Level.ERROR, "audit: {0} writes handed over while closing: lost", Integer.toString(stranded));
         }
     }
 
@@ -260,20 +249,20 @@ public final class AuditWriter {
                     continue;
                 }
                 if (ingress.spilling()) {
-                    spillStep(false);
-                    park(Math.min(flushNanos, Math.max(1, nextRetryNanos - System.nanoTime())));
+                    writer.spillStep(false);
+                    park(Math.min(flushNanos, writer.retryDelayNanos()));
                     continue;
                 }
                 List<DataOp> batch = ingress.take(config.batchSize());
                 if (!batch.isEmpty()) {
-                    commitData(batch);
+                    writer.commitData(batch);
                 }
                 if (ingress.depth() < config.batchSize() && !ingress.hasControl()) {
                     park(flushNanos);
                 }
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "audit writer: unexpected failure; continuing", e);
-                park(MIN_BACKOFF_NANOS);
+                park(ChainWriter.MIN_BACKOFF_NANOS);
             }
         }
     }
@@ -282,146 +271,11 @@ public final class AuditWriter {
         LockSupport.parkNanos(nanos);
     }
 
-    private void commitData(List<DataOp> batch) {
-        try {
-            List<CallOpening> openings = new ArrayList<>();
-            List<AuditEntry> entries = new ArrayList<>();
-            for (DataOp op : batch) {
-                switch (op.op().op()) {
-                    case OPEN -> openings.add(op.op().opening());
-                    case APPEND -> entries.add(op.op().entry());
-                }
-            }
-            if (!cursor.loaded()) {
-                cursor.load(store);
-            }
-            commitBuilt(cursor.build(openings, entries, List.of(), false));
-            batch.forEach(op -> op.complete(Receipt.STORED));
-        } catch (IllegalArgumentException e) {
-            commitOneByOne(batch, e);
-        } catch (RuntimeException e) {
-            storeFailed(e);
-            ingress.spillFailedBatch(batch);
-        } finally {
-            counters.inFlightSince = 0;
-        }
-    }
-
-    /**
-     * The store rejected the batch as a whole (a write breaks a constraint, e.g. an entry id used
-     * twice): commit the writes one by one so one bad write cannot block the rest. A rejected write
-     * can never be stored; it is counted as lost and logged with its id.
-     */
-    private void commitOneByOne(List<DataOp> batch, IllegalArgumentException cause) {
-        LOG.log(Level.WARNING, "audit: the store rejected a batch of {0} ({1}); committing one by one",
-                batch.size(), cause.getMessage());
-        for (int i = 0; i < batch.size(); i++) {
-            DataOp op = batch.get(i);
-            JournalOp write = op.op();
-            try {
-                boolean open = write.op() == JournalOp.Type.OPEN;
-                commitBuilt(cursor.build(open ? List.of(write.opening()) : List.of(),
-                        open ? List.of() : List.of(write.entry()), List.of(), false));
-                op.complete(Receipt.STORED);
-            } catch (IllegalArgumentException rejected) {
-                counters.lost.incrementAndGet();
-                LOG.log(Level.ERROR, "audit: the store rejects entry " + write.entry().id() + ": LOST", rejected);
-                op.fail(rejected);
-            } catch (RuntimeException e) {
-                storeFailed(e);
-                ingress.spillFailedBatch(batch.subList(i, batch.size()));
-                return;
-            }
-        }
-    }
-
-    /** Commits a built batch and moves the head; throws what the store throws. */
-    private void commitBuilt(ChainCursor.Built built) {
-        store.commit(built.batch());
-        cursor.accept(built);
-        int writes = built.batch().entries().size() + built.batch().openings().size();
-        counters.committed.addAndGet(writes);
-        counters.headSeq = built.seq();
-        if (!counters.storeHealthy) {
-            LOG.log(Level.INFO, "audit store writable again (chain {0}, head seq {1})", config.chain(), built.seq());
-        }
-        counters.storeHealthy = true;
-        backoffNanos = MIN_BACKOFF_NANOS;
-    }
-
-    private void storeFailed(RuntimeException e) {
-        counters.storeErrors.incrementAndGet();
-        if (counters.storeHealthy) {
-            LOG.log(Level.WARNING, "audit store commit failed; spilling to " + journal.path() + " and retrying", e);
-        }
-        counters.storeHealthy = false;
-        // The commit may have happened even though it reported a failure: read the head again.
-        cursor.invalidate();
-        nextRetryNanos = System.nanoTime() + backoffNanos;
-        backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
-    }
-
-    /**
-     * One step while spilling: moves the queue into the journal, syncs it, and (when the backoff
-     * allows, or {@code force}) replays it into the store. Returns true when spilling ended.
-     */
-    private boolean spillStep(boolean force) {
-        ingress.moveQueue();
-        try {
-            journal.sync();
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be synced", e);
-        }
-        if (!force && System.nanoTime() - nextRetryNanos < 0) {
-            return false;
-        }
-        try {
-            if (force) {
-                replayer.replayAll();
-            } else if (!replayer.replay(REPLAY_CHUNKS_PER_LOOP)) {
-                return false;
-            }
-            return finishSpilling();
-        } catch (UncheckedIOException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            storeFailed(e);
-            return false;
-        }
-    }
-
-    private boolean finishSpilling() {
-        try {
-            return ingress.finishSpilling();
-        } catch (IOException e) {
-            throw new UncheckedIOException("spill journal " + journal.path() + " cannot be emptied", e);
-        }
-    }
-
-    /** Commits everything queued now (or moves it to the journal when spilling). */
-    private void drainQueue() {
-        int budget = ingress.depth();
-        while (budget > 0) {
-            List<DataOp> batch = ingress.take(config.batchSize());
-            if (batch.isEmpty()) {
-                return;
-            }
-            budget -= batch.size();
-            commitData(batch);
-        }
-    }
-
-    /** Everything queued before is in the store; false when the store is not usable. */
-    private boolean settle() {
-        drainQueue();
-        return !ingress.spilling() || spillStep(true);
-    }
-
     private void handle(ControlOp control) {
         switch (control) {
             case ControlOp.Flush flush -> {
-                settle();
-                syncJournal();
+                writer.settle();
+                writer.syncJournal();
                 flush.done().complete(null);
             }
             case ControlOp.Change change -> {
@@ -441,9 +295,9 @@ public final class AuditWriter {
             }
             case ControlOp.Close close -> {
                 ingress.close();
-                if (settle()) {
+                if (writer.settle()) {
                     try {
-                        commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
+                        writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
                     }
@@ -454,48 +308,36 @@ public final class AuditWriter {
                 closeQuietly(journal);
                 stopped = true;
                 close.done().complete(null);
-                // Controls that raced with close: answer them instead of leaving callers waiting.
+                // Controls queued behind the close: answer them instead of leaving callers waiting.
                 ControlOp late;
                 while ((late = ingress.pollControl()) != null) {
-                    failLate(late);
+                    late.fail(new IllegalStateException("recorder: closed (expected: open)"));
                 }
             }
         }
     }
 
-    private static void failLate(ControlOp late) {
-        IllegalStateException closed = new IllegalStateException("recorder: closed (expected: open)");
-        switch (late) {
-            case ControlOp.Flush f -> f.done().completeExceptionally(closed);
-            case ControlOp.Change c -> c.done().completeExceptionally(closed);
-            case ControlOp.Prune p -> p.done().completeExceptionally(closed);
-            case ControlOp.Close c -> c.done().complete(null);
-        }
-    }
-
     private void applyChange(AdminChange change, AdminEvent event) {
-        if (!settle()) {
+        if (!writer.settle()) {
             throw new StoreException("audit store is not writable: the change was not applied (writes are"
                     + " being spilled to " + journal.path() + ")");
         }
         try {
-            if (!cursor.loaded()) {
-                cursor.load(store);
-            }
-            commitBuilt(cursor.build(List.of(), List.of(event), List.of(change), false));
+            writer.ensureHead();
+            writer.commitBuilt(cursor.build(List.of(), List.of(event), List.of(change), false));
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (StoreException e) {
-            storeFailed(e);
+            writer.storeFailed(e);
             throw e;
         } catch (RuntimeException e) {
-            storeFailed(e);
+            writer.storeFailed(e);
             throw new StoreException("audit store commit failed: " + e.getMessage(), e);
         }
     }
 
     private Optional<SignedHead> applyPrune(Instant before, String actor) {
-        if (!settle()) {
+        if (!writer.settle()) {
             throw new StoreException("audit store is not writable: retention did not run");
         }
         Optional<ChainHead> through = store.prunableThrough(config.chain(), before);
@@ -511,14 +353,6 @@ public final class AuditWriter {
                 "pruned entries of chain " + config.chain() + " through seq " + head.seq());
         applyChange(new AdminChange.Prune(anchor), event);
         return Optional.of(anchor);
-    }
-
-    private void syncJournal() {
-        try {
-            journal.sync();
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be synced", e);
-        }
     }
 
     private static void closeQuietly(SpillJournal journal) {

@@ -13,6 +13,16 @@ import java.util.concurrent.CompletableFuture;
  */
 sealed interface ControlOp {
 
+    /** Answers the waiting caller with {@code error}; a close is simply done. */
+    default void fail(RuntimeException error) {
+        switch (this) {
+            case Flush f -> f.done().completeExceptionally(error);
+            case Change c -> c.done().completeExceptionally(error);
+            case Prune p -> p.done().completeExceptionally(error);
+            case Close c -> c.done().complete(null);
+        }
+    }
+
     /** Everything queued before is durable. */
     record Flush(CompletableFuture<Void> done) implements ControlOp {
     }

@@ -116,9 +116,18 @@ final class Ingress {
         op.complete(Receipt.SPILLED);
     }
 
-    /** Queues a control op for the writer; they are unbounded (callers wait for them). */
+    /**
+     * Queues a control op for the writer; they are unbounded (callers wait for them). After
+     * {@link #close} it is answered at once with an error, so no caller waits for a stopped writer.
+     */
     void submit(ControlOp op) {
-        controls.offer(op);
+        synchronized (lock) {
+            if (closed) {
+                op.fail(new IllegalStateException("recorder: closed (expected: open)"));
+                return;
+            }
+            controls.offer(op);
+        }
         wake();
     }
 
@@ -198,9 +207,27 @@ final class Ingress {
         return spilling;
     }
 
-    /** Refuses further writes (after the final drain). */
+    /** Refuses further writes and control ops; those already queued are still there to drain. */
     void close() {
-        closed = true;
+        synchronized (lock) {
+            closed = true;
+        }
+    }
+
+    /**
+     * After the writer stopped: takes what raced into the queue after its last drain, answers any
+     * waiter with an error and returns how many writes were there (they are lost).
+     */
+    int abandonQueue() {
+        int n = 0;
+        DataOp op;
+        IllegalStateException closedError = new IllegalStateException("recorder: closed (expected: open)");
+        while ((op = queue.poll()) != null) {
+            depth.decrementAndGet();
+            op.fail(closedError);
+            n++;
+        }
+        return n;
     }
 
     int depth() {

@@ -1,0 +1,211 @@
+package dev.tally.audit.recorder.internal;
+
+import dev.tally.audit.recorder.Receipt;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.store.AuditStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The commit path of the writer thread: chains batches after the head and commits them; on a
+ * store failure spills the batch (before anything already spilled) and backs off; while spilling,
+ * moves new writes into the journal and replays it when the backoff allows. See
+ * {@link AuditWriter} for the design.
+ *
+ * <p>Not thread-safe: owned by the writer thread (and by start, before the thread exists).
+ */
+final class ChainWriter {
+
+    private static final System.Logger LOG = System.getLogger(ChainWriter.class.getName());
+    static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Journal chunks replayed per loop when not forced, so control ops are not starved. */
+    private static final int REPLAY_CHUNKS_PER_LOOP = 16;
+
+    private final AuditStore store;
+    private final RecorderConfig config;
+    private final SpillJournal journal;
+    private final Ingress ingress;
+    private final ChainCursor cursor;
+    private final Counters counters;
+    private final Replayer replayer;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
+    private long nextRetryNanos;
+
+    ChainWriter(AuditStore store, RecorderConfig config, SpillJournal journal, Ingress ingress, ChainCursor cursor,
+            Counters counters) {
+        this.store = store;
+        this.config = config;
+        this.journal = journal;
+        this.ingress = ingress;
+        this.cursor = cursor;
+        this.counters = counters;
+        this.replayer = new Replayer(store, config.chain(), journal, cursor, counters, config.batchSize(),
+                this::commitBuilt);
+    }
+
+    ChainCursor cursor() {
+        return cursor;
+    }
+
+    /** Nanoseconds until the next replay attempt may run (at least 1). */
+    long retryDelayNanos() {
+        return Math.max(1, nextRetryNanos - System.nanoTime());
+    }
+
+    /** At start: replays the whole journal; throws what the store throws. */
+    void replayAtStart() {
+        ingress.startSpilling();
+        replayer.replayAll();
+        finishSpilling();
+    }
+
+    /** Commits a batch taken off the queue and answers its waiters; spills it when the store fails. */
+    void commitData(List<DataOp> batch) {
+        try {
+            List<dev.tally.audit.entry.CallOpening> openings = new ArrayList<>();
+            List<dev.tally.audit.entry.AuditEntry> entries = new ArrayList<>();
+            for (DataOp op : batch) {
+                switch (op.op().op()) {
+                    case OPEN -> openings.add(op.op().opening());
+                    case APPEND -> entries.add(op.op().entry());
+                }
+            }
+            ensureHead();
+            commitBuilt(cursor.build(openings, entries, List.of(), false));
+            batch.forEach(op -> op.complete(Receipt.STORED));
+        } catch (IllegalArgumentException e) {
+            commitOneByOne(batch, e);
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            ingress.spillFailedBatch(batch);
+        } finally {
+            counters.inFlightSince = 0;
+        }
+    }
+
+    /**
+     * The store rejected the batch as a whole (a write breaks a constraint, e.g. an entry id used
+     * twice): commit the writes one by one so one bad write cannot block the rest. A rejected write
+     * can never be stored; it is counted as lost and logged with its id.
+     */
+    private void commitOneByOne(List<DataOp> batch, IllegalArgumentException cause) {
+        LOG.log(Level.WARNING, "audit: the store rejected a batch of {0} ({1}); committing one by one",
+                batch.size(), cause.getMessage());
+        for (int i = 0; i < batch.size(); i++) {
+            DataOp op = batch.get(i);
+            JournalOp write = op.op();
+            try {
+                boolean open = write.op() == JournalOp.Type.OPEN;
+                commitBuilt(cursor.build(open ? List.of(write.opening()) : List.of(),
+                        open ? List.of() : List.of(write.entry()), List.of(), false));
+                op.complete(Receipt.STORED);
+            } catch (IllegalArgumentException rejected) {
+                counters.lost.incrementAndGet();
+                LOG.log(Level.ERROR, "audit: the store rejects entry " + write.entry().id() + ": LOST", rejected);
+                op.fail(rejected);
+            } catch (RuntimeException e) {
+                storeFailed(e);
+                ingress.spillFailedBatch(batch.subList(i, batch.size()));
+                return;
+            }
+        }
+    }
+
+    /** Reads the head from the store when it is not known (at start, after a failed commit). */
+    void ensureHead() {
+        if (!cursor.loaded()) {
+            cursor.load(store);
+        }
+    }
+
+    /** Commits a built batch and moves the head; throws what the store throws. */
+    void commitBuilt(ChainCursor.Built built) {
+        store.commit(built.batch());
+        cursor.accept(built);
+        counters.committed.addAndGet(built.batch().entries().size() + built.batch().openings().size());
+        counters.headSeq = built.seq();
+        if (!counters.storeHealthy) {
+            LOG.log(Level.INFO, "audit store writable again (chain {0}, head seq {1})", config.chain(),
+                    Long.toString(built.seq()));
+        }
+        counters.storeHealthy = true;
+        backoffNanos = MIN_BACKOFF_NANOS;
+    }
+
+    /** Counts a failed store write, forgets the head (the commit may have happened) and backs off. */
+    void storeFailed(RuntimeException e) {
+        counters.storeErrors.incrementAndGet();
+        if (counters.storeHealthy) {
+            LOG.log(Level.WARNING, "audit store commit failed; spilling to " + journal.path() + " and retrying", e);
+        }
+        counters.storeHealthy = false;
+        cursor.invalidate();
+        nextRetryNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+    }
+
+    /**
+     * One step while spilling: moves the queue into the journal, syncs it, and (when the backoff
+     * allows, or {@code force}) replays it into the store. Returns true when spilling ended.
+     */
+    boolean spillStep(boolean force) {
+        ingress.moveQueue();
+        syncJournal();
+        if (!force && System.nanoTime() - nextRetryNanos < 0) {
+            return false;
+        }
+        try {
+            if (force) {
+                replayer.replayAll();
+            } else if (!replayer.replay(REPLAY_CHUNKS_PER_LOOP)) {
+                return false;
+            }
+            return finishSpilling();
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            return false;
+        }
+    }
+
+    private boolean finishSpilling() {
+        try {
+            return ingress.finishSpilling();
+        } catch (IOException e) {
+            throw new UncheckedIOException("spill journal " + journal.path() + " cannot be emptied", e);
+        }
+    }
+
+    /** Commits everything queued now (or moves it to the journal when spilling). */
+    void drainQueue() {
+        int budget = ingress.depth();
+        while (budget > 0) {
+            List<DataOp> batch = ingress.take(config.batchSize());
+            if (batch.isEmpty()) {
+                return;
+            }
+            budget -= batch.size();
+            commitData(batch);
+        }
+    }
+
+    /** Everything queued before is in the store; false when the store is not usable. */
+    boolean settle() {
+        drainQueue();
+        return !ingress.spilling() || spillStep(true);
+    }
+
+    void syncJournal() {
+        try {
+            journal.sync();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be synced", e);
+        }
+    }
+}
