@@ -15,10 +15,12 @@ TALLY_MIN_JAVA="${TALLY_MIN_JAVA:-21}"
 
 # Prints the major version of the java binary $1 (17, 21, 25; 8 for "1.8.0_x"), or nothing.
 tally_java_major() {
-    local java_bin="$1" line version
+    local java_bin="$1" output line version
     [[ -x "$java_bin" ]] || return 1
-    # `java -version` writes to stderr; its first line holds the quoted version.
-    line="$("$java_bin" -version 2>&1 | head -n 1)" || return 1
+    # `java -version` writes to stderr; its first line holds the quoted version. The output is
+    # read whole: piping it into `head` could kill java with SIGPIPE, failing under pipefail.
+    output="$("$java_bin" -version 2>&1)" || return 1
+    line="${output%%$'\n'*}"
     version="$(sed -n 's/.*version "\([^"]*\)".*/\1/p' <<<"$line")"
     [[ -n "$version" ]] || return 1
     if [[ "$version" == 1.* ]]; then

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.",
-        subcommands = {VerifyCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, VerifyCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class TallyCommand implements Runnable {
 
     /** The command did what was asked. */

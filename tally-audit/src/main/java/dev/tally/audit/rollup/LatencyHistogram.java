@@ -38,13 +38,15 @@ public final class LatencyHistogram {
 
     private static final double LOG_GAMMA = Math.log(GAMMA);
     private static final byte VERSION = 1;
-    /** Enough buckets for any long value: ceil(ln(Long.MAX_VALUE) / ln 1.08) = 568. */
+    /** Enough buckets for any long value: ceil(ln(Long.MAX_VALUE) / ln 1.08) = 568; the window in use is smaller. */
     private static final int BUCKETS = (int) Math.ceil(Math.log(Long.MAX_VALUE) / LOG_GAMMA) + 2;
 
     private long zeros;
     private long sum;
     private long count;
-    private long[] counts; // null until a value >= 1 arrives
+    /** Counts of buckets {@code low .. low + counts.length - 1}; null until a value >= 1 arrives. */
+    private long[] counts;
+    private int low;
 
     /** An empty histogram. */
     public LatencyHistogram() {
@@ -58,7 +60,9 @@ public final class LatencyHistogram {
             return;
         }
         sum += millis;
-        buckets()[indexOf(millis)]++;
+        int index = indexOf(millis);
+        cover(index, index);
+        counts[index - low]++;
     }
 
     /** Adds every value of {@code other} to this histogram. */
@@ -67,9 +71,9 @@ public final class LatencyHistogram {
         zeros += other.zeros;
         sum += other.sum;
         if (other.counts != null) {
-            long[] mine = buckets();
-            for (int i = 0; i < BUCKETS; i++) {
-                mine[i] += other.counts[i];
+            cover(other.low, other.low + other.counts.length - 1);
+            for (int i = 0; i < other.counts.length; i++) {
+                counts[other.low + i - low] += other.counts[i];
             }
         }
     }
@@ -85,15 +89,17 @@ public final class LatencyHistogram {
             throw new IllegalArgumentException("histogram: count " + other.count + " (expected: <= " + count + ")");
         }
         if (other.counts != null) {
-            long[] mine = buckets();
-            for (int i = 0; i < BUCKETS; i++) {
-                if (other.counts[i] > mine[i]) {
-                    throw new IllegalArgumentException("histogram: bucket " + i + " count " + other.counts[i]
-                            + " (expected: <= " + mine[i] + ")");
+            for (int i = 0; i < other.counts.length; i++) {
+                int index = other.low + i;
+                if (other.counts[i] > bucket(index)) {
+                    throw new IllegalArgumentException("histogram: bucket " + index + " count " + other.counts[i]
+                            + " (expected: <= " + bucket(index) + ")");
                 }
             }
-            for (int i = 0; i < BUCKETS; i++) {
-                mine[i] -= other.counts[i];
+            for (int i = 0; i < other.counts.length; i++) {
+                if (other.counts[i] != 0) {
+                    counts[other.low + i - low] -= other.counts[i];
+                }
             }
         }
         count -= other.count;
@@ -127,10 +133,10 @@ public final class LatencyHistogram {
             return 0L;
         }
         long seen = zeros;
-        for (int i = 0; i < BUCKETS; i++) {
+        for (int i = 0; i < counts.length; i++) {
             seen += counts[i];
             if (seen >= rank) {
-                return representative(i);
+                return representative(low + i);
             }
         }
         throw new IllegalStateException("bucket counts do not add up to " + count);
@@ -150,11 +156,11 @@ public final class LatencyHistogram {
         }
         writeVarint(out, nonEmpty);
         int previous = 0;
-        for (int i = 0; nonEmpty > 0 && i < BUCKETS; i++) {
+        for (int i = 0; nonEmpty > 0 && i < counts.length; i++) {
             if (counts[i] != 0) {
-                writeVarint(out, i - previous);
+                writeVarint(out, low + i - previous);
                 writeVarint(out, counts[i]);
-                previous = i;
+                previous = low + i;
             }
         }
         return out.toByteArray();
@@ -178,15 +184,26 @@ public final class LatencyHistogram {
         h.sum = readVarint(bytes, pos);
         h.count = h.zeros;
         long nonEmpty = readVarint(bytes, pos);
+        if (nonEmpty < 0 || nonEmpty > BUCKETS) {
+            throw new IllegalArgumentException("histogram: " + nonEmpty + " buckets (expected: 0.." + BUCKETS + ")");
+        }
+        int[] indexes = new int[(int) nonEmpty];
+        long[] values = new long[(int) nonEmpty];
         int index = 0;
-        for (long n = 0; n < nonEmpty; n++) {
+        for (int n = 0; n < nonEmpty; n++) {
             index += (int) readVarint(bytes, pos);
             if (index < 0 || index >= BUCKETS) {
                 throw new IllegalArgumentException("histogram: bucket " + index + " (expected: 0.." + (BUCKETS - 1) + ")");
             }
-            long c = readVarint(bytes, pos);
-            h.buckets()[index] += c;
-            h.count += c;
+            indexes[n] = index;
+            values[n] = readVarint(bytes, pos);
+        }
+        if (nonEmpty > 0) {
+            h.cover(indexes[0], indexes[indexes.length - 1]);
+            for (int n = 0; n < nonEmpty; n++) {
+                h.counts[indexes[n] - h.low] += values[n];
+                h.count += values[n];
+            }
         }
         if (pos[0] != bytes.length) {
             throw new IllegalArgumentException("histogram: " + (bytes.length - pos[0]) + " trailing bytes (expected: none)");
@@ -209,7 +226,9 @@ public final class LatencyHistogram {
         if (count != that.count || zeros != that.zeros || sum != that.sum) {
             return false;
         }
-        for (int i = 0; i < BUCKETS; i++) {
+        int from = Math.min(firstIndex(), that.firstIndex());
+        int to = Math.max(lastIndex(), that.lastIndex());
+        for (int i = from; i <= to; i++) {
             if (bucket(i) != that.bucket(i)) {
                 return false;
             }
@@ -220,8 +239,10 @@ public final class LatencyHistogram {
     @Override
     public int hashCode() {
         long h = 31 * (31 * count + zeros) + sum;
-        for (int i = 0; i < BUCKETS; i++) {
-            h = 31 * h + bucket(i);
+        for (int i = firstIndex(); i <= lastIndex(); i++) {
+            if (bucket(i) != 0) {
+                h = 31 * (31 * h + i) + bucket(i);
+            }
         }
         return Long.hashCode(h);
     }
@@ -229,7 +250,7 @@ public final class LatencyHistogram {
     @Override
     public String toString() {
         return "LatencyHistogram[count=" + count + ", sum=" + sum + ", zeros=" + zeros
-                + (counts == null ? "" : ", buckets=" + Arrays.toString(counts)) + "]";
+                + (counts == null ? "" : ", buckets from " + low + "=" + Arrays.toString(counts)) + "]";
     }
 
     static int indexOf(long millis) {
@@ -248,15 +269,41 @@ public final class LatencyHistogram {
         return Math.max(1, value);
     }
 
-    private long bucket(int i) {
-        return counts == null ? 0 : counts[i];
+    private long bucket(int index) {
+        int i = index - low;
+        return counts == null || i < 0 || i >= counts.length ? 0 : counts[i];
     }
 
-    private long[] buckets() {
+    private int firstIndex() {
+        return counts == null ? 0 : low;
+    }
+
+    private int lastIndex() {
+        return counts == null ? -1 : low + counts.length - 1;
+    }
+
+    /**
+     * Grows the bucket window to include {@code from .. to}; histograms stay about as small as
+     * their range. Growth adds slack on the growing side so a run of new extremes costs
+     * amortised constant time, not a copy each.
+     */
+    private void cover(int from, int to) {
         if (counts == null) {
-            counts = new long[BUCKETS];
+            low = from;
+            counts = new long[to - from + 1];
+            return;
         }
-        return counts;
+        int high = low + counts.length - 1;
+        if (from >= low && to <= high) {
+            return;
+        }
+        int slack = Math.max(4, counts.length / 2);
+        int newLow = from < low ? Math.max(0, from - slack) : low;
+        int newHigh = to > high ? Math.min(BUCKETS - 1, to + slack) : high;
+        long[] grown = new long[newHigh - newLow + 1];
+        System.arraycopy(counts, 0, grown, low - newLow, counts.length);
+        counts = grown;
+        low = newLow;
     }
 
     private static void writeVarint(ByteArrayOutputStream out, long value) {

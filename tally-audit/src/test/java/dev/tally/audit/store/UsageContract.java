@@ -229,6 +229,29 @@ public abstract class UsageContract extends StoreContractSupport {
         assertThat(g.get(key("2026-03-03")).costMicros()).isEqualTo(9);
     }
 
+    @Test
+    void rollupRowsAccumulateAcrossBatches() {
+        Instant hour = Instant.parse("2026-03-05T08:00:00Z");
+        long[] durations = {100, 200, 300, 400};
+        for (int i = 0; i < durations.length; i++) {
+            chain.append(entries.call(hour.plusSeconds(60L * i)).tag("tier", "gold").durationMs(durations[i])
+                    .ttftMs(i == 0 ? null : 10L * i).costMicros(i == 3 ? null : 5L).build());
+        }
+        UsageQuery wholeHour = new UsageQuery(hour, hour.plusSeconds(3600), List.of(new GroupBy.Tag("tier")), null,
+                null, null, null, null, Map.of(), null, null);
+        for (UsageStats s : List.of(store.usage(wholeHour).summary(), store.usage(wholeHour).groups().getFirst().stats())) {
+            assertThat(s.calls()).isEqualTo(4);
+            assertThat(s.costMicros()).isEqualTo(15);
+            assertThat(s.unpricedCalls()).isEqualTo(1);
+            assertThat(s.latencyMs().samples()).isEqualTo(4);
+            assertThat(s.latencyMs().avg()).isEqualTo(250.0);
+            assertThat(s.latencyMs().p50()).isCloseTo(200L, within(8L));
+            assertThat(s.latencyMs().p99()).isCloseTo(400L, within(16L));
+            assertThat(s.ttftMs().samples()).isEqualTo(3);
+            assertThat(s.ttftMs().avg()).isEqualTo(20.0);
+        }
+    }
+
     private Map<List<String>, UsageStats> groups(List<GroupBy> groupBy, Map<String, String> tag) {
         return byKey(store.usage(query(null, null, tag, groupBy)));
     }

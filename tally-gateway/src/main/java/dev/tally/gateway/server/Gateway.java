@@ -12,6 +12,7 @@ import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
 import dev.tally.gateway.auth.Sleeper;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.keys.KeyCache;
 import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.limits.KeyLimiter;
 import dev.tally.gateway.limits.SpendReader;
@@ -39,8 +40,11 @@ import java.util.function.Consumer;
  */
 public final class Gateway implements AutoCloseable {
 
-    /** How long a key looked up by secret is trusted before it is read again. */
-    public static final Duration KEY_CACHE_TTL = Duration.ofSeconds(5);
+    /**
+     * How long a key looked up by secret is trusted before it is read again: the bound within
+     * which a key revoked or disabled elsewhere (e.g. by {@code tally keys}) stops working.
+     */
+    public static final Duration KEY_CACHE_TTL = KeyCache.DEFAULT_TTL;
     /** How long a key's spend read from the rollups is used for budget checks. */
     public static final Duration SPEND_TTL = Duration.ofSeconds(5);
 

@@ -140,6 +140,7 @@ public final class FakeProvider implements AutoCloseable {
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
             try {
+                out.flush(); // headers now, events later: a stream's first byte is its headers
                 for (String event : events) {
                     if (!gap.isZero()) {
                         Thread.sleep(gap.toMillis());

@@ -58,7 +58,7 @@ final class GatewayFixture implements AutoCloseable {
             throws Exception {
         this.dir = dir;
         this.provider = new FakeProvider();
-        this.config = ConfigLoader.parse(yaml(provider.baseUrl(), durability) + extraYaml, dir,
+        this.config = ConfigLoader.parse(yaml(provider.baseUrl(), durability).replace("  durability:", extraYaml + "  durability:"), dir,
                 Map.of("FAKE_OPENAI_KEY", OPENAI_KEY, "FAKE_ANTHROPIC_KEY", ANTHROPIC_KEY, "TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
         this.store = storeWrapper.apply(SqliteAuditStore.open(dir.resolve("tally.db")));
         this.recorder = Recorder.start(store, RecorderConfig.defaults("test-chain", dir).withDurability(durability), Clock.systemUTC());
@@ -73,6 +73,11 @@ final class GatewayFixture implements AutoCloseable {
 
     static GatewayFixture start(Path dir, Durability durability, Function<AuditStore, AuditStore> storeWrapper) throws Exception {
         return new GatewayFixture(dir, durability, storeWrapper, "");
+    }
+
+    /** With extra {@code audit:} lines, e.g. {@code "  log_client_ip: false\n"}. */
+    static GatewayFixture startWithAudit(Path dir, String auditLines) throws Exception {
+        return new GatewayFixture(dir, Durability.ASYNC, s -> s, auditLines);
     }
 
     static String yaml(String fake, Durability durability) {
@@ -94,6 +99,18 @@ final class GatewayFixture implements AutoCloseable {
                     base_url: %s/backup/v1
                     api_key: %s
                     retries: {max: 0}
+                  - name: slow
+                    kind: openai
+                    base_url: %s/slow/v1
+                    api_key: sk-fake-slow-provider-secret-0005
+                    retries: {max: 0}
+                    timeouts: {first_byte: 300ms, idle: 300ms, total: 5s}
+                  - name: dead
+                    kind: openai
+                    base_url: http://127.0.0.1:1/v1
+                    api_key: sk-fake-dead-provider-secret-0006
+                    retries: {max: 1, backoff: 7ms}
+                    timeouts: {connect: 1s}
                   - name: anthropic
                     kind: anthropic
                     base_url: %s
@@ -118,7 +135,12 @@ final class GatewayFixture implements AutoCloseable {
                     price: {input: "3", cached_input: "0.30", cache_write: "3.75", output: "15"}
                   free-model:
                     provider: openai
-                """.formatted(durability.name().toLowerCase(java.util.Locale.ROOT), fake, fake, BACKUP_KEY, fake);
+                  slow-model:
+                    provider: slow
+                    fallbacks: [gpt-4o-mini]
+                  dead-model:
+                    provider: dead
+                """.formatted(durability.name().toLowerCase(java.util.Locale.ROOT), fake, fake, BACKUP_KEY, fake, fake);
     }
 
     URI uri(String path) {

@@ -259,7 +259,8 @@ class JsonProxyTest {
         JsonNode list = JSON.readTree(res.body());
         assertThat(list.path("object").asText()).isEqualTo("list");
         assertThat(list.path("data").findValuesAsText("id"))
-                .containsExactly("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "claude-sonnet", "free-model");
+                .containsExactly("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "claude-sonnet", "free-model", "slow-model",
+                        "dead-model");
         assertThat(list.path("data").get(0).path("object").asText()).isEqualTo("model");
         CallRecord r = gw.onlyCall();
         assertThat(r.operation()).isEqualTo(Operation.MODELS);

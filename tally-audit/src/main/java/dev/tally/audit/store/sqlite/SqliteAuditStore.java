@@ -24,7 +24,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,9 @@ import java.util.function.Consumer;
  * therefore survives a crash of the process (the OS still has the pages); an OS crash or power
  * loss may lose the most recent commits since the last WAL checkpoint, never corrupting the
  * database — the hash chain then simply ends earlier, and the writer continues from
- * {@link #head}. The commit point of a batch is its WAL commit frame.
+ * {@link #head}. The commit point of a batch is its WAL commit frame. Checkpoints (copying the
+ * WAL into the database, with the fsyncs) run on a background thread ({@link WalCheckpointer})
+ * so the writer spends its time on inserts.
  *
  * <h2>Schema (version 1, {@code db/sqlite/V1__init.sql}; version in {@code PRAGMA user_version})</h2>
  * <pre>
@@ -85,13 +86,16 @@ public final class SqliteAuditStore implements AuditStore {
     private final Connection writer; // guarded by this
     private final SqliteWriter writes; // guarded by this
     private final ReaderPool readers;
+    private final WalCheckpointer checkpointer;
     private boolean closed; // guarded by this
 
-    private SqliteAuditStore(String file, Connection writer, SqliteWriter writes, ReaderPool readers) {
+    private SqliteAuditStore(String file, Connection writer, SqliteWriter writes, ReaderPool readers,
+            WalCheckpointer checkpointer) {
         this.file = file;
         this.writer = writer;
         this.writes = writes;
         this.readers = readers;
+        this.checkpointer = checkpointer;
     }
 
     /**
@@ -117,9 +121,15 @@ public final class SqliteAuditStore implements AuditStore {
             config.setCacheSize(-32_768); // 32 MiB of page cache for the writer's index pages
             writer = DriverManager.getConnection(url, config.toProperties());
             SqliteSchema.migrate(writer, absolute.toString());
-            org.sqlite.Function.create(writer, HistogramMergeFunction.NAME, new HistogramMergeFunction());
+            try (Statement s = writer.createStatement()) {
+                // Checkpoints run on the checkpointer's thread; the writer only steps in as a
+                // backstop if that falls far behind.
+                s.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_BACKSTOP_PAGES);
+                s.execute("PRAGMA journal_size_limit = " + WalCheckpointer.WAL_SIZE_LIMIT_BYTES);
+            }
             SqliteWriter writes = new SqliteWriter(writer);
-            return new SqliteAuditStore(absolute.toString(), writer, writes, new ReaderPool(url));
+            WalCheckpointer checkpointer = WalCheckpointer.start(url, absolute.toString());
+            return new SqliteAuditStore(absolute.toString(), writer, writes, new ReaderPool(url), checkpointer);
         } catch (SQLException | java.io.IOException e) {
             closeQuietly(writer);
             throw new StoreException("sqlite: cannot open " + absolute + ": " + e.getMessage(), e);
@@ -184,39 +194,12 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
-        long limit = before.toEpochMilli();
-        return readers.read("prunable", c -> {
-            // Walk the chain from its start: the answer ends at the first entry not before the
-            // cut-off, so this reads only what a retention run is about to delete.
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT seq, hash, ts FROM entries WHERE chain = ? ORDER BY seq")) {
-                s.setString(1, chain);
-                ChainHead last = null;
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next() && rs.getLong(3) < limit) {
-                        last = new ChainHead(rs.getLong(1), rs.getString(2));
-                    }
-                }
-                return Optional.ofNullable(last);
-            }
-        });
+        return readers.read("prunable", c -> SqliteReads.prunableThrough(c, chain, before.toEpochMilli()));
     }
 
     @Override
     public List<CallOpening> openings(String chain) {
-        return readers.read("openings", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT body FROM openings WHERE chain = ? ORDER BY ts, id")) {
-                s.setString(1, chain);
-                List<CallOpening> result = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(new CallOpening((CallRecord) EntryHasher.parse(rs.getBytes(1))));
-                    }
-                }
-                return result;
-            }
-        });
+        return readers.read("openings", c -> SqliteReads.openings(c, chain));
     }
 
     // ---- reading ----
@@ -251,16 +234,7 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public List<String> chains() {
-        return readers.read("chains", c -> {
-            List<String> result = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT chain FROM entries GROUP BY chain UNION SELECT chain FROM anchors ORDER BY 1")) {
-                while (rs.next()) {
-                    result.add(rs.getString(1));
-                }
-            }
-            return result;
-        });
+        return readers.read("chains", SqliteReads::chains);
     }
 
     /** {@inheritDoc} Reads one snapshot through a cursor, so memory stays constant for any chain length. */
@@ -347,6 +321,7 @@ public final class SqliteAuditStore implements AuditStore {
             return;
         }
         closed = true;
+        checkpointer.close();
         readers.close();
         try {
             writes.close();

@@ -5,6 +5,7 @@ import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.rollup.LatencyHistogram;
 import dev.tally.audit.rollup.RollupBatch;
 import dev.tally.audit.rollup.RollupKey;
 import dev.tally.audit.rollup.UsageTotals;
@@ -28,12 +29,15 @@ import java.util.Set;
  * <p>Ingest is the hot path, so per-row work is kept to binding values into statements that
  * are prepared once and executed as JDBC batches: the body is the canonical bytes the writer
  * already hashed ({@link ChainedEntry#canonicalBytes()}), row ids are assigned here so tag rows
- * need no round trip, rollups are summed in memory and upserted once per distinct row, and an
+ * need no round trip, rollups are summed in memory and upserted once per distinct row (its
+ * histograms merged in Java with the stored ones: a SQL function calling back into Java costs
+ * far more per row than reading the row first), and an
  * opening marker whose closing record is in the same batch is never written at all.
  *
  * <p>Not thread-safe: the store calls it under its writer lock.
  */
 final class SqliteWriter implements AutoCloseable {
+
 
     private static final String ROLLUP_MEASURES = "calls, input_tokens, cached_input_tokens, cache_write_tokens, "
             + "output_tokens, reasoning_tokens, cost_micros, unpriced_calls, latency_count, latency_sum, latency_hist, "
@@ -48,10 +52,10 @@ final class SqliteWriter implements AutoCloseable {
             + "unpriced_calls = unpriced_calls + excluded.unpriced_calls, "
             + "latency_count = latency_count + excluded.latency_count, "
             + "latency_sum = latency_sum + excluded.latency_sum, "
-            + "latency_hist = " + HistogramMergeFunction.NAME + "(latency_hist, excluded.latency_hist), "
+            + "latency_hist = excluded.latency_hist, "
             + "ttft_count = ttft_count + excluded.ttft_count, "
             + "ttft_sum = ttft_sum + excluded.ttft_sum, "
-            + "ttft_hist = " + HistogramMergeFunction.NAME + "(ttft_hist, excluded.ttft_hist)";
+            + "ttft_hist = excluded.ttft_hist";
 
     private final Connection connection;
     private final SqliteAdmin admin;
@@ -61,6 +65,8 @@ final class SqliteWriter implements AutoCloseable {
     private final PreparedStatement deleteOpening;
     private final PreparedStatement upsertRollup;
     private final PreparedStatement upsertTagRollup;
+    private final PreparedStatement selectRollupHistograms;
+    private final PreparedStatement selectTagRollupHistograms;
     private final PreparedStatement insertCheckpoint;
     private final PreparedStatement maxRowId;
     private final PreparedStatement anyOpening;
@@ -83,6 +89,12 @@ final class SqliteWriter implements AutoCloseable {
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (hour, chain, tag_name, tag_value, key_id, model, provider, status, user_id)"
                 + ROLLUP_UPDATE);
+        selectRollupHistograms = connection.prepareStatement("SELECT latency_hist, ttft_hist FROM rollups "
+                + "WHERE hour = ? AND chain = ? AND key_id = ? AND model = ? AND provider = ? AND status = ? "
+                + "AND user_id = ?");
+        selectTagRollupHistograms = connection.prepareStatement("SELECT latency_hist, ttft_hist FROM tag_rollups "
+                + "WHERE hour = ? AND chain = ? AND tag_name = ? AND tag_value = ? AND key_id = ? AND model = ? "
+                + "AND provider = ? AND status = ? AND user_id = ?");
         insertCheckpoint = connection.prepareStatement("INSERT INTO checkpoints (chain, seq, hash, at, key_id, signature) "
                 + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING");
         maxRowId = connection.prepareStatement("SELECT coalesce(max(row_id), 0) FROM entries");
@@ -212,7 +224,8 @@ final class SqliteWriter implements AutoCloseable {
             upsertRollup.setString(5, k.provider());
             upsertRollup.setString(6, k.status());
             upsertRollup.setString(7, k.user());
-            bindMeasures(upsertRollup, 8, row.getValue());
+            bindKey(selectRollupHistograms, k, false);
+            bindMeasures(upsertRollup, 8, row.getValue(), stored(selectRollupHistograms));
             upsertRollup.addBatch();
         }
         upsertRollup.executeBatch();
@@ -230,13 +243,43 @@ final class SqliteWriter implements AutoCloseable {
             upsertTagRollup.setString(7, k.provider());
             upsertTagRollup.setString(8, k.status());
             upsertTagRollup.setString(9, k.user());
-            bindMeasures(upsertTagRollup, 10, row.getValue());
+            bindKey(selectTagRollupHistograms, k, true);
+            bindMeasures(upsertTagRollup, 10, row.getValue(), stored(selectTagRollupHistograms));
             upsertTagRollup.addBatch();
         }
         upsertTagRollup.executeBatch();
     }
 
-    private static void bindMeasures(PreparedStatement s, int first, UsageTotals t) throws SQLException {
+    /** Binds a rollup row's primary key, in table column order, from parameter 1. */
+    private static void bindKey(PreparedStatement s, RollupKey k, boolean tagged) throws SQLException {
+        int i = 1;
+        s.setLong(i++, k.hour());
+        s.setString(i++, k.chain());
+        if (tagged) {
+            s.setString(i++, k.tagName());
+            s.setString(i++, k.tagValue());
+        }
+        s.setString(i++, k.keyId());
+        s.setString(i++, k.model());
+        s.setString(i++, k.provider());
+        s.setString(i++, k.status());
+        s.setString(i, k.user());
+    }
+
+    /** The stored latency and ttft histogram bytes of the row {@code select} is bound to; nulls when absent. */
+    private static byte[][] stored(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[2][];
+        }
+    }
+
+    /**
+     * Binds the batch's measures; counts and sums are added by the upsert, while histograms are
+     * written whole, merged here with {@code stored} (read in this transaction), because SQLite
+     * cannot merge them itself.
+     */
+    private static void bindMeasures(PreparedStatement s, int first, UsageTotals t, byte[][] stored)
+            throws SQLException {
         int i = first;
         s.setLong(i++, t.calls());
         s.setLong(i++, t.inputTokens());
@@ -248,13 +291,22 @@ final class SqliteWriter implements AutoCloseable {
         s.setLong(i++, t.unpricedCalls());
         s.setLong(i++, t.latency().count());
         s.setLong(i++, t.latency().sum());
-        setHistogram(s, i++, t.latency());
+        setHistogram(s, i++, merged(t.latency(), stored[0]));
         s.setLong(i++, t.ttft().count());
         s.setLong(i++, t.ttft().sum());
-        setHistogram(s, i, t.ttft());
+        setHistogram(s, i, merged(t.ttft(), stored[1]));
     }
 
-    private static void setHistogram(PreparedStatement s, int index, dev.tally.audit.rollup.LatencyHistogram h)
+    private static LatencyHistogram merged(LatencyHistogram batch, byte[] stored) {
+        if (stored == null) {
+            return batch;
+        }
+        LatencyHistogram merged = LatencyHistogram.fromBytes(stored);
+        merged.merge(batch);
+        return merged;
+    }
+
+    private static void setHistogram(PreparedStatement s, int index, LatencyHistogram h)
             throws SQLException {
         if (h.count() == 0) {
             s.setNull(index, Types.BLOB);
@@ -309,7 +361,8 @@ final class SqliteWriter implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         for (PreparedStatement s : new PreparedStatement[] {insertEntry, insertTag, insertOpening, deleteOpening,
-                upsertRollup, upsertTagRollup, insertCheckpoint, maxRowId, anyOpening}) {
+                upsertRollup, upsertTagRollup, selectRollupHistograms,
+                selectTagRollupHistograms, insertCheckpoint, maxRowId, anyOpening}) {
             s.close();
         }
         admin.close();

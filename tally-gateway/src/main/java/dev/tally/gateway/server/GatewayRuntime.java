@@ -1,0 +1,143 @@
+package dev.tally.gateway.server;
+
+import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.gateway.audit.RecorderAuditSink;
+import dev.tally.gateway.config.AdminTokenFile;
+import dev.tally.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+
+/**
+ * Everything {@code tally serve} runs, started in order and stopped in reverse: the audit store
+ * (from {@code store.url}), the recorder on this instance's chain (recovery of interrupted calls
+ * happens here), the admin token, then the gateway. {@link #close()} stops taking calls first,
+ * then drains the recorder (final checkpoint), then closes the store. Thread-safe; close is
+ * idempotent.
+ *
+ * <p>On disk, under the data directory: {@code gateway/instance-id} (this instance's chain id,
+ * made on first start), {@code gateway/} also holds the recorder's spill journal and signing key
+ * pair; {@code admin-token} when the token is generated.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(GatewayRuntime.class.getName());
+
+    private final AuditStore store;
+    private final Recorder recorder;
+    private final Gateway gateway;
+    private final AdminTokenFile.Resolved admin;
+    private final String chain;
+    private boolean closed; // guarded by this
+
+    private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain) {
+        this.store = store;
+        this.recorder = recorder;
+        this.gateway = gateway;
+        this.admin = admin;
+        this.chain = chain;
+    }
+
+    /** Starts everything; returns once the server listens. */
+    public static GatewayRuntime start(GatewayConfig config, Path dataDir, Clock clock) {
+        AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
+        Path own = dataDir.resolve("gateway");
+        String chain = instanceId(own);
+        AuditStore store = openStore(config.store().url());
+        Recorder recorder = null;
+        try {
+            GatewayConfig.Audit audit = config.audit();
+            recorder = Recorder.start(store, RecorderConfig.defaults(chain, own)
+                    .withDurability(audit.durability())
+                    .withBatch(audit.flushInterval(), audit.batchSize())
+                    .withCheckpointEvery(audit.checkpointEvery()), clock);
+            Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
+                    d -> Thread.sleep(d.toMillis()), routing -> { });
+            return new GatewayRuntime(store, recorder, gateway, admin, chain);
+        } catch (RuntimeException e) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    static AuditStore openStore(String url) {
+        if (url.startsWith("sqlite:")) {
+            Path file = Path.of(url.substring("sqlite:".length()));
+            try {
+                if (file.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("store.url: cannot create the directory of " + file, e);
+            }
+            return SqliteAuditStore.open(file);
+        }
+        throw new IllegalArgumentException("store.url: '" + url.replaceAll("//[^@/]*@", "//****@")
+                + "' (expected: sqlite:<path>; the PostgreSQL store is not available in this build)");
+    }
+
+    /** This instance's chain id, made once ({@code gw-} and 12 hex digits) and kept in {@code dir/instance-id}. */
+    static String instanceId(Path dir) {
+        Path file = dir.resolve("instance-id");
+        try {
+            Files.createDirectories(dir);
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+                    throw new IllegalStateException(file + ": '" + id + "' (expected: 1-64 characters of A-Z a-z 0-9 . _ -)");
+                }
+                return id;
+            }
+            byte[] random = new byte[6];
+            new SecureRandom().nextBytes(random);
+            String id = "gw-" + HexFormat.of().formatHex(random);
+            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    public String chain() {
+        return chain;
+    }
+
+    /** The admin token and whether it was generated on this start (then print it once). */
+    public AdminTokenFile.Resolved admin() {
+        return admin;
+    }
+
+    /** Stops the server (waiting for calls in flight), drains the recorder, closes the store. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            gateway.close();
+        } finally {
+            try {
+                recorder.close();
+            } finally {
+                store.close();
+                LOG.log(System.Logger.Level.INFO, "tally stopped; audit log drained (chain " + chain + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tally.gateway.proxy;
+
+import static dev.tally.gateway.fake.FakeProvider.json;
+import static dev.tally.gateway.fake.FakeProvider.sse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.entry.CallStatus;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.recorder.Durability;
+import dev.tally.gateway.fake.Wire;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code audit.durability: sync}: records durable before the answer completes; fail closed (503) and self-recovery. */
+class SyncDurabilityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+    @TempDir
+    Path dir;
+
+    private GatewayFixture gw;
+    private FlakyStore flaky;
+
+    @BeforeEach
+    void start() throws Exception {
+        gw = GatewayFixture.start(dir, Durability.SYNC, store -> flaky = new FlakyStore(store));
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+    }
+
+    @Test
+    void the_record_is_in_the_store_by_the_time_the_client_has_its_answer() throws Exception {
+        gw.provider.then(json(200, Wire.chatCompletion("gpt-4o", "ok", 10, 2, 0, 0)),
+                sse(Wire.chatStream("gpt-4o", List.of("a", "b"), 5L, 2L, true)));
+
+        HttpResponse<String> plain = gw.post("/v1/chat/completions", CHAT);
+        List<CallRecord> afterPlain = storedCallsWithoutFlush();
+        HttpResponse<String> streamed = gw.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}");
+        List<CallRecord> afterStream = storedCallsWithoutFlush();
+
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(afterPlain).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(plain.headers().firstValue("x-request-id").orElseThrow()));
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+        assertThat(afterStream).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(CallStatus.SUCCESS));
+    }
+
+    @Test
+    void when_the_store_cannot_be_written_calls_are_refused_with_503_and_served_again_once_it_recovers() throws Exception {
+        flaky.failing = true;
+
+        HttpResponse<String> refused = gw.post("/v1/chat/completions", CHAT);
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(refused.body()).path("error").path("code").asText()).isEqualTo("store_unavailable");
+        assertThat(gw.provider.received()).isEmpty();
+        HttpResponse<String> health = gw.get("/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("\"store\":\"unavailable\"");
+
+        flaky.failing = false;
+        gw.provider.then(json(200, Wire.chatCompletion("gpt-4o", "back", 10, 2, 0, 0)));
+        HttpResponse<String> served = null;
+        for (int i = 0; i < 100 && (served == null || served.statusCode() == 503); i++) {
+            Thread.sleep(100); // the recorder retries the store on its own backoff
+            served = gw.post("/v1/chat/completions", CHAT);
+        }
+
+        assertThat(served.statusCode()).isEqualTo(200);
+        List<CallRecord> calls = gw.calls();
+        assertThat(calls.getFirst()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CallStatus.ERROR);
+            assertThat(r.httpStatus()).isEqualTo(503);
+            assertThat(r.errorCode()).isEqualTo("store_unavailable");
+        });
+        assertThat(calls.getLast().status()).isEqualTo(CallStatus.SUCCESS);
+        assertThat(calls).filteredOn(r -> r.status() == CallStatus.SUCCESS).hasSize(1);
+        assertThat(gw.get("/health").statusCode()).isEqualTo(200);
+    }
+
+    private List<CallRecord> storedCallsWithoutFlush() {
+        return gw.store.calls(CallQuery.all(100)).data().stream().map(e -> (CallRecord) e.entry()).toList();
+    }
+}
