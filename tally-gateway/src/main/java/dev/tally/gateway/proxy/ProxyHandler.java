@@ -69,8 +69,12 @@ public final class ProxyHandler implements Handler {
             if (!scope.finished()) {
                 scope.finish(new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
             }
-            if (!res.isSent()) {
-                Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+            try {
+                if (!res.isSent()) {
+                    Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+                }
+            } catch (RuntimeException alreadyStreaming) {
+                // the response was already under way (a stream): the connection is closed instead
             }
         } finally {
             if (!scope.finished()) {
