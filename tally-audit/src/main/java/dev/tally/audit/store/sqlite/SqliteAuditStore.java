@@ -24,7 +24,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,39 +194,12 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
-        long limit = before.toEpochMilli();
-        return readers.read("prunable", c -> {
-            // Walk the chain from its start: the answer ends at the first entry not before the
-            // cut-off, so this reads only what a retention run is about to delete.
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT seq, hash, ts FROM entries WHERE chain = ? ORDER BY seq")) {
-                s.setString(1, chain);
-                ChainHead last = null;
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next() && rs.getLong(3) < limit) {
-                        last = new ChainHead(rs.getLong(1), rs.getString(2));
-                    }
-                }
-                return Optional.ofNullable(last);
-            }
-        });
+        return readers.read("prunable", c -> SqliteReads.prunableThrough(c, chain, before.toEpochMilli()));
     }
 
     @Override
     public List<CallOpening> openings(String chain) {
-        return readers.read("openings", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT body FROM openings WHERE chain = ? ORDER BY ts, id")) {
-                s.setString(1, chain);
-                List<CallOpening> result = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(new CallOpening((CallRecord) EntryHasher.parse(rs.getBytes(1))));
-                    }
-                }
-                return result;
-            }
-        });
+        return readers.read("openings", c -> SqliteReads.openings(c, chain));
     }
 
     // ---- reading ----
@@ -262,16 +234,7 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public List<String> chains() {
-        return readers.read("chains", c -> {
-            List<String> result = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT chain FROM entries GROUP BY chain UNION SELECT chain FROM anchors ORDER BY 1")) {
-                while (rs.next()) {
-                    result.add(rs.getString(1));
-                }
-            }
-            return result;
-        });
+        return readers.read("chains", SqliteReads::chains);
     }
 
     /** {@inheritDoc} Reads one snapshot through a cursor, so memory stays constant for any chain length. */

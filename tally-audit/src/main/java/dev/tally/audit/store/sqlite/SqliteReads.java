@@ -52,6 +52,60 @@ final class SqliteReads {
                 .orElse(new dev.tally.audit.store.ChainHead(0, EntryHasher.GENESIS));
     }
 
+    /**
+     * The chains with entries or an anchor. Distinct chains are found by skipping through the
+     * {@code (chain, seq)} index one chain at a time, so the cost does not grow with the rows.
+     */
+    static List<String> chains(Connection c) throws SQLException {
+        List<String> result = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("WITH RECURSIVE chains (chain) AS ("
+                + "SELECT min(chain) FROM entries "
+                + "UNION ALL SELECT (SELECT min(chain) FROM entries WHERE chain > chains.chain) FROM chains "
+                + "WHERE chains.chain IS NOT NULL) "
+                + "SELECT chain FROM chains WHERE chain IS NOT NULL UNION SELECT chain FROM anchors ORDER BY 1");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                result.add(rs.getString(1));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Walks the chain from its start: the answer ends at the first entry not before the
+     * cut-off, so this reads only what a retention run is about to delete.
+     */
+    static Optional<dev.tally.audit.store.ChainHead> prunableThrough(Connection c, String chain, long before)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, hash, ts FROM entries WHERE chain = ? ORDER BY seq")) {
+            s.setString(1, chain);
+            dev.tally.audit.store.ChainHead last = null;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next() && rs.getLong(3) < before) {
+                    last = new dev.tally.audit.store.ChainHead(rs.getLong(1), rs.getString(2));
+                }
+            }
+            return Optional.ofNullable(last);
+        }
+    }
+
+    /** Opening markers of {@code chain}, oldest first. */
+    static List<dev.tally.audit.entry.CallOpening> openings(Connection c, String chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT body FROM openings WHERE chain = ? ORDER BY ts, id")) {
+            s.setString(1, chain);
+            List<dev.tally.audit.entry.CallOpening> result = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (!(EntryHasher.parse(rs.getBytes(1)) instanceof dev.tally.audit.entry.CallRecord record)) {
+                        throw new IllegalStateException("openings row of chain '" + chain + "' is not a call record");
+                    }
+                    result.add(new dev.tally.audit.entry.CallOpening(record));
+                }
+            }
+            return result;
+        }
+    }
+
     static Optional<SignedHead> anchor(Connection c, String chain) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT chain, seq, hash, at, key_id, signature FROM anchors WHERE chain = ?")) {

@@ -100,6 +100,43 @@ class SqliteAuditStoreTest extends AuditStoreContract {
     }
 
     @Test
+    void readersSeeOnlyWholeBatchesWhileAWriterThreadCommits() throws Exception {
+        int batches = 60;
+        int perBatch = 25;
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> writing = writer.submit(() -> {
+                for (int b = 0; b < batches; b++) {
+                    CallRecord[] calls = new CallRecord[perBatch];
+                    for (int i = 0; i < perBatch; i++) {
+                        calls[i] = entries.call(Entries.T0.plusSeconds(b * perBatch + i)).build();
+                    }
+                    chain.append(calls);
+                }
+            });
+            long lastCalls = 0;
+            while (!writing.isDone()) {
+                long calls = store.usage(dev.tally.audit.query.UsageQuery.over(null, null, java.util.List.of()))
+                        .summary().calls();
+                long seq = store.head(CHAIN).seq();
+                assertThat(calls % perBatch).as("a usage report never sees part of a batch").isZero();
+                assertThat(calls).isGreaterThanOrEqualTo(lastCalls);
+                assertThat(seq).isGreaterThanOrEqualTo(calls);
+                java.util.List<dev.tally.audit.chain.ChainedEntry> page = store.calls(CallQuery.all(50)).data();
+                for (int i = 1; i < page.size(); i++) {
+                    assertThat(page.get(i - 1).entry().timestamp()).isAfterOrEqualTo(page.get(i).entry().timestamp());
+                }
+                lastCalls = calls;
+            }
+            writing.get();
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(store.usage(dev.tally.audit.query.UsageQuery.over(null, null, java.util.List.of())).summary()
+                .calls()).isEqualTo((long) batches * perBatch);
+    }
+
+    @Test
     void tagValuesAreBoundNeverSpliced() {
         chain.append(entries.call(Entries.T0).tag("tier", "x' OR '1'='1").build(), entries.call(Entries.T0).build());
         assertThat(store.calls(new CallQuery(null, null, null, null, null, null, null,
