@@ -69,8 +69,12 @@ public final class ProxyHandler implements Handler {
             if (!scope.finished()) {
                 scope.finish(new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
             }
-            if (!res.isSent()) {
-                Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+            try {
+                if (!res.isSent()) {
+                    Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+                }
+            } catch (RuntimeException alreadyStreaming) {
+                // the response was already under way (a stream): the connection is closed instead
             }
         } finally {
             if (!scope.finished()) {
@@ -109,7 +113,8 @@ public final class ProxyHandler implements Handler {
                     + first.provider().kind().name().toLowerCase(java.util.Locale.ROOT) + " provider (expected: call " + other + ")", "model");
             return;
         }
-        long estimatedInput = services.estimator().countInput(endpoint, request.body());
+        // Counting tokens costs time on large prompts: only a key with a TPM limit needs it up front.
+        long estimatedInput = scope.key().tokensPerMinute() == null ? 0 : services.estimator().countInput(endpoint, request.body());
         if (services.limiter().admit(scope.key(), request.model(), estimatedInput) instanceof Admission.Refused refused) {
             refuse(res, scope, request.model(), refused);
             return;

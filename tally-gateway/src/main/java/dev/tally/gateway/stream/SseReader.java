@@ -58,6 +58,13 @@ public final class SseReader {
                 continue;
             }
             pendingCr = b == '\r';
+            if (pendingCr && position < limit && buffer[position] == '\n') {
+                // CRLF with the LF already read: keep the pair together. When the LF has not
+                // arrived yet the event is returned at once (no waiting on the network) and the
+                // LF is forwarded at the head of the next event: same bytes, same order.
+                raw.write(buffer[position++]);
+                pendingCr = false;
+            }
             if (line.size() == 0) {
                 if (!any) {
                     raw.reset(); // stray blank lines between events carry nothing

@@ -58,7 +58,7 @@ final class GatewayFixture implements AutoCloseable {
             throws Exception {
         this.dir = dir;
         this.provider = new FakeProvider();
-        this.config = ConfigLoader.parse(yaml(provider.baseUrl(), durability) + extraYaml, dir,
+        this.config = ConfigLoader.parse(yaml(provider.baseUrl(), durability).replace("  durability:", extraYaml + "  durability:"), dir,
                 Map.of("FAKE_OPENAI_KEY", OPENAI_KEY, "FAKE_ANTHROPIC_KEY", ANTHROPIC_KEY, "TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
         this.store = storeWrapper.apply(SqliteAuditStore.open(dir.resolve("tally.db")));
         this.recorder = Recorder.start(store, RecorderConfig.defaults("test-chain", dir).withDurability(durability), Clock.systemUTC());
@@ -73,6 +73,11 @@ final class GatewayFixture implements AutoCloseable {
 
     static GatewayFixture start(Path dir, Durability durability, Function<AuditStore, AuditStore> storeWrapper) throws Exception {
         return new GatewayFixture(dir, durability, storeWrapper, "");
+    }
+
+    /** With extra {@code audit:} lines, e.g. {@code "  log_client_ip: false\n"}. */
+    static GatewayFixture startWithAudit(Path dir, String auditLines) throws Exception {
+        return new GatewayFixture(dir, Durability.ASYNC, s -> s, auditLines);
     }
 
     static String yaml(String fake, Durability durability) {

@@ -274,4 +274,18 @@ class JsonProxyTest {
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\",\"durability\":\"async\"}");
     }
+
+    @Test
+    void a_provider_answer_that_is_not_json_is_a_502_and_an_error_record() throws Exception {
+        gw.provider.then(json(200, "{\"id\": \"chatcmpl-1\", \"choices\": [ <html>oops"));
+
+        HttpResponse<String> res = gw.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(res.body()).path("error").path("code").asText()).isEqualTo("upstream_invalid_response");
+        CallRecord r = gw.onlyCall();
+        assertThat(r.status()).isEqualTo(CallStatus.ERROR);
+        assertThat(r.httpStatus()).isEqualTo(502);
+        assertThat(r.errorCode()).isEqualTo("upstream_invalid_response");
+    }
 }

@@ -53,7 +53,9 @@ import java.util.concurrent.locks.LockSupport;
  * replayed into the store in order and emptied; the thread retries with exponential backoff
  * (50 ms to 5 s). Journal records carry no seq: the chain is assigned at replay, so the chain never
  * has a hole where the store was down. A full queue spills the same way. Admin changes never
- * spill: they need the store now, so they fail and the change does not happen.
+ * spill: they need the store now, so they fail and the change does not happen. Health is "the
+ * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
+ * the store with an idempotent write on the same backoff, so health comes back by itself.
  *
  * <h2>What is durable when</h2>
  * <ul>
@@ -257,6 +259,7 @@ public final class AuditWriter {
                 if (!batch.isEmpty()) {
                     writer.commitData(batch);
                 }
+                writer.probeIfUnhealthy(() -> store.registerSigningKey(keys.keyId(), keys.publicKeyBase64()));
                 if (ingress.depth() < config.batchSize() && !ingress.hasControl()) {
                     park(flushNanos);
                 }

@@ -1,0 +1,169 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.entry.CallStatus;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tally serve} as a real process: it starts, prints where it listens, proxies a call,
+ * drains the audit log on SIGTERM, and no secret (client key, provider key, admin token) ever
+ * reaches a file under the data directory or the process's output.
+ */
+class ServeProcessTest {
+
+    private static final String PROVIDER_KEY = "sk-process-test-provider-secret-9f8e7d";
+    private static final String ADMIN_TOKEN = "tadm-process-test-admin-token-1a2b3c";
+    private static final Pattern LISTENING = Pattern.compile("tally listening on http://[^:]+:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private HttpServer provider;
+    private final List<String> providerAuth = new CopyOnWriteArrayList<>();
+    private Process process;
+
+    @BeforeEach
+    void fakeProvider() throws IOException {
+        provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        provider.createContext("/v1/chat/completions", exchange -> {
+            providerAuth.add(exchange.getRequestHeaders().getFirst("authorization"));
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":2,\"total_tokens\":10}}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        provider.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+        provider.stop(0);
+    }
+
+    @Test
+    void serve_proxies_drains_on_sigterm_and_never_writes_a_secret() throws Exception {
+        Path data = dir.resolve("data");
+        CliRun created = CliRun.of("keys", "create", "--name", "app", "--data", data.toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        Matcher secret = Pattern.compile("secret: (tk-\\S+)").matcher(created.out());
+        assertThat(secret.find()).isTrue();
+        String clientKey = secret.group(1);
+        Path config = dir.resolve("tally.yaml");
+        Files.writeString(config, """
+                server: {host: 127.0.0.1, port: 0}
+                providers:
+                  - {name: openai, kind: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${TEST_PROVIDER_KEY}"}
+                models:
+                  gpt-4o: {provider: openai, price: {input: "2.50", output: "10.00"}}
+                """.formatted(provider.getAddress().getPort()));
+
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.tally.cli.Main", "serve", "--config", config.toString(), "--data", data.toString());
+        builder.environment().remove("OPENAI_API_KEY");
+        builder.environment().remove("ANTHROPIC_API_KEY");
+        builder.environment().put("TEST_PROVIDER_KEY", PROVIDER_KEY);
+        builder.environment().put("TALLY_ADMIN_TOKEN", ADMIN_TOKEN);
+        process = builder.start();
+        StringBuffer output = new StringBuffer();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        pump(process.getInputStream(), output, lines);
+        pump(process.getErrorStream(), output, lines);
+
+        int port = awaitPort(lines);
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("authorization", "Bearer " + clientKey).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(providerAuth).containsExactly("Bearer " + PROVIDER_KEY);
+
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        assertThat(process.exitValue()).isIn(0, 143);
+
+        try (SqliteAuditStore store = SqliteAuditStore.open(data.resolve("tally.db"))) {
+            List<CallRecord> calls = store.calls(CallQuery.all(10)).data().stream().map(e -> (CallRecord) e.entry()).toList();
+            assertThat(calls).singleElement().satisfies(r -> {
+                assertThat(r.status()).isEqualTo(CallStatus.SUCCESS);
+                assertThat(r.inputTokens()).isEqualTo(8);
+                assertThat(r.costMicros()).isEqualTo(40);
+                assertThat(r.keyName()).isEqualTo("app");
+            });
+        }
+        for (String leaked : List.of(clientKey, PROVIDER_KEY, ADMIN_TOKEN)) {
+            assertThat(output.toString()).as("process output").doesNotContain(leaked);
+            try (Stream<Path> files = Files.walk(data)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                    assertThat(content).as(file.toString()).doesNotContain(leaked);
+                }
+            }
+        }
+        assertThat(output.toString()).contains("tally listening on").doesNotContain("admin token");
+    }
+
+    private static int awaitPort(BlockingQueue<String> lines) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line != null) {
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        }
+        throw new AssertionError("tally serve did not report its port");
+    }
+
+    private static void pump(InputStream in, StringBuffer all, BlockingQueue<String> lines) {
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    all.append(line).append('\n');
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+    }
+}
