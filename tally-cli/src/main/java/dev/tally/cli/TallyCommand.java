@@ -57,9 +57,9 @@ public final class TallyCommand implements Runnable {
     private static int handleFailure(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
         PrintWriter err = line.getErr();
         if (e instanceof CommandFailure) {
-            err.println("tally " + line.getCommandName() + ": " + e.getMessage());
+            err.println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         } else {
-            err.println("tally " + line.getCommandName() + ": unexpected error: " + e);
+            err.println(line.getCommandSpec().qualifiedName() + ": unexpected error: " + e);
             e.printStackTrace(err);
         }
         err.flush();

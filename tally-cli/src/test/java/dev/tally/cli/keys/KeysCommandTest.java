@@ -196,7 +196,8 @@ class KeysCommandTest {
 
         KeysRun unknown = keys("revoke", "nope");
         assertThat(unknown.exitCode()).isEqualTo(TallyCommand.FAILURE);
-        assertThat(unknown.err()).contains("key: 'nope' (expected: the id or name of an existing key)");
+        assertThat(unknown.err()).isEqualTo("tally keys revoke: key: 'nope' (expected: the id or name of an existing key)"
+                + System.lineSeparator());
 
         KeysRun taken = keys("create", "--name", "ci-bot");
         assertThat(taken.exitCode()).isEqualTo(TallyCommand.FAILURE);
