@@ -125,7 +125,11 @@ public final class Recorder implements AutoCloseable {
         return writer.stats();
     }
 
-    /** Whether the last store commit succeeded. */
+    /**
+     * Whether the last store write succeeded. After a failure the writer retries by itself (replaying
+     * the spill journal, or probing the store with an idempotent write) with backoff from 50 ms to
+     * 5 s, so this turns true again without new traffic once the store is back.
+     */
     public boolean storeHealthy() {
         return writer.storeHealthy();
     }

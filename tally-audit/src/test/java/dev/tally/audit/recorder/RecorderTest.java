@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class RecorderTest {
@@ -184,6 +185,30 @@ class RecorderTest {
     }
 
     @Test
+    void statsShowTheQueueAndTheAgeOfTheOldestWaitingWrite() throws Exception {
+        Recorder recorder = start(config());
+        assertThat(recorder.stats().writerLagMillis()).isZero();
+        store.holdCommits = new CountDownLatch(1);
+        store.commitEntered.drainPermits();
+        recorder.record(entries.call());
+        store.commitEntered.acquire(); // the writer holds that one in a slow commit
+        for (int i = 0; i < 5; i++) {
+            recorder.record(entries.call());
+        }
+        Thread.sleep(25);
+
+        RecorderStats stats = recorder.stats();
+        assertThat(stats.queueDepth()).isEqualTo(5);
+        assertThat(stats.writerLagMillis()).isGreaterThanOrEqualTo(25);
+        assertThat(stats.committed()).isZero();
+
+        store.holdCommits.countDown();
+        recorder.flush();
+        assertThat(recorder.stats()).extracting(RecorderStats::queueDepth, RecorderStats::writerLagMillis,
+                RecorderStats::committed, RecorderStats::headSeq).containsExactly(0L, 0L, 6L, 6L);
+    }
+
+    @Test
     void aFullQueueSpillsWithoutBlockingAndKeepsEachThreadsOrder() throws Exception {
         Recorder recorder = start(config().withQueueCapacity(16));
         recorder.recordAndWait(entries.call());
@@ -280,6 +305,23 @@ class RecorderTest {
     }
 
     @Test
+    @Timeout(30) // a generous bound so a regression fails instead of hanging the build
+    void aStoreThatFailedOnlyAnAdminChangeIsProbedUntilItIsHealthyAgain() throws Exception {
+        Recorder recorder = start(config());
+        store.failing = true;
+        assertThatThrownBy(() -> recorder.commitChange(new AdminChange.PutSetting("a", "b"),
+                entries.admin(AdminEventType.SETTING_CHANGED, "a"))).isInstanceOf(StoreException.class);
+        assertThat(recorder.storeHealthy()).isFalse();
+
+        store.failing = false;
+        // a sync gateway sends nothing while unhealthy: the recorder must find out by itself
+        while (!recorder.storeHealthy()) {
+            Thread.sleep(5);
+        }
+        assertThat(recorder.stats().storeErrors()).isPositive();
+    }
+
+    @Test
     void aChangeWaitsForTheSpillToDrainFirst() throws Exception {
         Recorder recorder = start(config());
         store.failing = true;
@@ -334,6 +376,7 @@ class RecorderTest {
         first.openAndWait(entries.opening(cutOff));
         first.recordAndWait(entries.call(finished));
         assertThat(store.openings(CHAIN)).extracting(o -> o.id()).containsExactly(cutOff);
+        first.close(); // a clean stop with a call in flight; a crash leaves the same marker
 
         Recorder second = start(config());
 
@@ -349,6 +392,7 @@ class RecorderTest {
             assertThat(r.keyId()).isEqualTo("key-1");
         });
         assertThat(second.stats().headSeq()).isEqualTo(2);
+        assertThat(store.entries(CHAIN)).extracting(ChainedEntry::seq).containsExactly(1L, 2L);
         assertThat(new Verifier(store).verify().ok()).isTrue();
     }
 
@@ -388,6 +432,14 @@ class RecorderTest {
         start(config());
 
         assertThat(storedIds()).containsExactly(call.id());
+    }
+
+    @Test
+    void aSecondRecorderOnTheSameDataDirectoryIsRefused() {
+        start(config());
+
+        assertThatThrownBy(() -> start(RecorderConfig.defaults("other-chain", dir)))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("held by another recorder");
     }
 
     @Test

@@ -53,7 +53,9 @@ import java.util.concurrent.locks.LockSupport;
  * replayed into the store in order and emptied; the thread retries with exponential backoff
  * (50 ms to 5 s). Journal records carry no seq: the chain is assigned at replay, so the chain never
  * has a hole where the store was down. A full queue spills the same way. Admin changes never
- * spill: they need the store now, so they fail and the change does not happen.
+ * spill: they need the store now, so they fail and the change does not happen. Health is "the
+ * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
+ * the store with an idempotent write on the same backoff, so health comes back by itself.
  *
  * <h2>What is durable when</h2>
  * <ul>
@@ -257,6 +259,7 @@ public final class AuditWriter {
                 if (!batch.isEmpty()) {
                     writer.commitData(batch);
                 }
+                writer.probeIfUnhealthy(() -> store.registerSigningKey(keys.keyId(), keys.publicKeyBase64()));
                 if (ingress.depth() < config.batchSize() && !ingress.hasControl()) {
                     park(flushNanos);
                 }
@@ -269,6 +272,9 @@ public final class AuditWriter {
 
     private static void park(long nanos) {
         LockSupport.parkNanos(nanos);
+        // Nobody stops the writer by interrupting it (close() does); a stray interrupt would make
+        // every later park return at once and the loop spin.
+        Thread.interrupted();
     }
 
     private void handle(ControlOp control) {
@@ -297,13 +303,14 @@ public final class AuditWriter {
                 ingress.close();
                 if (writer.settle()) {
                     try {
+                        writer.ensureHead();
                         writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
                     }
                 } else {
                     LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
-                            + " replayed on the next start", journal.pendingRecords(), journal.path());
+                            + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
                 }
                 closeQuietly(journal);
                 stopped = true;

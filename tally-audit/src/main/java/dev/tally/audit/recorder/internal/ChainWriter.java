@@ -182,6 +182,27 @@ final class ChainWriter {
         }
     }
 
+    /**
+     * When the last store write failed but nothing is spilled (an admin change failed, or the
+     * head could not be read), nothing else would ever try the store again, and a sync-mode
+     * gateway that refuses calls while the store is unhealthy would stay refusing. So, with the
+     * same backoff, the writer probes the store with an idempotent write ({@code probe}, the
+     * signing key registration) until it succeeds.
+     */
+    void probeIfUnhealthy(Runnable probe) {
+        if (counters.storeHealthy || ingress.spilling() || System.nanoTime() - nextRetryNanos < 0) {
+            return;
+        }
+        try {
+            probe.run();
+            counters.storeHealthy = true;
+            backoffNanos = MIN_BACKOFF_NANOS;
+            LOG.log(Level.INFO, "audit store writable again (chain {0})", config.chain());
+        } catch (RuntimeException e) {
+            storeFailed(e);
+        }
+    }
+
     /** Commits everything queued now (or moves it to the journal when spilling). */
     void drainQueue() {
         int budget = ingress.depth();
