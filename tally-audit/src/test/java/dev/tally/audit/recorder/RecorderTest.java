@@ -376,6 +376,7 @@ class RecorderTest {
         first.openAndWait(entries.opening(cutOff));
         first.recordAndWait(entries.call(finished));
         assertThat(store.openings(CHAIN)).extracting(o -> o.id()).containsExactly(cutOff);
+        first.close(); // a clean stop with a call in flight; a crash leaves the same marker
 
         Recorder second = start(config());
 
@@ -391,6 +392,7 @@ class RecorderTest {
             assertThat(r.keyId()).isEqualTo("key-1");
         });
         assertThat(second.stats().headSeq()).isEqualTo(2);
+        assertThat(store.entries(CHAIN)).extracting(ChainedEntry::seq).containsExactly(1L, 2L);
         assertThat(new Verifier(store).verify().ok()).isTrue();
     }
 
@@ -430,6 +432,14 @@ class RecorderTest {
         start(config());
 
         assertThat(storedIds()).containsExactly(call.id());
+    }
+
+    @Test
+    void aSecondRecorderOnTheSameDataDirectoryIsRefused() {
+        start(config());
+
+        assertThatThrownBy(() -> start(RecorderConfig.defaults("other-chain", dir)))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("held by another recorder");
     }
 
     @Test

@@ -113,7 +113,7 @@ class SqliteRecorderTest {
                 recorder.record(entries.call());
             }
             recorder.openAndWait(entries.opening(open));
-            // no close(): the process "stops" with the call in flight
+            recorder.close(); // stops with the call in flight
         }
         clock.advance(Duration.ofDays(31));
         try (SqliteAuditStore store = SqliteAuditStore.open(db);

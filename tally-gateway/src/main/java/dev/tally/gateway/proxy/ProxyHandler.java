@@ -124,7 +124,7 @@ public final class ProxyHandler implements Handler {
                     "the audit store cannot be written; calls are refused until it recovers", null);
             return;
         }
-        Map<String, String> headers = upstreamHeaders(req);
+        Map<String, String> headers = upstreamHeaders(req, scope.meta());
         long upstreamStart = System.nanoTime();
         Attempt attempt = services.caller().call(targets, target -> new UpstreamRequest(target.provider(),
                 endpoint.upstreamPath(), request.upstreamBody(target.upstreamModel()), headers, request.stream()));
@@ -147,9 +147,17 @@ public final class ProxyHandler implements Handler {
         }
     }
 
-    /** Headers passed upstream: only protocol versions and betas, never credentials or x-tally-*. */
-    private Map<String, String> upstreamHeaders(ServerRequest req) {
+    /**
+     * Headers passed upstream: protocol versions and betas, and the trace continued (same trace
+     * id, the gateway's own span id taken from the record id's random bits); never credentials
+     * or {@code x-tally-*}.
+     */
+    private Map<String, String> upstreamHeaders(ServerRequest req, RequestMeta meta) {
         Map<String, String> headers = new TreeMap<>();
+        if (meta.traceId() != null) {
+            String random = meta.id().replace("-", "").substring(16);
+            headers.put("traceparent", "00-" + meta.traceId() + "-" + random + "-01");
+        }
         if (endpoint.protocol() == dev.tally.audit.entry.Protocol.ANTHROPIC) {
             headers.put("anthropic-version", req.headers().first(HeaderNames.create("anthropic-version")).orElse(DEFAULT_ANTHROPIC_VERSION));
             req.headers().first(HeaderNames.create("anthropic-beta")).ifPresent(v -> headers.put("anthropic-beta", v));

@@ -56,6 +56,8 @@ class JsonProxyTest {
         assertThat(sent.header("authorization")).isEqualTo("Bearer " + GatewayFixture.OPENAI_KEY);
         assertThat(sent.headers()).doesNotContainKeys("x-tally-tag-pipeline", "x-tally-user", "x-api-key");
         assertThat(JSON.readTree(sent.body()).path("model").asText()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(sent.header("traceparent")).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+                .isNotEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
         CallRecord r = gw.onlyCall();
         assertThat(res.headers().firstValue("x-request-id")).contains(r.id());

@@ -272,6 +272,9 @@ public final class AuditWriter {
 
     private static void park(long nanos) {
         LockSupport.parkNanos(nanos);
+        // Nobody stops the writer by interrupting it (close() does); a stray interrupt would make
+        // every later park return at once and the loop spin.
+        Thread.interrupted();
     }
 
     private void handle(ControlOp control) {
@@ -300,13 +303,14 @@ public final class AuditWriter {
                 ingress.close();
                 if (writer.settle()) {
                     try {
+                        writer.ensureHead();
                         writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
                     }
                 } else {
                     LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
-                            + " replayed on the next start", journal.pendingRecords(), journal.path());
+                            + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
                 }
                 closeQuietly(journal);
                 stopped = true;

@@ -49,6 +49,11 @@ import java.util.zip.CRC32C;
  * file. A crash between commit and truncation replays those records again on the next start,
  * which is why the writer skips entries the store already holds.
  *
+ * <h2>One owner</h2>
+ * While open, the journal holds an exclusive lock on {@code spill.journal.lock} beside it (an OS
+ * file lock, released when the process dies), so a second recorder on the same data directory,
+ * in this process or another, fails to start instead of replaying someone else's writes.
+ *
  * <p>Thread-safe: every method is synchronized on the journal.
  */
 public final class SpillJournal implements AutoCloseable {
@@ -63,6 +68,7 @@ public final class SpillJournal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SpillJournal.class.getName());
 
     private final Path path;
+    private final FileChannel lockChannel;
     private final long tailBytesCut;
     private FileChannel channel; // guarded by this
     private long size; // guarded by this: end of the valid records
@@ -72,8 +78,10 @@ public final class SpillJournal implements AutoCloseable {
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES); // guarded by this: bytes after fileEnd
     private long fileEnd; // guarded by this: bytes written to the file
 
-    private SpillJournal(Path path, FileChannel channel, long size, long records, long tailBytesCut) {
+    private SpillJournal(Path path, FileChannel lockChannel, FileChannel channel, long size, long records,
+            long tailBytesCut) {
         this.path = path;
+        this.lockChannel = lockChannel;
         this.channel = channel;
         this.size = size;
         this.fileEnd = size;
@@ -88,8 +96,15 @@ public final class SpillJournal implements AutoCloseable {
      */
     public static SpillJournal open(Path path) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel lockChannel = lock(path.resolveSibling(path.getFileName() + ".lock"));
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
         try {
             long fileSize = channel.size();
             long[] scan = scan(path, channel, fileSize);
@@ -101,11 +116,31 @@ public final class SpillJournal implements AutoCloseable {
                 LOG.log(Level.WARNING, "spill journal {0}: cut a torn tail of {1} bytes after {2} intact records"
                         + " at offset {3}", path, Long.toString(cut), Long.toString(scan[1]), Long.toString(valid));
             }
-            return new SpillJournal(path, channel, valid, scan[1], cut);
+            return new SpillJournal(path, lockChannel, channel, valid, scan[1], cut);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    private static FileChannel lock(Path lockFile) throws IOException {
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("spill journal lock " + lockFile + ": held by another recorder (expected: one"
+                    + " recorder per data directory; is another gateway or CLI command using it?)");
+        }
+        return channel;
     }
 
     /** Returns {validEnd, records}. */
@@ -383,11 +418,16 @@ public final class SpillJournal implements AutoCloseable {
         return path;
     }
 
+    /** Syncs and closes the journal, then releases its lock; idempotent. */
     @Override
     public synchronized void close() throws IOException {
-        if (channel.isOpen()) {
-            sync();
-            channel.close();
+        try {
+            if (channel.isOpen()) {
+                sync();
+                channel.close();
+            }
+        } finally {
+            lockChannel.close(); // releases the lock
         }
     }
 }
