@@ -88,7 +88,8 @@ public final class ProxyHandler implements Handler {
         byte[] raw;
         try {
             raw = req.content().inputStream().readAllBytes();
-        } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException gone) {
+        } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException
+                | io.helidon.common.buffers.DataReader.InsufficientDataAvailableException gone) {
             // 499, as proxies write it: the client closed the request before sending all of it.
             scope.finish(new CallEnd.Cancelled(499, "the client went away while sending its request"));
             return;
