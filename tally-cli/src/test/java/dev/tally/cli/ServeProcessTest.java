@@ -49,6 +49,7 @@ class ServeProcessTest {
 
     private HttpServer provider;
     private final List<String> providerAuth = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger slowEvents = new java.util.concurrent.atomic.AtomicInteger();
     private Process process;
 
     @BeforeEach
@@ -64,6 +65,23 @@ class ServeProcessTest {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
+        });
+        provider.createContext("/slow/v1/chat/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("content-type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 600; i++) {
+                    out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    slowEvents.incrementAndGet();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the gateway was killed
+            }
         });
         provider.start();
     }
@@ -93,20 +111,8 @@ class ServeProcessTest {
                   gpt-4o: {provider: openai, price: {input: "2.50", output: "10.00"}}
                 """.formatted(provider.getAddress().getPort()));
 
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.tally.cli.Main", "serve", "--config", config.toString(), "--data", data.toString());
-        builder.environment().remove("OPENAI_API_KEY");
-        builder.environment().remove("ANTHROPIC_API_KEY");
-        builder.environment().put("TEST_PROVIDER_KEY", PROVIDER_KEY);
-        builder.environment().put("TALLY_ADMIN_TOKEN", ADMIN_TOKEN);
-        process = builder.start();
         StringBuffer output = new StringBuffer();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        pump(process.getInputStream(), output, lines);
-        pump(process.getErrorStream(), output, lines);
-
-        int port = awaitPort(lines);
+        process = serve(config, data, output);
         HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("authorization", "Bearer " + clientKey).header("content-type", "application/json")
@@ -138,6 +144,70 @@ class ServeProcessTest {
             }
         }
         assertThat(output.toString()).contains("tally listening on").doesNotContain("admin token");
+    }
+
+    @Test
+    void a_gateway_killed_mid_stream_marks_the_open_call_interrupted_on_restart() throws Exception {
+        Path data = dir.resolve("data");
+        CliRun created = CliRun.of("keys", "create", "--name", "app", "--data", data.toString());
+        Matcher secret = Pattern.compile("secret: (tk-\\S+)").matcher(created.out());
+        assertThat(secret.find()).isTrue();
+        Path config = dir.resolve("tally.yaml");
+        Files.writeString(config, """
+                server: {host: 127.0.0.1, port: 0}
+                providers:
+                  - {name: slow, kind: openai, base_url: "http://127.0.0.1:%d/slow/v1", api_key: "${TEST_PROVIDER_KEY}"}
+                models:
+                  ticker: {provider: slow}
+                """.formatted(provider.getAddress().getPort()));
+        StringBuffer output = new StringBuffer();
+        process = serve(config, data, output);
+
+        HttpClient http = HttpClient.newHttpClient();
+        var pending = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("authorization", "Bearer " + secret.group(1)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"ticker\",\"stream\":true,\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        while (slowEvents.get() < 10) {
+            Thread.sleep(50); // the stream is well under way, its opening marker long committed
+        }
+        process.destroyForcibly(); // SIGKILL: no drain, no closing record
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        pending.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+
+        process = serve(config, data, output); // recovery runs at start
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        try (SqliteAuditStore store = SqliteAuditStore.open(data.resolve("tally.db"))) {
+            List<CallRecord> calls = store.calls(CallQuery.all(10)).data().stream().map(e -> (CallRecord) e.entry()).toList();
+            assertThat(calls).singleElement().satisfies(r -> {
+                assertThat(r.status()).isEqualTo(CallStatus.INTERRUPTED);
+                assertThat(r.model()).isEqualTo("ticker");
+                assertThat(r.keyName()).isEqualTo("app");
+                assertThat(r.stream()).isTrue();
+            });
+            assertThat(store.openings(store.chains().stream().filter(c -> c.startsWith("gw-")).findFirst().orElseThrow())).isEmpty();
+        }
+    }
+
+    private int port;
+
+    /** Starts {@code tally serve} as a process; returns once it printed its port (kept in {@link #port}). */
+    private Process serve(Path config, Path data, StringBuffer output) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.tally.cli.Main", "serve", "--config", config.toString(), "--data", data.toString());
+        builder.environment().remove("OPENAI_API_KEY");
+        builder.environment().remove("ANTHROPIC_API_KEY");
+        builder.environment().put("TEST_PROVIDER_KEY", PROVIDER_KEY);
+        builder.environment().put("TALLY_ADMIN_TOKEN", ADMIN_TOKEN);
+        Process started = builder.start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        pump(started.getInputStream(), output, lines);
+        pump(started.getErrorStream(), output, lines);
+        port = awaitPort(lines);
+        return started;
     }
 
     private static int awaitPort(BlockingQueue<String> lines) throws InterruptedException {

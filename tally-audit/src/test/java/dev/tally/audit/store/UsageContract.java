@@ -2,8 +2,10 @@ package dev.tally.audit.store;
 
 import static dev.tally.audit.store.UsageSample.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.query.GroupBy;
@@ -11,6 +13,7 @@ import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.query.UsageStats;
+import dev.tally.audit.testing.Entries;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -250,6 +253,39 @@ public abstract class UsageContract extends StoreContractSupport {
             assertThat(s.ttftMs().samples()).isEqualTo(3);
             assertThat(s.ttftMs().avg()).isEqualTo(20.0);
         }
+    }
+
+    @Test
+    void aRejectedBatchAddsNothingToRollupsThatLaterBatchesBuildOn() {
+        Instant hour = Instant.parse("2026-03-05T08:00:00Z");
+        chain.change(new AdminChange.CreateKey(Entries.key("key-a", "team-a", hour)),
+                entries.call(hour).durationMs(100L).build());
+        List<ChainedEntry> rejected = chain.place(List.of(entries.call(hour.plusSeconds(1)).durationMs(900L).build()));
+        assertThatThrownBy(() -> store.commit(new WriteBatch(CHAIN, List.of(), rejected,
+                List.of(new AdminChange.CreateKey(Entries.key("key-b", "team-a", hour))), List.of())))
+                .isInstanceOf(IllegalArgumentException.class);
+        chain.append(entries.call(hour.plusSeconds(2)).model("other-model").durationMs(50L).build());
+        chain.append(entries.call(hour.plusSeconds(3)).durationMs(300L).build());
+
+        UsageStats s = store.usage(new UsageQuery(hour, hour.plusSeconds(3600), List.of(), null, "gpt-4o-mini", null,
+                null, null, Map.of(), null, null)).summary();
+        assertThat(s.calls()).isEqualTo(2);
+        assertThat(s.latencyMs().samples()).isEqualTo(2);
+        assertThat(s.latencyMs().avg()).isEqualTo(200.0);
+        assertThat(s.latencyMs().p99()).isCloseTo(300L, within(12L));
+    }
+
+    @Test
+    void lateRecordsForOldHoursMergeIntoTheirRows() {
+        Instant first = Instant.parse("2026-03-05T00:00:00Z");
+        for (int h = 0; h < 6; h++) {
+            chain.append(entries.call(first.plusSeconds(3600L * h)).durationMs(100L + h).build());
+        }
+        chain.append(entries.call(first.plusSeconds(60)).durationMs(500L).build());
+        UsageStats s = store.usage(UsageQuery.over(first, first.plusSeconds(3600), List.of())).summary();
+        assertThat(s.calls()).isEqualTo(2);
+        assertThat(s.latencyMs().samples()).isEqualTo(2);
+        assertThat(s.latencyMs().avg()).isEqualTo(300.0);
     }
 
     private Map<List<String>, UsageStats> groups(List<GroupBy> groupBy, Map<String, String> tag) {

@@ -69,8 +69,12 @@ public final class ProxyHandler implements Handler {
             if (!scope.finished()) {
                 scope.finish(new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
             }
-            if (!res.isSent()) {
-                Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+            try {
+                if (!res.isSent()) {
+                    Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+                }
+            } catch (RuntimeException alreadyStreaming) {
+                // the response was already under way (a stream): the connection is closed instead
             }
         } finally {
             if (!scope.finished()) {
@@ -109,7 +113,8 @@ public final class ProxyHandler implements Handler {
                     + first.provider().kind().name().toLowerCase(java.util.Locale.ROOT) + " provider (expected: call " + other + ")", "model");
             return;
         }
-        long estimatedInput = services.estimator().countInput(endpoint, request.body());
+        // Counting tokens costs time on large prompts: only a key with a TPM limit needs it up front.
+        long estimatedInput = scope.key().tokensPerMinute() == null ? 0 : services.estimator().countInput(endpoint, request.body());
         if (services.limiter().admit(scope.key(), request.model(), estimatedInput) instanceof Admission.Refused refused) {
             refuse(res, scope, request.model(), refused);
             return;
@@ -119,7 +124,7 @@ public final class ProxyHandler implements Handler {
                     "the audit store cannot be written; calls are refused until it recovers", null);
             return;
         }
-        Map<String, String> headers = upstreamHeaders(req);
+        Map<String, String> headers = upstreamHeaders(req, scope.meta());
         long upstreamStart = System.nanoTime();
         Attempt attempt = services.caller().call(targets, target -> new UpstreamRequest(target.provider(),
                 endpoint.upstreamPath(), request.upstreamBody(target.upstreamModel()), headers, request.stream()));
@@ -142,9 +147,17 @@ public final class ProxyHandler implements Handler {
         }
     }
 
-    /** Headers passed upstream: only protocol versions and betas, never credentials or x-tally-*. */
-    private Map<String, String> upstreamHeaders(ServerRequest req) {
+    /**
+     * Headers passed upstream: protocol versions and betas, and the trace continued (same trace
+     * id, the gateway's own span id taken from the record id's random bits); never credentials
+     * or {@code x-tally-*}.
+     */
+    private Map<String, String> upstreamHeaders(ServerRequest req, RequestMeta meta) {
         Map<String, String> headers = new TreeMap<>();
+        if (meta.traceId() != null) {
+            String random = meta.id().replace("-", "").substring(16);
+            headers.put("traceparent", "00-" + meta.traceId() + "-" + random + "-01");
+        }
         if (endpoint.protocol() == dev.tally.audit.entry.Protocol.ANTHROPIC) {
             headers.put("anthropic-version", req.headers().first(HeaderNames.create("anthropic-version")).orElse(DEFAULT_ANTHROPIC_VERSION));
             req.headers().first(HeaderNames.create("anthropic-beta")).ifPresent(v -> headers.put("anthropic-beta", v));

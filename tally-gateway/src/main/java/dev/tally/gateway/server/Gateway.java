@@ -70,11 +70,13 @@ public final class Gateway implements AutoCloseable {
         KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
         KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL);
+        TokenEstimator estimator = new TokenEstimator();
+        Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
         UpstreamClient upstream = new JdkUpstreamClient();
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
                 new UpstreamCaller(upstream, retrySleeper, clock),
                 new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter),
-                new SecurityEvents(config.audit(), sink, ids, clock), new TokenEstimator(), ids, clock);
+                new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
         GatewayServer server = GatewayServer.start(config, services, sink, extraRoutes);
         return new Gateway(server, upstream, keys);
     }

@@ -23,14 +23,6 @@ public final class Router {
         this.config = config;
     }
 
-    /** Whether {@code model} is served at all (on any protocol). */
-    public boolean knows(String model) {
-        if (config.models().isEmpty()) {
-            return !config.providers().isEmpty();
-        }
-        return config.models().containsKey(model);
-    }
-
     /**
      * The targets for {@code model}, first choice first, or empty when the model is unknown.
      * Targets are returned even when their protocol differs from {@code protocol}; the caller

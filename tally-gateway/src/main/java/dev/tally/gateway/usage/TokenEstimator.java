@@ -19,6 +19,14 @@ public final class TokenEstimator {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     }
 
+    /**
+     * Loads the vocabulary now (it takes a moment), so the first call that needs an estimate does
+     * not pay for it. Blocking; call it on a background thread at start.
+     */
+    public void warmUp() {
+        count("warm up");
+    }
+
     /** Tokens in {@code text}. */
     public long count(CharSequence text) {
         if (text == null || text.isEmpty()) {

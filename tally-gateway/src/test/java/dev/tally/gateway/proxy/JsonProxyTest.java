@@ -56,6 +56,8 @@ class JsonProxyTest {
         assertThat(sent.header("authorization")).isEqualTo("Bearer " + GatewayFixture.OPENAI_KEY);
         assertThat(sent.headers()).doesNotContainKeys("x-tally-tag-pipeline", "x-tally-user", "x-api-key");
         assertThat(JSON.readTree(sent.body()).path("model").asText()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(sent.header("traceparent")).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+                .isNotEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
         CallRecord r = gw.onlyCall();
         assertThat(res.headers().firstValue("x-request-id")).contains(r.id());
@@ -273,5 +275,19 @@ class JsonProxyTest {
 
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\",\"durability\":\"async\"}");
+    }
+
+    @Test
+    void a_provider_answer_that_is_not_json_is_a_502_and_an_error_record() throws Exception {
+        gw.provider.then(json(200, "{\"id\": \"chatcmpl-1\", \"choices\": [ <html>oops"));
+
+        HttpResponse<String> res = gw.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(res.body()).path("error").path("code").asText()).isEqualTo("upstream_invalid_response");
+        CallRecord r = gw.onlyCall();
+        assertThat(r.status()).isEqualTo(CallStatus.ERROR);
+        assertThat(r.httpStatus()).isEqualTo(502);
+        assertThat(r.errorCode()).isEqualTo("upstream_invalid_response");
     }
 }

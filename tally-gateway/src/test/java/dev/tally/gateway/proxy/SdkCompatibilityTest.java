@@ -130,6 +130,25 @@ class SdkCompatibilityTest {
     }
 
     @Test
+    void openai_responses_streamed() throws Exception {
+        gw.provider.then(sse(Wire.responseStream("gpt-4o-2024-08-06", List.of("Hi", " there"), 25, 4)));
+
+        StringBuilder text = new StringBuilder();
+        try (com.openai.core.http.StreamResponse<com.openai.models.responses.ResponseStreamEvent> stream =
+                openai.responses().createStreaming(ResponseCreateParams.builder().model("gpt-4o").input("Hello").build())) {
+            stream.stream().forEach(e -> e.outputTextDelta().ifPresent(d -> text.append(d.delta())));
+        }
+
+        assertThat(text.toString()).isEqualTo("Hi there");
+        CallRecord r = gw.onlyCall();
+        assertThat(r.stream()).isTrue();
+        assertThat(r.inputTokens()).isEqualTo(25);
+        assertThat(r.outputTokens()).isEqualTo(4);
+        assertThat(r.ttftMs()).isNotNull();
+        assertThat(r.costMicros()).isEqualTo(102); // 25 x 2.50 + 4 x 10 = 102.5 micro-USD, rounded half-even
+    }
+
+    @Test
     void openai_models() throws Exception {
         List<String> ids = new ArrayList<>();
         openai.models().list().data().forEach((Model m) -> ids.add(m.id()));

@@ -199,6 +199,37 @@ class StreamProxyTest {
         assertThat(r.ttftMs()).isNotNull();
     }
 
+    @Test
+    void an_error_event_from_the_provider_is_forwarded_and_recorded_with_its_type() throws Exception {
+        List<String> events = new java.util.ArrayList<>(Wire.messageStream("claude-sonnet-4-5", List.of("Hi"), 10, 0, 0, 0, false));
+        events.add(Wire.typed("error", Wire.anthropicError("overloaded_error", "Overloaded")));
+        gw.provider.then(sse(events));
+
+        HttpResponse<String> res = gw.post("/v1/messages", "{\"model\":\"claude-sonnet\",\"stream\":true,\"max_tokens\":5,\"messages\":[]}");
+
+        assertThat(res.body()).isEqualTo(String.join("", events));
+        CallRecord r = gw.onlyCall();
+        assertThat(r.status()).isEqualTo(CallStatus.ERROR);
+        assertThat(r.errorCode()).isEqualTo("overloaded_error");
+        assertThat(r.errorMessage()).isEqualTo("Overloaded");
+        assertThat(r.inputTokens()).isEqualTo(10);
+    }
+
+    @Test
+    void stream_options_without_include_usage_keep_their_other_fields_and_the_usage_chunk_stays_hidden() throws Exception {
+        List<String> events = Wire.chatStream("gpt-4o", List.of("x"), 4L, 1L, true);
+        gw.provider.then(sse(events));
+
+        HttpResponse<String> res = gw.post("/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_obfuscation\":false},\"messages\":[]}");
+
+        var sent = JSON.readTree(gw.provider.received().getFirst().body()).path("stream_options");
+        assertThat(sent.path("include_usage").asBoolean()).isTrue();
+        assertThat(sent.path("include_obfuscation").isBoolean()).isTrue();
+        assertThat(res.body()).doesNotContain("\"choices\":[]");
+        assertThat(gw.onlyCall().outputTokens()).isEqualTo(1);
+    }
+
     private CallRecord awaitRecord() throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             List<CallRecord> calls = gw.calls();

@@ -161,11 +161,13 @@ public final class SqliteAuditStore implements AuditStore {
             try {
                 writes.write(batch);
                 exec("COMMIT");
-                return null;
             } catch (SQLException | RuntimeException e) {
                 rollback();
+                writes.rolledBack();
                 throw e;
             }
+            writes.committed();
+            return null;
         });
     }
 

@@ -30,32 +30,31 @@ final class SqliteSchema {
      * @throws StoreException when the database is newer than this code, or not a Tally database
      */
     static void migrate(Connection connection, String file) throws SQLException {
-        int version = userVersion(connection);
-        if (version > CURRENT_VERSION) {
-            throw new StoreException("sqlite: " + file + " has schema version " + version
-                    + " (expected: at most " + CURRENT_VERSION + "); it was written by a newer Tally, upgrade to open it");
-        }
-        if (version == CURRENT_VERSION) {
-            return;
-        }
-        if (version == 0 && hasTables(connection)) {
-            throw new StoreException("sqlite: " + file + " has tables but schema version 0 (expected: a Tally "
-                    + "database or an empty file)");
-        }
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            for (int v = version + 1; v <= CURRENT_VERSION; v++) {
-                for (String sql : statements(SCRIPTS[v - 1])) {
-                    statement.execute(sql);
+            // Take the write lock before reading the version, so two processes opening one new
+            // file cannot both decide to create the schema.
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                int version = userVersion(connection);
+                if (version > CURRENT_VERSION) {
+                    throw new StoreException("sqlite: " + file + " has schema version " + version
+                            + " (expected: at most " + CURRENT_VERSION
+                            + "); it was written by a newer Tally, upgrade to open it");
                 }
+                if (version == 0 && hasTables(connection)) {
+                    throw new StoreException("sqlite: " + file + " has tables but schema version 0 (expected: a "
+                            + "Tally database or an empty file)");
+                }
+                for (int v = version + 1; v <= CURRENT_VERSION; v++) {
+                    for (String sql : statements(SCRIPTS[v - 1])) {
+                        statement.execute(sql);
+                    }
+                }
+                statement.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                statement.execute("ROLLBACK");
+                throw e;
             }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
         }
     }
 

@@ -30,8 +30,9 @@ import java.util.Set;
  * are prepared once and executed as JDBC batches: the body is the canonical bytes the writer
  * already hashed ({@link ChainedEntry#canonicalBytes()}), row ids are assigned here so tag rows
  * need no round trip, rollups are summed in memory and upserted once per distinct row (its
- * histograms merged in Java with the stored ones: a SQL function calling back into Java costs
- * far more per row than reading the row first), and an
+ * histograms merged in Java with the stored ones, which this writer usually still knows from
+ * its previous batches, see {@link StoredHistograms}; a SQL function calling back into Java
+ * cost far more per row), and an
  * opening marker whose closing record is in the same batch is never written at all.
  *
  * <p>Not thread-safe: the store calls it under its writer lock.
@@ -59,6 +60,7 @@ final class SqliteWriter implements AutoCloseable {
 
     private final Connection connection;
     private final SqliteAdmin admin;
+    private final StoredHistograms storedHistograms = new StoredHistograms();
     private final PreparedStatement insertEntry;
     private final PreparedStatement insertTag;
     private final PreparedStatement insertOpening;
@@ -224,8 +226,7 @@ final class SqliteWriter implements AutoCloseable {
             upsertRollup.setString(5, k.provider());
             upsertRollup.setString(6, k.status());
             upsertRollup.setString(7, k.user());
-            bindKey(selectRollupHistograms, k, false);
-            bindMeasures(upsertRollup, 8, row.getValue(), stored(selectRollupHistograms));
+            bindMeasures(upsertRollup, 8, k, row.getValue(), stored(k, selectRollupHistograms, false));
             upsertRollup.addBatch();
         }
         upsertRollup.executeBatch();
@@ -243,8 +244,7 @@ final class SqliteWriter implements AutoCloseable {
             upsertTagRollup.setString(7, k.provider());
             upsertTagRollup.setString(8, k.status());
             upsertTagRollup.setString(9, k.user());
-            bindKey(selectTagRollupHistograms, k, true);
-            bindMeasures(upsertTagRollup, 10, row.getValue(), stored(selectTagRollupHistograms));
+            bindMeasures(upsertTagRollup, 10, k, row.getValue(), stored(k, selectTagRollupHistograms, true));
             upsertTagRollup.addBatch();
         }
         upsertTagRollup.executeBatch();
@@ -266,8 +266,13 @@ final class SqliteWriter implements AutoCloseable {
         s.setString(i, k.user());
     }
 
-    /** The stored latency and ttft histogram bytes of the row {@code select} is bound to; nulls when absent. */
-    private static byte[][] stored(PreparedStatement select) throws SQLException {
+    /** The stored {latency, ttft} histogram bytes of {@code key}'s row; nulls when absent. */
+    private byte[][] stored(RollupKey key, PreparedStatement select, boolean tagged) throws SQLException {
+        byte[][] known = storedHistograms.get(key);
+        if (known != null) {
+            return known;
+        }
+        bindKey(select, key, tagged);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[2][];
         }
@@ -275,11 +280,12 @@ final class SqliteWriter implements AutoCloseable {
 
     /**
      * Binds the batch's measures; counts and sums are added by the upsert, while histograms are
-     * written whole, merged here with {@code stored} (read in this transaction), because SQLite
-     * cannot merge them itself.
+     * written whole, merged here with {@code stored}, because SQLite cannot merge them itself.
      */
-    private static void bindMeasures(PreparedStatement s, int first, UsageTotals t, byte[][] stored)
+    private void bindMeasures(PreparedStatement s, int first, RollupKey key, UsageTotals t, byte[][] stored)
             throws SQLException {
+        byte[] latency = histogramBytes(merged(t.latency(), stored[0]));
+        byte[] ttft = histogramBytes(merged(t.ttft(), stored[1]));
         int i = first;
         s.setLong(i++, t.calls());
         s.setLong(i++, t.inputTokens());
@@ -291,10 +297,21 @@ final class SqliteWriter implements AutoCloseable {
         s.setLong(i++, t.unpricedCalls());
         s.setLong(i++, t.latency().count());
         s.setLong(i++, t.latency().sum());
-        setHistogram(s, i++, merged(t.latency(), stored[0]));
+        setNullableBytes(s, i++, latency);
         s.setLong(i++, t.ttft().count());
         s.setLong(i++, t.ttft().sum());
-        setHistogram(s, i, merged(t.ttft(), stored[1]));
+        setNullableBytes(s, i, ttft);
+        storedHistograms.put(key, latency, ttft);
+    }
+
+    /** The batch's transaction committed: what it wrote is now the stored state. */
+    void committed() {
+        storedHistograms.commit();
+    }
+
+    /** The batch's transaction was rolled back. */
+    void rolledBack() {
+        storedHistograms.rollback();
     }
 
     private static LatencyHistogram merged(LatencyHistogram batch, byte[] stored) {
@@ -306,12 +323,15 @@ final class SqliteWriter implements AutoCloseable {
         return merged;
     }
 
-    private static void setHistogram(PreparedStatement s, int index, LatencyHistogram h)
-            throws SQLException {
-        if (h.count() == 0) {
+    private static byte[] histogramBytes(LatencyHistogram h) {
+        return h.count() == 0 ? null : h.toBytes();
+    }
+
+    private static void setNullableBytes(PreparedStatement s, int index, byte[] value) throws SQLException {
+        if (value == null) {
             s.setNull(index, Types.BLOB);
         } else {
-            s.setBytes(index, h.toBytes());
+            s.setBytes(index, value);
         }
     }
 
