@@ -90,6 +90,7 @@ public final class AuditWriter {
     private final Ingress ingress;
     private final ChainCursor cursor;
     private final ChainWriter writer;
+    private final AheadEncoder encoder;
     private final IdSource ids;
     private final long flushNanos;
     private Thread thread;
@@ -104,6 +105,8 @@ public final class AuditWriter {
         this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
         this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
         this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters);
+        this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
+                config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
         this.flushNanos = config.flushInterval().toNanos();
     }
@@ -136,6 +139,7 @@ public final class AuditWriter {
                 .unstarted(writer::run);
         writer.ingress.writerThread(writer.thread);
         writer.thread.start();
+        writer.encoder.start();
         return writer;
     }
 
@@ -257,6 +261,7 @@ public final class AuditWriter {
                 }
                 List<DataOp> batch = ingress.take(config.batchSize());
                 if (!batch.isEmpty()) {
+                    encoder.wake(); // refill what lies ahead while this batch is committed
                     writer.commitData(batch);
                 }
                 writer.probeIfUnhealthy(() -> store.registerSigningKey(keys.keyId(), keys.publicKeyBase64()));
@@ -313,6 +318,7 @@ public final class AuditWriter {
                             + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
                 }
                 closeQuietly(journal);
+                encoder.stop();
                 stopped = true;
                 close.done().complete(null);
                 // Controls queued behind the close: answer them instead of leaving callers waiting.

@@ -79,6 +79,15 @@ final class ChainCursor {
      */
     Built build(List<CallOpening> openings, List<AuditEntry> entries, List<AdminChange> changes,
             boolean forceCheckpoint) {
+        return build(openings, entries, null, changes, forceCheckpoint);
+    }
+
+    /**
+     * Like {@link #build(List, List, List, boolean)}, with the entries' canonical bytes where they
+     * were computed already ({@code bodies} parallel to {@code entries}, null elements computed here).
+     */
+    Built build(List<CallOpening> openings, List<AuditEntry> entries, List<byte[]> bodies, List<AdminChange> changes,
+            boolean forceCheckpoint) {
         if (!loaded) {
             throw new IllegalStateException("chain head of " + chain + " is not loaded");
         }
@@ -87,9 +96,14 @@ final class ChainCursor {
         long checkpointSeq = lastCheckpointSeq;
         List<ChainedEntry> chained = new ArrayList<>(entries.size());
         List<SignedHead> checkpoints = new ArrayList<>(1);
-        for (AuditEntry entry : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            AuditEntry entry = entries.get(i);
+            byte[] body = bodies == null ? null : bodies.get(i);
+            if (body == null) {
+                body = EntryHasher.canonicalBytes(entry);
+            }
             at++;
-            ChainedEntry placed = EntryHasher.chain(chain, at, last, entry);
+            ChainedEntry placed = new ChainedEntry(chain, at, last, EntryHasher.hash(chain, at, last, body), entry, body);
             chained.add(placed);
             last = placed.hash();
             if (at - checkpointSeq >= checkpointEvery) {

@@ -68,15 +68,19 @@ final class ChainWriter {
     void commitData(List<DataOp> batch) {
         try {
             List<dev.tally.audit.entry.CallOpening> openings = new ArrayList<>();
-            List<dev.tally.audit.entry.AuditEntry> entries = new ArrayList<>();
+            List<dev.tally.audit.entry.AuditEntry> entries = new ArrayList<>(batch.size());
+            List<byte[]> bodies = new ArrayList<>(batch.size());
             for (DataOp op : batch) {
                 switch (op.op().op()) {
                     case OPEN -> openings.add(op.op().opening());
-                    case APPEND -> entries.add(op.op().entry());
+                    case APPEND -> {
+                        entries.add(op.op().entry());
+                        bodies.add(op.body());
+                    }
                 }
             }
             ensureHead();
-            commitBuilt(cursor.build(openings, entries, List.of(), false));
+            commitBuilt(cursor.build(openings, entries, bodies, List.of(), false));
             batch.forEach(op -> op.complete(Receipt.STORED));
         } catch (IllegalArgumentException e) {
             commitOneByOne(batch, e);

@@ -215,6 +215,24 @@ final class Ingress {
     }
 
     /**
+     * Encodes up to {@code window} queued entries from the head that are not encoded yet (see
+     * {@link AheadEncoder}); returns how many it encoded.
+     */
+    int encodeAhead(int window) {
+        int seen = 0;
+        int encoded = 0;
+        for (DataOp op : queue) {
+            if (++seen > window) {
+                break;
+            }
+            if (op.encodeAhead()) {
+                encoded++;
+            }
+        }
+        return encoded;
+    }
+
+    /**
      * After the writer stopped: takes what raced into the queue after its last drain, answers any
      * waiter with an error and returns how many writes were there (they are lost).
      */
