@@ -173,16 +173,27 @@ public final class LatencyHistogram {
      */
     public static LatencyHistogram fromBytes(byte[] bytes) {
         LatencyHistogram h = new LatencyHistogram();
+        h.mergeBytes(bytes);
+        return h;
+    }
+
+    /**
+     * Adds the histogram encoded in {@code bytes} (see {@link #toBytes()}) without building it
+     * first; null or empty input adds nothing. Reports read many rows, so this saves an object
+     * per row.
+     *
+     * @throws IllegalArgumentException when the bytes are not a histogram; nothing was added then
+     */
+    public void mergeBytes(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            return h;
+            return;
         }
         if (bytes[0] != VERSION) {
             throw new IllegalArgumentException("histogram: version " + bytes[0] + " (expected: " + VERSION + ")");
         }
         int[] pos = {1};
-        h.zeros = readVarint(bytes, pos);
-        h.sum = readVarint(bytes, pos);
-        h.count = h.zeros;
+        long addZeros = readVarint(bytes, pos);
+        long addSum = readVarint(bytes, pos);
         long nonEmpty = readVarint(bytes, pos);
         if (nonEmpty < 0 || nonEmpty > BUCKETS) {
             throw new IllegalArgumentException("histogram: " + nonEmpty + " buckets (expected: 0.." + BUCKETS + ")");
@@ -198,17 +209,20 @@ public final class LatencyHistogram {
             indexes[n] = index;
             values[n] = readVarint(bytes, pos);
         }
-        if (nonEmpty > 0) {
-            h.cover(indexes[0], indexes[indexes.length - 1]);
-            for (int n = 0; n < nonEmpty; n++) {
-                h.counts[indexes[n] - h.low] += values[n];
-                h.count += values[n];
-            }
-        }
         if (pos[0] != bytes.length) {
             throw new IllegalArgumentException("histogram: " + (bytes.length - pos[0]) + " trailing bytes (expected: none)");
         }
-        return h;
+        // Validated: now add, so a bad input changes nothing.
+        zeros += addZeros;
+        sum += addSum;
+        count += addZeros;
+        if (nonEmpty > 0) {
+            cover(indexes[0], indexes[indexes.length - 1]);
+            for (int n = 0; n < nonEmpty; n++) {
+                counts[indexes[n] - low] += values[n];
+                count += values[n];
+            }
+        }
     }
 
     /** A copy of this histogram. */

@@ -72,12 +72,8 @@ public final class UsageTotals {
         this.reasoningTokens += reasoningTokens;
         this.costMicros += costMicros;
         this.unpricedCalls += unpricedCalls;
-        if (latencyHistogram != null) {
-            latency.merge(LatencyHistogram.fromBytes(latencyHistogram));
-        }
-        if (ttftHistogram != null) {
-            ttft.merge(LatencyHistogram.fromBytes(ttftHistogram));
-        }
+        latency.mergeBytes(latencyHistogram);
+        ttft.mergeBytes(ttftHistogram);
     }
 
     /** Adds everything in {@code other}. */

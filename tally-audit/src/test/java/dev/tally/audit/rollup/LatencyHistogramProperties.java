@@ -64,6 +64,23 @@ class LatencyHistogramProperties {
         assertThat(both).isEqualTo(of(a));
     }
 
+    @Property
+    void mergingBytesEqualsMergingTheHistogram(@ForAll("latencyLists") List<Long> a, @ForAll("latencyLists") List<Long> b) {
+        LatencyHistogram viaBytes = of(a);
+        viaBytes.mergeBytes(of(b).toBytes());
+        LatencyHistogram direct = of(a);
+        direct.merge(of(b));
+        assertThat(viaBytes).isEqualTo(direct);
+    }
+
+    @Test
+    void badBytesAddNothing() {
+        LatencyHistogram h = of(List.of(5L, 50L));
+        byte[] trailing = java.util.Arrays.copyOf(of(List.of(7L)).toBytes(), of(List.of(7L)).toBytes().length + 1);
+        assertThatThrownBy(() -> h.mergeBytes(trailing)).hasMessageContaining("trailing");
+        assertThat(h).isEqualTo(of(List.of(5L, 50L)));
+    }
+
     @Test
     void emptyHistogramHasNoPercentileAndEncodesSmall() {
         LatencyHistogram empty = new LatencyHistogram();

@@ -28,7 +28,13 @@ final class SqliteEntryQueries {
         Sql sql = new Sql("SELECT " + SqliteReads.ENTRY_COLUMNS + " FROM entries e WHERE e.kind = 'call'");
         range(sql, q.since(), q.until());
         sql.equal("e.key_id", q.keyId());
-        sql.equal("e.model", q.model());
+        if (q.keyId() != null && q.model() != null) {
+            // A key is far more selective than a model; without statistics SQLite may pick the
+            // model index and walk every call of that model. Unary + keeps it on the key index.
+            sql.where("+e.model = ?", q.model());
+        } else {
+            sql.equal("e.model", q.model());
+        }
         sql.equal("e.provider", q.provider());
         sql.equal("e.status", q.status() == null ? null : Json.wire(q.status()));
         sql.equal("e.user_id", q.user());

@@ -191,18 +191,21 @@ final class SqliteUsage {
                         RollupKey.absent(rs.getString(3)), RollupKey.absent(rs.getString(4)), rs.getString(5),
                         RollupKey.absent(rs.getString(6)), tag);
                 CallStatus status = Json.parseEnum(CallStatus.class, "status", rs.getString(5));
-                UsageTotals row = new UsageTotals();
-                row.addRow(status, rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                        rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getBytes(16), rs.getBytes(17));
-                into.computeIfAbsent(key, k -> new UsageTotals()).add(row);
+                addRow(into.computeIfAbsent(key, k -> new UsageTotals()), status, rs);
                 if (alsoUntagged != null) {
                     List<String> untaggedKey = key(rs.getLong(1), RollupKey.absent(rs.getString(2)),
                             RollupKey.absent(rs.getString(3)), RollupKey.absent(rs.getString(4)), rs.getString(5),
                             RollupKey.absent(rs.getString(6)), null);
-                    alsoUntagged.computeIfAbsent(untaggedKey, k -> new UsageTotals()).add(row);
+                    addRow(alsoUntagged.computeIfAbsent(untaggedKey, k -> new UsageTotals()), status, rs);
                 }
             }
         }
+    }
+
+    /** Adds the measures of the current rollup row of {@code rs} (columns 8..17) to {@code totals}. */
+    private static void addRow(UsageTotals totals, CallStatus status, ResultSet rs) throws SQLException {
+        totals.addRow(status, rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getBytes(16), rs.getBytes(17));
     }
 
     /** Adds the raw call rows with {@code from <= ts < to} (null: unbounded). */
