@@ -118,7 +118,8 @@ CREATE TABLE rollups (
     PRIMARY KEY (hour, chain, key_id, model, provider, status, user_id)
 ) WITHOUT ROWID;
 
--- The same per tag: a call with n tags adds to n rows here.
+-- The same per tag: a call with n tags adds to n rows here. Keyed by tag name first, since
+-- every read asks for one tag; no secondary index, to keep ingest cheap.
 CREATE TABLE tag_rollups (
     hour                INTEGER NOT NULL,
     chain               TEXT    NOT NULL,
@@ -143,8 +144,7 @@ CREATE TABLE tag_rollups (
     ttft_count          INTEGER NOT NULL,
     ttft_sum            INTEGER NOT NULL,
     ttft_hist           BLOB,
-    PRIMARY KEY (hour, chain, tag_name, tag_value, key_id, model, provider, status, user_id)
+    PRIMARY KEY (tag_name, hour, chain, tag_value, key_id, model, provider, status, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX tag_rollups_name_hour ON tag_rollups (tag_name, hour);
 
 PRAGMA user_version = 1;

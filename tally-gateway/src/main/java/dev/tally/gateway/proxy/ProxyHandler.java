@@ -85,7 +85,15 @@ public final class ProxyHandler implements Handler {
     }
 
     private void proxy(ServerRequest req, ServerResponse res, CallScope scope) throws IOException, InterruptedException {
-        byte[] raw = req.content().inputStream().readAllBytes();
+        byte[] raw;
+        try {
+            raw = req.content().inputStream().readAllBytes();
+        } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException
+                | io.helidon.common.buffers.DataReader.InsufficientDataAvailableException gone) {
+            // 499, as proxies write it: the client closed the request before sending all of it.
+            scope.finish(new CallEnd.Cancelled(499, "the client went away while sending its request"));
+            return;
+        }
         scope.builder().requestBytes((long) raw.length).stream(false);
         ClientRequest request;
         try {

@@ -156,6 +156,29 @@ public final class FakeProvider implements AutoCloseable {
         };
     }
 
+    /**
+     * Sends {@code first}, then waits (up to 20 s) until {@code clientGotIt} is opened before sending
+     * {@code rest}; {@code waitedInVain} is set when the wait ran out, i.e. the first event never
+     * reached the client on its own (someone buffered it).
+     */
+    public static Reply lockstep(String first, java.util.concurrent.CountDownLatch clientGotIt,
+            java.util.concurrent.atomic.AtomicBoolean waitedInVain, List<String> rest) {
+        return (exchange, provider) -> {
+            exchange.getResponseHeaders().set("content-type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(first.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            if (!clientGotIt.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                waitedInVain.set(true);
+            }
+            for (String event : rest) {
+                out.write(event.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        };
+    }
+
     /** Events repeated: {@code count} copies of {@code event}. */
     public static List<String> repeat(String event, int count) {
         List<String> out = new ArrayList<>();

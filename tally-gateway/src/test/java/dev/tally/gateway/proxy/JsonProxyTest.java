@@ -290,4 +290,24 @@ class JsonProxyTest {
         assertThat(r.httpStatus()).isEqualTo(502);
         assertThat(r.errorCode()).isEqualTo("upstream_invalid_response");
     }
+
+    @Test
+    void a_client_that_leaves_halfway_through_its_request_body_leaves_a_cancelled_record() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.gateway.port())) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gw.clientKey
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"model\":\"gpt-4o\",")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        }
+
+        CallRecord r = null;
+        for (int i = 0; i < 100 && r == null; i++) {
+            r = gw.calls().stream().findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        assertThat(r).isNotNull();
+        assertThat(r.status()).isEqualTo(CallStatus.CANCELLED);
+        assertThat(r.httpStatus()).isEqualTo(499);
+        assertThat(gw.provider.received()).isEmpty();
+    }
 }

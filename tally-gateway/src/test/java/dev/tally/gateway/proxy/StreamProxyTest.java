@@ -230,6 +230,62 @@ class StreamProxyTest {
         assertThat(gw.onlyCall().outputTokens()).isEqualTo(1);
     }
 
+    @Test
+    void each_event_reaches_the_client_before_the_provider_sends_the_next() throws Exception {
+        List<String> events = Wire.chatStream("gpt-4o", List.of("one", "two"), 3L, 2L, true);
+        java.util.concurrent.CountDownLatch clientGotFirst = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean buffered = new java.util.concurrent.atomic.AtomicBoolean();
+        gw.provider.then(FakeProvider.lockstep(events.getFirst(), clientGotFirst, buffered, events.subList(1, events.size())));
+
+        HttpResponse<java.util.stream.Stream<String>> res = gw.http.send(java.net.http.HttpRequest.newBuilder(gw.uri("/v1/chat/completions"))
+                .header("authorization", "Bearer " + gw.clientKey).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        List<String> lines = new java.util.ArrayList<>();
+        res.body().forEach(line -> {
+            lines.add(line);
+            if (line.startsWith("data: ")) {
+                clientGotFirst.countDown(); // the provider holds everything else back until now
+            }
+        });
+
+        assertThat(buffered).as("the first event was held back by the gateway").isFalse();
+        assertThat(lines).contains("data: [DONE]");
+        assertThat(gw.onlyCall().status()).isEqualTo(CallStatus.SUCCESS);
+    }
+
+    @Test
+    void concurrent_streams_each_leave_exactly_one_record() throws Exception {
+        int calls = 40;
+        for (int i = 0; i < calls; i++) {
+            gw.provider.then(sse(Wire.chatStream("gpt-4o", List.of("a", "b", "c"), 5L, 3L, true)));
+        }
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            pending.add(gw.http.sendAsync(java.net.http.HttpRequest.newBuilder(gw.uri("/v1/chat/completions"))
+                    .header("authorization", "Bearer " + gw.clientKey).header("content-type", "application/json")
+                    .header("x-request-id", "client-" + i)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (var p : pending) {
+            HttpResponse<String> res = p.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).endsWith("data: [DONE]\n\n");
+            ids.add(res.headers().firstValue("x-request-id").orElseThrow());
+        }
+
+        List<CallRecord> records = gw.calls();
+        assertThat(records).hasSize(calls);
+        assertThat(records).extracting(CallRecord::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(records).extracting(CallRecord::clientRequestId).doesNotHaveDuplicates();
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(CallStatus.SUCCESS);
+            assertThat(r.outputTokens()).isEqualTo(3);
+        });
+    }
+
     private CallRecord awaitRecord() throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             List<CallRecord> calls = gw.calls();

@@ -70,8 +70,8 @@ import java.util.function.Consumer;
  *              only), cost_micros (priced calls), unpriced_calls, latency_count/_sum/_hist,
  *              ttft_count/_sum/_hist (hist = {@link dev.tally.audit.rollup.LatencyHistogram}
  *              bytes, NULL when no sample). '' stands for an absent dimension value.
- * tag_rollups  the same measures per (hour, chain, tag_name, tag_value, key_id, model,
- *              provider, status, user_id); a call with n tags adds to n rows
+ * tag_rollups  the same measures per (tag_name, hour, chain, tag_value, key_id, model,
+ *              provider, status, user_id) PK, WITHOUT ROWID; a call with n tags adds to n rows
  * </pre>
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.
