@@ -147,4 +147,30 @@ CREATE TABLE tag_rollups (
     PRIMARY KEY (tag_name, hour, chain, tag_value, key_id, model, provider, status, user_id)
 ) WITHOUT ROWID;
 
+-- Usage per UTC day without the user dimension, so reports over weeks read few rows: the
+-- same measures as rollups, keyed by the start of the day (epoch ms).
+CREATE TABLE day_rollups (
+    day                 INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    key_id              TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    PRIMARY KEY (day, chain, key_id, model, provider, status)
+) WITHOUT ROWID;
+
 PRAGMA user_version = 1;

@@ -5,11 +5,11 @@ import dev.tally.audit.json.Json;
 
 /**
  * The dimensions of one rollup row: the UTC hour a call started in and who/what/where/how it
- * ended, plus optionally one tag. Absent values are {@code ""} rather than null, because stores
+ * ended, plus optionally one tag; or, for a day row, the UTC day without user and tag. Absent values are {@code ""} rather than null, because stores
  * key rollup rows by these values and SQL unique constraints treat NULLs as distinct; readers
  * map {@code ""} back to null.
  *
- * @param hour start of the hour, epoch milliseconds
+ * @param hour start of the hour, epoch milliseconds (of the day, for a day row)
  * @param chain the chain the calls were recorded in
  * @param keyId virtual key id or ""
  * @param model requested model or ""
@@ -25,6 +25,8 @@ public record RollupKey(
 
     /** Milliseconds per hour. */
     public static final long HOUR_MS = 3_600_000L;
+    /** Milliseconds per day. */
+    public static final long DAY_MS = 24 * HOUR_MS;
 
     /** The plain rollup row a call belongs to. */
     public static RollupKey of(String chain, CallRecord record) {
@@ -37,6 +39,11 @@ public record RollupKey(
     /** The tag rollup row of this call for one of its tags. */
     public RollupKey withTag(String name, String value) {
         return new RollupKey(hour, chain, keyId, model, provider, status, user, name, value);
+    }
+
+    /** The day row of this plain row: the UTC day it falls in, without the user. */
+    public RollupKey toDay() {
+        return new RollupKey(Math.floorDiv(hour, DAY_MS) * DAY_MS, chain, keyId, model, provider, status, "", "", "");
     }
 
     /** {@code ""} for null. */

@@ -288,6 +288,43 @@ public abstract class UsageContract extends StoreContractSupport {
         assertThat(s.latencyMs().avg()).isEqualTo(300.0);
     }
 
+    @Test
+    void aRangeOverSeveralDaysIsExactFromDaysHoursAndRawRows() {
+        String[] at = {"2026-04-01T05:30:00Z", "2026-04-01T22:10:00Z", "2026-04-01T21:50:00Z", "2026-04-02T12:00:00Z",
+            "2026-04-03T00:20:00Z", "2026-04-03T01:10:00Z", "2026-04-03T01:50:00Z"};
+        long cost = 1;
+        for (int i = 0; i < at.length; i++) {
+            chain.append(entries.call(Instant.parse(at[i])).model(i % 2 == 0 ? "even" : "odd").user(i == 3 ? "u" : null)
+                    .costMicros(cost).durationMs(100L * (i + 1)).build());
+            cost *= 10;
+        }
+        // [04-01 21:45, 04-03 01:40): raw 21:45-22:00, hour 22 and 23, day 04-02, hour 00, raw 01:00-01:40.
+        Instant since = Instant.parse("2026-04-01T21:45:00Z");
+        Instant until = Instant.parse("2026-04-03T01:40:00Z");
+        UsageReport byDay = store.usage(UsageQuery.over(since, until, List.of(GroupBy.Dimension.DAY)));
+        assertThat(byDay.summary().costMicros()).isEqualTo(111_110);
+        assertThat(byDay.summary().latencyMs().samples()).isEqualTo(5);
+        assertThat(byDay.summary().latencyMs().avg()).isEqualTo(400.0);
+        Map<List<String>, UsageStats> days = byKey(byDay);
+        assertThat(days.get(key("2026-04-01")).costMicros()).isEqualTo(110);
+        assertThat(days.get(key("2026-04-02")).costMicros()).isEqualTo(1000);
+        assertThat(days.get(key("2026-04-03")).costMicros()).isEqualTo(110_000);
+
+        Map<List<String>, UsageStats> byModel = byKey(store.usage(
+                UsageQuery.over(since, until, List.of(GroupBy.Dimension.MODEL))));
+        assertThat(byModel.get(key("even")).costMicros()).isEqualTo(10_100);
+        assertThat(byModel.get(key("odd")).costMicros()).isEqualTo(101_010);
+
+        Map<List<String>, UsageStats> byUser = byKey(store.usage(
+                UsageQuery.over(since, until, List.of(GroupBy.Dimension.USER))));
+        assertThat(byUser.get(key("u")).costMicros()).isEqualTo(1000);
+        assertThat(byUser.get(key((String) null)).costMicros()).isEqualTo(110_110);
+
+        assertThat(store.usage(UsageQuery.over(null, null, List.of())).summary().costMicros()).isEqualTo(1_111_111);
+        assertThat(store.usage(UsageQuery.over(null, until, List.of())).summary().costMicros()).isEqualTo(111_111);
+        assertThat(store.usage(UsageQuery.over(since, null, List.of())).summary().costMicros()).isEqualTo(1_111_110);
+    }
+
     private Map<List<String>, UsageStats> groups(List<GroupBy> groupBy, Map<String, String> tag) {
         return byKey(store.usage(query(null, null, tag, groupBy)));
     }

@@ -36,9 +36,9 @@ import java.util.function.Consumer;
  * <h2>Connections and durability</h2>
  * One writer connection, used only by {@link #commit} and {@link #registerSigningKey} under a
  * lock, runs each batch as one {@code BEGIN IMMEDIATE} transaction and holds no lock between
- * batches, so another process (the CLI, a second gateway on the same file) can write too; readers use their own
- * connections ({@link ReaderPool}) and, in WAL mode, neither block the writer nor wait for it,
- * also when the writer is another process. {@code synchronous=NORMAL}: a commit is written to
+ * batches, so another process (the CLI, a second gateway on the same file, writing its own
+ * chain) can write too. Readers use their own connections ({@link ReaderPool}) and, in WAL
+ * mode, neither block the writer nor wait for it, also when the writer is another process. {@code synchronous=NORMAL}: a commit is written to
  * the WAL before {@link #commit} returns but the WAL is fsynced only at checkpoints. A commit
  * therefore survives a crash of the process (the OS still has the pages); an OS crash or power
  * loss may lose the most recent commits since the last WAL checkpoint, never corrupting the
@@ -54,8 +54,9 @@ import java.util.function.Consumer;
  *              body BLOB = the canonical bytes exactly as hashed ({@link EntryHasher});
  *              UNIQUE (chain, seq). The other columns are copies of body fields for indexing.
  *              Indexes: (id); (ts), (key_id, ts), (model, ts) WHERE kind = 'call';
- *              (ts), (event_type, ts) WHERE kind &lt;&gt; 'call'. Ids are UUIDv7, so every index
- *              grows at its right edge and ingest stays fast.
+ *              (ts), (event_type, ts) WHERE kind &lt;&gt; 'call'. Ids are UUIDv7 and entries
+ *              arrive in time order, so each index grows at its right edge (per key or model
+ *              for the composite ones) and a batch touches few pages.
  * call_tags    (name, value, row_id) PK, WITHOUT ROWID: the tags of call rows, for tag filters
  * openings     id PK, chain, ts, body (canonical bytes of the opening's CallRecord)
  * checkpoints  (chain, seq) PK, hash, at, key_id, signature
@@ -72,6 +73,8 @@ import java.util.function.Consumer;
  *              bytes, NULL when no sample). '' stands for an absent dimension value.
  * tag_rollups  the same measures per (tag_name, hour, chain, tag_value, key_id, model,
  *              provider, status, user_id) PK, WITHOUT ROWID; a call with n tags adds to n rows
+ * day_rollups  the same measures per (day, chain, key_id, model, provider, status) PK, WITHOUT
+ *              ROWID: whole UTC days without the user, for long usage reports
  * </pre>
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.

@@ -22,10 +22,12 @@ import java.util.Map;
 /**
  * Usage reports for {@link SqliteAuditStore}.
  *
- * <p>Whole UTC hours inside {@code [since, until)} are read from the rollup tables; the partial
- * hours at either edge are aggregated from the raw call rows of just those ranges, so a report
- * is exact for any bounds while a month-long report reads a few thousand rollup rows. Raw rows
- * and rollup rows add up through the same {@link UsageTotals}.
+ * <p>Whole UTC days inside {@code [since, until)} are read from {@code day_rollups} when the
+ * report needs neither user, hour nor tags; whole hours from the hourly rollup tables; the
+ * partial hours at either edge are aggregated from the raw call rows of just those ranges. So a
+ * report is exact for any bounds, while a month-long report reads about one row per day and
+ * key, model, provider and status. Raw rows and rollup rows add up through the same
+ * {@link UsageTotals}.
  *
  * <p>Tags: a tag filter reads {@code tag_rollups} for that tag value. Grouping by a tag reads
  * that tag's rows for the tagged groups, and computes the group of calls without the tag as
@@ -70,6 +72,35 @@ final class SqliteUsage {
             raw(c, since, until);
             return;
         }
+        if (!dailyRowsServe()) {
+            collectHours(c, since, until);
+            return;
+        }
+        Long dayFrom = since == null ? null : Math.ceilDiv(since, RollupKey.DAY_MS) * RollupKey.DAY_MS;
+        Long dayTo = until == null ? null : Math.floorDiv(until, RollupKey.DAY_MS) * RollupKey.DAY_MS;
+        if (dayFrom != null && dayTo != null && dayFrom >= dayTo) {
+            collectHours(c, since, until);
+            return;
+        }
+        readRollups(c, Table.DAY, dayFrom, dayTo, null, null, groups, null);
+        if (since != null && since < dayFrom) {
+            collectHours(c, since, dayFrom);
+        }
+        if (until != null && dayTo < until) {
+            collectHours(c, dayTo, until);
+        }
+    }
+
+    /** Whether the day rollups (no user, no tags, whole days) can answer for whole days. */
+    private boolean dailyRowsServe() {
+        return tagFilter == null && tagGroup == null && query.user() == null
+                && !query.groupBy().contains(GroupBy.Dimension.USER)
+                && !query.groupBy().contains(GroupBy.Dimension.HOUR)
+                && !query.groupBy().contains(GroupBy.Dimension.HOUR_OF_DAY);
+    }
+
+    /** Adds {@code [since, until)} (null: unbounded) from hourly rollups and raw edge rows. */
+    private void collectHours(Connection c, Long since, Long until) throws SQLException {
         Long fullFrom = since == null ? null : Math.ceilDiv(since, RollupKey.HOUR_MS) * RollupKey.HOUR_MS;
         Long fullTo = until == null ? null : Math.floorDiv(until, RollupKey.HOUR_MS) * RollupKey.HOUR_MS;
         if (fullFrom != null && fullTo != null && fullFrom >= fullTo) {
@@ -89,12 +120,12 @@ final class SqliteUsage {
 
     private void rollups(Connection c, Long from, Long to) throws SQLException {
         if (tagFilter != null) {
-            readRollups(c, "tag_rollups", from, to, tagFilter.getKey(), tagFilter.getValue(), groups, null);
+            readRollups(c, Table.TAG, from, to, tagFilter.getKey(), tagFilter.getValue(), groups, null);
         } else if (tagGroup != null) {
             Map<List<String>, UsageTotals> all = new HashMap<>();
             Map<List<String>, UsageTotals> tagged = new HashMap<>();
-            readRollups(c, "rollups", from, to, null, null, all, null);
-            readRollups(c, "tag_rollups", from, to, tagGroup.name(), null, groups, tagged);
+            readRollups(c, Table.PLAIN, from, to, null, null, all, null);
+            readRollups(c, Table.TAG, from, to, tagGroup.name(), null, groups, tagged);
             for (Map.Entry<List<String>, UsageTotals> e : all.entrySet()) {
                 UsageTotals untagged = e.getValue();
                 UsageTotals withTag = tagged.get(e.getKey());
@@ -106,25 +137,43 @@ final class SqliteUsage {
                 }
             }
         } else {
-            readRollups(c, "rollups", from, to, null, null, groups, null);
+            readRollups(c, Table.PLAIN, from, to, null, null, groups, null);
+        }
+    }
+
+    /** The rollup tables: name, time column, and the user and tag value expressions read. */
+    private enum Table {
+        PLAIN("rollups", "hour", "user_id", "''"),
+        TAG("tag_rollups", "hour", "user_id", "tag_value"),
+        DAY("day_rollups", "day", "''", "''");
+
+        final String name;
+        final String time;
+        final String user;
+        final String tagValue;
+
+        Table(String name, String time, String user, String tagValue) {
+            this.name = name;
+            this.time = time;
+            this.user = user;
+            this.tagValue = tagValue;
         }
     }
 
     /**
      * Adds rollup rows to {@code into} by group key; when {@code alsoUntagged} is given, also adds
      * each row under its key with the tag value blanked (to subtract tagged calls from all calls).
-     * {@code table} is one of two fixed names.
      */
-    private void readRollups(Connection c, String table, Long from, Long to, String tagName, String tagValue,
+    private void readRollups(Connection c, Table table, Long from, Long to, String tagName, String tagValue,
             Map<List<String>, UsageTotals> into, Map<List<String>, UsageTotals> alsoUntagged) throws SQLException {
-        boolean tagTable = table.equals("tag_rollups");
-        Sql sql = new Sql("SELECT hour, key_id, model, provider, status, user_id, "
-                + (tagTable ? "tag_value" : "''") + ", " + MEASURES + " FROM " + table + " WHERE 1 = 1");
+        boolean tagTable = table == Table.TAG;
+        Sql sql = new Sql("SELECT " + table.time + ", key_id, model, provider, status, " + table.user + ", "
+                + table.tagValue + ", " + MEASURES + " FROM " + table.name + " WHERE 1 = 1");
         if (from != null) {
-            sql.where("hour >= ?", from);
+            sql.where(table.time + " >= ?", from);
         }
         if (to != null) {
-            sql.where("hour < ?", to);
+            sql.where(table.time + " < ?", to);
         }
         sql.equal("tag_name", tagName);
         sql.equal("tag_value", tagValue);
@@ -132,7 +181,9 @@ final class SqliteUsage {
         sql.equal("model", query.model());
         sql.equal("provider", query.provider());
         sql.equal("status", query.status() == null ? null : Json.wire(query.status()));
-        sql.equal("user_id", query.user());
+        if (table != Table.DAY) {
+            sql.equal("user_id", query.user());
+        }
         try (PreparedStatement s = sql.prepare(c); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 String tag = tagTable ? RollupKey.absent(rs.getString(7)) : null;

@@ -60,7 +60,9 @@ final class SqliteWriter implements AutoCloseable {
 
     private final Connection connection;
     private final SqliteAdmin admin;
+    /** Plain and tag rows (their keys never collide: tag keys carry a tag name). */
     private final StoredHistograms storedHistograms = new StoredHistograms();
+    private final StoredHistograms storedDayHistograms = new StoredHistograms();
     private final PreparedStatement insertEntry;
     private final PreparedStatement insertTag;
     private final PreparedStatement insertOpening;
@@ -69,6 +71,8 @@ final class SqliteWriter implements AutoCloseable {
     private final PreparedStatement upsertTagRollup;
     private final PreparedStatement selectRollupHistograms;
     private final PreparedStatement selectTagRollupHistograms;
+    private final PreparedStatement upsertDayRollup;
+    private final PreparedStatement selectDayRollupHistograms;
     private final PreparedStatement insertCheckpoint;
     private final PreparedStatement maxRowId;
     private final PreparedStatement anyOpening;
@@ -97,6 +101,11 @@ final class SqliteWriter implements AutoCloseable {
         selectTagRollupHistograms = connection.prepareStatement("SELECT latency_hist, ttft_hist FROM tag_rollups "
                 + "WHERE hour = ? AND chain = ? AND tag_name = ? AND tag_value = ? AND key_id = ? AND model = ? "
                 + "AND provider = ? AND status = ? AND user_id = ?");
+        upsertDayRollup = connection.prepareStatement("INSERT INTO day_rollups (day, chain, key_id, model, provider, "
+                + "status, " + ROLLUP_MEASURES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (day, chain, key_id, model, provider, status)" + ROLLUP_UPDATE);
+        selectDayRollupHistograms = connection.prepareStatement("SELECT latency_hist, ttft_hist FROM day_rollups "
+                + "WHERE day = ? AND chain = ? AND key_id = ? AND model = ? AND provider = ? AND status = ?");
         insertCheckpoint = connection.prepareStatement("INSERT INTO checkpoints (chain, seq, hash, at, key_id, signature) "
                 + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING");
         maxRowId = connection.prepareStatement("SELECT coalesce(max(row_id), 0) FROM entries");
@@ -217,45 +226,36 @@ final class SqliteWriter implements AutoCloseable {
     }
 
     private void upsertRollups(RollupBatch rollups) throws SQLException {
-        for (Map.Entry<RollupKey, UsageTotals> row : rollups.plainRows().entrySet()) {
-            RollupKey k = row.getKey();
-            upsertRollup.setLong(1, k.hour());
-            upsertRollup.setString(2, k.chain());
-            upsertRollup.setString(3, k.keyId());
-            upsertRollup.setString(4, k.model());
-            upsertRollup.setString(5, k.provider());
-            upsertRollup.setString(6, k.status());
-            upsertRollup.setString(7, k.user());
-            bindMeasures(upsertRollup, 8, k, row.getValue(), stored(k, selectRollupHistograms, false));
-            upsertRollup.addBatch();
-        }
-        upsertRollup.executeBatch();
-        if (rollups.tagRows().isEmpty()) {
-            return;
-        }
-        for (Map.Entry<RollupKey, UsageTotals> row : rollups.tagRows().entrySet()) {
-            RollupKey k = row.getKey();
-            upsertTagRollup.setLong(1, k.hour());
-            upsertTagRollup.setString(2, k.chain());
-            upsertTagRollup.setString(3, k.tagName());
-            upsertTagRollup.setString(4, k.tagValue());
-            upsertTagRollup.setString(5, k.keyId());
-            upsertTagRollup.setString(6, k.model());
-            upsertTagRollup.setString(7, k.provider());
-            upsertTagRollup.setString(8, k.status());
-            upsertTagRollup.setString(9, k.user());
-            bindMeasures(upsertTagRollup, 10, k, row.getValue(), stored(k, selectTagRollupHistograms, true));
-            upsertTagRollup.addBatch();
-        }
-        upsertTagRollup.executeBatch();
+        upsert(rollups.plainRows(), KeyShape.PLAIN, upsertRollup, selectRollupHistograms, storedHistograms);
+        upsert(rollups.tagRows(), KeyShape.TAGGED, upsertTagRollup, selectTagRollupHistograms, storedHistograms);
+        upsert(rollups.dayRows(), KeyShape.DAY, upsertDayRollup, selectDayRollupHistograms, storedDayHistograms);
     }
 
-    /** Binds a rollup row's primary key, in table column order, from parameter 1. */
-    private static void bindKey(PreparedStatement s, RollupKey k, boolean tagged) throws SQLException {
+    /** Which key columns a rollup table has, in its column order. */
+    private enum KeyShape {
+        PLAIN, TAGGED, DAY
+    }
+
+    private void upsert(Map<RollupKey, UsageTotals> rows, KeyShape shape, PreparedStatement upsert,
+            PreparedStatement select, StoredHistograms stored) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<RollupKey, UsageTotals> row : rows.entrySet()) {
+            RollupKey k = row.getKey();
+            int next = bindKey(upsert, k, shape);
+            bindMeasures(upsert, next, k, row.getValue(), stored(k, shape, select, stored), stored);
+            upsert.addBatch();
+        }
+        upsert.executeBatch();
+    }
+
+    /** Binds a rollup row's key columns in table order from parameter 1; returns the next index. */
+    private static int bindKey(PreparedStatement s, RollupKey k, KeyShape shape) throws SQLException {
         int i = 1;
         s.setLong(i++, k.hour());
         s.setString(i++, k.chain());
-        if (tagged) {
+        if (shape == KeyShape.TAGGED) {
             s.setString(i++, k.tagName());
             s.setString(i++, k.tagValue());
         }
@@ -263,16 +263,20 @@ final class SqliteWriter implements AutoCloseable {
         s.setString(i++, k.model());
         s.setString(i++, k.provider());
         s.setString(i++, k.status());
-        s.setString(i, k.user());
+        if (shape != KeyShape.DAY) {
+            s.setString(i++, k.user());
+        }
+        return i;
     }
 
     /** The stored {latency, ttft} histogram bytes of {@code key}'s row; nulls when absent. */
-    private byte[][] stored(RollupKey key, PreparedStatement select, boolean tagged) throws SQLException {
-        byte[][] known = storedHistograms.get(key);
-        if (known != null) {
-            return known;
+    private static byte[][] stored(RollupKey key, KeyShape shape, PreparedStatement select, StoredHistograms known)
+            throws SQLException {
+        byte[][] cached = known.get(key);
+        if (cached != null) {
+            return cached;
         }
-        bindKey(select, key, tagged);
+        bindKey(select, key, shape);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[2][];
         }
@@ -282,8 +286,8 @@ final class SqliteWriter implements AutoCloseable {
      * Binds the batch's measures; counts and sums are added by the upsert, while histograms are
      * written whole, merged here with {@code stored}, because SQLite cannot merge them itself.
      */
-    private void bindMeasures(PreparedStatement s, int first, RollupKey key, UsageTotals t, byte[][] stored)
-            throws SQLException {
+    private static void bindMeasures(PreparedStatement s, int first, RollupKey key, UsageTotals t, byte[][] stored,
+            StoredHistograms known) throws SQLException {
         byte[] latency = histogramBytes(merged(t.latency(), stored[0]));
         byte[] ttft = histogramBytes(merged(t.ttft(), stored[1]));
         int i = first;
@@ -301,17 +305,19 @@ final class SqliteWriter implements AutoCloseable {
         s.setLong(i++, t.ttft().count());
         s.setLong(i++, t.ttft().sum());
         setNullableBytes(s, i, ttft);
-        storedHistograms.put(key, latency, ttft);
+        known.put(key, latency, ttft);
     }
 
     /** The batch's transaction committed: what it wrote is now the stored state. */
     void committed() {
         storedHistograms.commit();
+        storedDayHistograms.commit();
     }
 
     /** The batch's transaction was rolled back. */
     void rolledBack() {
         storedHistograms.rollback();
+        storedDayHistograms.rollback();
     }
 
     private static LatencyHistogram merged(LatencyHistogram batch, byte[] stored) {
@@ -382,7 +388,7 @@ final class SqliteWriter implements AutoCloseable {
     public void close() throws SQLException {
         for (PreparedStatement s : new PreparedStatement[] {insertEntry, insertTag, insertOpening, deleteOpening,
                 upsertRollup, upsertTagRollup, selectRollupHistograms,
-                selectTagRollupHistograms, insertCheckpoint, maxRowId, anyOpening}) {
+                selectTagRollupHistograms, upsertDayRollup, selectDayRollupHistograms, insertCheckpoint, maxRowId, anyOpening}) {
             s.close();
         }
         admin.close();

@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <p>Values written in the open transaction are pending until {@link #commit()}; a rolled back
  * batch drops them ({@link #rollback()}). Only rows of the newest {@link #HOURS_KEPT} hours are
- * kept; older rows (late records) are read from the table. Not thread-safe: used under the
+ * kept (for day rows, whose key time is the day's start, that is the newest day); older rows
+ * (late records) are read from the table. Not thread-safe: used under the
  * store's writer lock.
  */
 final class StoredHistograms {
