@@ -36,7 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Design</h2>
  * A proxied call must never wait for its audit record, yet no record may be lost and the chain
  * must stay gap-free. So the work is split in two. Callers only hand writes over ({@link Ingress}:
- * a bounded lock-free queue, a few nanoseconds, no store access). This thread alone owns the chain
+ * a bounded lock-free queue, well under a microsecond, no store access, no lock). This thread alone owns the chain
  * head ({@link ChainCursor}): it takes whatever accumulated, up to {@code batch_size}, gives each
  * entry the next seq and a hash over the previous one, and commits the whole group in one store
  * transaction. Because seq and hash are assigned by one thread from the store's committed head,
@@ -46,7 +46,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Grouping is what makes this fast and what makes sync mode affordable. When the queue holds
  * fewer than a batch the thread sleeps up to {@code flush_interval}; a caller that waits
  * (sync mode, flush, admin change) wakes it at once, and everything that arrived during the
- * previous commit rides along in the next one, so many waiters share one fsync.
+ * previous commit rides along in the next one, so many waiters share one fsync. While this thread
+ * waits for a commit, an {@link AheadEncoder} computes the canonical bytes of the next entries on
+ * another core, so the thread itself mostly hashes and writes.
  *
  * <p>When the store fails, the failed group goes to the {@link SpillJournal} (fsynced before any
  * waiter hears {@code SPILLED}) and from then on every write goes there too, until the journal is
@@ -57,7 +59,14 @@ import java.util.concurrent.locks.LockSupport;
  * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
  * the store with an idempotent write on the same backoff, so health comes back by itself.
  *
+ * <p>On start, before the thread runs: the signing key is registered, the journal is opened (a
+ * torn tail cut and reported), replayed and emptied, and every opening marker still in the store
+ * becomes an {@code interrupted} record, so a crash leaves no call without a record.
+ *
  * <h2>What is durable when</h2>
+ * "Committed" means what the store promises for a commit (SQLite, {@code synchronous=NORMAL}: in
+ * the WAL; it survives a killed process, an OS crash may lose the commits since the WAL's last
+ * fsync).
  * <ul>
  *   <li>{@code record}/{@code open} return before anything is durable; the write is committed
  *       within about {@code flush_interval} plus one commit, or spilled. A killed process loses
