@@ -147,15 +147,14 @@ CREATE TABLE tag_rollups (
     PRIMARY KEY (tag_name, hour, chain, tag_value, key_id, model, provider, status, user_id)
 ) WITHOUT ROWID;
 
--- Usage per UTC day without the user dimension, so reports over weeks read few rows: the
--- same measures as rollups, keyed by the start of the day (epoch ms).
+-- Usage per UTC day without user and tags, and with calls per status as columns instead of a
+-- key, so reports over weeks read few rows: keyed by the start of the day (epoch ms).
 CREATE TABLE day_rollups (
     day                 INTEGER NOT NULL,
     chain               TEXT    NOT NULL,
     key_id              TEXT    NOT NULL,
     model               TEXT    NOT NULL,
     provider            TEXT    NOT NULL,
-    status              TEXT    NOT NULL,
     calls               INTEGER NOT NULL,
     input_tokens        INTEGER NOT NULL,
     cached_input_tokens INTEGER NOT NULL,
@@ -170,7 +169,12 @@ CREATE TABLE day_rollups (
     ttft_count          INTEGER NOT NULL,
     ttft_sum            INTEGER NOT NULL,
     ttft_hist           BLOB,
-    PRIMARY KEY (day, chain, key_id, model, provider, status)
+    success             INTEGER NOT NULL,
+    errors              INTEGER NOT NULL,
+    refused             INTEGER NOT NULL,
+    cancelled           INTEGER NOT NULL,
+    interrupted         INTEGER NOT NULL,
+    PRIMARY KEY (day, chain, key_id, model, provider)
 ) WITHOUT ROWID;
 
 PRAGMA user_version = 1;

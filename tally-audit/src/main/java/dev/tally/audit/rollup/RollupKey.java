@@ -5,7 +5,7 @@ import dev.tally.audit.json.Json;
 
 /**
  * The dimensions of one rollup row: the UTC hour a call started in and who/what/where/how it
- * ended, plus optionally one tag; or, for a day row, the UTC day without user and tag. Absent values are {@code ""} rather than null, because stores
+ * ended, plus optionally one tag; or, for a day row, the UTC day without user, status and tag. Absent values are {@code ""} rather than null, because stores
  * key rollup rows by these values and SQL unique constraints treat NULLs as distinct; readers
  * map {@code ""} back to null.
  *
@@ -14,7 +14,7 @@ import dev.tally.audit.json.Json;
  * @param keyId virtual key id or ""
  * @param model requested model or ""
  * @param provider provider or ""
- * @param status status wire name
+ * @param status status wire name ("" for a day row)
  * @param user user or ""
  * @param tagName tag name for a tag rollup row, "" for a plain row
  * @param tagValue that tag's value, "" for a plain row
@@ -41,9 +41,9 @@ public record RollupKey(
         return new RollupKey(hour, chain, keyId, model, provider, status, user, name, value);
     }
 
-    /** The day row of this plain row: the UTC day it falls in, without the user. */
+    /** The day row of this plain row: the UTC day it falls in, without user and status. */
     public RollupKey toDay() {
-        return new RollupKey(Math.floorDiv(hour, DAY_MS) * DAY_MS, chain, keyId, model, provider, status, "", "", "");
+        return new RollupKey(Math.floorDiv(hour, DAY_MS) * DAY_MS, chain, keyId, model, provider, "", "", "", "");
     }
 
     /** {@code ""} for null. */

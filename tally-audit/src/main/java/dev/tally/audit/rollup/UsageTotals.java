@@ -157,6 +157,20 @@ public final class UsageTotals {
                 latencyStats(ttft));
     }
 
+    /** Calls that ended with {@code status}. */
+    public long statusCalls(CallStatus status) {
+        return byStatus[status.ordinal()];
+    }
+
+    /**
+     * Moves {@code calls} of this row's calls, counted under {@code from} by {@link #addRow}, to
+     * {@code to}: for rows that keep counts per status in columns instead of a key.
+     */
+    public void recount(CallStatus from, CallStatus to, long calls) {
+        byStatus[from.ordinal()] -= calls;
+        byStatus[to.ordinal()] += calls;
+    }
+
     private long status(CallStatus status) {
         return byStatus[status.ordinal()];
     }

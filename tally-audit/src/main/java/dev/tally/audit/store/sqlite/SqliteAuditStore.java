@@ -73,8 +73,9 @@ import java.util.function.Consumer;
  *              bytes, NULL when no sample). '' stands for an absent dimension value.
  * tag_rollups  the same measures per (tag_name, hour, chain, tag_value, key_id, model,
  *              provider, status, user_id) PK, WITHOUT ROWID; a call with n tags adds to n rows
- * day_rollups  the same measures per (day, chain, key_id, model, provider, status) PK, WITHOUT
- *              ROWID: whole UTC days without the user, for long usage reports
+ * day_rollups  the same measures plus calls per status (success, errors, refused, cancelled,
+ *              interrupted) per (day, chain, key_id, model, provider) PK, WITHOUT ROWID: whole
+ *              UTC days without user and status keys, for long usage reports
  * </pre>
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.

@@ -23,10 +23,10 @@ import java.util.Map;
  * Usage reports for {@link SqliteAuditStore}.
  *
  * <p>Whole UTC days inside {@code [since, until)} are read from {@code day_rollups} when the
- * report needs neither user, hour nor tags; whole hours from the hourly rollup tables; the
+ * report needs neither user, status, hour nor tags; whole hours from the hourly rollup tables; the
  * partial hours at either edge are aggregated from the raw call rows of just those ranges. So a
- * report is exact for any bounds, while a month-long report reads about one row per day and
- * key, model, provider and status. Raw rows and rollup rows add up through the same
+ * report is exact for any bounds, while a month-long report reads about one row per day, key,
+ * model and provider. Raw rows and rollup rows add up through the same
  * {@link UsageTotals}.
  *
  * <p>Tags: a tag filter reads {@code tag_rollups} for that tag value. Grouping by a tag reads
@@ -91,10 +91,11 @@ final class SqliteUsage {
         }
     }
 
-    /** Whether the day rollups (no user, no tags, whole days) can answer for whole days. */
+    /** Whether the day rollups (no user, status key or tags; whole days) can answer for whole days. */
     private boolean dailyRowsServe() {
-        return tagFilter == null && tagGroup == null && query.user() == null
+        return tagFilter == null && tagGroup == null && query.user() == null && query.status() == null
                 && !query.groupBy().contains(GroupBy.Dimension.USER)
+                && !query.groupBy().contains(GroupBy.Dimension.STATUS)
                 && !query.groupBy().contains(GroupBy.Dimension.HOUR)
                 && !query.groupBy().contains(GroupBy.Dimension.HOUR_OF_DAY);
     }
@@ -141,20 +142,23 @@ final class SqliteUsage {
         }
     }
 
-    /** The rollup tables: name, time column, and the user and tag value expressions read. */
+    /** The rollup tables: name, time column, and the status, user and tag value expressions read. */
     private enum Table {
-        PLAIN("rollups", "hour", "user_id", "''"),
-        TAG("tag_rollups", "hour", "user_id", "tag_value"),
-        DAY("day_rollups", "day", "''", "''");
+        PLAIN("rollups", "hour", "status", "user_id", "''"),
+        TAG("tag_rollups", "hour", "status", "user_id", "tag_value"),
+        /** Counts per status are columns here; rows are read as success and recounted. */
+        DAY("day_rollups", "day", "'success'", "''", "''");
 
         final String name;
         final String time;
+        final String status;
         final String user;
         final String tagValue;
 
-        Table(String name, String time, String user, String tagValue) {
+        Table(String name, String time, String status, String user, String tagValue) {
             this.name = name;
             this.time = time;
+            this.status = status;
             this.user = user;
             this.tagValue = tagValue;
         }
@@ -167,8 +171,10 @@ final class SqliteUsage {
     private void readRollups(Connection c, Table table, Long from, Long to, String tagName, String tagValue,
             Map<List<String>, UsageTotals> into, Map<List<String>, UsageTotals> alsoUntagged) throws SQLException {
         boolean tagTable = table == Table.TAG;
-        Sql sql = new Sql("SELECT " + table.time + ", key_id, model, provider, status, " + table.user + ", "
-                + table.tagValue + ", " + MEASURES + " FROM " + table.name + " WHERE 1 = 1");
+        boolean dayTable = table == Table.DAY;
+        Sql sql = new Sql("SELECT " + table.time + ", key_id, model, provider, " + table.status + ", " + table.user
+                + ", " + table.tagValue + ", " + MEASURES
+                + (dayTable ? ", errors, refused, cancelled, interrupted" : "") + " FROM " + table.name + " WHERE 1 = 1");
         if (from != null) {
             sql.where(table.time + " >= ?", from);
         }
@@ -180,8 +186,8 @@ final class SqliteUsage {
         sql.equal("key_id", query.keyId());
         sql.equal("model", query.model());
         sql.equal("provider", query.provider());
-        sql.equal("status", query.status() == null ? null : Json.wire(query.status()));
-        if (table != Table.DAY) {
+        if (!dayTable) {
+            sql.equal("status", query.status() == null ? null : Json.wire(query.status()));
             sql.equal("user_id", query.user());
         }
         try (PreparedStatement s = sql.prepare(c); ResultSet rs = s.executeQuery()) {
@@ -191,7 +197,14 @@ final class SqliteUsage {
                         RollupKey.absent(rs.getString(3)), RollupKey.absent(rs.getString(4)), rs.getString(5),
                         RollupKey.absent(rs.getString(6)), tag);
                 CallStatus status = Json.parseEnum(CallStatus.class, "status", rs.getString(5));
-                addRow(into.computeIfAbsent(key, k -> new UsageTotals()), status, rs);
+                UsageTotals totals = into.computeIfAbsent(key, k -> new UsageTotals());
+                addRow(totals, status, rs);
+                if (dayTable) {
+                    totals.recount(CallStatus.SUCCESS, CallStatus.ERROR, rs.getLong(18));
+                    totals.recount(CallStatus.SUCCESS, CallStatus.REFUSED, rs.getLong(19));
+                    totals.recount(CallStatus.SUCCESS, CallStatus.CANCELLED, rs.getLong(20));
+                    totals.recount(CallStatus.SUCCESS, CallStatus.INTERRUPTED, rs.getLong(21));
+                }
                 if (alsoUntagged != null) {
                     List<String> untaggedKey = key(rs.getLong(1), RollupKey.absent(rs.getString(2)),
                             RollupKey.absent(rs.getString(3)), RollupKey.absent(rs.getString(4)), rs.getString(5),

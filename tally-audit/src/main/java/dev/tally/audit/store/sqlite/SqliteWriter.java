@@ -5,6 +5,7 @@ import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.rollup.LatencyHistogram;
 import dev.tally.audit.rollup.RollupBatch;
 import dev.tally.audit.rollup.RollupKey;
@@ -102,10 +103,14 @@ final class SqliteWriter implements AutoCloseable {
                 + "WHERE hour = ? AND chain = ? AND tag_name = ? AND tag_value = ? AND key_id = ? AND model = ? "
                 + "AND provider = ? AND status = ? AND user_id = ?");
         upsertDayRollup = connection.prepareStatement("INSERT INTO day_rollups (day, chain, key_id, model, provider, "
-                + "status, " + ROLLUP_MEASURES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (day, chain, key_id, model, provider, status)" + ROLLUP_UPDATE);
+                + ROLLUP_MEASURES + ", success, errors, refused, cancelled, interrupted) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (day, chain, key_id, model, provider)" + ROLLUP_UPDATE
+                + ", success = success + excluded.success, errors = errors + excluded.errors, "
+                + "refused = refused + excluded.refused, cancelled = cancelled + excluded.cancelled, "
+                + "interrupted = interrupted + excluded.interrupted");
         selectDayRollupHistograms = connection.prepareStatement("SELECT latency_hist, ttft_hist FROM day_rollups "
-                + "WHERE day = ? AND chain = ? AND key_id = ? AND model = ? AND provider = ? AND status = ?");
+                + "WHERE day = ? AND chain = ? AND key_id = ? AND model = ? AND provider = ?");
         insertCheckpoint = connection.prepareStatement("INSERT INTO checkpoints (chain, seq, hash, at, key_id, signature) "
                 + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING");
         maxRowId = connection.prepareStatement("SELECT coalesce(max(row_id), 0) FROM entries");
@@ -244,7 +249,12 @@ final class SqliteWriter implements AutoCloseable {
         for (Map.Entry<RollupKey, UsageTotals> row : rows.entrySet()) {
             RollupKey k = row.getKey();
             int next = bindKey(upsert, k, shape);
-            bindMeasures(upsert, next, k, row.getValue(), stored(k, shape, select, stored), stored);
+            next = bindMeasures(upsert, next, k, row.getValue(), stored(k, shape, select, stored), stored);
+            if (shape == KeyShape.DAY) {
+                for (CallStatus status : CallStatus.values()) {
+                    upsert.setLong(next++, row.getValue().statusCalls(status));
+                }
+            }
             upsert.addBatch();
         }
         upsert.executeBatch();
@@ -262,8 +272,8 @@ final class SqliteWriter implements AutoCloseable {
         s.setString(i++, k.keyId());
         s.setString(i++, k.model());
         s.setString(i++, k.provider());
-        s.setString(i++, k.status());
         if (shape != KeyShape.DAY) {
+            s.setString(i++, k.status());
             s.setString(i++, k.user());
         }
         return i;
@@ -286,7 +296,7 @@ final class SqliteWriter implements AutoCloseable {
      * Binds the batch's measures; counts and sums are added by the upsert, while histograms are
      * written whole, merged here with {@code stored}, because SQLite cannot merge them itself.
      */
-    private static void bindMeasures(PreparedStatement s, int first, RollupKey key, UsageTotals t, byte[][] stored,
+    private static int bindMeasures(PreparedStatement s, int first, RollupKey key, UsageTotals t, byte[][] stored,
             StoredHistograms known) throws SQLException {
         byte[] latency = histogramBytes(merged(t.latency(), stored[0]));
         byte[] ttft = histogramBytes(merged(t.ttft(), stored[1]));
@@ -304,8 +314,9 @@ final class SqliteWriter implements AutoCloseable {
         setNullableBytes(s, i++, latency);
         s.setLong(i++, t.ttft().count());
         s.setLong(i++, t.ttft().sum());
-        setNullableBytes(s, i, ttft);
+        setNullableBytes(s, i++, ttft);
         known.put(key, latency, ttft);
+        return i;
     }
 
     /** The batch's transaction committed: what it wrote is now the stored state. */
