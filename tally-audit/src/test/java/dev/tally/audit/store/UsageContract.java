@@ -323,6 +323,13 @@ public abstract class UsageContract extends StoreContractSupport {
         assertThat(store.usage(UsageQuery.over(null, null, List.of())).summary().costMicros()).isEqualTo(1_111_111);
         assertThat(store.usage(UsageQuery.over(null, until, List.of())).summary().costMicros()).isEqualTo(111_111);
         assertThat(store.usage(UsageQuery.over(since, null, List.of())).summary().costMicros()).isEqualTo(1_111_110);
+
+        // A late record for the first day, written after later days: its day row is merged, not replaced.
+        chain.append(entries.call(Instant.parse("2026-04-01T10:00:00Z")).costMicros(5L).durationMs(100L).build());
+        UsageStats all = store.usage(UsageQuery.over(null, null, List.of(GroupBy.Dimension.DAY))).summary();
+        assertThat(all.costMicros()).isEqualTo(1_111_116);
+        assertThat(all.latencyMs().samples()).isEqualTo(8);
+        assertThat(all.latencyMs().avg()).isEqualTo(2900.0 / 8);
     }
 
     private Map<List<String>, UsageStats> groups(List<GroupBy> groupBy, Map<String, String> tag) {
