@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.FaultyStore;
 import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import java.io.PrintStream;
 import java.nio.file.Path;

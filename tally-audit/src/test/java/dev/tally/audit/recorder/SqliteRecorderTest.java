@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.FaultyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.audit.chain.ChainedEntry;

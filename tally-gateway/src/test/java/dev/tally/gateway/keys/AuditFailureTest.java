@@ -1,5 +1,6 @@
 package dev.tally.gateway.keys;
 
+import dev.tally.audit.testing.FaultyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,12 +25,12 @@ class AuditFailureTest {
 
     @Test
     void whenTheAuditWriteFailsCreateUpdateAndRevokeChangeNothing() throws Exception {
-        FailingStore store = new FailingStore(SqliteAuditStore.open(dir.resolve("tally.db")));
+        FaultyStore store = new FaultyStore(SqliteAuditStore.open(dir.resolve("tally.db")));
         try (StoreFixture fx = new StoreFixture(dir, clock, store)) {
             CreatedKey created = fx.keys.create(KeySettings.named("ci-bot").withRequestsPerMinute(60L), "test");
             KeyAuthenticator auth = new KeyAuthenticator(fx.keys, clock, BruteForcePolicy.DEFAULT, d -> { });
 
-            store.failCommits = true;
+            store.down = true;
 
             assertThatThrownBy(() -> fx.keys.create(KeySettings.named("second"), "test"))
                     .isInstanceOf(StoreException.class);
@@ -43,7 +44,7 @@ class AuditFailureTest {
             assertThat(stored).isEqualTo(created.key());
             assertThat(auth.authenticate(created.secret(), "10.0.0.1")).isInstanceOf(AuthOutcome.Allowed.class);
             assertThat(fx.adminEvents()).extracting(e -> e.type()).containsExactly(AdminEventType.KEY_CREATED);
-            store.failCommits = false;
+            store.down = false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.gateway.proxy;
 
+import dev.tally.audit.testing.FaultyStore;
 import static dev.tally.gateway.fake.FakeProvider.json;
 import static dev.tally.gateway.fake.FakeProvider.sse;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,11 +29,11 @@ class SyncDurabilityTest {
     Path dir;
 
     private GatewayFixture gw;
-    private FlakyStore flaky;
+    private FaultyStore flaky;
 
     @BeforeEach
     void start() throws Exception {
-        gw = GatewayFixture.start(dir, Durability.SYNC, store -> flaky = new FlakyStore(store));
+        gw = GatewayFixture.start(dir, Durability.SYNC, store -> flaky = new FaultyStore(store));
     }
 
     @AfterEach
@@ -58,7 +59,7 @@ class SyncDurabilityTest {
 
     @Test
     void when_the_store_cannot_be_written_calls_are_refused_with_503_and_served_again_once_it_recovers() throws Exception {
-        flaky.failing = true;
+        flaky.down = true;
 
         HttpResponse<String> refused = gw.post("/v1/chat/completions", CHAT);
 
@@ -69,7 +70,7 @@ class SyncDurabilityTest {
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("\"store\":\"unavailable\"");
 
-        flaky.failing = false;
+        flaky.down = false;
         gw.provider.then(json(200, Wire.chatCompletion("gpt-4o", "back", 10, 2, 0, 0)));
         HttpResponse<String> served = null;
         for (int i = 0; i < 100 && (served == null || served.statusCode() == 503); i++) {

@@ -1,4 +1,4 @@
-package dev.tally.gateway.keys;
+package dev.tally.audit.testing;
 
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.chain.SignedHead;
@@ -20,14 +20,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** A real store whose commits fail while {@link #failCommits} is set, as a full disk would. */
-final class FailingStore implements AuditStore {
+/**
+ * A real store behind a switch: while {@link #down} is set, every write throws
+ * {@link StoreException} before reaching the store (a disk that went read-only, a lost database
+ * connection). Reads pass through. Thread-safe if the real store is.
+ */
+public final class FaultyStore implements AuditStore {
 
+    public volatile boolean down;
     private final AuditStore real;
-    volatile boolean failCommits;
 
-    FailingStore(AuditStore real) {
+    public FaultyStore(AuditStore real) {
         this.real = real;
+    }
+
+    private void writable() {
+        if (down) {
+            throw new StoreException("store: attempt to write a readonly database (injected)");
+        }
     }
 
     @Override
@@ -37,14 +47,13 @@ final class FailingStore implements AuditStore {
 
     @Override
     public void commit(WriteBatch batch) {
-        if (failCommits) {
-            throw new StoreException("sqlite: disk I/O error (injected)");
-        }
+        writable();
         real.commit(batch);
     }
 
     @Override
     public void registerSigningKey(String keyId, String publicKeyBase64) {
+        writable();
         real.registerSigningKey(keyId, publicKeyBase64);
     }
 
