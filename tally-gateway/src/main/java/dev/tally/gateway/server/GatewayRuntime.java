@@ -1,5 +1,6 @@
 package dev.tally.gateway.server;
 
+import dev.tally.audit.id.IdSource;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
@@ -19,7 +20,8 @@ import java.util.HexFormat;
 /**
  * Everything {@code tally serve} runs, started in order and stopped in reverse: the audit store
  * (from {@code store.url}), the recorder on this instance's chain (recovery of interrupted calls
- * happens here), the admin token, then the gateway. {@link #close()} stops taking calls first,
+ * happens here), a {@code config_changed} event when the audit settings differ from the last
+ * run's ({@link AuditSettingsLog}), the admin token, then the gateway. {@link #close()} stops taking calls first,
  * then drains the recorder (final checkpoint), then closes the store. Thread-safe; close is
  * idempotent.
  *
@@ -48,6 +50,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** Starts everything; returns once the server listens. */
     public static GatewayRuntime start(GatewayConfig config, Path dataDir, Clock clock) {
+        refuseUnbuilt(config.audit());
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
         String chain = instanceId(own);
@@ -59,15 +62,34 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withDurability(audit.durability())
                     .withBatch(audit.flushInterval(), audit.batchSize())
                     .withCheckpointEvery(audit.checkpointEvery()), clock);
+            AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
                     d -> Thread.sleep(d.toMillis()), routing -> { });
             return new GatewayRuntime(store, recorder, gateway, admin, chain);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             if (recorder != null) {
                 recorder.close();
             }
             store.close();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    /**
+     * Refuses settings this build parses but does not carry out yet, so a user who asks for
+     * payloads or scheduled retention is told at start instead of silently getting neither.
+     */
+    static void refuseUnbuilt(GatewayConfig.Audit audit) {
+        if (audit.payload() != GatewayConfig.PayloadPolicy.OFF) {
+            throw new IllegalArgumentException("audit.payload: '" + dev.tally.audit.json.Json.wire(audit.payload())
+                    + "' (expected: off; keeping payloads is not available in this build)");
+        }
+        if (audit.retention().isPresent()) {
+            throw new IllegalArgumentException("audit.retention: '" + audit.retention().get()
+                    + "' (expected: absent; scheduled retention is not available in this build)");
         }
     }
 
