@@ -10,7 +10,7 @@ source "$root/scripts/find-jdk.sh"
 jdk_home="$(tally_find_jdk)" || exit 1
 jar="$root/bench/target/tally-bench.jar"
 
-newer="$(find "$root/pom.xml" "$root/tally-audit" "$root/bench" -path '*/target' -prune -o \
+newer="$(find "$root/pom.xml" "$root/tally-audit" "$root/tally-gateway" "$root/bench" -path '*/target' -prune -o \
     \( -name 'pom.xml' -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit 2>/dev/null || true)"
 if [[ ! -f "$jar" || -n "$newer" ]]; then
     echo "bench: building tally-bench.jar..." >&2
