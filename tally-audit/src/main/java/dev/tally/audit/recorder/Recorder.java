@@ -117,6 +117,18 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
+     * Like {@link #recordAndWait(AuditEntry)}, with the call's kept payload in the record's batch
+     * (dropped, never the record, when the record is spilled). A null payload records the entry alone.
+     */
+    public Receipt recordAndWait(AuditEntry entry, StoredPayload payload) throws InterruptedException {
+        if (payload != null && !payload.callId().equals(entry.id())) {
+            throw new IllegalArgumentException("payload call_id: " + payload.callId()
+                    + " (expected: the record's id " + entry.id() + ")");
+        }
+        return payload == null ? recordAndWait(entry) : writer.submitAndWait(JournalOp.append(entry), payload);
+    }
+
+    /**
      * Applies an admin change and appends its event in one store transaction, after everything
      * queued before; returns when it is committed.
      *

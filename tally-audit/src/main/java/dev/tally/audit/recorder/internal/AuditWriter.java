@@ -192,8 +192,13 @@ public final class AuditWriter {
 
     /** Hands a write over and waits until it is stored or spilled. */
     public Receipt submitAndWait(JournalOp op) throws InterruptedException {
+        return submitAndWait(op, null);
+    }
+
+    /** Hands a write over with its call record's payload (or null) and waits until it is stored or spilled. */
+    public Receipt submitAndWait(JournalOp op, StoredPayload payload) throws InterruptedException {
         CompletableFuture<Receipt> done = new CompletableFuture<>();
-        ingress.submit(new DataOp(op, System.nanoTime(), done));
+        ingress.submit(new DataOp(op, System.nanoTime(), done, payload));
         return await(done);
     }
 
