@@ -177,4 +177,18 @@ CREATE TABLE day_rollups (
     PRIMARY KEY (day, chain, key_id, model, provider)
 ) WITHOUT ROWID;
 
+-- Kept payloads (audit.payload hash, redacted or full), one per call record, written in the
+-- record's transaction. Outside the hash chain on purpose: payloads get their own retention.
+CREATE TABLE payloads (
+    call_id         TEXT    PRIMARY KEY,
+    mode            TEXT    NOT NULL,
+    request         TEXT,
+    response        TEXT,
+    request_sha256  TEXT    NOT NULL,
+    response_sha256 TEXT    NOT NULL,
+    truncated       INTEGER NOT NULL,
+    created_ts      INTEGER NOT NULL
+);
+CREATE INDEX payloads_created_ts ON payloads (created_ts);
+
 PRAGMA user_version = 1;

@@ -8,6 +8,7 @@ import dev.tally.audit.recorder.internal.AuditWriter;
 import dev.tally.audit.recorder.internal.JournalOp;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.StoredPayload;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
@@ -73,6 +74,34 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
+     * Enqueues a call's closing record with its kept payload; never blocks, never throws. The payload
+     * is committed in the record's transaction. If the record has to go to the spill journal (queue
+     * full, store failing), the journal carries the record only: the payload is dropped, never the
+     * record, and counted in {@link #payloadsDropped()}.
+     */
+    public void record(AuditEntry entry, StoredPayload payload) {
+        if (payload == null) {
+            record(entry);
+            return;
+        }
+        try {
+            if (!payload.callId().equals(entry.id())) {
+                throw new IllegalArgumentException("payload call_id: " + payload.callId()
+                        + " (expected: the record's id " + entry.id() + ")");
+            }
+            writer.submit(JournalOp.append(entry), payload);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "audit: payload refused, recording the entry without it", e);
+            record(entry);
+        }
+    }
+
+    /** Payloads dropped since start because their record was spilled or the store refused them. */
+    public long payloadsDropped() {
+        return writer.payloadsDropped();
+    }
+
+    /**
      * Enqueues the marker and waits until it is durable: {@link Receipt#STORED} after its group's
      * commit, {@link Receipt#SPILLED} after the spill journal was fsynced.
      *
@@ -85,6 +114,18 @@ public final class Recorder implements AutoCloseable {
     /** Like {@link #openAndWait}, for an entry. */
     public Receipt recordAndWait(AuditEntry entry) throws InterruptedException {
         return writer.submitAndWait(JournalOp.append(entry));
+    }
+
+    /**
+     * Like {@link #recordAndWait(AuditEntry)}, with the call's kept payload in the record's batch
+     * (dropped, never the record, when the record is spilled). A null payload records the entry alone.
+     */
+    public Receipt recordAndWait(AuditEntry entry, StoredPayload payload) throws InterruptedException {
+        if (payload != null && !payload.callId().equals(entry.id())) {
+            throw new IllegalArgumentException("payload call_id: " + payload.callId()
+                    + " (expected: the record's id " + entry.id() + ")");
+        }
+        return payload == null ? recordAndWait(entry) : writer.submitAndWait(JournalOp.append(entry), payload);
     }
 
     /**

@@ -37,7 +37,8 @@ public interface AuditStore extends AutoCloseable {
      * marker and updates the rollups in the same transaction. Admin changes that violate a
      * constraint (duplicate key name, unknown key id) make the whole batch fail with
      * {@link IllegalArgumentException}, as do entries that do not continue the chain from
-     * {@link #head} (a seq gap or overlap, a prev_hash that is not the previous hash); store
+     * {@link #head} (a seq gap or overlap, a prev_hash that is not the previous hash), and
+     * payloads whose call record is not among the batch's entries; store
      * faults throw {@link StoreException}. Returns when the batch is committed.
      */
     void commit(WriteBatch batch);
@@ -60,6 +61,9 @@ public interface AuditStore extends AutoCloseable {
 
     /** One entry by id, of any kind. */
     Optional<ChainedEntry> entry(String id);
+
+    /** The kept payload of the call record {@code callId}, if one was kept. */
+    Optional<StoredPayload> payload(String callId);
 
     /** Call records, newest first, filtered and paged. */
     Page<ChainedEntry> calls(CallQuery query);

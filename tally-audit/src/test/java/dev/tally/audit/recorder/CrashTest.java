@@ -123,7 +123,11 @@ class CrashTest {
                 lines.wait(50);
             }
         }
-        assertThat(lines).as("child %d flushed (see %s)", round, dir.resolve("child-" + round + ".err"))
+        List<String> seen;
+        synchronized (lines) { // the reader thread keeps adding: assert on a snapshot
+            seen = new ArrayList<>(lines);
+        }
+        assertThat(seen).as("child %d flushed (see %s)", round, dir.resolve("child-" + round + ".err"))
                 .anyMatch(l -> l.startsWith("C "));
         Thread.sleep(millis);
         if (outages) {

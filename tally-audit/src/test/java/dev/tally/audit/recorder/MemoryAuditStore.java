@@ -54,6 +54,7 @@ public class MemoryAuditStore implements AuditStore {
     private final Map<String, String> signingKeys = new HashMap<>();
     private final Map<String, VirtualKey> keys = new LinkedHashMap<>();
     private final Map<String, String> settings = new HashMap<>();
+    private final Map<String, dev.tally.audit.store.StoredPayload> payloads = new HashMap<>();
     private int commits;
 
     @Override
@@ -104,6 +105,14 @@ public class MemoryAuditStore implements AuditStore {
             seq = entry.seq();
             hash = entry.hash();
         }
+        for (dev.tally.audit.store.StoredPayload p : batch.payloads()) {
+            boolean ofCall = batch.entries().stream()
+                    .anyMatch(e -> e.entry() instanceof CallRecord && e.entry().id().equals(p.callId()));
+            if (!ofCall) {
+                throw new IllegalArgumentException("payloads: call_id " + p.callId()
+                        + " (expected: the id of a call record in the same batch)");
+            }
+        }
         Map<String, VirtualKey> newKeys = new LinkedHashMap<>(keys);
         for (AdminChange change : batch.changes()) {
             apply(change, newKeys);
@@ -133,6 +142,7 @@ public class MemoryAuditStore implements AuditStore {
             }
         }
         checkpoints.computeIfAbsent(batch.chain(), c -> new ArrayList<>()).addAll(batch.checkpoints());
+        batch.payloads().forEach(p -> payloads.putIfAbsent(p.callId(), p));
         commits++;
     }
 
@@ -277,6 +287,11 @@ public class MemoryAuditStore implements AuditStore {
     @Override
     public synchronized List<VirtualKey> keys() {
         return new ArrayList<>(keys.values());
+    }
+
+    @Override
+    public synchronized Optional<dev.tally.audit.store.StoredPayload> payload(String callId) {
+        return Optional.ofNullable(payloads.get(callId));
     }
 
     @Override

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link AuditStore} must have, written against the interface only. A store
  * implementation's test extends this class and implements {@link #newStore()}; the usage suite
- * ({@link UsageContract}) and the query suite ({@link QueryContract}) come with it.
+ * ({@link UsageContract}), the query suite ({@link QueryContract}) and the payload suite
+ * ({@link PayloadContract}) come with it.
  */
-public abstract class AuditStoreContract extends QueryContract {
+public abstract class AuditStoreContract extends PayloadContract {
 
     private static final Instant T = Entries.T0;
 

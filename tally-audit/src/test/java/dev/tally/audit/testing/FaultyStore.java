@@ -133,6 +133,11 @@ public final class FaultyStore implements AuditStore {
     }
 
     @Override
+    public Optional<dev.tally.audit.store.StoredPayload> payload(String callId) {
+        return real.payload(callId);
+    }
+
+    @Override
     public Optional<String> setting(String name) {
         return real.setting(name);
     }

@@ -3,6 +3,7 @@ package dev.tally.gateway.audit;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.recorder.Durability;
+import dev.tally.audit.store.StoredPayload;
 
 /**
  * Where the gateway sends opening markers, call records and security events: the audit core's
@@ -26,6 +27,13 @@ public interface AuditSink {
      * is durable (stored or spilled: either way it will not be lost).
      */
     void record(AuditEntry entry) throws InterruptedException;
+
+    /**
+     * Writes a call's closing record with its kept payload (or none when {@code payload} is null),
+     * in one store transaction; returns like {@link #record(AuditEntry)}. A record that has to be
+     * spilled keeps the record and drops the payload.
+     */
+    void record(AuditEntry entry, StoredPayload payload) throws InterruptedException;
 
     /** Whether the store accepted its last write. */
     boolean storeHealthy();

@@ -5,6 +5,7 @@ import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.recorder.Durability;
 import dev.tally.audit.recorder.Receipt;
 import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.store.StoredPayload;
 import java.util.Objects;
 
 /** {@link AuditSink} on the audit core's {@link Recorder}. Thread-safe (the recorder is). */
@@ -39,6 +40,14 @@ public final class RecorderAuditSink implements AuditSink {
         switch (durability) {
             case ASYNC -> recorder.record(entry);
             case SYNC -> recorder.recordAndWait(entry);
+        }
+    }
+
+    @Override
+    public void record(AuditEntry entry, StoredPayload payload) throws InterruptedException {
+        switch (durability) {
+            case ASYNC -> recorder.record(entry, payload);
+            case SYNC -> recorder.recordAndWait(entry, payload);
         }
     }
 

@@ -115,7 +115,10 @@ public final class ConfigLoader {
         n.allowOnly("durability", "flush_interval", "batch_size", "checkpoint_every", "payload", "redaction_patterns",
                 "log_client_ip", "log_key_prefix", "retention");
         Durability durability = Json.parseEnum(Durability.class, n.key("durability"), n.string("durability", "async"));
-        PayloadPolicy payload = Json.parseEnum(PayloadPolicy.class, n.key("payload"), n.string("payload", "off"));
+        String payloadText = n.string("payload", "off");
+        // YAML 1.1 reads a bare `off` as the boolean false: that is what the user wrote.
+        PayloadPolicy payload = Json.parseEnum(PayloadPolicy.class, n.key("payload"),
+                "false".equals(payloadText) ? "off" : payloadText);
         List<String> patterns = n.strings("redaction_patterns");
         for (int i = 0; i < patterns.size(); i++) {
             try {

@@ -10,12 +10,16 @@ import dev.tally.audit.pricing.TokenUsage;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.limits.Limiter;
+import dev.tally.audit.store.StoredPayload;
+import dev.tally.gateway.payload.PayloadKeeper;
+import dev.tally.gateway.payload.Redactor;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
  * Starts {@link CallScope}s and writes what they produce: applies the privacy switches (client
- * IP, key prefix), prices usage with the configured price table, sends records to the audit
+ * IP, key prefix) and the payload policy (global or the key's own), prices usage with the configured price table, sends records to the audit
  * sink and settles limits. Thread-safe (holds only thread-safe collaborators).
  */
 public final class CallRecords {
@@ -26,12 +30,14 @@ public final class CallRecords {
     private final CostCalculator costs;
     private final AuditSink sink;
     private final Limiter limiter;
+    private final PayloadKeeper payloads;
 
-    public CallRecords(GatewayConfig.Audit audit, CostCalculator costs, AuditSink sink, Limiter limiter) {
+    public CallRecords(GatewayConfig.Audit audit, CostCalculator costs, AuditSink sink, Limiter limiter, Clock clock) {
         this.audit = audit;
         this.costs = costs;
         this.sink = sink;
         this.limiter = limiter;
+        this.payloads = new PayloadKeeper(audit.payload(), new Redactor(audit.redactionPatterns()), clock);
     }
 
     /** A scope for a call by {@code key} (authenticated) described by {@code meta}. */
@@ -41,7 +47,7 @@ public final class CallRecords {
                 .keyName(key.name())
                 .keyPrefix(audit.logKeyPrefix() ? key.prefix() : null)
                 .payload(PayloadMode.NONE);
-        return new CallScope(this, meta, key, builder);
+        return new CallScope(this, meta, key, builder, payloads.modeFor(key));
     }
 
     public GatewayConfig.Audit audit() {
@@ -56,8 +62,12 @@ public final class CallRecords {
         return model == null ? Optional.empty() : costs.cost(model, usage);
     }
 
-    void write(AuditEntry entry) throws InterruptedException {
-        sink.record(entry);
+    void write(AuditEntry entry, StoredPayload payload) throws InterruptedException {
+        sink.record(entry, payload);
+    }
+
+    PayloadKeeper payloads() {
+        return payloads;
     }
 
     void settle(VirtualKey key, long totalTokens, Long costMicros) {

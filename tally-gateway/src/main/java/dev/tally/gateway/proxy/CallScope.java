@@ -3,6 +3,8 @@ package dev.tally.gateway.proxy;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.entry.CallStatus;
+import dev.tally.audit.entry.PayloadMode;
+import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.entry.UsageSource;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.pricing.Cost;
@@ -25,12 +27,35 @@ public final class CallScope {
     private UsageSource usageSource = UsageSource.UNKNOWN;
     private String pricedModel;
     private boolean finished;
+    private final PayloadMode payloadMode;
+    private byte[] requestBody;
+    private byte[] responseBody;
 
-    CallScope(CallRecords records, RequestMeta meta, VirtualKey key, CallRecord.Builder builder) {
+    CallScope(CallRecords records, RequestMeta meta, VirtualKey key, CallRecord.Builder builder, PayloadMode payloadMode) {
         this.records = records;
         this.meta = meta;
         this.key = key;
         this.builder = builder;
+        this.payloadMode = payloadMode;
+    }
+
+    /** Whether this call keeps any payload (so relays know whether to hand over bodies). */
+    public boolean keepsPayload() {
+        return payloadMode != PayloadMode.NONE;
+    }
+
+    /** The request body as received; kept only under a payload policy. */
+    public void requestBody(byte[] body) {
+        if (keepsPayload()) {
+            this.requestBody = body;
+        }
+    }
+
+    /** The response as sent, or for a stream as assembled by its observer; kept only under a payload policy. */
+    public void responseBody(byte[] body) {
+        if (keepsPayload()) {
+            this.responseBody = body;
+        }
     }
 
     public RequestMeta meta() {
@@ -90,8 +115,12 @@ public final class CallScope {
         }
         builder.usageSource(usageSource);
         cost.ifPresent(c -> c.applyTo(builder));
+        // A payload needs at least the request: a call cut off before its body arrived keeps none.
+        boolean keep = keepsPayload() && requestBody != null;
+        builder.payload(keep ? payloadMode : PayloadMode.NONE);
         CallRecord record = builder.build();
-        records.write(record);
+        StoredPayload payload = keep ? records.payloads().keep(record.id(), payloadMode, requestBody, responseBody) : null;
+        records.write(record, payload);
         if (key != null) {
             long total = (usage == null || usage.input() == null ? 0 : usage.input())
                     + (usage == null || usage.output() == null ? 0 : usage.output());

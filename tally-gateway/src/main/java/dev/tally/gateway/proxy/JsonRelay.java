@@ -63,6 +63,7 @@ final class JsonRelay {
             upstream.close();
         }
         scope.builder().upstreamMs(elapsedMs()).responseBytes((long) body.length);
+        scope.responseBody(body);
         CallEnd end;
         if (status / 100 == 2) {
             JsonNode tree;

@@ -95,6 +95,7 @@ public final class ProxyHandler implements Handler {
             return;
         }
         scope.builder().requestBytes((long) raw.length).stream(false);
+        scope.requestBody(raw);
         ClientRequest request;
         try {
             request = ClientRequest.parse(endpoint, raw);

@@ -88,6 +88,9 @@ final class StreamRelay {
             }
         };
         scope.builder().responseBytes(written);
+        if (scope.keepsPayload()) {
+            scope.responseBody(StreamAnswer.assemble(observer));
+        }
         close(out, callEnd);
     }
 

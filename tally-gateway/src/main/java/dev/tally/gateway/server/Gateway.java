@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
         UpstreamClient upstream = new JdkUpstreamClient();
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
                 new UpstreamCaller(upstream, retrySleeper, clock),
-                new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter),
+                new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock),
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
         GatewayServer server = GatewayServer.start(config, services, sink, extraRoutes);
         return new Gateway(server, upstream, keys);

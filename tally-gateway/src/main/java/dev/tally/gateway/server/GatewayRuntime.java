@@ -83,10 +83,6 @@ public final class GatewayRuntime implements AutoCloseable {
      * payloads or scheduled retention is told at start instead of silently getting neither.
      */
     static void refuseUnbuilt(GatewayConfig.Audit audit) {
-        if (audit.payload() != GatewayConfig.PayloadPolicy.OFF) {
-            throw new IllegalArgumentException("audit.payload: '" + dev.tally.audit.json.Json.wire(audit.payload())
-                    + "' (expected: off; keeping payloads is not available in this build)");
-        }
         if (audit.retention().isPresent()) {
             throw new IllegalArgumentException("audit.retention: '" + audit.retention().get()
                     + "' (expected: absent; scheduled retention is not available in this build)");

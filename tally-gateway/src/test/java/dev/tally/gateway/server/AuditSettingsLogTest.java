@@ -56,12 +56,21 @@ class AuditSettingsLogTest {
     }
 
     @Test
-    void serve_refuses_payload_and_retention_settings_it_cannot_carry_out_yet() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(config("audit:\n  payload: full\n")))
-                .hasMessage("audit.payload: 'full' (expected: off; keeping payloads is not available in this build)");
+    void serve_refuses_retention_settings_it_cannot_carry_out_yet() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(config("audit:\n  retention: 90d\n")))
                 .hasMessageStartingWith("audit.retention: 'PT2160H' (expected: absent;");
         assertThat(configEvents()).isEmpty();
+    }
+
+    @Test
+    void serve_keeps_payloads_when_asked_and_the_switch_is_on_the_record() {
+        run(config(""));
+        run(config("audit:\n  payload: redacted\n  redaction_patterns: ['ACME-\\d+']\n"));
+
+        List<AdminEvent> events = configEvents();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).before()).containsEntry("payload", "off");
+        assertThat(events.get(1).after()).containsEntry("payload", "redacted");
     }
 
     @Test

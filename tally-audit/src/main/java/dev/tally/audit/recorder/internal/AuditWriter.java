@@ -12,6 +12,7 @@ import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.RecorderStats;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.store.ChainHead;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.json.Json;
@@ -179,10 +180,25 @@ public final class AuditWriter {
         ingress.submit(new DataOp(op, System.nanoTime(), null));
     }
 
+    /** Hands a write over with the payload of the call record it appends; never blocks, never throws. */
+    public void submit(JournalOp op, StoredPayload payload) {
+        ingress.submit(new DataOp(op, System.nanoTime(), null, payload));
+    }
+
+    /** Payloads dropped because their record was spilled. */
+    public long payloadsDropped() {
+        return counters.payloadsDropped.get();
+    }
+
     /** Hands a write over and waits until it is stored or spilled. */
     public Receipt submitAndWait(JournalOp op) throws InterruptedException {
+        return submitAndWait(op, null);
+    }
+
+    /** Hands a write over with its call record's payload (or null) and waits until it is stored or spilled. */
+    public Receipt submitAndWait(JournalOp op, StoredPayload payload) throws InterruptedException {
         CompletableFuture<Receipt> done = new CompletableFuture<>();
-        ingress.submit(new DataOp(op, System.nanoTime(), done));
+        ingress.submit(new DataOp(op, System.nanoTime(), done, payload));
         return await(done);
     }
 

@@ -3,6 +3,7 @@ package dev.tally.audit.recorder.internal;
 import dev.tally.audit.recorder.Receipt;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.StoredPayload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -70,7 +71,11 @@ final class ChainWriter {
             List<dev.tally.audit.entry.CallOpening> openings = new ArrayList<>();
             List<dev.tally.audit.entry.AuditEntry> entries = new ArrayList<>(batch.size());
             List<byte[]> bodies = new ArrayList<>(batch.size());
+            List<StoredPayload> payloads = new ArrayList<>();
             for (DataOp op : batch) {
+                if (op.payload() != null) {
+                    payloads.add(op.payload());
+                }
                 switch (op.op().op()) {
                     case OPEN -> openings.add(op.op().opening());
                     case APPEND -> {
@@ -80,7 +85,7 @@ final class ChainWriter {
                 }
             }
             ensureHead();
-            commitBuilt(cursor.build(openings, entries, bodies, List.of(), false));
+            commitBuilt(cursor.build(openings, entries, bodies, List.of(), false), payloads);
             batch.forEach(op -> op.complete(Receipt.STORED));
         } catch (IllegalArgumentException e) {
             commitOneByOne(batch, e);
@@ -104,9 +109,7 @@ final class ChainWriter {
             DataOp op = batch.get(i);
             JournalOp write = op.op();
             try {
-                boolean open = write.op() == JournalOp.Type.OPEN;
-                commitBuilt(cursor.build(open ? List.of(write.opening()) : List.of(),
-                        open ? List.of() : List.of(write.entry()), List.of(), false));
+                commitAlone(op);
                 op.complete(Receipt.STORED);
             } catch (IllegalArgumentException rejected) {
                 counters.lost.incrementAndGet();
@@ -120,6 +123,28 @@ final class ChainWriter {
         }
     }
 
+    /**
+     * Commits one write with its payload; if the store rejects the pair, once more without the
+     * payload, so a bad payload can never cost the record (the payload is dropped and counted).
+     */
+    private void commitAlone(DataOp op) {
+        JournalOp write = op.op();
+        boolean open = write.op() == JournalOp.Type.OPEN;
+        List<dev.tally.audit.entry.CallOpening> openings = open ? List.of(write.opening()) : List.of();
+        List<dev.tally.audit.entry.AuditEntry> entries = open ? List.of() : List.of(write.entry());
+        if (op.payload() != null) {
+            try {
+                commitBuilt(cursor.build(openings, entries, List.of(), false), List.of(op.payload()));
+                return;
+            } catch (IllegalArgumentException rejected) {
+                counters.payloadsDropped.incrementAndGet();
+                LOG.log(Level.ERROR, "audit: the store rejects the payload of " + write.entry().id()
+                        + "; storing the record without it", rejected);
+            }
+        }
+        commitBuilt(cursor.build(openings, entries, List.of(), false));
+    }
+
     /** Reads the head from the store when it is not known (at start, after a failed commit). */
     void ensureHead() {
         if (!cursor.loaded()) {
@@ -129,7 +154,12 @@ final class ChainWriter {
 
     /** Commits a built batch and moves the head; throws what the store throws. */
     void commitBuilt(ChainCursor.Built built) {
-        store.commit(built.batch());
+        commitBuilt(built, List.of());
+    }
+
+    /** Commits a built batch together with the payloads of its call records. */
+    void commitBuilt(ChainCursor.Built built, List<StoredPayload> payloads) {
+        store.commit(built.batch().withPayloads(payloads));
         cursor.accept(built);
         counters.committed.addAndGet(built.batch().entries().size() + built.batch().openings().size());
         counters.headSeq = built.seq();

@@ -9,6 +9,8 @@ final class Counters {
     final AtomicLong replayed = new AtomicLong();
     final AtomicLong lost = new AtomicLong();
     final AtomicLong storeErrors = new AtomicLong();
+    /** Payloads dropped because their record went to the spill journal, which carries records only. */
+    final AtomicLong payloadsDropped = new AtomicLong();
     volatile long headSeq;
     volatile boolean storeHealthy = true;
     /** nanoTime when the writer took its current batch off the queue, or 0 between batches. */

@@ -2,6 +2,7 @@ package dev.tally.audit.recorder.internal;
 
 import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.recorder.Receipt;
+import dev.tally.audit.store.StoredPayload;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,6 +15,7 @@ final class DataOp {
     private final JournalOp op;
     private final long enqueuedNanos;
     private final CompletableFuture<Receipt> waiter;
+    private final StoredPayload payload;
     private volatile byte[] body;
 
     /**
@@ -22,9 +24,23 @@ final class DataOp {
      * @param waiter completed once the op is durable (stored or spilled), or null for fire-and-forget
      */
     DataOp(JournalOp op, long enqueuedNanos, CompletableFuture<Receipt> waiter) {
+        this(op, enqueuedNanos, waiter, null);
+    }
+
+    /**
+     * @param payload the kept payload of the call record {@code op} appends, or null; it rides in
+     *     the record's batch but not into the spill journal (a spilled op drops it)
+     */
+    DataOp(JournalOp op, long enqueuedNanos, CompletableFuture<Receipt> waiter, StoredPayload payload) {
         this.op = op;
         this.enqueuedNanos = enqueuedNanos;
         this.waiter = waiter;
+        this.payload = payload;
+    }
+
+    /** The kept payload to store with the record, or null. */
+    StoredPayload payload() {
+        return payload;
     }
 
     JournalOp op() {

@@ -113,6 +113,7 @@ final class Ingress {
             return;
         }
         counters.spilled.incrementAndGet();
+        countDroppedPayloads(List.of(op));
         op.complete(Receipt.SPILLED);
     }
 
@@ -303,7 +304,18 @@ final class Ingress {
             return;
         }
         counters.spilled.addAndGet(ops.size());
+        countDroppedPayloads(ops);
         ops.forEach(op -> op.complete(Receipt.SPILLED));
+    }
+
+    /** The journal keeps records only: a spilled record's payload is dropped (never the record). */
+    private void countDroppedPayloads(List<DataOp> ops) {
+        long dropped = ops.stream().filter(op -> op.payload() != null).count();
+        if (dropped > 0) {
+            counters.payloadsDropped.addAndGet(dropped);
+            LOG.log(Level.WARNING, "audit: {0} payloads dropped with their records spilled to {1} (records kept)",
+                    dropped, journal.path());
+        }
     }
 
     private void lostLocked(List<DataOp> ops, Exception e) {

@@ -224,6 +224,11 @@ public final class SqliteAuditStore implements AuditStore {
     }
 
     @Override
+    public Optional<dev.tally.audit.store.StoredPayload> payload(String callId) {
+        return readers.read("payload", c -> SqlitePayloads.read(c, callId));
+    }
+
+    @Override
     public Page<ChainedEntry> calls(CallQuery query) {
         return readers.read("calls", c -> SqliteEntryQueries.calls(c, query));
     }

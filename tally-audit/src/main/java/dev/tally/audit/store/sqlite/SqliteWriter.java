@@ -77,6 +77,7 @@ final class SqliteWriter implements AutoCloseable {
     private final PreparedStatement insertCheckpoint;
     private final PreparedStatement maxRowId;
     private final PreparedStatement anyOpening;
+    private final SqlitePayloads payloads;
 
     SqliteWriter(Connection connection) throws SQLException {
         this.connection = connection;
@@ -115,6 +116,7 @@ final class SqliteWriter implements AutoCloseable {
                 + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING");
         maxRowId = connection.prepareStatement("SELECT coalesce(max(row_id), 0) FROM entries");
         anyOpening = connection.prepareStatement("SELECT 1 FROM openings LIMIT 1");
+        payloads = new SqlitePayloads(connection);
     }
 
     /** Applies {@code batch} inside the caller's open transaction. */
@@ -135,6 +137,7 @@ final class SqliteWriter implements AutoCloseable {
         insertOpenings(batch, closedIds);
         insertEntries(batch);
         deleteOpenings(closedIds);
+        payloads.insert(batch.payloads(), closedIds);
         for (AdminChange change : batch.changes()) {
             admin.apply(change);
         }
@@ -403,5 +406,6 @@ final class SqliteWriter implements AutoCloseable {
             s.close();
         }
         admin.close();
+        payloads.close();
     }
 }
