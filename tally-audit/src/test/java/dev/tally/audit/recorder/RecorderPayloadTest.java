@@ -50,6 +50,16 @@ class RecorderPayloadTest {
     }
 
     @Test
+    void recordAndWaitStoresThePayloadBeforeItReturns() throws Exception {
+        recorder = Recorder.start(store, RecorderConfig.defaults("gw-1", dir).withDurability(Durability.SYNC), clock);
+        AuditEntry call = entries.call();
+
+        assertThat(recorder.recordAndWait(call, payloadOf(call))).isEqualTo(Receipt.STORED);
+
+        assertThat(store.payload(call.id())).contains(payloadOf(call));
+    }
+
+    @Test
     void aPayloadOfAnotherRecordIsRefusedButTheRecordIsKept() throws Exception {
         recorder = Recorder.start(store, RecorderConfig.defaults("gw-1", dir), clock);
         AuditEntry call = entries.call();

@@ -80,6 +80,11 @@ final class GatewayFixture implements AutoCloseable {
         return new GatewayFixture(dir, Durability.ASYNC, s -> s, auditLines);
     }
 
+    /** In {@code durability} mode with extra {@code audit:} lines. */
+    static GatewayFixture startWithAudit(Path dir, Durability durability, String auditLines) throws Exception {
+        return new GatewayFixture(dir, durability, s -> s, auditLines);
+    }
+
     static String yaml(String fake, Durability durability) {
         return """
                 server:

@@ -210,6 +210,23 @@ class PayloadProxyTest {
     }
 
     @Test
+    void in_sync_mode_the_payload_is_durable_with_its_record_when_the_client_has_its_answer() throws Exception {
+        gw = GatewayFixture.startWithAudit(dir, dev.tally.audit.recorder.Durability.SYNC, "  payload: full\n");
+        gw.provider.then(json(200, Wire.chatCompletion("gpt-4o", "x", 1, 1, 0, 0)),
+                sse(Wire.chatStream("gpt-4o", List.of("s", "t"), 3L, 2L, true)));
+
+        HttpResponse<String> json = gw.post("/v1/chat/completions", CHAT.formatted("sync json"));
+        gw.post("/v1/chat/completions", STREAM.formatted("sync stream"));
+
+        // no flush: in sync mode both are committed before the client's response completed
+        List<String> ids = List.of(json.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(gw.store.payload(ids.getFirst()).orElseThrow().request()).isEqualTo(CHAT.formatted("sync json"));
+        List<CallRecord> calls = gw.calls();
+        assertThat(calls).extracting(CallRecord::payload).containsExactly(PayloadMode.FULL, PayloadMode.FULL);
+        assertThat(JSON.readTree(payloadOf(calls.get(1)).orElseThrow().response()).path("text").asText()).isEqualTo("st");
+    }
+
+    @Test
     void a_body_over_the_cap_is_cut_and_says_so_while_its_digest_covers_all_of_it() throws Exception {
         start("full");
         gw.provider.then(json(200, Wire.chatCompletion("gpt-4o", "ok", 1, 1, 0, 0)));
