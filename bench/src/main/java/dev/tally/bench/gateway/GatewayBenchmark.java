@@ -156,7 +156,9 @@ public final class GatewayBenchmark {
      */
     private static void openLoop(Sides sides, int rate, int seconds, Figures figures, boolean targeted)
             throws Exception {
-        int n = rate * seconds * 2;
+        // the first second is not counted: it opens the connections the rate needs on both sides
+        int warm = rate * 2;
+        int n = warm + rate * seconds * 2;
         long interval = 1_000_000_000L / (rate * 2L);
         long[] latency = new long[n];
         AtomicInteger errors = new AtomicInteger();
@@ -171,14 +173,18 @@ public final class GatewayBenchmark {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            maxLag = Math.max(maxLag, System.nanoTime() - at);
+            if (i >= warm) {
+                maxLag = Math.max(maxLag, System.nanoTime() - at);
+            }
             int index = i;
             int side = (i / 2 + i) % 2; // pairs alternate which side goes first
             if (open.get() >= MAX_OPEN) {
                 // the machine fell behind: shedding keeps it from running out of sockets;
-                // a shed request counts as an error and as the worst latency
-                shed++;
-                errors.incrementAndGet();
+                // a shed request counts as an error and is left out of the percentiles
+                if (i >= warm) {
+                    shed++;
+                    errors.incrementAndGet();
+                }
                 latency[index] = -1;
                 done.countDown();
                 continue;
@@ -188,7 +194,7 @@ public final class GatewayBenchmark {
                 try {
                     sides.chat(side);
                 } catch (Exception e) {
-                    if (errors.incrementAndGet() == 1) {
+                    if (index >= warm && errors.incrementAndGet() == 1) {
                         System.out.println("  first error: " + e.getMessage());
                     }
                 } finally {
@@ -202,9 +208,9 @@ public final class GatewayBenchmark {
         if (!done.await(60, TimeUnit.SECONDS)) {
             System.out.printf("open loop %,d/s: %d requests still open after 60 s%n", rate, done.getCount());
         }
-        long[][] bySide = new long[2][n / 2];
+        long[][] bySide = new long[2][(n - warm) / 2];
         int[] filled = new int[2];
-        for (int i = 0; i < n; i++) {
+        for (int i = warm; i < n; i++) {
             int side = (i / 2 + i) % 2;
             if (latency[i] >= 0) {
                 bySide[side][filled[side]++] = latency[i];
@@ -213,15 +219,15 @@ public final class GatewayBenchmark {
         for (int side = 0; side < 2; side++) {
             bySide[side] = java.util.Arrays.copyOf(bySide[side], Math.max(1, filled[side]));
         }
-        double achieved = n / 2.0 / ((sendEnd - start) / 1e9);
+        double achieved = (n - warm) / 2.0 / ((sendEnd - start - warm * interval) / 1e9);
         System.out.printf("open loop, %,d requests/s through tally (%,d/s achieved, %s max send lag; the same again direct),"
-                + " %d s, %d errors (%d of them not sent: %d already open; left out of the percentiles):%n", rate, Math.round(achieved),
+                + " %d s after 1 s not counted, %d errors (%d of them not sent: %d already open; left out of the percentiles):%n", rate, Math.round(achieved),
                 Figures.micros(maxLag), seconds, errors.get(), shed, MAX_OPEN);
         figures.sides("latency from scheduled send", bySide[0], bySide[1]);
         long added = Figures.quantile(bySide[1], 0.99) - Figures.quantile(bySide[0], 0.99);
         if (targeted) {
             figures.target("added p99 at " + rate + "/s", added, 2 * MS);
-            figures.zero("errors at " + rate + "/s", errors.get(), n);
+            figures.zero("errors at " + rate + "/s", errors.get(), n - warm);
         } else {
             System.out.printf("  => %-46s %9s   (no target; reported)%s%n", "added p99 at " + rate + "/s",
                     Figures.micros(added), errors.get() > 0 || maxLag > 5 * MS ? " -- machine did not keep up" : "");
