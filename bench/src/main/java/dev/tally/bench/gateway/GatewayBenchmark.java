@@ -70,6 +70,8 @@ public final class GatewayBenchmark {
                 openLoop(sides, 5_000, 3, figures, false);
                 streaming(sides, 300, figures);
             }
+        } finally {
+            deleteTree(dir);
         }
         System.out.println(figures.missed() == 0 ? "all targets met" : figures.missed() + " figure(s) NOT met");
         System.exit(figures.missed() == 0 ? 0 : 1);
@@ -81,6 +83,15 @@ public final class GatewayBenchmark {
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(2); // the JVM would otherwise wait for requests still open
+        }
+    }
+
+    /** Deletes the benchmark's temp dir (tens of MB of audit log per run). */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
