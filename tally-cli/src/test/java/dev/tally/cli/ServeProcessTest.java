@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * drains the audit log on SIGTERM, and no secret (client key, provider key, admin token) ever
  * reaches a file under the data directory or the process's output.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // its polling loops fail instead of hanging
 class ServeProcessTest {
 
     private static final String PROVIDER_KEY = "sk-process-test-provider-secret-9f8e7d";

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A SIGKILL cannot tear a write the kernel already accepted, so a torn tail (what a power cut
  * leaves) is made by hand in some rounds: half a record appended to the journal after the kill.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // its polling loops fail instead of hanging
 class CrashTest {
 
     static final String CHAIN = "gw-crash";

@@ -17,9 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code audit.durability: sync}: records durable before the answer completes; fail closed (503) and self-recovery. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // its polling loops fail instead of hanging
 class SyncDurabilityTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
