@@ -13,9 +13,16 @@ const TEXT_FILTERS = [
   ['user', 'User'],
 ];
 
-/** The cost of one record: absent means no price was known, shown as such, never as $0. */
+/**
+ * The cost of one record. Absent cost is never shown as $0: "unpriced" when tokens were counted
+ * but no price was known, "—" when the call used no tokens at all (refused before the provider).
+ */
 export function recordCost(r) {
-  return r.cost_micros === undefined || r.cost_micros === null ? h('span', {class: 'muted', title: 'no price known for this call'}, 'unpriced') : usd(r.cost_micros);
+  if (r.cost_micros !== undefined && r.cost_micros !== null) return usd(r.cost_micros);
+  if (r.input_tokens === undefined && r.output_tokens === undefined) {
+    return h('span', {class: 'muted', title: 'no tokens were counted, so there is no cost to price'}, '—');
+  }
+  return h('span', {class: 'muted', title: 'no price is configured for this model'}, 'unpriced');
 }
 
 export function statusBadge(status) {
@@ -57,11 +64,11 @@ function filterForm(params, ctx) {
 function logTable(records, ctx) {
   return table([
     {label: 'Time (UTC)', class: 'nowrap', value: r => time(r.started_at)},
-    {label: 'Status', value: r => h('span', {}, statusBadge(r.status), r.http_status ? h('span', {class: 'muted small'}, ' ' + r.http_status) : null)},
-    {label: 'Model', value: r => h('span', {}, r.model || '—',
+    {label: 'Status', class: 'nowrap', value: r => h('span', {}, statusBadge(r.status), r.http_status ? h('span', {class: 'muted small'}, ' ' + r.http_status) : null)},
+    {label: 'Model', class: 'nowrap', value: r => h('span', {}, r.model || '—',
         r.served_model && r.served_model !== r.model ? h('div', {class: 'muted small'}, '→ ' + r.served_model) : null)},
     {label: 'Provider', value: r => r.provider || '—'},
-    {label: 'Key', value: r => r.key_name || r.key_id || '—'},
+    {label: 'Key', class: 'nowrap', value: r => r.key_name || r.key_id || '—'},
     {label: 'User', value: r => r.user || h('span', {class: 'muted'}, '—')},
     {label: 'In', class: 'num', title: 'input tokens', value: r => count(r.input_tokens)},
     {label: 'Out', class: 'num', title: 'output tokens', value: r => count(r.output_tokens)},

@@ -126,7 +126,9 @@ export async function renderOverview(container, ctx) {
   ]);
   if (!ctx.live()) return;
   const s = total.summary;
-  const keyLabel = id => names.keys.has(id) ? h('span', {title: id}, names.keys.get(id), ' ', h('span', {class: 'muted small'}, id)) : id;
+  const keyLabel = id => names.keys.has(id)
+      ? h('span', {title: id}, names.keys.get(id), ' ', h('span', {class: 'muted key-id'}, id.slice(0, 8) + '…'))
+      : h('span', {class: 'key-id'}, id);
 
   const tagPicker = h('select', {id: 'tag-name', 'aria-label': 'Tag name'},
       names.tags.length ? names.tags.map(t => h('option', {value: t}, t)) : h('option', {value: ''}, 'no tags seen'));
