@@ -64,7 +64,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withCheckpointEvery(audit.checkpointEvery()), clock);
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
-                    d -> Thread.sleep(d.toMillis()), routing -> { });
+                    d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
             return new GatewayRuntime(store, recorder, gateway, admin, chain);
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
