@@ -14,9 +14,14 @@ function kindOf(e) {
   return SECURITY.includes(e.type) ? 'security' : 'admin';
 }
 
+/** A long id shortened for the table; the whole id is in the title and in the opened row. */
+function shortId(id) {
+  return id && id.length > 14 ? h('span', {class: 'key-id', title: id}, id.slice(0, 8) + '…') : id;
+}
+
 function who(e) {
   if (kindOf(e) === 'admin') return e.actor || '—';
-  return e.key_id || (e.key_prefix ? e.key_prefix + '…' : '—');
+  return shortId(e.key_id) || (e.key_prefix ? e.key_prefix + '…' : '—');
 }
 
 function changes(e) {
@@ -46,7 +51,7 @@ function eventTable(events) {
         h('td', {}, h('span', {class: 'badge ' + (kind === 'security' ? 'refused' : 'neutral')}, kind)),
         h('td', {}, h('code', {}, e.type)),
         h('td', {}, who(e)),
-        h('td', {}, e.target || e.model || '—'),
+        h('td', {}, shortId(e.target) || e.model || '—'),
         h('td', {}, e.client_ip || '—'),
         h('td', {class: 'num'}, e.http_status ?? '—'),
         h('td', {class: 'wrap'}, e.detail || ''));
