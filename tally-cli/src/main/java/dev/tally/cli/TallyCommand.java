@@ -6,7 +6,9 @@ import dev.tally.cli.imports.ImportCommand;
 import dev.tally.cli.keys.KeysCommand;
 import dev.tally.cli.logs.LogsCommand;
 import dev.tally.cli.usage.UsageCommand;
+import dev.tally.cli.options.SourceOptions;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +53,22 @@ public final class TallyCommand implements Runnable {
      * once the command has finished.
      */
     public static CommandLine commandLine() {
-        CommandLine line = new CommandLine(new TallyCommand());
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * Like {@link #commandLine()}, with {@code environment} in place of the process's environment
+     * for the variables commands read ({@code TALLY_ADMIN_TOKEN}).
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == SourceOptions.class ? type.cast(new SourceOptions(environment)) : defaults.create(type);
+            }
+        };
+        CommandLine line = new CommandLine(new TallyCommand(), factory);
         line.setExecutionExceptionHandler(TallyCommand::handleFailure);
         return line;
     }

@@ -57,6 +57,15 @@ class UsageCommandTest {
     }
 
     @Test
+    void withoutGroupsOnlyTheTotalsRowIsPrinted() {
+        List<String> lines = lines(usage());
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("       CALLS");
+        assertThat(lines.get(1)).startsWith("TOTAL      6        4       1        1");
+    }
+
+    @Test
     void jsonHasTheAdminApiShape() throws Exception {
         CliRun run = usage("--by", "key,day", "--json");
 
@@ -70,6 +79,7 @@ class UsageCommandTest {
         JsonNode group = json.get("groups").get(0);
         assertThat(group.get("group").has("key")).isTrue();
         assertThat(group.get("group").has("day")).isTrue();
+        assertThat(json.get("groups").findValuesAsText("key_name")).contains("team-a", "team-b");
         assertThat(group.has("calls")).isTrue();
         assertThat(group.get("ttft_ms").has("p99")).isTrue();
         long calls = 0;
@@ -97,6 +107,7 @@ class UsageCommandTest {
         assertThat(byTier.get("groups").findValuesAsText("tag:tier")).contains("pro", "free");
         assertThat(teamB.get("summary").get("calls").asLong()).isEqualTo(2);
         assertThat(lines(usage("--by", "hour_of_day,status,provider,user"))).anySatisfy(l -> assertThat(l).startsWith("TOTAL"));
+        assertThat(lines(usage("--by", "key"))).anySatisfy(l -> assertThat(l).startsWith("team-a ").contains(" 3 "));
     }
 
     @Test

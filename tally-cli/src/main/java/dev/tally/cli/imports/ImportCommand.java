@@ -248,7 +248,7 @@ public final class ImportCommand implements Callable<Integer> {
         Instant now = clock.instant();
         return new AdminEvent(IdSource.system().nextAt(now), now, AdminEventType.IMPORT_RUN, ACTOR, name, Map.of(), after,
                 "imported " + counts.good + " call records from " + name + (bad.count() > 0 ? ", " + bad.count()
-                        + " bad lines not imported" : ""));
+                        + (bad.count() == 1 ? " bad line" : " bad lines") + " not imported" : ""));
     }
 
     private static String sha256(Path path) throws IOException {

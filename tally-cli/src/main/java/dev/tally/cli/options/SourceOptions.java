@@ -47,16 +47,32 @@ public final class SourceOptions {
             description = "File holding the admin token for --url, e.g. <data>/admin-token.")
     Path tokenFile;
 
-    /** Environment, replaceable in tests. */
-    Map<String, String> environment = System.getenv();
+    private final Map<String, String> environment;
+
+    /** Options reading the token variable from the process environment. */
+    public SourceOptions() {
+        this(System.getenv());
+    }
+
+    /** Options reading the token variable from {@code environment} (see {@code TallyCommand.commandLine(Map)}). */
+    public SourceOptions(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     /** Whether the data comes through the admin API. */
     public boolean remote() {
         return url != null;
     }
 
-    /** The data directory when reading a store ({@code ./data} by default). */
+    /**
+     * The data directory when reading a store ({@code ./data} by default).
+     *
+     * @throws CommandLine.ParameterException when a token was given without {@code --url}
+     */
     public Path dataDir() {
+        if (token != null || tokenFile != null) {
+            throw usage("--token and --token-file go with --url (expected: --url <gateway> too, or no token)");
+        }
         return data == null ? Path.of("./data") : data;
     }
 
@@ -68,9 +84,6 @@ public final class SourceOptions {
      */
     public AuditReader open() {
         if (url == null) {
-            if (token != null || tokenFile != null) {
-                throw usage("--token and --token-file go with --url (expected: --url <gateway> too, or no token)");
-            }
             return StoreReader.open(dataDir());
         }
         return new AdminApiReader(client());

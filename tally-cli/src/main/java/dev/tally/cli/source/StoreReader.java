@@ -6,6 +6,7 @@ import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.query.CallQuery;
 import dev.tally.audit.query.EventQuery;
 import dev.tally.audit.query.Page;
+import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.StoreException;
@@ -14,6 +15,11 @@ import dev.tally.cli.CommandFailure;
 import dev.tally.cli.UsageFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -70,9 +76,26 @@ public final class StoreReader implements AuditReader {
         return entries(() -> store.events(query));
     }
 
+    /**
+     * {@inheritDoc} Grouped by key, each group also names its key in {@code key_name} (null for
+     * an id no key has), as the admin API does.
+     */
     @Override
     public UsageReport usage(UsageQuery query) {
-        return reading(() -> store.usage(query));
+        UsageReport report = reading(() -> store.usage(query));
+        if (report.groups().isEmpty() || !report.groups().getFirst().group().containsKey("key")) {
+            return report;
+        }
+        Map<String, String> names = new HashMap<>();
+        reading(store::keys).forEach(k -> names.put(k.id(), k.name()));
+        List<UsageGroup> groups = new ArrayList<>();
+        for (UsageGroup g : report.groups()) {
+            Map<String, String> values = new LinkedHashMap<>(g.group());
+            String id = values.get("key");
+            values.put("key_name", id == null ? null : names.get(id));
+            groups.add(new UsageGroup(values, g.stats()));
+        }
+        return new UsageReport(report.summary(), groups);
     }
 
     @Override

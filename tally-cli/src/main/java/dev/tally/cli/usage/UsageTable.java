@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A usage report as a table for people: one column per grouping dimension, then calls by
+ * A usage report as a table for people: one column per grouping dimension (a key by its name
+ * when it has one), then calls by
  * outcome, tokens, cost in USD, latency and time to first token, and a {@code TOTAL} row from
  * the report's summary. A cost that leaves out unpriced calls is marked {@code *} and explained
  * under the table; a group whose calls are all unpriced shows {@code -}, never {@code $0}.
@@ -29,9 +30,13 @@ final class UsageTable {
     static void print(PrintWriter out, List<GroupBy> groupBy, UsageReport report) {
         List<String> header = new ArrayList<>();
         groupBy.forEach(g -> header.add(g.wireName().toUpperCase(Locale.ROOT)));
+        int labels = Math.max(1, groupBy.size()); // without groups, one column for the TOTAL label
+        if (groupBy.isEmpty()) {
+            header.add("");
+        }
         header.addAll(FIGURES);
         boolean[] right = new boolean[header.size()];
-        for (int i = groupBy.size(); i < right.length; i++) {
+        for (int i = labels; i < right.length; i++) {
             right[i] = true;
         }
         Table table = new Table(header, right);
@@ -40,6 +45,9 @@ final class UsageTable {
             List<String> row = new ArrayList<>();
             for (GroupBy g : groupBy) {
                 String value = group.group().get(g.wireName());
+                if (g == GroupBy.Dimension.KEY && group.group().get("key_name") != null) {
+                    value = group.group().get("key_name"); // people know their keys by name
+                }
                 row.add(value == null ? "(none)" : value);
             }
             row.addAll(figures(group.stats()));
@@ -48,7 +56,7 @@ final class UsageTable {
         }
         List<String> total = new ArrayList<>();
         total.add("TOTAL");
-        for (int i = 1; i < groupBy.size(); i++) {
+        for (int i = 1; i < labels; i++) {
             total.add("");
         }
         total.addAll(figures(report.summary()));
