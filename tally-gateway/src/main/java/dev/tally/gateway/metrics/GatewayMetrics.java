@@ -1,7 +1,6 @@
 package dev.tally.gateway.metrics;
 
 import dev.tally.audit.entry.AdminEvent;
-import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.entry.CallRecord;
@@ -29,7 +28,7 @@ import java.util.function.Supplier;
  * The gateway's metrics, in one Micrometer registry exposed in the Prometheus text format. Counted
  * from what reaches the audit log ({@link #recorded}, fed by {@link MetricsAuditSink}): calls,
  * tokens, cost, latency and time to first token, upstream attempts, fallbacks and errors,
- * refusals, security and admin events; read from the recorder at scrape time: queue depth,
+ * refusals, security events; read from the recorder at scrape time: queue depth,
  * writer lag, committed, spilled, replayed, lost, store errors, payloads dropped, chain head
  * (see {@link AuditGauges}); plus JVM metrics. Every metric, type and label is listed in
  * {@code docs/metrics.md}.
@@ -51,7 +50,6 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Labels labels;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, CallMeters>> calls = new ConcurrentHashMap<>();
     private final Counter[] securityEvents;
-    private final Counter[] adminEvents;
     private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AuditGauges audit;
@@ -73,13 +71,6 @@ public final class GatewayMetrics implements AutoCloseable {
         for (SecurityEventType type : securityTypes) {
             securityEvents[type.ordinal()] = Counter.builder("tally.security.events")
                     .description("Security events: auth failures by reason, refusals, admin auth failures")
-                    .tag("type", Json.wire(type)).register(registry);
-        }
-        AdminEventType[] adminTypes = AdminEventType.values();
-        this.adminEvents = new Counter[adminTypes.length];
-        for (AdminEventType type : adminTypes) {
-            adminEvents[type.ordinal()] = Counter.builder("tally.admin.events")
-                    .description("Admin changes recorded in the audit log")
                     .tag("type", Json.wire(type)).register(registry);
         }
         io.micrometer.core.instrument.Gauge.builder("tally.calls.in.flight", inFlight, Set::size)
@@ -114,7 +105,9 @@ public final class GatewayMetrics implements AutoCloseable {
                 }
             }
             case SecurityEvent event -> securityEvents[event.type().ordinal()].increment();
-            case AdminEvent event -> adminEvents[event.type().ordinal()].increment();
+            case AdminEvent ignored -> {
+                // Admin changes are committed with their event by the recorder, not through the sink.
+            }
         }
     }
 
