@@ -85,6 +85,8 @@ import java.util.function.Consumer;
 public final class SqliteAuditStore implements AuditStore {
 
     private static final System.Logger LOG = System.getLogger(SqliteAuditStore.class.getName());
+    /** Payloads deleted per transaction by {@link #prunePayloads}. */
+    static final int PAYLOAD_PRUNE_CHUNK = 1_000;
 
     private final String file;
     private final Connection writer; // guarded by this
@@ -201,6 +203,33 @@ public final class SqliteAuditStore implements AuditStore {
     @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
         return readers.read("prunable", c -> SqliteReads.prunableThrough(c, chain, before.toEpochMilli()));
+    }
+
+    /**
+     * {@inheritDoc} Deletes {@value #PAYLOAD_PRUNE_CHUNK} rows per transaction and releases the
+     * writer lock between chunks, so the recorder's commits interleave with a long prune.
+     */
+    @Override
+    public long prunePayloads(Instant before) {
+        long total = 0;
+        int deleted;
+        do {
+            synchronized (this) {
+                deleted = write("prune payloads", () -> {
+                    begin();
+                    try {
+                        int n = SqlitePayloads.deleteBefore(writer, before.toEpochMilli(), PAYLOAD_PRUNE_CHUNK);
+                        exec("COMMIT");
+                        return n;
+                    } catch (SQLException | RuntimeException e) {
+                        rollback();
+                        throw e;
+                    }
+                });
+            }
+            total += deleted;
+        } while (deleted == PAYLOAD_PRUNE_CHUNK);
+        return total;
     }
 
     @Override
