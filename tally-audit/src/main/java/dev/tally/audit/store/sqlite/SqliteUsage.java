@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,6 +63,24 @@ final class SqliteUsage {
         }
     }
 
+    /** The statements {@code query}'s report runs, in order; for checking their query plans. */
+    static List<Sql> statements(UsageQuery query) {
+        SqliteUsage usage = new SqliteUsage(query);
+        List<Sql> result = new ArrayList<>();
+        for (UsagePlan.Part part : UsagePlan.of(query).parts()) {
+            switch (part) {
+                case UsagePlan.Rollups r -> {
+                    if (usage.groups.subtractsTagged(r.table())) {
+                        result.add(usage.rollupSql(r.table().untagged(), r.from(), r.to()));
+                    }
+                    result.add(usage.rollupSql(r.table(), r.from(), r.to()));
+                }
+                case UsagePlan.Calls calls -> result.add(usage.callSql(calls.from(), calls.to()));
+            }
+        }
+        return result;
+    }
+
     private void read(Connection c, UsagePlan.Part part) throws SQLException {
         switch (part) {
             case UsagePlan.Rollups r -> {
@@ -75,12 +95,8 @@ final class SqliteUsage {
         }
     }
 
-    /**
-     * Adds the rows of {@code table} in {@code [from, to)}; with {@code subtractFromUntagged}
-     * each row is also taken out of its group without the tag (see {@link UsagePlan}).
-     */
-    private void rollups(Connection c, RollupTable table, Long from, Long to, boolean subtractFromUntagged)
-            throws SQLException {
+    /** The select of {@code table}'s rows in {@code [from, to)} that match the query's filters. */
+    private Sql rollupSql(RollupTable table, Long from, Long to) {
         Sql sql = new Sql("SELECT " + table.grain().column() + ", " + column(table, RollupTable.Dimension.KEY) + ", "
                 + column(table, RollupTable.Dimension.MODEL) + ", " + column(table, RollupTable.Dimension.PROVIDER)
                 + ", " + column(table, RollupTable.Dimension.STATUS) + ", " + column(table, RollupTable.Dimension.USER)
@@ -105,6 +121,16 @@ final class SqliteUsage {
         sql.equal("provider", query.provider());
         sql.equal("status", query.status() == null ? null : Json.wire(query.status()));
         sql.equal("user_id", query.user());
+        return sql;
+    }
+
+    /**
+     * Adds the rows of {@code table} in {@code [from, to)}; with {@code subtractFromUntagged}
+     * each row is also taken out of its group without the tag (see {@link UsagePlan}).
+     */
+    private void rollups(Connection c, RollupTable table, Long from, Long to, boolean subtractFromUntagged)
+            throws SQLException {
+        Sql sql = rollupSql(table, from, to);
         try (PreparedStatement s = sql.prepare(c); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 String status = rs.getString(5);
@@ -145,8 +171,8 @@ final class SqliteUsage {
         }
     }
 
-    /** Adds the raw call rows with {@code from <= ts < to} (null: unbounded). */
-    private void calls(Connection c, Long from, Long to) throws SQLException {
+    /** The select of the raw call rows in {@code [from, to)} that match the query's filters. */
+    private Sql callSql(Long from, Long to) {
         Sql sql = new Sql("SELECT e.ts, e.key_id, e.model, e.provider, e.status, e.user_id, e.body FROM entries e "
                 + "WHERE e.kind = 'call'");
         if (from != null) {
@@ -164,6 +190,12 @@ final class SqliteUsage {
             sql.where("EXISTS (SELECT 1 FROM call_tags t WHERE t.name = ? AND t.value = ? AND t.row_id = e.row_id)",
                     tagFilter.getKey(), tagFilter.getValue());
         }
+        return sql;
+    }
+
+    /** Adds the raw call rows with {@code from <= ts < to} (null: unbounded). */
+    private void calls(Connection c, Long from, Long to) throws SQLException {
+        Sql sql = callSql(from, to);
         CallMeasures m = new CallMeasures();
         String tagName = tagGroup == null ? null : tagGroup.name();
         try (PreparedStatement s = sql.prepare(c); ResultSet rs = s.executeQuery()) {
