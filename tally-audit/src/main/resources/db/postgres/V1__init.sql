@@ -87,10 +87,10 @@ CREATE TABLE signing_keys (
 
 CREATE TABLE virtual_keys (
     id                  text    PRIMARY KEY,
-    name                text    NOT NULL UNIQUE,
-    secret_hash         text    NOT NULL UNIQUE,
-    prefix              text    NOT NULL,
-    allowed_models      text    NOT NULL,
+    name                text   NOT NULL UNIQUE,
+    secret_hash         text   NOT NULL UNIQUE,
+    prefix              text   NOT NULL,
+    allowed_models      text   NOT NULL,
     requests_per_minute bigint,
     tokens_per_minute   bigint,
     budget_micros       bigint,
@@ -98,7 +98,7 @@ CREATE TABLE virtual_keys (
     expires_at          bigint,
     enabled             boolean NOT NULL,
     payload_policy      text,
-    tags                text    NOT NULL,
+    tags                text   NOT NULL,
     created_at          bigint  NOT NULL,
     revoked_at          bigint
 );
@@ -108,8 +108,16 @@ CREATE TABLE settings (
     value text NOT NULL
 );
 
--- Usage per UTC hour and dimensions; '' stands for an absent dimension value. Rows are keyed
--- by chain, so each instance only ever updates its own rows.
+-- Usage rollups, maintained in the transaction of each batch (dev.tally.audit.rollup.RollupTable
+-- lists them; docs/architecture.md says which report reads which). Every call adds to one row of
+-- each table without a tag, and to one row of each tag table per tag it carries. '' stands for an
+-- absent dimension value. Rows are keyed by chain, so each instance only updates its own rows.
+-- The same tables as the SQLite schema. Measures: calls, token sums (known values only), cost of priced calls,
+-- unpriced calls, and latency/ttft count, sum and mergeable histogram (NULL: no sample). Hourly
+-- tables key the status; day tables count calls per status in columns, so they have a quarter of
+-- the rows but cannot filter or group by status.
+
+-- Per UTC hour x key x model x provider x status: the grain of every hourly report.
 CREATE TABLE rollups (
     hour                bigint NOT NULL,
     chain               text   NOT NULL,
@@ -117,7 +125,6 @@ CREATE TABLE rollups (
     model               text   NOT NULL,
     provider            text   NOT NULL,
     status              text   NOT NULL,
-    user_id             text   NOT NULL,
     calls               bigint NOT NULL,
     input_tokens        bigint NOT NULL,
     cached_input_tokens bigint NOT NULL,
@@ -132,38 +139,10 @@ CREATE TABLE rollups (
     ttft_count          bigint NOT NULL,
     ttft_sum            bigint NOT NULL,
     ttft_hist           bytea,
-    PRIMARY KEY (hour, chain, key_id, model, provider, status, user_id)
+    PRIMARY KEY (hour, chain, key_id, model, provider, status)
 );
 
--- The same per tag: a call with n tags adds to n rows here.
-CREATE TABLE tag_rollups (
-    hour                bigint NOT NULL,
-    chain               text   NOT NULL,
-    tag_name            text   NOT NULL,
-    tag_value           text   NOT NULL,
-    key_id              text   NOT NULL,
-    model               text   NOT NULL,
-    provider            text   NOT NULL,
-    status              text   NOT NULL,
-    user_id             text   NOT NULL,
-    calls               bigint NOT NULL,
-    input_tokens        bigint NOT NULL,
-    cached_input_tokens bigint NOT NULL,
-    cache_write_tokens  bigint NOT NULL,
-    output_tokens       bigint NOT NULL,
-    reasoning_tokens    bigint NOT NULL,
-    cost_micros         bigint NOT NULL,
-    unpriced_calls      bigint NOT NULL,
-    latency_count       bigint NOT NULL,
-    latency_sum         bigint NOT NULL,
-    latency_hist        bytea,
-    ttft_count          bigint NOT NULL,
-    ttft_sum            bigint NOT NULL,
-    ttft_hist           bytea,
-    PRIMARY KEY (tag_name, hour, chain, tag_value, key_id, model, provider, status, user_id)
-);
-
--- Usage per UTC day without user and tags, with calls per status as columns.
+-- Per UTC day (epoch ms of its start) x key x model x provider: whole days of long reports.
 CREATE TABLE day_rollups (
     day                 bigint NOT NULL,
     chain               text   NOT NULL,
@@ -192,14 +171,121 @@ CREATE TABLE day_rollups (
     PRIMARY KEY (day, chain, key_id, model, provider)
 );
 
+-- Per UTC hour x user x status: reports by or for a user (user_id '' = calls without a user).
+CREATE TABLE user_rollups (
+    hour                bigint NOT NULL,
+    chain               text   NOT NULL,
+    user_id             text   NOT NULL,
+    status              text   NOT NULL,
+    calls               bigint NOT NULL,
+    input_tokens        bigint NOT NULL,
+    cached_input_tokens bigint NOT NULL,
+    cache_write_tokens  bigint NOT NULL,
+    output_tokens       bigint NOT NULL,
+    reasoning_tokens    bigint NOT NULL,
+    cost_micros         bigint NOT NULL,
+    unpriced_calls      bigint NOT NULL,
+    latency_count       bigint NOT NULL,
+    latency_sum         bigint NOT NULL,
+    latency_hist        bytea,
+    ttft_count          bigint NOT NULL,
+    ttft_sum            bigint NOT NULL,
+    ttft_hist           bytea,
+    PRIMARY KEY (hour, chain, user_id, status)
+);
+
+-- Per UTC day x user: whole days of long reports by or for a user.
+CREATE TABLE user_day_rollups (
+    day                 bigint NOT NULL,
+    chain               text   NOT NULL,
+    user_id             text   NOT NULL,
+    calls               bigint NOT NULL,
+    input_tokens        bigint NOT NULL,
+    cached_input_tokens bigint NOT NULL,
+    cache_write_tokens  bigint NOT NULL,
+    output_tokens       bigint NOT NULL,
+    reasoning_tokens    bigint NOT NULL,
+    cost_micros         bigint NOT NULL,
+    unpriced_calls      bigint NOT NULL,
+    latency_count       bigint NOT NULL,
+    latency_sum         bigint NOT NULL,
+    latency_hist        bytea,
+    ttft_count          bigint NOT NULL,
+    ttft_sum            bigint NOT NULL,
+    ttft_hist           bytea,
+    success             bigint NOT NULL,
+    errors              bigint NOT NULL,
+    refused             bigint NOT NULL,
+    cancelled           bigint NOT NULL,
+    interrupted         bigint NOT NULL,
+    PRIMARY KEY (day, chain, user_id)
+);
+
+-- Per tag x UTC hour x model x provider x status: a call with n tags adds to n rows. Keyed by
+-- tag name first, since every read asks for one tag.
+CREATE TABLE tag_rollups (
+    tag_name            text   NOT NULL,
+    hour                bigint NOT NULL,
+    chain               text   NOT NULL,
+    tag_value           text   NOT NULL,
+    model               text   NOT NULL,
+    provider            text   NOT NULL,
+    status              text   NOT NULL,
+    calls               bigint NOT NULL,
+    input_tokens        bigint NOT NULL,
+    cached_input_tokens bigint NOT NULL,
+    cache_write_tokens  bigint NOT NULL,
+    output_tokens       bigint NOT NULL,
+    reasoning_tokens    bigint NOT NULL,
+    cost_micros         bigint NOT NULL,
+    unpriced_calls      bigint NOT NULL,
+    latency_count       bigint NOT NULL,
+    latency_sum         bigint NOT NULL,
+    latency_hist        bytea,
+    ttft_count          bigint NOT NULL,
+    ttft_sum            bigint NOT NULL,
+    ttft_hist           bytea,
+    PRIMARY KEY (tag_name, hour, chain, tag_value, model, provider, status)
+);
+
+-- Per tag x UTC day x model x provider: whole days of long reports by or for a tag.
+CREATE TABLE tag_day_rollups (
+    tag_name            text   NOT NULL,
+    day                 bigint NOT NULL,
+    chain               text   NOT NULL,
+    tag_value           text   NOT NULL,
+    model               text   NOT NULL,
+    provider            text   NOT NULL,
+    calls               bigint NOT NULL,
+    input_tokens        bigint NOT NULL,
+    cached_input_tokens bigint NOT NULL,
+    cache_write_tokens  bigint NOT NULL,
+    output_tokens       bigint NOT NULL,
+    reasoning_tokens    bigint NOT NULL,
+    cost_micros         bigint NOT NULL,
+    unpriced_calls      bigint NOT NULL,
+    latency_count       bigint NOT NULL,
+    latency_sum         bigint NOT NULL,
+    latency_hist        bytea,
+    ttft_count          bigint NOT NULL,
+    ttft_sum            bigint NOT NULL,
+    ttft_hist           bytea,
+    success             bigint NOT NULL,
+    errors              bigint NOT NULL,
+    refused             bigint NOT NULL,
+    cancelled           bigint NOT NULL,
+    interrupted         bigint NOT NULL,
+    PRIMARY KEY (tag_name, day, chain, tag_value, model, provider)
+);
+
 -- Kept payloads, one per call record, written in the record's transaction; outside the chain.
 CREATE TABLE payloads (
     call_id         text    PRIMARY KEY,
-    mode            text    NOT NULL,
+    mode            text   NOT NULL,
     request         text,
     response        text,
-    request_sha256  text    NOT NULL,
-    response_sha256 text    NOT NULL,
+    request_sha256  text   NOT NULL,
+    response_sha256 text   NOT NULL,
     truncated       boolean NOT NULL,
     created_ts      bigint  NOT NULL
 );

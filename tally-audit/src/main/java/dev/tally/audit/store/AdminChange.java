@@ -28,8 +28,9 @@ public sealed interface AdminChange {
     /**
      * Deletes the chain's entries through {@code anchor.seq()} and keeps {@code anchor} as the
      * chain's new starting point, so the rest still verifies. Checkpoints before the anchor's
-     * seq go too (they speak of deleted entries); an anchor may not move backwards. Rollups are
-     * kept.
+     * seq go too (they speak of deleted entries), and so do the kept payloads of the deleted
+     * call records (a payload never outlives its record); an anchor may not move backwards.
+     * Rollups are kept.
      */
     record Prune(SignedHead anchor) implements AdminChange {
     }

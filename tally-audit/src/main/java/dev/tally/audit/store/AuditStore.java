@@ -52,6 +52,16 @@ public interface AuditStore extends AutoCloseable {
      */
     Optional<ChainHead> prunableThrough(String chain, Instant before);
 
+    /**
+     * Deletes the kept payloads made before {@code before} (their {@code created_at}); the call
+     * records stay, and say by their {@code payload} field what had been kept. Payloads are
+     * outside the hash chain, so this never affects verification. Unlike {@link #commit} it may
+     * be called from any thread (the retention scheduler): implementations delete in bounded
+     * chunks, each its own transaction, so the writer is never held up by more than one chunk.
+     * Returns the number of payloads deleted once none made before {@code before} is left.
+     */
+    long prunePayloads(Instant before);
+
     // ---- recovery ----
 
     /** Opening markers of {@code chain} with no closing record yet, oldest first. */

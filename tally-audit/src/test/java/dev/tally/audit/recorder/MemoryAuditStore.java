@@ -135,7 +135,10 @@ public class MemoryAuditStore implements AuditStore {
         for (AdminChange change : batch.changes()) {
             if (change instanceof AdminChange.Prune prune) {
                 anchors.put(batch.chain(), prune.anchor());
-                rows.headMap(prune.anchor().seq(), true).values().forEach(e -> byId.remove(e.entry().id()));
+                rows.headMap(prune.anchor().seq(), true).values().forEach(e -> {
+                    byId.remove(e.entry().id());
+                    payloads.remove(e.entry().id());
+                });
                 rows.headMap(prune.anchor().seq(), true).clear();
             } else if (change instanceof AdminChange.PutSetting put) {
                 settings.put(put.name(), put.value());
@@ -287,6 +290,16 @@ public class MemoryAuditStore implements AuditStore {
     @Override
     public synchronized List<VirtualKey> keys() {
         return new ArrayList<>(keys.values());
+    }
+
+    @Override
+    public synchronized long prunePayloads(Instant before) {
+        if (failing) {
+            throw new StoreException("store: injected write failure");
+        }
+        int size = payloads.size();
+        payloads.values().removeIf(p -> p.createdAt().isBefore(before));
+        return size - payloads.size();
     }
 
     @Override

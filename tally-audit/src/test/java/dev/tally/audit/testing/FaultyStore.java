@@ -63,6 +63,12 @@ public final class FaultyStore implements AuditStore {
     }
 
     @Override
+    public long prunePayloads(Instant before) {
+        writable();
+        return real.prunePayloads(before);
+    }
+
+    @Override
     public List<CallOpening> openings(String chain) {
         return real.openings(chain);
     }

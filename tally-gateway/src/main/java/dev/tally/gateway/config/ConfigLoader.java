@@ -139,7 +139,7 @@ public final class ConfigLoader {
 
     private static Audit audit(ConfigNode n) {
         n.allowOnly("durability", "flush_interval", "batch_size", "checkpoint_every", "payload", "redaction_patterns",
-                "log_client_ip", "log_key_prefix", "retention");
+                "log_client_ip", "log_key_prefix", "retention", "payload_retention", "payload_max_bytes");
         Durability durability = Json.parseEnum(Durability.class, n.key("durability"), n.string("durability", "async"));
         String payloadText = n.string("payload", "off");
         // YAML 1.1 reads a bare `off` as the boolean false: that is what the user wrote.
@@ -154,18 +154,30 @@ public final class ConfigLoader {
                         + "' (expected: a Java regular expression; " + e.getDescription() + ")");
             }
         }
-        Optional<Duration> retention = n.optionalString("retention").map(text -> {
-            Duration d = Durations.parse(n.key("retention"), text);
-            if (d.compareTo(Duration.ofHours(1)) < 0) {
-                throw new IllegalArgumentException(n.key("retention") + ": '" + text + "' (expected: at least 1h)");
-            }
-            return d;
-        });
+        Optional<Duration> retention = n.has("retention") ? retention(n, "retention") : Optional.empty();
+        Optional<Duration> payloadRetention = n.has("payload_retention") ? retention(n, "payload_retention")
+                : Audit.defaultPayloadRetention(retention);
         return new Audit(durability,
                 n.duration("flush_interval", Audit.DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(1), Duration.ofSeconds(60)),
                 n.integer("batch_size", Audit.DEFAULT_BATCH_SIZE, 1, 100_000),
                 n.integer("checkpoint_every", Audit.DEFAULT_CHECKPOINT_EVERY, 1, Integer.MAX_VALUE),
-                payload, patterns, n.bool("log_client_ip", true), n.bool("log_key_prefix", true), retention);
+                payload, patterns, n.bool("log_client_ip", true), n.bool("log_key_prefix", true), retention,
+                payloadRetention,
+                n.integer("payload_max_bytes", Audit.DEFAULT_PAYLOAD_MAX_BYTES, Audit.MIN_PAYLOAD_MAX_BYTES,
+                        Audit.MAX_PAYLOAD_MAX_BYTES));
+    }
+
+    /** A retention key that is present: empty for {@code forever}, else a duration of at least {@link Audit#MIN_RETENTION}. */
+    private static Optional<Duration> retention(ConfigNode n, String name) {
+        String text = n.string(name, "");
+        if (text.strip().equals("forever")) {
+            return Optional.empty();
+        }
+        Duration d = Durations.parse(n.key(name), text);
+        if (d.compareTo(Audit.MIN_RETENTION) < 0) {
+            throw new IllegalArgumentException(n.key(name) + ": '" + text + "' (expected: at least 1h, or forever)");
+        }
+        return Optional.of(d);
     }
 
     private static Map<String, Provider> providers(ConfigNode root) {

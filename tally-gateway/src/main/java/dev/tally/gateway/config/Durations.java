@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the config's durations: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 90d}. */
-final class Durations {
+/** Parses and prints the config's durations: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 90d}. Thread-safe (stateless). */
+public final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -32,7 +32,7 @@ final class Durations {
     }
 
     /** The shortest exact form, e.g. {@code 10ms}, {@code 30s}, {@code 90d}. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 86_400_000L == 0 && ms > 0) {
             return ms / 86_400_000L + "d";

@@ -130,6 +130,10 @@ public record GatewayConfig(
      * @param logClientIp whether records and events carry the client IP (default true)
      * @param logKeyPrefix whether records and events carry the key prefix (default true)
      * @param retention how long entries are kept; empty = forever (default)
+     * @param payloadRetention how long kept payloads are kept; empty = forever, only allowed when
+     *     {@code retention} is forever; never longer than {@code retention} (default 30d, or
+     *     {@code retention} when that is shorter)
+     * @param payloadMaxBytes most UTF-8 bytes kept per body under redacted and full (default 64 KiB)
      */
     public record Audit(
             Durability durability,
@@ -140,15 +144,36 @@ public record GatewayConfig(
             List<String> redactionPatterns,
             boolean logClientIp,
             boolean logKeyPrefix,
-            Optional<Duration> retention) {
+            Optional<Duration> retention,
+            Optional<Duration> payloadRetention,
+            int payloadMaxBytes) {
 
         public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
         public static final int DEFAULT_BATCH_SIZE = 1000;
         public static final int DEFAULT_CHECKPOINT_EVERY = 10_000;
+        /** The shortest retention of entries or payloads: a run every hour could not honour less. */
+        public static final Duration MIN_RETENTION = Duration.ofHours(1);
+        /** Payloads are kept this long unless {@code audit.retention} is shorter or one is configured. */
+        public static final Duration DEFAULT_PAYLOAD_RETENTION = Duration.ofDays(30);
+        public static final int DEFAULT_PAYLOAD_MAX_BYTES = 64 * 1024;
+        public static final int MIN_PAYLOAD_MAX_BYTES = 1024;
+        public static final int MAX_PAYLOAD_MAX_BYTES = 16 * 1024 * 1024;
 
         public Audit {
             redactionPatterns = List.copyOf(redactionPatterns);
             Objects.requireNonNull(retention, "retention");
+            Objects.requireNonNull(payloadRetention, "payload_retention");
+            if (retention.isPresent() && (payloadRetention.isEmpty() || payloadRetention.get().compareTo(retention.get()) > 0)) {
+                throw new IllegalArgumentException("audit.payload_retention: '"
+                        + payloadRetention.map(Durations::format).orElse("forever") + "' (expected: at most audit.retention, "
+                        + Durations.format(retention.get()) + "; a payload never outlives its record)");
+            }
+        }
+
+        /** The default payload retention for an entry retention: 30 days, or the entry retention when shorter. */
+        public static Optional<Duration> defaultPayloadRetention(Optional<Duration> retention) {
+            return Optional.of(retention.filter(r -> r.compareTo(DEFAULT_PAYLOAD_RETENTION) < 0)
+                    .orElse(DEFAULT_PAYLOAD_RETENTION));
         }
     }
 

@@ -16,22 +16,28 @@ import java.util.Locale;
  * {@code payload_policy} when set, else {@code audit.payload}. {@code hash} keeps the SHA-256 of
  * the request body as received and of the response (the body as sent, or for a stream the
  * assembled text and tool calls); {@code redacted} keeps both texts through the {@link Redactor};
- * {@code full} keeps them as they are. Each kept text is cut at {@link #CAP_BYTES} UTF-8 bytes (on
- * a character boundary) and the payload then says {@code truncated}; the digests are always over
- * the whole body. Thread-safe (immutable).
+ * {@code full} keeps them as they are. Each kept text is cut at {@code audit.payload_max_bytes}
+ * UTF-8 bytes (default {@link #DEFAULT_CAP_BYTES}; on a character boundary) and the payload then
+ * says {@code truncated}; the digests are always over the whole body. Thread-safe (immutable).
  */
 public final class PayloadKeeper {
 
-    /** Most UTF-8 bytes kept per body (64 KiB). */
-    public static final int CAP_BYTES = 64 * 1024;
+    /** Most UTF-8 bytes kept per body unless configured (64 KiB). */
+    public static final int DEFAULT_CAP_BYTES = GatewayConfig.Audit.DEFAULT_PAYLOAD_MAX_BYTES;
 
     private final GatewayConfig.PayloadPolicy global;
     private final Redactor redactor;
+    private final int capBytes;
     private final Clock clock;
 
-    public PayloadKeeper(GatewayConfig.PayloadPolicy global, Redactor redactor, Clock clock) {
+    /** @param capBytes most UTF-8 bytes kept per body ({@code audit.payload_max_bytes}) */
+    public PayloadKeeper(GatewayConfig.PayloadPolicy global, Redactor redactor, int capBytes, Clock clock) {
+        if (capBytes < 1) {
+            throw new IllegalArgumentException("capBytes: " + capBytes + " (expected: at least 1)");
+        }
         this.global = global;
         this.redactor = redactor;
+        this.capBytes = capBytes;
         this.clock = clock;
     }
 
@@ -64,8 +70,8 @@ public final class PayloadKeeper {
             case REDACTED, FULL -> {
                 String req = text(request, mode);
                 String res = text(answer, mode);
-                Cut reqCut = cut(req);
-                Cut resCut = cut(res);
+                Cut reqCut = cut(req, capBytes);
+                Cut resCut = cut(res, capBytes);
                 yield new StoredPayload(callId, mode, reqCut.text(), resCut.text(), requestSha, responseSha,
                         reqCut.truncated() || resCut.truncated(), clock.instant());
             }
@@ -80,9 +86,9 @@ public final class PayloadKeeper {
     private record Cut(String text, boolean truncated) {
     }
 
-    /** At most {@link #CAP_BYTES} UTF-8 bytes of {@code text}, never splitting a character. */
-    static Cut cut(String text) {
-        if (text.length() * 3L <= CAP_BYTES) {
+    /** At most {@code capBytes} UTF-8 bytes of {@code text}, never splitting a character. */
+    static Cut cut(String text, int capBytes) {
+        if (text.length() * 3L <= capBytes) {
             return new Cut(text, false);
         }
         int bytes = 0;
@@ -90,7 +96,7 @@ public final class PayloadKeeper {
         while (i < text.length()) {
             int cp = text.codePointAt(i);
             int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (bytes + size > CAP_BYTES) {
+            if (bytes + size > capBytes) {
                 return new Cut(text.substring(0, i), true);
             }
             bytes += size;

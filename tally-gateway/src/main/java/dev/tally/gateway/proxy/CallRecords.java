@@ -37,7 +37,8 @@ public final class CallRecords {
         this.costs = costs;
         this.sink = sink;
         this.limiter = limiter;
-        this.payloads = new PayloadKeeper(audit.payload(), new Redactor(audit.redactionPatterns()), clock);
+        this.payloads = new PayloadKeeper(audit.payload(), new Redactor(audit.redactionPatterns()),
+                audit.payloadMaxBytes(), clock);
     }
 
     /** A scope for a call by {@code key} (authenticated) described by {@code meta}. */

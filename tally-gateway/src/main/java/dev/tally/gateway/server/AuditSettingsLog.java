@@ -8,6 +8,7 @@ import dev.tally.audit.id.IdSource;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.gateway.config.Durations;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.keys.AdminLog;
 import java.time.Clock;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
 /**
  * Puts changes of the audit-relevant settings on the record. At start, the settings that decide
  * what the log keeps (durability, payload policy, redaction patterns, client IP and key prefix
- * logging, retention) are compared with those of the last run, kept in the store's admin
+ * logging, retention of entries and payloads, the payload size cap) are compared with those of the last run, kept in the store's admin
  * setting {@value #SETTING}; when they differ (or on the very first run) a
  * {@code config_changed} admin event with the changed values before and after is committed in
  * the same transaction as the new settings. So switching logging off is itself in the log.
@@ -42,7 +43,9 @@ public final class AuditSettingsLog {
         out.put("redaction_patterns", toJson(audit.redactionPatterns()));
         out.put("log_client_ip", Boolean.toString(audit.logClientIp()));
         out.put("log_key_prefix", Boolean.toString(audit.logKeyPrefix()));
-        out.put("retention", audit.retention().map(Object::toString).orElse("forever"));
+        out.put("retention", audit.retention().map(Durations::format).orElse("forever"));
+        out.put("payload_retention", audit.payloadRetention().map(Durations::format).orElse("forever"));
+        out.put("payload_max_bytes", Integer.toString(audit.payloadMaxBytes()));
         return out;
     }
 

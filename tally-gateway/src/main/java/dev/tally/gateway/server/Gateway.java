@@ -6,12 +6,15 @@ import dev.tally.audit.pricing.Price;
 import dev.tally.audit.pricing.PriceTable;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.gateway.admin.AdminRoutes;
+import dev.tally.gateway.admin.AdminServices;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
 import dev.tally.gateway.auth.Sleeper;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.config.Secret;
 import dev.tally.gateway.keys.KeyCache;
 import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.limits.KeyLimiter;
@@ -66,6 +69,15 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, AuditStore store, Recorder recorder, AuditSink sink, Clock clock,
             UpstreamCaller.Sleeper retrySleeper, Consumer<HttpRouting.Builder> extraRoutes) {
+        return start(config, store, recorder, sink, clock, retrySleeper, config.admin().token().orElse(null), extraRoutes);
+    }
+
+    /**
+     * Starts serving {@code config} with {@code adminToken} guarding the admin API (null: no token,
+     * every admin request is refused); returns once the port is bound.
+     */
+    public static Gateway start(GatewayConfig config, AuditStore store, Recorder recorder, AuditSink sink, Clock clock,
+            UpstreamCaller.Sleeper retrySleeper, Secret adminToken, Consumer<HttpRouting.Builder> extraRoutes) {
         IdSource ids = new IdSource(clock, new SecureRandom());
         KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
@@ -77,7 +89,12 @@ public final class Gateway implements AutoCloseable {
                 new UpstreamCaller(upstream, retrySleeper, clock),
                 new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock),
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
-        GatewayServer server = GatewayServer.start(config, services, sink, extraRoutes);
+        AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
+                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock);
+        GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
+            AdminRoutes.register(routing, admin);
+            extraRoutes.accept(routing);
+        });
         return new Gateway(server, upstream, keys);
     }
 

@@ -11,6 +11,9 @@ import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.config.AdminTokenFile;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.config.Secret;
+import dev.tally.gateway.retention.RetentionRun;
+import dev.tally.gateway.retention.RetentionScheduler;
+import dev.tally.gateway.retention.RetentionStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +22,17 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Everything {@code tally serve} runs, started in order and stopped in reverse: the audit store
  * (from {@code store.url}), the recorder on this instance's chain (recovery of interrupted calls
  * happens here), a {@code config_changed} event when the audit settings differ from the last
- * run's ({@link AuditSettingsLog}), the admin token, then the gateway. {@link #close()} stops taking calls first,
- * then drains the recorder (final checkpoint), then closes the store. Thread-safe; close is
- * idempotent.
+ * run's ({@link AuditSettingsLog}), the admin token, the gateway, then the retention schedule
+ * ({@link RetentionScheduler}: entries past {@code audit.retention} and payloads past
+ * {@code audit.payload_retention}, at start and hourly). {@link #close()} stops the retention
+ * schedule and taking calls first, then drains the recorder (final checkpoint), then closes the
+ * store. Thread-safe; close is idempotent.
  *
  * <p>On disk, under the data directory: {@code gateway/instance-id} (this instance's chain id,
  * made on first start), {@code gateway/} also holds the recorder's spill journal and signing key
@@ -41,19 +47,21 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Gateway gateway;
     private final AdminTokenFile.Resolved admin;
     private final String chain;
+    private final Optional<RetentionScheduler> retention;
     private boolean closed; // guarded by this
 
-    private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain) {
+    private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain,
+            Optional<RetentionScheduler> retention) {
         this.store = store;
         this.recorder = recorder;
         this.gateway = gateway;
         this.admin = admin;
         this.chain = chain;
+        this.retention = retention;
     }
 
-    /** Starts everything; returns once the server listens. */
+    /** Starts everything; returns once the server listens (the first retention run then begins in the background). */
     public static GatewayRuntime start(GatewayConfig config, Path dataDir, Clock clock) {
-        refuseUnbuilt(config.audit());
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
@@ -67,8 +75,13 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withCheckpointEvery(audit.checkpointEvery()), clock);
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
-                    d -> Thread.sleep(d.toMillis()), routing -> { });
-            return new GatewayRuntime(store, recorder, gateway, admin, chain);
+                    d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
+            RetentionRun run = new RetentionRun(recorder, store, audit.retention(), audit.payloadRetention(),
+                    new IdSource(clock, new SecureRandom()), clock);
+            Optional<RetentionScheduler> retention = run.prunesAnything()
+                    ? Optional.of(RetentionScheduler.start(run, RetentionScheduler.DEFAULT_INTERVAL))
+                    : Optional.empty();
+            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention);
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -78,17 +91,6 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             store.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("interrupted while starting", e);
-        }
-    }
-
-    /**
-     * Refuses settings this build parses but does not carry out yet, so a user who asks for
-     * payloads or scheduled retention is told at start instead of silently getting neither.
-     */
-    static void refuseUnbuilt(GatewayConfig.Audit audit) {
-        if (audit.retention().isPresent()) {
-            throw new IllegalArgumentException("audit.retention: '" + audit.retention().get()
-                    + "' (expected: absent; scheduled retention is not available in this build)");
         }
     }
 
@@ -115,6 +117,12 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         throw new IllegalArgumentException("store.url: '" + url.replaceAll("//[^@/]*@", "//****@")
                 + "' (expected: sqlite:<path> or postgresql://host[:port]/database)");
+    }
+
+    /** {@link #instanceId(Path, Path)} for {@code <data dir>/gateway}: the data directory is its parent. */
+    static String instanceId(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        return instanceId(dir, parent == null ? dir : parent);
     }
 
     /**
@@ -176,6 +184,11 @@ public final class GatewayRuntime implements AutoCloseable {
         return chain;
     }
 
+    /** The retention scheduler's counters; empty when entries and payloads are both kept forever. */
+    public Optional<RetentionStats> retention() {
+        return retention.map(RetentionScheduler::stats);
+    }
+
     /** The admin token and whether it was generated on this start (then print it once). */
     public AdminTokenFile.Resolved admin() {
         return admin;
@@ -188,6 +201,7 @@ public final class GatewayRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        retention.ifPresent(RetentionScheduler::close); // before the recorder it prunes through
         try {
             gateway.close();
         } finally {

@@ -37,7 +37,7 @@ class ConfigLoaderTest {
         assertThat(c.admin().token()).isEmpty();
         assertThat(c.store().url()).isEqualTo("sqlite:./data/tally.db");
         assertThat(c.audit()).isEqualTo(new Audit(Durability.ASYNC, Duration.ofMillis(10), 1000, 10_000, PayloadPolicy.OFF,
-                List.of(), true, true, Optional.empty()));
+                List.of(), true, true, Optional.empty(), Optional.of(Duration.ofDays(30)), 65_536));
         assertThat(c.providers()).isEmpty();
         assertThat(c.models()).isEmpty();
         assertThat(Timeouts.DEFAULTS).isEqualTo(new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120),
@@ -77,6 +77,8 @@ class ConfigLoaderTest {
                   log_client_ip: false
                   log_key_prefix: false
                   retention: 90d
+                  payload_retention: 14d
+                  payload_max_bytes: 8192
                 providers:
                   - name: main
                     kind: openai
@@ -103,7 +105,8 @@ class ConfigLoaderTest {
         assertThat(c.admin().token()).map(Secret::reveal).contains("a-very-long-admin-token");
         assertThat(c.store().url()).isEqualTo("sqlite:/srv/tally/audit.db");
         assertThat(c.audit()).isEqualTo(new Audit(Durability.SYNC, Duration.ofMillis(25), 500, 2000, PayloadPolicy.REDACTED,
-                List.of("ACME-[0-9]{6}"), false, false, Optional.of(Duration.ofDays(90))));
+                List.of("ACME-[0-9]{6}"), false, false, Optional.of(Duration.ofDays(90)), Optional.of(Duration.ofDays(14)),
+                8192));
         assertThat(c.providers().get("main")).isEqualTo(new Provider("main", Protocol.OPENAI, URI.create("https://llm.example.com/v1"),
                 new Secret("sk-default"), new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(15),
                         Duration.ofMinutes(5)), new Retries(3, Duration.ofMillis(100), Duration.ofSeconds(10))));
@@ -125,6 +128,32 @@ class ConfigLoaderTest {
                 """, DATA, Map.of());
 
         assertThat(c.toString()).doesNotContain("admin-secret-value-0123", "sk-provider-secret-456").contains("****");
+    }
+
+    @Test
+    void payload_retention_defaults_to_30_days_or_the_entry_retention_when_that_is_shorter() {
+        assertThat(ConfigLoader.parse("audit: {retention: 7d}", DATA, Map.of()).audit().payloadRetention())
+                .contains(Duration.ofDays(7));
+        assertThat(ConfigLoader.parse("audit: {retention: 365d}", DATA, Map.of()).audit().payloadRetention())
+                .contains(Duration.ofDays(30));
+        Audit forever = ConfigLoader.parse("audit: {retention: forever, payload_retention: forever}", DATA, Map.of()).audit();
+        assertThat(forever.retention()).isEmpty();
+        assertThat(forever.payloadRetention()).isEmpty();
+        assertThat(ConfigLoader.parse("audit: {retention: 2h, payload_retention: 1h}", DATA, Map.of()).audit()
+                .payloadRetention()).contains(Duration.ofHours(1));
+    }
+
+    @Test
+    void a_payload_never_outlives_its_record_and_retention_is_at_least_an_hour() {
+        assertError("audit: {retention: 30d, payload_retention: 90d}",
+                "audit.payload_retention: '90d' (expected: at most audit.retention, 30d; a payload never outlives its record)");
+        assertError("audit: {retention: 30d, payload_retention: forever}",
+                "audit.payload_retention: 'forever' (expected: at most audit.retention, 30d;");
+        assertError("audit: {retention: 59m}", "audit.retention: '59m' (expected: at least 1h, or forever)");
+        assertError("audit: {payload_retention: 30m}", "audit.payload_retention: '30m' (expected: at least 1h, or forever)");
+        assertError("audit: {payload_retention: soon}",
+                "audit.payload_retention: 'soon' (expected: a duration such as 250ms, 30s, 5m, 2h or 90d)");
+        assertError("audit: {payload_max_bytes: 100}", "audit.payload_max_bytes: '100' (expected: an integer 1024..16777216)");
     }
 
     @Test

@@ -230,14 +230,14 @@ class PayloadProxyTest {
     void a_body_over_the_cap_is_cut_and_says_so_while_its_digest_covers_all_of_it() throws Exception {
         start("full");
         gw.provider.then(json(200, Wire.chatCompletion("gpt-4o", "ok", 1, 1, 0, 0)));
-        String request = CHAT.formatted("é".repeat(PayloadKeeper.CAP_BYTES));
+        String request = CHAT.formatted("é".repeat(PayloadKeeper.DEFAULT_CAP_BYTES));
 
         gw.post("/v1/chat/completions", request);
 
         StoredPayload p = payloadOf(gw.onlyCall()).orElseThrow();
         assertThat(p.truncated()).isTrue();
-        assertThat(p.request().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(PayloadKeeper.CAP_BYTES)
-                .isGreaterThan(PayloadKeeper.CAP_BYTES - 2);
+        assertThat(p.request().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(PayloadKeeper.DEFAULT_CAP_BYTES)
+                .isGreaterThan(PayloadKeeper.DEFAULT_CAP_BYTES - 2);
         assertThat(request).startsWith(p.request());
         assertThat(p.requestSha256()).isEqualTo(sha256(request));
         assertThat(p.response()).isEqualTo(Wire.chatCompletion("gpt-4o", "ok", 1, 1, 0, 0));

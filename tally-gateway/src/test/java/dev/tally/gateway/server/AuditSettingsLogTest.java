@@ -52,14 +52,19 @@ class AuditSettingsLogTest {
         assertThat(first.before()).isEmpty();
         assertThat(first.after()).containsEntry("durability", "async").containsEntry("payload", "off")
                 .containsEntry("log_client_ip", "true").containsEntry("log_key_prefix", "true")
-                .containsEntry("retention", "forever").containsEntry("redaction_patterns", "[]");
+                .containsEntry("retention", "forever").containsEntry("redaction_patterns", "[]")
+                .containsEntry("payload_retention", "30d").containsEntry("payload_max_bytes", "65536");
     }
 
     @Test
-    void serve_refuses_retention_settings_it_cannot_carry_out_yet() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(config("audit:\n  retention: 90d\n")))
-                .hasMessageStartingWith("audit.retention: 'PT2160H' (expected: absent;");
-        assertThat(configEvents()).isEmpty();
+    void switching_retention_on_is_recorded_in_the_config_words() {
+        run(config(""));
+        run(config("audit:\n  retention: 90d\n  payload_retention: 7d\n"));
+
+        List<AdminEvent> events = configEvents();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).before()).isEqualTo(Map.of("retention", "forever", "payload_retention", "30d"));
+        assertThat(events.get(1).after()).isEqualTo(Map.of("retention", "90d", "payload_retention", "7d"));
     }
 
     @Test

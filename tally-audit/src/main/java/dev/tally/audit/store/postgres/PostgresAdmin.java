@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@link IllegalArgumentException}, which rolls the whole batch back. Not thread-safe.
  *
  * <p>Retention ({@link AdminChange.Prune}) deletes no entry row here: it stores the anchor, which
- * makes the chain's rows through it invisible at once, and drops the checkpoints before it. The
+ * makes the chain's rows through it invisible at once, and deletes the checkpoints before it and
+ * the kept payloads of the pruned calls (a payload never outlives its record). The
  * store then drops every day partition whose rows are all pruned ({@link Partitions#dropPruned}).
  */
 final class PostgresAdmin {
@@ -113,6 +114,14 @@ final class PostgresAdmin {
         if (previous.isPresent() && previous.get().seq() > anchor.seq()) {
             throw new IllegalArgumentException("prune: seq " + anchor.seq() + " (expected: >= " + previous.get().seq()
                     + ", the chain's current anchor)");
+        }
+        // A payload never outlives its record: the kept payloads of the calls now pruned go.
+        try (PreparedStatement s = connection.prepareStatement("DELETE FROM payloads p USING entries e "
+                + "WHERE e.chain = ? AND e.seq > ? AND e.seq <= ? AND e.kind = 'call' AND p.call_id = e.id")) {
+            s.setString(1, anchor.chain());
+            s.setLong(2, previous.map(SignedHead::seq).orElse(0L));
+            s.setLong(3, anchor.seq());
+            s.executeUpdate();
         }
         try (PreparedStatement s = connection.prepareStatement("DELETE FROM checkpoints WHERE chain = ? AND seq < ?")) {
             s.setString(1, anchor.chain());

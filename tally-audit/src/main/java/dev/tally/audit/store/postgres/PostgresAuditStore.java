@@ -84,6 +84,8 @@ public final class PostgresAuditStore implements AuditStore {
     public static final Duration MAINTENANCE_INTERVAL = Duration.ofHours(1);
     /** How long a partition drop waits for readers' locks before leaving the drop to a later run. */
     static final long DROP_LOCK_TIMEOUT_MS = 5_000;
+    /** Payloads deleted per transaction by {@link #prunePayloads}. */
+    static final int PAYLOAD_CHUNK = 1_000;
 
     private static final System.Logger LOG = System.getLogger(PostgresAuditStore.class.getName());
 
@@ -262,6 +264,26 @@ public final class PostgresAuditStore implements AuditStore {
     @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
         return inTransaction("prunable", c -> PostgresReads.prunableThrough(c, chain, before.toEpochMilli()));
+    }
+
+    /** {@inheritDoc} Chunks of {@value #PAYLOAD_CHUNK}, oldest first, each in its own transaction. */
+    @Override
+    public long prunePayloads(Instant before) {
+        long total = 0;
+        while (true) {
+            int deleted = work("prune payloads", c -> {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM payloads WHERE call_id IN (SELECT call_id "
+                        + "FROM payloads WHERE created_ts < ? ORDER BY created_ts LIMIT ?)")) {
+                    s.setLong(1, before.toEpochMilli());
+                    s.setInt(2, PAYLOAD_CHUNK);
+                    return s.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < PAYLOAD_CHUNK) {
+                return total;
+            }
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.rollup.LatencyHistogram;
 import dev.tally.audit.rollup.RollupBatch;
 import dev.tally.audit.rollup.RollupKey;
+import dev.tally.audit.rollup.RollupTable;
 import dev.tally.audit.rollup.UsageTotals;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.ChainHead;
@@ -19,7 +20,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +52,8 @@ final class PostgresWriter {
     private static final String MEASURES = "calls, input_tokens, cached_input_tokens, cache_write_tokens, "
             + "output_tokens, reasoning_tokens, cost_micros, unpriced_calls, latency_count, latency_sum, latency_hist, "
             + "ttft_count, ttft_sum, ttft_hist";
+    private static final int MEASURE_COUNT = 14;
+    private static final String STATUS_COLUMNS = "success, errors, refused, cancelled, interrupted";
     private static final String ADD_MEASURES = " DO UPDATE SET calls = t.calls + excluded.calls, "
             + "input_tokens = t.input_tokens + excluded.input_tokens, "
             + "cached_input_tokens = t.cached_input_tokens + excluded.cached_input_tokens, "
@@ -61,43 +66,38 @@ final class PostgresWriter {
             + "latency_sum = t.latency_sum + excluded.latency_sum, latency_hist = excluded.latency_hist, "
             + "ttft_count = t.ttft_count + excluded.ttft_count, "
             + "ttft_sum = t.ttft_sum + excluded.ttft_sum, ttft_hist = excluded.ttft_hist";
+    private static final String ADD_STATUSES = ", success = t.success + excluded.success, "
+            + "errors = t.errors + excluded.errors, refused = t.refused + excluded.refused, "
+            + "cancelled = t.cancelled + excluded.cancelled, interrupted = t.interrupted + excluded.interrupted";
 
-    /** Which key columns a rollup table has, in column order, and its SQL. */
-    private enum Shape {
-        PLAIN("INSERT INTO rollups AS t (hour, chain, key_id, model, provider, status, user_id, " + MEASURES + ") "
-                + "VALUES (" + marks(21) + ") ON CONFLICT (hour, chain, key_id, model, provider, status, user_id)"
-                + ADD_MEASURES,
-                "SELECT latency_hist, ttft_hist FROM rollups WHERE hour = ? AND chain = ? AND key_id = ? AND model = ? "
-                        + "AND provider = ? AND status = ? AND user_id = ?"),
-        TAGGED("INSERT INTO tag_rollups AS t (hour, chain, tag_name, tag_value, key_id, model, provider, status, "
-                + "user_id, " + MEASURES + ") VALUES (" + marks(23) + ") ON CONFLICT (hour, chain, tag_name, tag_value, "
-                + "key_id, model, provider, status, user_id)" + ADD_MEASURES,
-                "SELECT latency_hist, ttft_hist FROM tag_rollups WHERE hour = ? AND chain = ? AND tag_name = ? "
-                        + "AND tag_value = ? AND key_id = ? AND model = ? AND provider = ? AND status = ? AND user_id = ?"),
-        DAY("INSERT INTO day_rollups AS t (day, chain, key_id, model, provider, " + MEASURES
-                + ", success, errors, refused, cancelled, interrupted) VALUES (" + marks(24) + ") "
-                + "ON CONFLICT (day, chain, key_id, model, provider)" + ADD_MEASURES
-                + ", success = t.success + excluded.success, errors = t.errors + excluded.errors, "
-                + "refused = t.refused + excluded.refused, cancelled = t.cancelled + excluded.cancelled, "
-                + "interrupted = t.interrupted + excluded.interrupted",
-                "SELECT latency_hist, ttft_hist FROM day_rollups WHERE day = ? AND chain = ? AND key_id = ? "
-                        + "AND model = ? AND provider = ?");
+    /** Upsert and histogram-select SQL per rollup table, built from its key columns (fixed names). */
+    private static final Map<RollupTable, String[]> SQL = new EnumMap<>(RollupTable.class);
 
-        final String upsert;
-        final String select;
-
-        Shape(String upsert, String select) {
-            this.upsert = upsert;
-            this.select = select;
+    static {
+        for (RollupTable table : RollupTable.values()) {
+            List<String> key = table.keyColumns();
+            String keyList = String.join(", ", key);
+            int parameters = key.size() + MEASURE_COUNT + (table.statusColumns() ? 5 : 0);
+            String upsert = "INSERT INTO " + table.tableName() + " AS t (" + keyList + ", " + MEASURES
+                    + (table.statusColumns() ? ", " + STATUS_COLUMNS : "") + ") VALUES (" + marks(parameters)
+                    + ") ON CONFLICT (" + keyList + ")" + ADD_MEASURES + (table.statusColumns() ? ADD_STATUSES : "");
+            String select = "SELECT latency_hist, ttft_hist FROM " + table.tableName() + " WHERE "
+                    + String.join(" = ? AND ", key) + " = ?";
+            SQL.put(table, new String[] {upsert, select});
         }
     }
 
-    private final KnownHistograms known = new KnownHistograms();
-    private final KnownHistograms knownDays = new KnownHistograms();
+    private final Map<RollupTable, KnownHistograms> known = new EnumMap<>(RollupTable.class);
     /** The head this writer last committed per chain, to notice another writer on the same chain. */
     private final Map<String, ChainHead> lastCommitted = new HashMap<>();
     private final Map<String, ChainHead> pendingHeads = new HashMap<>();
     private boolean pruned;
+
+    PostgresWriter() {
+        for (RollupTable table : RollupTable.values()) {
+            known.put(table, new KnownHistograms());
+        }
+    }
 
     /** Applies {@code batch} inside the caller's open transaction on {@code c}. */
     void write(Connection c, WriteBatch batch) throws SQLException {
@@ -120,8 +120,7 @@ final class PostgresWriter {
         ChainHead mine = lastCommitted.get(batch.chain());
         if (mine != null && !mine.equals(head)) {
             // Someone else wrote this chain since our last commit: what we remember may be stale.
-            known.clear();
-            knownDays.clear();
+            known.values().forEach(KnownHistograms::clear);
         }
         if (!batch.entries().isEmpty()) {
             checkContinues(batch, head);
@@ -156,16 +155,14 @@ final class PostgresWriter {
 
     /** The batch's transaction committed: what it wrote is now the stored state. */
     void committed() {
-        known.commit();
-        knownDays.commit();
+        known.values().forEach(KnownHistograms::commit);
         lastCommitted.putAll(pendingHeads);
         pendingHeads.clear();
     }
 
     /** The batch's transaction was rolled back (or its outcome is unknown). */
     void rolledBack() {
-        known.rollback();
-        knownDays.rollback();
+        known.values().forEach(KnownHistograms::rollback);
         pendingHeads.clear();
     }
 
@@ -253,31 +250,31 @@ final class PostgresWriter {
                 tag.executeBatch();
             }
         }
-        upsert(c, rollups.plainRows(), Shape.PLAIN, known);
-        upsert(c, rollups.tagRows(), Shape.TAGGED, known);
-        upsert(c, rollups.dayRows(), Shape.DAY, knownDays);
+        for (RollupTable table : RollupTable.values()) {
+            upsert(c, rollups.rows(table), table, known.get(table));
+        }
     }
 
-    private static void upsert(Connection c, Map<RollupKey, UsageTotals> rows, Shape shape, KnownHistograms known)
-            throws SQLException {
+    private static void upsert(Connection c, Map<RollupKey, UsageTotals> rows, RollupTable table,
+            KnownHistograms known) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = c.prepareStatement(shape.upsert);
-                PreparedStatement select = c.prepareStatement(shape.select)) {
+        try (PreparedStatement upsert = c.prepareStatement(SQL.get(table)[0]);
+                PreparedStatement select = c.prepareStatement(SQL.get(table)[1])) {
             for (Map.Entry<RollupKey, UsageTotals> row : rows.entrySet()) {
                 RollupKey k = row.getKey();
                 UsageTotals t = row.getValue();
                 byte[][] stored = known.get(k);
                 if (stored == null) {
-                    bindKey(select, k, shape);
+                    bindKey(select, k, table);
                     try (ResultSet rs = select.executeQuery()) {
                         stored = rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[2][];
                     }
                 }
                 byte[] latency = histogramBytes(merged(t.latency(), stored[0]));
                 byte[] ttft = histogramBytes(merged(t.ttft(), stored[1]));
-                int i = bindKey(upsert, k, shape);
+                int i = bindKey(upsert, k, table);
                 upsert.setLong(i++, t.calls());
                 upsert.setLong(i++, t.inputTokens());
                 upsert.setLong(i++, t.cachedInputTokens());
@@ -292,7 +289,7 @@ final class PostgresWriter {
                 upsert.setLong(i++, t.ttft().count());
                 upsert.setLong(i++, t.ttft().sum());
                 setBytes(upsert, i++, ttft);
-                if (shape == Shape.DAY) {
+                if (table.statusColumns()) {
                     for (CallStatus status : CallStatus.values()) {
                         upsert.setLong(i++, t.statusCalls(status));
                     }
@@ -304,21 +301,22 @@ final class PostgresWriter {
         }
     }
 
-    /** Binds a rollup row's key columns in table order from parameter 1; returns the next index. */
-    private static int bindKey(PreparedStatement s, RollupKey k, Shape shape) throws SQLException {
+    /** Binds {@code k}'s key columns in table order from parameter 1; returns the next index. */
+    private static int bindKey(PreparedStatement s, RollupKey k, RollupTable table) throws SQLException {
         int i = 1;
-        s.setLong(i++, k.hour());
-        s.setString(i++, k.chain());
-        if (shape == Shape.TAGGED) {
-            s.setString(i++, k.tagName());
-            s.setString(i++, k.tagValue());
-        }
-        s.setString(i++, k.keyId());
-        s.setString(i++, k.model());
-        s.setString(i++, k.provider());
-        if (shape != Shape.DAY) {
-            s.setString(i++, k.status());
-            s.setString(i++, k.user());
+        for (String column : table.keyColumns()) {
+            switch (column) {
+                case "hour", "day" -> s.setLong(i++, k.hour());
+                case "chain" -> s.setString(i++, k.chain());
+                case "tag_name" -> s.setString(i++, k.tagName());
+                case "tag_value" -> s.setString(i++, k.tagValue());
+                case "key_id" -> s.setString(i++, k.keyId());
+                case "model" -> s.setString(i++, k.model());
+                case "provider" -> s.setString(i++, k.provider());
+                case "user_id" -> s.setString(i++, k.user());
+                case "status" -> s.setString(i++, k.status());
+                default -> throw new IllegalStateException("rollup key column: '" + column + "' (expected: a known one)");
+            }
         }
         return i;
     }

@@ -97,9 +97,9 @@ final class SqliteAdmin implements AutoCloseable {
     }
 
     /**
-     * Deletes the chain's entries (and their tag rows) through the anchor's seq, and the
-     * checkpoints before it, which speak of entries that no longer exist; the anchor replaces
-     * them. Rollups stay.
+     * Deletes the chain's entries (and their tag rows and kept payloads) through the anchor's
+     * seq, and the checkpoints before it, which speak of entries that no longer exist; the anchor
+     * replaces them. Rollups stay.
      */
     private void prune(SignedHead anchor) throws SQLException {
         if (anchor.purpose() != SignedHead.Purpose.ANCHOR) {
@@ -110,6 +110,8 @@ final class SqliteAdmin implements AutoCloseable {
             throw new IllegalArgumentException("prune: seq " + anchor.seq() + " (expected: >= " + previous.get().seq()
                     + ", the chain's current anchor)");
         }
+        execute("DELETE FROM payloads WHERE call_id IN (SELECT id FROM entries WHERE chain = ? AND seq <= ? "
+                + "AND kind = 'call')", anchor.chain(), anchor.seq());
         execute("DELETE FROM call_tags WHERE row_id IN (SELECT row_id FROM entries WHERE chain = ? AND seq <= ?)",
                 anchor.chain(), anchor.seq());
         execute("DELETE FROM entries WHERE chain = ? AND seq <= ?", anchor.chain(), anchor.seq());

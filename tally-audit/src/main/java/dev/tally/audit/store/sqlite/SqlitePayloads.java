@@ -56,6 +56,20 @@ final class SqlitePayloads implements AutoCloseable {
         insert.executeBatch();
     }
 
+    /**
+     * Deletes at most {@code limit} payloads made before {@code beforeMs} (epoch ms) on the
+     * writer connection {@code c}, inside the caller's transaction; returns how many. The
+     * {@code payloads_created_ts} index finds them oldest first.
+     */
+    static int deleteBefore(Connection c, long beforeMs, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM payloads WHERE rowid IN (SELECT rowid FROM "
+                + "payloads WHERE created_ts < ? ORDER BY created_ts LIMIT ?)")) {
+            s.setLong(1, beforeMs);
+            s.setInt(2, limit);
+            return s.executeUpdate();
+        }
+    }
+
     /** The payload of {@code callId} on connection {@code c}. */
     static Optional<StoredPayload> read(Connection c, String callId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT mode, request, response, request_sha256, "
