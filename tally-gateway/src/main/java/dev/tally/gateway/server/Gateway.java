@@ -22,8 +22,9 @@ import dev.tally.gateway.limits.SpendReader;
 import dev.tally.gateway.proxy.CallRecords;
 import dev.tally.gateway.proxy.ProxyServices;
 import dev.tally.gateway.proxy.SecurityEvents;
-import dev.tally.gateway.upstream.JdkUpstreamClient;
+import dev.tally.gateway.upstream.ProviderUpstreamClient;
 import dev.tally.gateway.upstream.Router;
+import dev.tally.gateway.upstream.SocketUpstreamClient;
 import dev.tally.gateway.upstream.UpstreamCaller;
 import dev.tally.gateway.upstream.UpstreamClient;
 import dev.tally.gateway.usage.TokenEstimator;
@@ -84,7 +85,7 @@ public final class Gateway implements AutoCloseable {
         KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL);
         TokenEstimator estimator = new TokenEstimator();
         Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
-        UpstreamClient upstream = new JdkUpstreamClient();
+        UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
                 new UpstreamCaller(upstream, retrySleeper, clock),
                 new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock),
