@@ -111,13 +111,66 @@ CREATE TABLE settings (
 -- Usage rollups, maintained in the transaction of each batch (dev.tally.audit.rollup.RollupTable
 -- lists them; docs/architecture.md says which report reads which). Every call adds to one row of
 -- each table without a tag, and to one row of each tag table per tag it carries. '' stands for an
--- absent dimension value. Rows are keyed by chain, so each instance only updates its own rows.
--- The same tables as the SQLite schema. Measures: calls, token sums (known values only), cost of priced calls,
+-- absent dimension value. The same tables as the SQLite schema; rows are keyed by chain, so each
+-- instance only ever updates its own rows. Measures: calls, token sums (known values only), cost of priced calls,
 -- unpriced calls, and latency/ttft count, sum and mergeable histogram (NULL: no sample). Hourly
 -- tables key the status; day tables count calls per status in columns, so they have a quarter of
 -- the rows but cannot filter or group by status.
 
--- Per UTC hour x key x model x provider x status: the grain of every hourly report.
+-- Per UTC hour x model x provider x status: every report that needs no key, user or tag (by
+-- model, provider, status or time, and the summary) reads these few rows per hour.
+CREATE TABLE model_rollups (
+    hour                bigint NOT NULL,
+    chain               text   NOT NULL,
+    model               text   NOT NULL,
+    provider            text   NOT NULL,
+    status              text   NOT NULL,
+    calls               bigint NOT NULL,
+    input_tokens        bigint NOT NULL,
+    cached_input_tokens bigint NOT NULL,
+    cache_write_tokens  bigint NOT NULL,
+    output_tokens       bigint NOT NULL,
+    reasoning_tokens    bigint NOT NULL,
+    cost_micros         bigint NOT NULL,
+    unpriced_calls      bigint NOT NULL,
+    latency_count       bigint NOT NULL,
+    latency_sum         bigint NOT NULL,
+    latency_hist        bytea,
+    ttft_count          bigint NOT NULL,
+    ttft_sum            bigint NOT NULL,
+    ttft_hist           bytea,
+    PRIMARY KEY (hour, chain, model, provider, status)
+);
+
+-- Per UTC day (epoch ms of its start) x model x provider: whole days of those reports.
+CREATE TABLE model_day_rollups (
+    day                 bigint NOT NULL,
+    chain               text   NOT NULL,
+    model               text   NOT NULL,
+    provider            text   NOT NULL,
+    calls               bigint NOT NULL,
+    input_tokens        bigint NOT NULL,
+    cached_input_tokens bigint NOT NULL,
+    cache_write_tokens  bigint NOT NULL,
+    output_tokens       bigint NOT NULL,
+    reasoning_tokens    bigint NOT NULL,
+    cost_micros         bigint NOT NULL,
+    unpriced_calls      bigint NOT NULL,
+    latency_count       bigint NOT NULL,
+    latency_sum         bigint NOT NULL,
+    latency_hist        bytea,
+    ttft_count          bigint NOT NULL,
+    ttft_sum            bigint NOT NULL,
+    ttft_hist           bytea,
+    success             bigint NOT NULL,
+    errors              bigint NOT NULL,
+    refused             bigint NOT NULL,
+    cancelled           bigint NOT NULL,
+    interrupted         bigint NOT NULL,
+    PRIMARY KEY (day, chain, model, provider)
+);
+
+-- Per UTC hour x key x model x provider x status: the grain of the brief; reports by or for a key.
 CREATE TABLE rollups (
     hour                bigint NOT NULL,
     chain               text   NOT NULL,
@@ -142,7 +195,7 @@ CREATE TABLE rollups (
     PRIMARY KEY (hour, chain, key_id, model, provider, status)
 );
 
--- Per UTC day (epoch ms of its start) x key x model x provider: whole days of long reports.
+-- Per UTC day x key x model x provider: whole days of reports by or for a key.
 CREATE TABLE day_rollups (
     day                 bigint NOT NULL,
     chain               text   NOT NULL,
