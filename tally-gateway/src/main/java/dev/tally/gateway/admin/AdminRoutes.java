@@ -27,5 +27,6 @@ public final class AdminRoutes {
         routing.get("/v1/admin/keys/{id}", new AdminEndpoint(auth, keys.show()));
         routing.patch("/v1/admin/keys/{id}", new AdminEndpoint(auth, keys.update()));
         routing.delete("/v1/admin/keys/{id}", new AdminEndpoint(auth, keys.revoke()));
+        routing.get("/v1/usage", new SelfUsageHandler(services));
     }
 }
