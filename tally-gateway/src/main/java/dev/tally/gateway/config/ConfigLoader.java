@@ -76,11 +76,12 @@ public final class ConfigLoader {
             throw new UncheckedIOException("cannot read the YAML text", e);
         }
         ConfigNode root = new ConfigNode("", EnvInterpolation.apply(tree, "", env));
-        root.allowOnly("server", "admin", "store", "audit", "providers", "models");
+        root.allowOnly("server", "admin", "store", "audit", "providers", "models", "metrics", "telemetry");
         Map<String, Provider> providers = root.has("providers") ? providers(root) : providersFromEnv(env);
         return new GatewayConfig(server(root.child("server")), admin(root.child("admin"), env),
                 store(root.child("store"), dataDir), audit(root.child("audit")), providers,
-                models(root, providers));
+                models(root, providers), TelemetrySection.metrics(root.child("metrics")),
+                TelemetrySection.telemetry(root.child("telemetry")));
     }
 
     private static Server server(ConfigNode n) {

@@ -175,14 +175,14 @@ public final class ProxyHandler implements Handler {
 
     /**
      * Headers passed upstream: protocol versions and betas, and the trace continued (same trace
-     * id, the gateway's own span id taken from the record id's random bits); never credentials
-     * or {@code x-tally-*}.
+     * id, or a new one; the gateway's own span id as parent, see {@link dev.tally.gateway.trace.TraceContext});
+     * never credentials or {@code x-tally-*}.
      */
     private Map<String, String> upstreamHeaders(ServerRequest req, RequestMeta meta) {
         Map<String, String> headers = new TreeMap<>();
-        if (meta.traceId() != null) {
-            String random = meta.id().replace("-", "").substring(16);
-            headers.put("traceparent", "00-" + meta.traceId() + "-" + random + "-01");
+        headers.put("traceparent", meta.trace().upstreamTraceparent());
+        if (meta.trace().traceState() != null) {
+            headers.put("tracestate", meta.trace().traceState());
         }
         if (endpoint.protocol() == dev.tally.audit.entry.Protocol.ANTHROPIC) {
             headers.put("anthropic-version", req.headers().first(HeaderNames.create("anthropic-version")).orElse(DEFAULT_ANTHROPIC_VERSION));
