@@ -5,14 +5,13 @@ import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.json.Json;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Call records as CSV (RFC 4180: comma-separated, CRLF line ends, a header line), one column per
- * record field in the order of {@link #COLUMNS}, absent values as empty cells; tags and tool calls
- * as JSON text; {@code cost_usd} beside {@code cost_micros} as an exact decimal.
+ * record field in the order of {@link #COLUMNS}, absent values as empty cells, times ISO-8601 UTC
+ * with milliseconds, tags and tool calls as JSON text.
  *
  * <p>Safe for spreadsheet apps: a cell that starts with {@code =}, {@code +}, {@code -}, {@code @},
  * a tab or a carriage return would be read as a formula (CSV injection), so it gets a leading
@@ -22,13 +21,17 @@ import java.util.List;
  */
 public final class CsvRecords {
 
-    /** The header, in column order. */
-    public static final List<String> COLUMNS = List.of("id", "started_at", "status", "http_status", "error_code",
-            "error_message", "model", "served_model", "provider", "operation", "endpoint", "protocol", "stream",
-            "key_id", "key_name", "key_prefix", "user", "tags", "input_tokens", "cached_input_tokens",
-            "cache_write_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_micros", "cost_usd",
-            "price_id", "duration_ms", "ttft_ms", "upstream_ms", "attempts", "finish_reason", "tool_calls",
-            "request_bytes", "response_bytes", "payload", "trace_id", "client_request_id", "client_ip", "user_agent");
+    /**
+     * The header, in column order: the record's fields in the order {@code CallRecord} declares
+     * them, the same columns as {@code GET /v1/admin/export?format=csv}, so an export reads the
+     * same from a store or through a gateway.
+     */
+    public static final List<String> COLUMNS = List.of("id", "started_at", "duration_ms", "ttft_ms", "upstream_ms",
+            "trace_id", "client_request_id", "key_id", "key_name", "key_prefix", "user", "tags", "client_ip",
+            "user_agent", "operation", "endpoint", "protocol", "stream", "model", "served_model", "provider",
+            "attempts", "status", "http_status", "error_code", "error_message", "input_tokens", "cached_input_tokens",
+            "cache_write_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_micros", "price_id",
+            "finish_reason", "tool_calls", "request_bytes", "response_bytes", "payload");
 
     private CsvRecords() {
     }
@@ -43,22 +46,30 @@ public final class CsvRecords {
         List<String> cells = new ArrayList<>(COLUMNS.size());
         cells.add(r.id());
         cells.add(Json.INSTANT_FORMAT.format(r.startedAt()));
-        cells.add(wire(r.status()));
-        cells.add(text(r.httpStatus()));
-        cells.add(r.errorCode());
-        cells.add(r.errorMessage());
-        cells.add(r.model());
-        cells.add(r.servedModel());
-        cells.add(r.provider());
-        cells.add(wire(r.operation()));
-        cells.add(r.endpoint());
-        cells.add(wire(r.protocol()));
-        cells.add(text(r.stream()));
+        cells.add(text(r.durationMs()));
+        cells.add(text(r.ttftMs()));
+        cells.add(text(r.upstreamMs()));
+        cells.add(r.traceId());
+        cells.add(r.clientRequestId());
         cells.add(r.keyId());
         cells.add(r.keyName());
         cells.add(r.keyPrefix());
         cells.add(r.user());
         cells.add(r.tags().isEmpty() ? null : json(r.tags()));
+        cells.add(r.clientIp());
+        cells.add(r.userAgent());
+        cells.add(wire(r.operation()));
+        cells.add(r.endpoint());
+        cells.add(wire(r.protocol()));
+        cells.add(text(r.stream()));
+        cells.add(r.model());
+        cells.add(r.servedModel());
+        cells.add(r.provider());
+        cells.add(text(r.attempts()));
+        cells.add(wire(r.status()));
+        cells.add(text(r.httpStatus()));
+        cells.add(r.errorCode());
+        cells.add(r.errorMessage());
         cells.add(text(r.inputTokens()));
         cells.add(text(r.cachedInputTokens()));
         cells.add(text(r.cacheWriteTokens()));
@@ -66,21 +77,12 @@ public final class CsvRecords {
         cells.add(text(r.reasoningTokens()));
         cells.add(wire(r.usageSource()));
         cells.add(text(r.costMicros()));
-        cells.add(r.costMicros() == null ? null : BigDecimal.valueOf(r.costMicros(), 6).toPlainString());
         cells.add(r.priceId());
-        cells.add(text(r.durationMs()));
-        cells.add(text(r.ttftMs()));
-        cells.add(text(r.upstreamMs()));
-        cells.add(text(r.attempts()));
         cells.add(r.finishReason());
         cells.add(r.toolCalls().isEmpty() ? null : json(r.toolCalls()));
         cells.add(text(r.requestBytes()));
         cells.add(text(r.responseBytes()));
         cells.add(wire(r.payload()));
-        cells.add(r.traceId());
-        cells.add(r.clientRequestId());
-        cells.add(r.clientIp());
-        cells.add(r.userAgent());
         line(out, cells);
     }
 

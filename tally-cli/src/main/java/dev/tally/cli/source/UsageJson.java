@@ -19,10 +19,12 @@ import java.util.Map;
  *  "groups":[{"group":{"model":"gpt-4o",…},"calls":…,"success":…,"errors":…,"refused":…,"cancelled":…,
  *             "interrupted":…,"input_tokens":…,"cached_input_tokens":…,"cache_write_tokens":…,
  *             "output_tokens":…,"reasoning_tokens":…,"cost_micros":…,"unpriced_calls":…,
- *             "latency_ms":{"avg":…,"p50":…,"p95":…,"p99":…,"samples":…},"ttft_ms":{…}}]}
+ *             "latency_ms":{"avg":…,"p50":…,"p95":…,"p99":…},"ttft_ms":{…}}]}
  * </pre>
- * Reading is lenient about figures the gateway leaves out (0, or null for latencies); writing
- * always writes every field, with null latencies when there was no sample. Stateless.
+ * A group by {@code key} also has {@code key_name}. Reading is lenient about figures the gateway
+ * leaves out (0, or null for latencies); writing always writes every field, the average latency
+ * to one decimal and null latencies when there was no sample, byte for byte as the admin API
+ * does. Stateless.
  */
 public final class UsageJson {
 
@@ -99,11 +101,12 @@ public final class UsageJson {
 
     private static Map<String, Object> latency(LatencyStats l) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("avg", l == null ? null : l.avg());
+        boolean none = l == null || l.avg() == null || (l.samples() == 0 && l.p50() == null);
+        // One decimal, as the admin API writes it: finer than any latency measured here.
+        m.put("avg", none ? null : Math.round(l.avg() * 10) / 10.0);
         m.put("p50", l == null ? null : l.p50());
         m.put("p95", l == null ? null : l.p95());
         m.put("p99", l == null ? null : l.p99());
-        m.put("samples", l == null ? 0 : l.samples());
         return m;
     }
 }
