@@ -113,6 +113,23 @@ class AdminApiModeTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // polls instead of hanging
+    void followThroughTheGatewayShowsANewRecord() throws Exception {
+        FollowTest.Following following = FollowTest.Following.startWith(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "logs",
+                "--url", url(), "--follow", "--json", "--interval", "20ms");
+        following.awaitOutput(seeded.calls.getLast().id());
+        dev.tally.audit.entry.CallRecord fresh = new dev.tally.audit.testing.Entries().call(java.time.Instant.now()).build();
+
+        recorder.record(fresh);
+        recorder.flush();
+        following.awaitOutput(fresh.id());
+
+        assertThat(following.stop()).isZero();
+        assertThat(following.out().split("\n")).hasSize(7);
+        assertThat(following.err()).isEmpty();
+    }
+
+    @Test
     void verifyAsksTheGateway() {
         CliRun text = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "verify", "--url", url());
         CliRun json = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "verify", "--url", url(), "--json");
