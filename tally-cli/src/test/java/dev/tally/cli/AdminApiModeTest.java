@@ -84,6 +84,9 @@ class AdminApiModeTest {
         sameBothWays("logs", "--status", "success", "--since", "2026-03-02T10:00:30Z", "--until", "2026-03-04");
         sameBothWays("logs", "--json", "--tag", "tier:pro", "--model", "gpt-4o-mini", "--provider", "openai");
         sameBothWays("logs", "--json", "--user", "alice", "--limit", "1");
+        sameBothWays("logs", "--id", seeded.calls.get(3).id());
+        sameBothWays("logs", "--id", seeded.calls.get(3).id(), "--json");
+        sameBothWays("logs", "--id", seeded.calls.get(1).id(), "--json");
     }
 
     @Test
