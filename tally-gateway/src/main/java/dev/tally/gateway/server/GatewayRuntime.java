@@ -81,6 +81,7 @@ public final class GatewayRuntime implements AutoCloseable {
             Optional<RetentionScheduler> retention = run.prunesAnything()
                     ? Optional.of(RetentionScheduler.start(run, RetentionScheduler.DEFAULT_INTERVAL))
                     : Optional.empty();
+            retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
             return new GatewayRuntime(store, recorder, gateway, admin, chain, retention);
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
