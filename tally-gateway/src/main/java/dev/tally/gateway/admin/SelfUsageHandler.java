@@ -49,18 +49,19 @@ final class SelfUsageHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        AdminEndpoint.run(this::authenticated, req, res);
+    }
+
+    /** Authenticates the key (a store failure here is a 503 like any other), then answers. */
+    private void authenticated(ServerRequest req, ServerResponse res) throws InterruptedException {
         String ip = AdminAuth.clientIp(req);
         AuthOutcome outcome = services.keyAuthenticator().authenticate(Envelope.presentedKey(req), ip);
-        VirtualKey key = switch (outcome) {
-            case AuthOutcome.Allowed allowed -> allowed.key();
+        switch (outcome) {
+            case AuthOutcome.Allowed allowed -> answer(req, res, allowed.key());
             case AuthOutcome.Denied denied -> {
                 denied(req, ip, denied);
                 JsonReply.error(res, 401, denied.code(), denied.message(), null);
-                yield null;
             }
-        };
-        if (key != null) {
-            AdminEndpoint.run((rq, rs) -> answer(rq, rs, key), req, res);
         }
     }
 
