@@ -1,10 +1,12 @@
 package dev.tally.gateway.keys;
 
 import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A short-lived cache of keys by secret hash in front of the store, so authenticating a call
@@ -17,12 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * elsewhere works immediately, and a flood of unknown keys cannot fill the cache (brute-force
  * slowdown limits how often they reach the store). At most {@code maxEntries} entries are kept;
  * when full, expired entries are dropped first, then everything (a refill costs one read per
- * active key). Thread-safe.
+ * active key).
+ *
+ * <p>Store outages: when the store cannot be read, a key read successfully within the last
+ * {@link #OUTAGE_GRACE} is served as it was then (its expiry and revocation as last seen are
+ * still checked by the caller), so a database restart does not stop traffic that async audit
+ * can spill; a key never seen, or seen longer ago, still fails with the store's exception (the
+ * caller answers 503). A revocation made during the outage cannot be seen by anyone until the
+ * store is back. Thread-safe.
  */
 public final class KeyCache implements KeyLookup {
 
     /** Default staleness bound. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(1);
+    /** How long a key last read before a store outage stays usable while the store cannot be read. */
+    public static final Duration OUTAGE_GRACE = Duration.ofMinutes(15);
     /** Default most entries kept. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -34,6 +45,7 @@ public final class KeyCache implements KeyLookup {
     private final long ttlMillis;
     private final int maxEntries;
     private final ConcurrentHashMap<String, Entry> byHash = new ConcurrentHashMap<>();
+    private final AtomicLong servedInOutage = new AtomicLong();
 
     public KeyCache(KeyLookup store, Clock clock, Duration ttl, int maxEntries) {
         if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -56,7 +68,16 @@ public final class KeyCache implements KeyLookup {
         if (cached != null && now - cached.readAtMillis() < ttlMillis) {
             return Optional.of(cached.key());
         }
-        Optional<VirtualKey> loaded = store.bySecretHash(secretHash);
+        Optional<VirtualKey> loaded;
+        try {
+            loaded = store.bySecretHash(secretHash);
+        } catch (StoreException e) {
+            if (cached != null && now - cached.readAtMillis() < OUTAGE_GRACE.toMillis()) {
+                servedInOutage.incrementAndGet();
+                return Optional.of(cached.key());
+            }
+            throw e;
+        }
         if (loaded.isEmpty()) {
             byHash.remove(secretHash);
             return loaded;
@@ -71,6 +92,11 @@ public final class KeyCache implements KeyLookup {
     /** Forgets the key with this secret hash, so the next lookup reads the store. */
     public void invalidate(String secretHash) {
         byHash.remove(secretHash);
+    }
+
+    /** Lookups answered from a key last read before a store outage, while the store could not be read. */
+    public long servedInOutage() {
+        return servedInOutage.get();
     }
 
     /** Entries held now (expired ones included until they are dropped). */

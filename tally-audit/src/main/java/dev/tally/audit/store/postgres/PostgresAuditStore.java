@@ -190,6 +190,21 @@ public final class PostgresAuditStore implements AuditStore {
         }
     }
 
+    /**
+     * Creates the day partitions of {@code [from, to]} now (for an import or backfill of old
+     * entries, so its batches need not create them one by one). Returns when they exist.
+     */
+    public void ensurePartitions(Instant from, Instant to) {
+        Set<Long> days = new HashSet<>();
+        for (long d = Partitions.dayOf(from.toEpochMilli()); d <= Partitions.dayOf(to.toEpochMilli()); d++) {
+            days.add(d);
+        }
+        work("create partitions", c -> {
+            partitions.ensure(c, days);
+            return null;
+        });
+    }
+
     /** The UTC days (epoch day numbers) that have partitions now, oldest first. */
     public List<Long> partitionDays() {
         return work("partitions", c -> List.copyOf(Partitions.existing(c).keySet()));

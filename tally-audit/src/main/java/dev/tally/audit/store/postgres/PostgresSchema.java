@@ -22,6 +22,19 @@ final class PostgresSchema {
     /** The newest schema version this code reads and writes. */
     static final int CURRENT_VERSION = 1;
 
+    /**
+     * Flyway reports every check at INFO (several lines per open, also for every CLI command);
+     * only its warnings are worth a line. Held here so the level is not lost with the logger. A
+     * level set by the user's logging configuration wins.
+     */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     private PostgresSchema() {
     }
 

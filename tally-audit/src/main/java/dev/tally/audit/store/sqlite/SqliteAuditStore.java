@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * WAL into the database, with the fsyncs) run on a background thread ({@link WalCheckpointer})
  * so the writer spends its time on inserts.
  *
- * <h2>Schema (version 1, {@code db/sqlite/V1__init.sql}; version in {@code PRAGMA user_version})</h2>
+ * <h2>Schema (version 1, {@code db/sqlite/V1__init.sql}; versioned by Flyway, see {@link SqliteSchema})</h2>
  * <pre>
  * entries      row_id INTEGER PK, chain, seq, id, kind ('call'|'security'|'admin'), ts (epoch ms),
  *              key_id, model, provider, status, user_id, event_type, prev_hash, hash (64 hex),

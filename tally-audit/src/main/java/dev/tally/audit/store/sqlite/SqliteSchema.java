@@ -1,61 +1,112 @@
 package dev.tally.audit.store.sqlite;
 
 import dev.tally.audit.store.StoreException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
- * Creates the schema of an empty database and refuses databases written by a newer Tally.
- * The version lives in {@code PRAGMA user_version}; the DDL of each version is a resource
- * {@code db/sqlite/V<n>__*.sql}, the layout a migration tool expects.
+ * Brings a database to the schema this code knows, with Flyway: versioned scripts
+ * {@code db/sqlite/V<n>__*.sql}, history in {@code flyway_schema_history}. Each script also sets
+ * {@code PRAGMA user_version} to its version, which Tally builds from before Flyway read, so they
+ * too refuse a newer file.
+ *
+ * <p>Refused before anything is changed: a database with a version newer than
+ * {@link #CURRENT_VERSION} (in Flyway's history or in {@code user_version}), and a file that has
+ * tables but is not a Tally database. A database made by a Tally from before Flyway (tables,
+ * {@code user_version} 1, no history) is baselined at version 1. Two processes opening one new
+ * file at once: the loser's migration fails on the winner's tables, and is accepted once the
+ * file is found at the current version.
  */
 final class SqliteSchema {
 
-    /** The schema version this code reads and writes. */
+    /** The newest schema version this code reads and writes. */
     static final int CURRENT_VERSION = 1;
 
-    private static final String[] SCRIPTS = {"db/sqlite/V1__init.sql"};
+    /**
+     * Flyway reports every check at INFO (several lines per open, also for every CLI command);
+     * only its warnings are worth a line. Held here so the level is not lost with the logger. A
+     * level set by the user's logging configuration wins.
+     */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     private SqliteSchema() {
     }
 
     /**
-     * Brings {@code connection}'s database to {@link #CURRENT_VERSION}, in one transaction.
+     * Migrates {@code connection}'s database (Flyway runs on this very connection); returns when
+     * it is at {@link #CURRENT_VERSION}.
      *
      * @throws StoreException when the database is newer than this code, or not a Tally database
      */
     static void migrate(Connection connection, String file) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            // Take the write lock before reading the version, so two processes opening one new
-            // file cannot both decide to create the schema.
-            statement.execute("BEGIN IMMEDIATE");
-            try {
-                int version = userVersion(connection);
-                if (version > CURRENT_VERSION) {
-                    throw new StoreException("sqlite: " + file + " has schema version " + version
-                            + " (expected: at most " + CURRENT_VERSION
-                            + "); it was written by a newer Tally, upgrade to open it");
-                }
-                if (version == 0 && hasTables(connection)) {
-                    throw new StoreException("sqlite: " + file + " has tables but schema version 0 (expected: a "
-                            + "Tally database or an empty file)");
-                }
-                for (int v = version + 1; v <= CURRENT_VERSION; v++) {
-                    for (String sql : statements(SCRIPTS[v - 1])) {
-                        statement.execute(sql);
-                    }
-                }
-                statement.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                statement.execute("ROLLBACK");
-                throw e;
+        int userVersion = userVersion(connection);
+        boolean history = hasTable(connection, "flyway_schema_history");
+        if (userVersion > CURRENT_VERSION) {
+            throw newer(file, Integer.toString(userVersion));
+        }
+        if (userVersion == 0 && !history && hasTables(connection)) {
+            throw new StoreException("sqlite: " + file + " has tables but schema version 0 (expected: a "
+                    + "Tally database or an empty file)");
+        }
+        Flyway flyway = Flyway.configure(SqliteSchema.class.getClassLoader())
+                .dataSource(new OneConnection(connection))
+                .locations("classpath:db/sqlite")
+                .baselineOnMigrate(true)
+                .baselineVersion("1")
+                .baselineDescription("schema made before migrations were versioned by Flyway")
+                .cleanDisabled(true)
+                .load();
+        try {
+            refuseNewer(flyway, file);
+            flyway.migrate();
+        } catch (FlywayException e) {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            MigrationInfo current = flyway.info().current();
+            boolean raceLost = current != null && current.getVersion() != null
+                    && current.getVersion().equals(MigrationVersion.fromVersion(Integer.toString(CURRENT_VERSION)));
+            if (!raceLost) {
+                throw new StoreException("sqlite: schema migration of " + file + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    private static void refuseNewer(Flyway flyway, String file) {
+        MigrationVersion known = MigrationVersion.fromVersion(Integer.toString(CURRENT_VERSION));
+        for (MigrationInfo applied : flyway.info().applied()) {
+            boolean future = applied.getState() == MigrationState.FUTURE_SUCCESS
+                    || applied.getState() == MigrationState.FUTURE_FAILED
+                    || (applied.getVersion() != null && applied.getVersion().compareTo(known) > 0);
+            if (future) {
+                throw newer(file, String.valueOf(applied.getVersion()));
+            }
+        }
+    }
+
+    private static StoreException newer(String file, String version) {
+        return new StoreException("sqlite: " + file + " has schema version " + version + " (expected: at most "
+                + CURRENT_VERSION + "); it was written by a newer Tally, upgrade to open it");
     }
 
     static int userVersion(Connection connection) throws SQLException {
@@ -71,33 +122,77 @@ final class SqliteSchema {
         }
     }
 
-    /** The script's statements: split at a semicolon ending a line, comment lines dropped. */
-    static java.util.List<String> statements(String resource) {
-        String text;
-        try (InputStream in = SqliteSchema.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema resource missing: " + resource);
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("schema resource unreadable: " + resource, e);
+    private static boolean hasTable(Connection connection, String name) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '"
+                        + name + "'")) { // a constant name, never input
+            return rs.next() && rs.getInt(1) > 0;
         }
-        java.util.List<String> result = new java.util.ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : text.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                result.add(current.toString().strip());
-                current.setLength(0);
-            }
+    }
+
+    /**
+     * Hands Flyway the store's writer connection and keeps it open when Flyway closes it, so the
+     * migration runs on the connection that then writes (no second connection waiting on the
+     * first one's lock).
+     */
+    private record OneConnection(Connection connection) implements DataSource {
+
+        @Override
+        public Connection getConnection() {
+            return (Connection) Proxy.newProxyInstance(SqliteSchema.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close")) {
+                            return null;
+                        }
+                        if (method.getName().equals("isClosed")) {
+                            return false;
+                        }
+                        try {
+                            return method.invoke(connection, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
-        if (!current.toString().isBlank()) {
-            result.add(current.toString().strip());
+
+        @Override
+        public Connection getConnection(String username, String password) {
+            return getConnection();
         }
-        return result;
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // Flyway logs through its own logger.
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            // The connection is already open.
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException("no parent logger");
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper of " + type.getName());
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
     }
 }

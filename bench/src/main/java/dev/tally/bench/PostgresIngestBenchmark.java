@@ -1,0 +1,199 @@
+package dev.tally.bench;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.store.IndexColumns;
+import dev.tally.audit.store.postgres.EmbeddedPostgresServer;
+import dev.tally.audit.store.postgres.PostgresAuditStore;
+import dev.tally.audit.store.postgres.PostgresOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * PostgreSQL ingest benchmark: durable entries per second through the {@link Recorder} into a
+ * {@link PostgresAuditStore} (day partitions, indexes, every rollup table, hash chain,
+ * checkpoints), beside a raw batched JDBC insert of the same rows into the same schema (same
+ * body bytes and hashes computed beforehand, same batch size and driver settings, no queue, no
+ * hashing, no rollups) in the same run; prints the ratio.
+ *
+ * <p>Usage: {@code bench/pg-ingest [entries] [rounds]} (defaults 300,000 and 3). It starts its
+ * own PostgreSQL from the embedded binaries with the server's durable defaults ({@code fsync}
+ * and {@code synchronous_commit} on) in a temp directory; each side of each round gets a fresh
+ * database; rounds alternate which side goes first.
+ */
+public final class PostgresIngestBenchmark {
+
+    private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+    private static final long SPAN_MS = 3_600_000L * 24 * 7;
+
+    private PostgresIngestBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int entries = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path dir = Files.createTempDirectory("tally-pg-ingest-bench");
+        System.out.printf("postgres ingest benchmark: %,d call records per side, %d rounds, java %s, %d cpus%n",
+                entries, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        CallRecord[] records = generate(entries);
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
+            System.out.printf("postgresql on 127.0.0.1:%d (fsync on, synchronous_commit on)%n", server.port());
+            CallRecord[] few = Arrays.copyOf(records, Math.min(records.length, 50_000));
+            throughRecorder(server, dir.resolve("warm"), few); // warm-up of both paths
+            rawInsert(server, few);
+            double[] recorder = new double[rounds];
+            double[] raw = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                boolean rawFirst = r % 2 == 1;
+                if (rawFirst) {
+                    raw[r] = rawInsert(server, records);
+                }
+                recorder[r] = throughRecorder(server, dir.resolve("data-" + r), records);
+                if (!rawFirst) {
+                    raw[r] = rawInsert(server, records);
+                }
+                System.out.printf("round %d: recorder %,.0f entries/s, raw insert %,.0f rows/s, ratio %.2f%n", r + 1,
+                        recorder[r], raw[r], recorder[r] / raw[r]);
+            }
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = recorder[r] / raw[r];
+            }
+            System.out.println();
+            System.out.printf("recorder (durable, partitions + rollups + chain): median %,.0f entries/s, best %,.0f%n",
+                    median(recorder), Arrays.stream(recorder).max().orElseThrow());
+            System.out.printf("raw batched insert of the same rows:               median %,.0f rows/s, best %,.0f%n",
+                    median(raw), Arrays.stream(raw).max().orElseThrow());
+            System.out.printf("ratio recorder/raw (median of per-round ratios): %.2f%n", median(ratios));
+        }
+        IngestBenchmark.deleteTree(dir);
+    }
+
+    private static CallRecord[] generate(int n) {
+        TrafficGenerator generator = new TrafficGenerator(42, START, SPAN_MS, n);
+        CallRecord[] records = new CallRecord[n];
+        for (int i = 0; i < n; i++) {
+            records[i] = generator.next();
+        }
+        return records;
+    }
+
+    private static PostgresAuditStore open(EmbeddedPostgresServer server, String db) {
+        PostgresAuditStore store = PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(db),
+                server.user(), null));
+        // Both sides find every day's partition ready, as a live store does for today.
+        store.ensurePartitions(START.minusSeconds(86_400), START.plusMillis(SPAN_MS + 86_400_000L));
+        return store;
+    }
+
+    /** Entries per second from the first record() until everything is committed. */
+    private static double throughRecorder(EmbeddedPostgresServer server, Path dataDir, CallRecord[] records)
+            throws Exception {
+        String db = server.newDatabase();
+        try (PostgresAuditStore store = open(server, db)) {
+            RecorderConfig config = RecorderConfig.defaults("bench", dataDir).withQueueCapacity(1 << 20);
+            Recorder recorder = Recorder.start(store, config, Clock.systemUTC());
+            long start = System.nanoTime();
+            for (CallRecord record : records) {
+                recorder.record(record);
+            }
+            recorder.flush();
+            long elapsed = System.nanoTime() - start;
+            if (recorder.stats().spilled() > 0 || recorder.stats().lost() > 0) {
+                System.out.printf("  (recorder spilled %d, lost %d)%n", recorder.stats().spilled(),
+                        recorder.stats().lost());
+            }
+            recorder.close();
+            return records.length / (elapsed / 1e9);
+        } finally {
+            server.dropDatabase(db);
+        }
+    }
+
+    /** Rows per second for plain batched inserts of the same rows into the same schema. */
+    private static double rawInsert(EmbeddedPostgresServer server, CallRecord[] records) throws Exception {
+        String db = server.newDatabase();
+        open(server, db).close(); // the same schema and partitions
+        ChainedEntry[] rows = new ChainedEntry[records.length];
+        String prev = EntryHasher.GENESIS;
+        for (int i = 0; i < records.length; i++) {
+            rows[i] = EntryHasher.chain("raw", i + 1, prev, records[i]);
+            prev = rows[i].hash();
+        }
+        int batch = RecorderConfig.DEFAULT_BATCH_SIZE;
+        Properties props = new Properties();
+        props.setProperty("user", server.user());
+        props.setProperty("reWriteBatchedInserts", "true");
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(db), props)) {
+            c.setAutoCommit(false);
+            PreparedStatement entry = c.prepareStatement("INSERT INTO entries (chain, seq, ts, id, kind, key_id, model, "
+                    + "provider, status, user_id, event_type, prev_hash, hash, body) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            PreparedStatement tag = c.prepareStatement(
+                    "INSERT INTO call_tags (name, value, ts, chain, seq) VALUES (?, ?, ?, ?, ?)");
+            long start = System.nanoTime();
+            for (int i = 0; i < rows.length; i++) {
+                ChainedEntry row = rows[i];
+                IndexColumns col = IndexColumns.of(row.entry());
+                entry.setString(1, row.chain());
+                entry.setLong(2, row.seq());
+                entry.setLong(3, col.ts());
+                entry.setString(4, col.id());
+                entry.setString(5, col.kind());
+                nullable(entry, 6, col.keyId());
+                nullable(entry, 7, col.model());
+                nullable(entry, 8, col.provider());
+                nullable(entry, 9, col.status());
+                nullable(entry, 10, col.user());
+                nullable(entry, 11, col.eventType());
+                entry.setString(12, row.prevHash());
+                entry.setString(13, row.hash());
+                entry.setBytes(14, row.canonicalBytes());
+                entry.addBatch();
+                for (Map.Entry<String, String> t : records[i].tags().entrySet()) {
+                    tag.setString(1, t.getKey());
+                    tag.setString(2, t.getValue());
+                    tag.setLong(3, col.ts());
+                    tag.setString(4, row.chain());
+                    tag.setLong(5, row.seq());
+                    tag.addBatch();
+                }
+                if ((i + 1) % batch == 0 || i == rows.length - 1) {
+                    entry.executeBatch();
+                    tag.executeBatch();
+                    c.commit();
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            return rows.length / (elapsed / 1e9);
+        } finally {
+            server.dropDatabase(db);
+        }
+    }
+
+    private static void nullable(PreparedStatement s, int index, String value) throws java.sql.SQLException {
+        if (value == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, value);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
