@@ -21,5 +21,8 @@ fi
 main="$1"
 shift
 cd "$root"
-exec "$jdk_home/bin/java" --enable-native-access=ALL-UNNAMED -Xms2g -Xmx8g -XX:+UseParallelGC \
+# A benchmark's script may choose its own heap and collector (BENCH_JVM_OPTS); the default
+# suits the throughput benchmarks (ingest, query). Word splitting of the options is intended.
+# shellcheck disable=SC2086
+exec "$jdk_home/bin/java" --enable-native-access=ALL-UNNAMED ${BENCH_JVM_OPTS:--Xms2g -Xmx8g -XX:+UseParallelGC} \
     -cp "$jar" "dev.tally.bench.$main" "$@"

@@ -92,7 +92,15 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Usage per UTC hour and dimensions; '' stands for an absent dimension value.
+-- Usage rollups, maintained in the transaction of each batch (dev.tally.audit.rollup.RollupTable
+-- lists them; docs/architecture.md says which report reads which). Every call adds to one row of
+-- each table without a tag, and to one row of each tag table per tag it carries. '' stands for an
+-- absent dimension value. Measures: calls, token sums (known values only), cost of priced calls,
+-- unpriced calls, and latency/ttft count, sum and mergeable histogram (NULL: no sample). Hourly
+-- tables key the status; day tables count calls per status in columns, so they have a quarter of
+-- the rows but cannot filter or group by status.
+
+-- Per UTC hour x key x model x provider x status: the grain of every hourly report.
 CREATE TABLE rollups (
     hour                INTEGER NOT NULL,
     chain               TEXT    NOT NULL,
@@ -100,7 +108,6 @@ CREATE TABLE rollups (
     model               TEXT    NOT NULL,
     provider            TEXT    NOT NULL,
     status              TEXT    NOT NULL,
-    user_id             TEXT    NOT NULL,
     calls               INTEGER NOT NULL,
     input_tokens        INTEGER NOT NULL,
     cached_input_tokens INTEGER NOT NULL,
@@ -115,40 +122,10 @@ CREATE TABLE rollups (
     ttft_count          INTEGER NOT NULL,
     ttft_sum            INTEGER NOT NULL,
     ttft_hist           BLOB,
-    PRIMARY KEY (hour, chain, key_id, model, provider, status, user_id)
+    PRIMARY KEY (hour, chain, key_id, model, provider, status)
 ) WITHOUT ROWID;
 
--- The same per tag: a call with n tags adds to n rows here. Keyed by tag name first, since
--- every read asks for one tag; no secondary index, to keep ingest cheap.
-CREATE TABLE tag_rollups (
-    hour                INTEGER NOT NULL,
-    chain               TEXT    NOT NULL,
-    tag_name            TEXT    NOT NULL,
-    tag_value           TEXT    NOT NULL,
-    key_id              TEXT    NOT NULL,
-    model               TEXT    NOT NULL,
-    provider            TEXT    NOT NULL,
-    status              TEXT    NOT NULL,
-    user_id             TEXT    NOT NULL,
-    calls               INTEGER NOT NULL,
-    input_tokens        INTEGER NOT NULL,
-    cached_input_tokens INTEGER NOT NULL,
-    cache_write_tokens  INTEGER NOT NULL,
-    output_tokens       INTEGER NOT NULL,
-    reasoning_tokens    INTEGER NOT NULL,
-    cost_micros         INTEGER NOT NULL,
-    unpriced_calls      INTEGER NOT NULL,
-    latency_count       INTEGER NOT NULL,
-    latency_sum         INTEGER NOT NULL,
-    latency_hist        BLOB,
-    ttft_count          INTEGER NOT NULL,
-    ttft_sum            INTEGER NOT NULL,
-    ttft_hist           BLOB,
-    PRIMARY KEY (tag_name, hour, chain, tag_value, key_id, model, provider, status, user_id)
-) WITHOUT ROWID;
-
--- Usage per UTC day without user and tags, and with calls per status as columns instead of a
--- key, so reports over weeks read few rows: keyed by the start of the day (epoch ms).
+-- Per UTC day (epoch ms of its start) x key x model x provider: whole days of long reports.
 CREATE TABLE day_rollups (
     day                 INTEGER NOT NULL,
     chain               TEXT    NOT NULL,
@@ -175,6 +152,113 @@ CREATE TABLE day_rollups (
     cancelled           INTEGER NOT NULL,
     interrupted         INTEGER NOT NULL,
     PRIMARY KEY (day, chain, key_id, model, provider)
+) WITHOUT ROWID;
+
+-- Per UTC hour x user x status: reports by or for a user (user_id '' = calls without a user).
+CREATE TABLE user_rollups (
+    hour                INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    user_id             TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    PRIMARY KEY (hour, chain, user_id, status)
+) WITHOUT ROWID;
+
+-- Per UTC day x user: whole days of long reports by or for a user.
+CREATE TABLE user_day_rollups (
+    day                 INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    user_id             TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    success             INTEGER NOT NULL,
+    errors              INTEGER NOT NULL,
+    refused             INTEGER NOT NULL,
+    cancelled           INTEGER NOT NULL,
+    interrupted         INTEGER NOT NULL,
+    PRIMARY KEY (day, chain, user_id)
+) WITHOUT ROWID;
+
+-- Per tag x UTC hour x model x provider x status: a call with n tags adds to n rows. Keyed by
+-- tag name first, since every read asks for one tag.
+CREATE TABLE tag_rollups (
+    tag_name            TEXT    NOT NULL,
+    hour                INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    tag_value           TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    PRIMARY KEY (tag_name, hour, chain, tag_value, model, provider, status)
+) WITHOUT ROWID;
+
+-- Per tag x UTC day x model x provider: whole days of long reports by or for a tag.
+CREATE TABLE tag_day_rollups (
+    tag_name            TEXT    NOT NULL,
+    day                 INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    tag_value           TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    success             INTEGER NOT NULL,
+    errors              INTEGER NOT NULL,
+    refused             INTEGER NOT NULL,
+    cancelled           INTEGER NOT NULL,
+    interrupted         INTEGER NOT NULL,
+    PRIMARY KEY (tag_name, day, chain, tag_value, model, provider)
 ) WITHOUT ROWID;
 
 -- Kept payloads (audit.payload hash, redacted or full), one per call record, written in the

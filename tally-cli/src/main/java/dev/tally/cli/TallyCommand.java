@@ -1,7 +1,14 @@
 package dev.tally.cli;
 
+import dev.tally.cli.events.EventsCommand;
+import dev.tally.cli.export.ExportCommand;
+import dev.tally.cli.imports.ImportCommand;
 import dev.tally.cli.keys.KeysCommand;
+import dev.tally.cli.logs.LogsCommand;
+import dev.tally.cli.usage.UsageCommand;
+import dev.tally.cli.options.SourceOptions;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +27,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.",
-        subcommands = {ServeCommand.class, VerifyCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, LogsCommand.class, UsageCommand.class, EventsCommand.class, VerifyCommand.class,
+            ExportCommand.class, ImportCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class TallyCommand implements Runnable {
 
     /** The command did what was asked. */
@@ -45,17 +53,38 @@ public final class TallyCommand implements Runnable {
      * once the command has finished.
      */
     public static CommandLine commandLine() {
-        CommandLine line = new CommandLine(new TallyCommand());
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * Like {@link #commandLine()}, with {@code environment} in place of the process's environment
+     * for the variables commands read ({@code TALLY_ADMIN_TOKEN}).
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == SourceOptions.class ? type.cast(new SourceOptions(environment)) : defaults.create(type);
+            }
+        };
+        CommandLine line = new CommandLine(new TallyCommand(), factory);
         line.setExecutionExceptionHandler(TallyCommand::handleFailure);
         return line;
     }
 
     /**
-     * Expected failures ({@link CommandFailure}) print their message only; anything else is a
-     * bug or an environment problem, so its stack trace is printed too.
+     * Expected failures ({@link CommandFailure}, exit 1; {@link UsageFailure}, exit 2) print their
+     * message only; anything else is a bug or an environment problem, so its stack trace is printed too.
      */
     private static int handleFailure(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
         PrintWriter err = line.getErr();
+        if (e instanceof UsageFailure) {
+            err.println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            err.println("See '" + line.getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return USAGE;
+        }
         if (e instanceof CommandFailure) {
             err.println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         } else {

@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.cli.options.SourceOptions;
+import dev.tally.cli.source.AdminClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,13 +34,15 @@ import picocli.CommandLine.Spec;
  * when one does not (naming the first bad entry) or the store cannot be read. It never creates a
  * store: a data directory without {@code tally.db} is an error, not an empty, intact log. It
  * only reads; a gateway may keep writing while it runs (SQLite WAL), and entries committed after
- * a chain was read are simply not part of this report. Blocking: returns after the whole store
+ * a chain was read are simply not part of this report. With {@code --url} it asks the gateway's
+ * {@code GET /v1/admin/verify} instead and prints the answer the same way. Blocking: returns after the whole store
  * was read. Not thread-safe (one instance per run).
  */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
         description = {
             "Verify the audit log: recompute every hash chain and check every signature.",
+            "Reads the store in --data directly, or asks a running gateway with --url (GET /v1/admin/verify).",
             "Exits 0 when every chain verifies, 1 when one does not (naming the first bad entry)."
         })
 final class VerifyCommand implements Callable<Integer> {
@@ -46,9 +53,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "<dir>", defaultValue = "./data",
-            description = "Data directory holding " + DATABASE_FILE + " (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    SourceOptions source;
 
     @Option(names = "--json", description = "Print the report as one JSON object, for scripts.")
     boolean json;
@@ -61,6 +67,15 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (source.remote()) {
+            if (!publicKeys.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--public-key goes with --data: the gateway "
+                        + "verifies with the keys registered in its store (expected: --data <dir> to check signatures "
+                        + "against exported keys)");
+            }
+            return remote();
+        }
+        Path data = source.dataDir();
         Path database = data.resolve(DATABASE_FILE);
         if (!Files.isRegularFile(database)) {
             throw new CommandFailure("data: " + data + " has no " + DATABASE_FILE
@@ -76,12 +91,31 @@ final class VerifyCommand implements Callable<Integer> {
             if (json) {
                 output.json(report, firstBad);
             } else {
-                output.text(database, report, firstBad);
+                output.text(database.toString(), report, firstBad);
             }
             return report.ok() ? TallyCommand.OK : TallyCommand.FAILURE;
         } catch (StoreException e) {
             throw new CommandFailure(e.getMessage(), e);
         }
+    }
+
+    /** Asks the gateway's {@code GET /v1/admin/verify} and prints its answer like a local report. */
+    private int remote() {
+        AdminClient client = source.client();
+        JsonNode answer = client.get("/v1/admin/verify", List.of());
+        Map.Entry<VerifyReport, Optional<FirstBadEntry>> report;
+        try {
+            report = VerifyOutput.read(answer);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure("url: /v1/admin/verify answered " + e.getMessage(), e);
+        }
+        VerifyOutput output = new VerifyOutput(spec.commandLine().getOut());
+        if (json) {
+            output.json(report.getKey(), report.getValue());
+        } else {
+            output.text(client.base().toString(), report.getKey(), report.getValue());
+        }
+        return report.getKey().ok() ? TallyCommand.OK : TallyCommand.FAILURE;
     }
 
     /** The trusted keys by key id; empty when none was given. */

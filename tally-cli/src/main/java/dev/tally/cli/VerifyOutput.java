@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.audit.verify.ChainReport;
+import dev.tally.audit.verify.FirstBad;
 import dev.tally.audit.verify.VerifyReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,8 +37,9 @@ final class VerifyOutput {
         this.out = out;
     }
 
-    void text(Path database, VerifyReport report, Optional<FirstBadEntry> firstBad) {
-        out.println("store " + database + ": " + report.chains().size() + " chain(s)");
+    /** {@code where}: the store file, or the gateway's address when the report came from its admin API. */
+    void text(String where, VerifyReport report, Optional<FirstBadEntry> firstBad) {
+        out.println("store " + where + ": " + report.chains().size() + " chain(s)");
         for (ChainReport chain : report.chains()) {
             // For a broken chain the report's head is the last entry that still verified.
             out.printf("chain %s: %d entries, %s %d %s, %d checkpoints: %s%n", chain.chain(), chain.entries(),
@@ -47,6 +52,32 @@ final class VerifyOutput {
                         + bad.reason()),
                 () -> out.println("OK: every chain verifies"));
         out.flush();
+    }
+
+    /**
+     * Reads a report in this JSON shape, as {@code GET /v1/admin/verify} answers it.
+     *
+     * @throws IllegalArgumentException naming what is missing when {@code node} has another shape
+     */
+    static Map.Entry<VerifyReport, Optional<FirstBadEntry>> read(JsonNode node) {
+        if (!node.path("ok").isBoolean() || !node.path("chains").isArray()) {
+            throw new IllegalArgumentException("a verify report without 'ok' and 'chains' (expected: {\"ok\":…,"
+                    + "\"chains\":[…],\"first_bad\":…})");
+        }
+        List<ChainReport> chains = new ArrayList<>();
+        for (JsonNode c : node.get("chains")) {
+            JsonNode bad = c.path("first_bad");
+            chains.add(new ChainReport(c.path("chain").asText(), c.path("entries").asLong(),
+                    c.path("head_seq").asLong(c.path("entries").asLong()), c.path("head").asText(null),
+                    c.path("checkpoints").asInt(), bad.isObject() ? new FirstBad(bad.path("seq").asLong(),
+                    bad.path("reason").asText()) : null));
+        }
+        JsonNode first = node.path("first_bad");
+        Optional<FirstBadEntry> firstBad = first.isObject()
+                ? Optional.of(new FirstBadEntry(first.path("chain").asText(), first.path("seq").asLong(),
+                        first.hasNonNull("id") ? first.get("id").asText() : null, first.path("reason").asText()))
+                : Optional.empty();
+        return Map.entry(new VerifyReport(node.get("ok").asBoolean(), chains), firstBad);
     }
 
     void json(VerifyReport report, Optional<FirstBadEntry> firstBad) {

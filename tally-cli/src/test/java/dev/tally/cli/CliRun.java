@@ -16,9 +16,14 @@ record CliRun(int exitCode, String out, String err) {
 
     /** Runs {@code tally args...} in this JVM and captures its output. */
     static CliRun of(String... args) {
+        return withEnvironment(java.util.Map.of(), args);
+    }
+
+    /** Runs {@code tally args...} with {@code environment} as the only environment variables it sees. */
+    static CliRun withEnvironment(java.util.Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = TallyCommand.commandLine();
+        CommandLine line = TallyCommand.commandLine(environment);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         int code = line.execute(args);

@@ -57,8 +57,8 @@ public final class GatewayBenchmark {
             throw new IllegalArgumentException("calls: " + calls + " (expected: at least 100)");
         }
         Path dir = Files.createTempDirectory("tally-gateway-bench");
-        System.out.printf("gateway benchmark: %,d sequential calls per side, java %s, %d cpus, data in %s%n", calls,
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), dir);
+        System.out.printf("gateway benchmark: %,d sequential calls per side, java %s, %d cpus, %s, data in %s%n", calls,
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), GcWatch.describe(), dir);
         Figures figures = new Figures();
         try (BenchProvider fake = BenchProvider.start()) {
             String virtualKey = createKey(dir);
@@ -66,10 +66,15 @@ public final class GatewayBenchmark {
             try (GatewayRuntime runtime = GatewayRuntime.start(config, dir, Clock.systemUTC())) {
                 Sides sides = new Sides(fake.baseUrl(), PROVIDER_KEY, "http://127.0.0.1:" + runtime.port(), virtualKey);
                 warmUp(sides, Math.min(calls, 5_000));
+                GcWatch gc = new GcWatch();
                 sequential(sides, calls, figures);
+                gc.print();
                 openLoop(sides, 1_000, 10, figures, true);
+                gc.print();
                 openLoop(sides, 5_000, 3, figures, false);
+                gc.print();
                 streaming(sides, 300, figures);
+                gc.print();
             }
         } finally {
             deleteTree(dir);

@@ -4,20 +4,21 @@ import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.json.Json;
 
 /**
- * The dimensions of one rollup row: the UTC hour a call started in and who/what/where/how it
- * ended, plus optionally one tag; or, for a day row, the UTC day without user, status and tag. Absent values are {@code ""} rather than null, because stores
- * key rollup rows by these values and SQL unique constraints treat NULLs as distinct; readers
- * map {@code ""} back to null.
+ * The key of one rollup row: a time bucket, the chain, and the dimension values of a
+ * {@link RollupTable}. {@link #of} gives a call's full key (its hour and every dimension);
+ * {@link #in} projects it onto a table, blanking the dimensions the table does not carry. Absent
+ * values are {@code ""} rather than null, because stores key rollup rows by these values and SQL
+ * unique constraints treat NULLs as distinct; readers map {@code ""} back to null.
  *
- * @param hour start of the hour, epoch milliseconds (of the day, for a day row)
+ * @param hour start of the time bucket, epoch milliseconds (the hour, or the day for a day table)
  * @param chain the chain the calls were recorded in
  * @param keyId virtual key id or ""
  * @param model requested model or ""
  * @param provider provider or ""
- * @param status status wire name ("" for a day row)
+ * @param status status wire name, or "" in a table without status
  * @param user user or ""
- * @param tagName tag name for a tag rollup row, "" for a plain row
- * @param tagValue that tag's value, "" for a plain row
+ * @param tagName tag name for a tag table row, "" otherwise
+ * @param tagValue that tag's value, "" otherwise
  */
 public record RollupKey(
         long hour, String chain, String keyId, String model, String provider, String status, String user,
@@ -28,7 +29,7 @@ public record RollupKey(
     /** Milliseconds per day. */
     public static final long DAY_MS = 24 * HOUR_MS;
 
-    /** The plain rollup row a call belongs to. */
+    /** A call's full key: its UTC hour and every dimension, no tag. */
     public static RollupKey of(String chain, CallRecord record) {
         long ts = record.startedAt().toEpochMilli();
         return new RollupKey(Math.floorDiv(ts, HOUR_MS) * HOUR_MS, chain, blank(record.keyId()),
@@ -36,14 +37,34 @@ public record RollupKey(
                 "");
     }
 
-    /** The tag rollup row of this call for one of its tags. */
+    /** This key with one of the call's tags. */
     public RollupKey withTag(String name, String value) {
         return new RollupKey(hour, chain, keyId, model, provider, status, user, name, value);
     }
 
-    /** The day row of this plain row: the UTC day it falls in, without user and status. */
-    public RollupKey toDay() {
-        return new RollupKey(Math.floorDiv(hour, DAY_MS) * DAY_MS, chain, keyId, model, provider, "", "", "", "");
+    /** The row of {@code table} this key's calls add to: time floored to its grain, other dimensions blank. */
+    public RollupKey in(RollupTable table) {
+        java.util.Set<RollupTable.Dimension> d = table.dimensions();
+        boolean tag = d.contains(RollupTable.Dimension.TAG);
+        return new RollupKey(table.grain().floor(hour), chain,
+                d.contains(RollupTable.Dimension.KEY) ? keyId : "",
+                d.contains(RollupTable.Dimension.MODEL) ? model : "",
+                d.contains(RollupTable.Dimension.PROVIDER) ? provider : "",
+                d.contains(RollupTable.Dimension.STATUS) ? status : "",
+                d.contains(RollupTable.Dimension.USER) ? user : "",
+                tag ? tagName : "", tag ? tagValue : "");
+    }
+
+    /** The value of {@code dimension} in this key ({@code tag_name} for a tag). */
+    public String value(RollupTable.Dimension dimension) {
+        return switch (dimension) {
+            case KEY -> keyId;
+            case MODEL -> model;
+            case PROVIDER -> provider;
+            case USER -> user;
+            case STATUS -> status;
+            case TAG -> tagName;
+        };
     }
 
     /** {@code ""} for null. */

@@ -34,23 +34,34 @@ public final class UsageTotals {
 
     /** Adds one call record. */
     public void add(CallRecord record) {
+        addCall(record.status(), record.inputTokens(), record.cachedInputTokens(), record.cacheWriteTokens(),
+                record.outputTokens(), record.reasoningTokens(), record.costMicros(), record.durationMs(),
+                record.ttftMs());
+    }
+
+    /**
+     * Adds one call given by its measures; null is unknown (a null cost counts as unpriced, a
+     * null duration or ttft adds no sample).
+     */
+    public void addCall(CallStatus status, Long inputTokens, Long cachedInputTokens, Long cacheWriteTokens,
+            Long outputTokens, Long reasoningTokens, Long costMicros, Long durationMs, Long ttftMs) {
         calls++;
-        byStatus[record.status().ordinal()]++;
-        inputTokens += orZero(record.inputTokens());
-        cachedInputTokens += orZero(record.cachedInputTokens());
-        cacheWriteTokens += orZero(record.cacheWriteTokens());
-        outputTokens += orZero(record.outputTokens());
-        reasoningTokens += orZero(record.reasoningTokens());
-        if (record.costMicros() == null) {
+        byStatus[status.ordinal()]++;
+        this.inputTokens += orZero(inputTokens);
+        this.cachedInputTokens += orZero(cachedInputTokens);
+        this.cacheWriteTokens += orZero(cacheWriteTokens);
+        this.outputTokens += orZero(outputTokens);
+        this.reasoningTokens += orZero(reasoningTokens);
+        if (costMicros == null) {
             unpricedCalls++;
         } else {
-            costMicros += record.costMicros();
+            this.costMicros += costMicros;
         }
-        if (record.durationMs() != null) {
-            latency.record(record.durationMs());
+        if (durationMs != null) {
+            latency.record(durationMs);
         }
-        if (record.ttftMs() != null) {
-            ttft.record(record.ttftMs());
+        if (ttftMs != null) {
+            ttft.record(ttftMs);
         }
     }
 

@@ -54,19 +54,29 @@ class UsageTotalsTest {
     }
 
     @Test
-    void aBatchAddsEachCallToItsRowAndOneRowPerTag() {
+    void aBatchAddsEachCallToOneRowPerTableAndOneRowPerTagInTagTables() {
         RollupBatch batch = new RollupBatch();
         batch.add("gw-1", entries.call(Entries.T0.plusSeconds(10)).tags(Map.of("tier", "gold", "job", "x")).build());
         batch.add("gw-1", entries.call(Entries.T0.plusSeconds(20)).tags(Map.of("tier", "gold")).build());
         batch.add("gw-1", entries.call(Entries.T0.plusSeconds(3600)).user("u").build());
 
-        assertThat(batch.plainRows()).hasSize(2);
         RollupKey first = RollupKey.of("gw-1", entries.call(Entries.T0).build());
         assertThat(first.hour()).isEqualTo(Entries.T0.toEpochMilli());
-        assertThat(first.user()).isEmpty();
-        assertThat(batch.plainRows().get(first).calls()).isEqualTo(2);
-        assertThat(batch.tagRows()).hasSize(2);
-        assertThat(batch.tagRows().get(first.withTag("tier", "gold")).calls()).isEqualTo(2);
+        assertThat(batch.rows(RollupTable.HOURLY)).hasSize(2);
+        assertThat(batch.rows(RollupTable.HOURLY).get(first.in(RollupTable.HOURLY)).calls()).isEqualTo(2);
+        assertThat(first.in(RollupTable.HOURLY).user()).as("hourly rows carry no user").isEmpty();
+        assertThat(batch.rows(RollupTable.DAILY)).as("one day, one key and model").hasSize(1);
+        assertThat(batch.rows(RollupTable.USER_HOURLY)).hasSize(2);
+        RollupKey userRow = RollupKey.of("gw-1", entries.call(Entries.T0.plusSeconds(3600)).user("u").build())
+                .in(RollupTable.USER_HOURLY);
+        assertThat(userRow.keyId()).as("user rows carry no key").isEmpty();
+        assertThat(batch.rows(RollupTable.USER_HOURLY).get(userRow).calls()).isEqualTo(1);
+        assertThat(batch.rows(RollupTable.USER_DAILY)).hasSize(2);
+        assertThat(batch.rows(RollupTable.TAG_HOURLY)).hasSize(2);
+        RollupKey gold = first.withTag("tier", "gold").in(RollupTable.TAG_HOURLY);
+        assertThat(gold.keyId()).as("tag rows carry no key").isEmpty();
+        assertThat(batch.rows(RollupTable.TAG_HOURLY).get(gold).calls()).isEqualTo(2);
+        assertThat(batch.rows(RollupTable.TAG_DAILY)).hasSize(2);
         assertThat(RollupKey.absent("")).isNull();
     }
 }

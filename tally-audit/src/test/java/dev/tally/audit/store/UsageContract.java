@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Usage reports over {@link UsageSample}; every expected figure is worked out in its table. */
-public abstract class UsageContract extends StoreContractSupport {
+public abstract class UsageContract extends UsageAgreementContract {
 
     /** Commits {@link UsageSample} in two batches. */
     private void loadSample() {

@@ -72,12 +72,12 @@ final class KeyValues {
     }
 
     /** {@code $25.00/month}, exact, or {@code -} for none. */
-    static String budget(VirtualKey key) {
-        if (key.budgetMicros() == null) {
+    static String budget(Long micros, BudgetPeriod period) {
+        if (micros == null) {
             return "-";
         }
-        BigDecimal usd = BigDecimal.valueOf(key.budgetMicros(), 6).stripTrailingZeros();
-        return "$" + usd.setScale(Math.max(2, usd.scale())).toPlainString() + "/"
-                + key.budgetPeriod().name().toLowerCase(Locale.ROOT);
+        BigDecimal usd = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        return "$" + usd.setScale(Math.max(2, usd.scale())).toPlainString()
+                + (period == null ? "" : "/" + period.name().toLowerCase(Locale.ROOT));
     }
 }

@@ -11,13 +11,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tally keys}: create, list, update and revoke virtual keys, directly on the store in
  * the data directory — also while a gateway runs on it (it sees a change within its key cache
- * bound, 1 s). Every change is committed with its admin event, on the chain {@code cli}. The
+ * bound, 1 s) — or with {@code --url} through a gateway's admin API ({@link KeysApi}). Every
+ * change is committed with its admin event: on the chain {@code cli} when made on the store, on
+ * the gateway's chain (actor {@code admin-api}) when made through it. The
  * secret is printed once, by {@code create}, and nowhere else. Exit codes as for every
  * command: 0 ok, 1 failure (unknown key, name taken, store error), 2 usage error. Not
  * thread-safe; picocli makes one instance per run.
  */
 @Command(name = "keys",
-        description = "Create, list, update and revoke virtual keys (works directly on the store).",
+        description = "Create, list, update and revoke virtual keys, on the store (--data) or through a gateway (--url).",
         subcommands = {KeysCreateCommand.class, KeysListCommand.class, KeysUpdateCommand.class,
             KeysRevokeCommand.class})
 public final class KeysCommand implements Runnable {
@@ -26,7 +28,7 @@ public final class KeysCommand implements Runnable {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    dev.tally.cli.options.HelpOption help;
 
     @Override
     public void run() {

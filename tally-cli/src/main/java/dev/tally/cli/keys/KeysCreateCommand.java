@@ -3,6 +3,8 @@ package dev.tally.cli.keys;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.audit.json.Json;
 import dev.tally.cli.TallyCommand;
+import dev.tally.cli.options.HelpOption;
+import dev.tally.cli.options.SourceOptions;
 import dev.tally.gateway.keys.CreatedKey;
 import dev.tally.gateway.keys.KeySettings;
 import java.io.PrintWriter;
@@ -28,7 +30,7 @@ final class KeysCreateCommand implements Callable<Integer> {
     HelpOption help;
 
     @Mixin
-    DataDirOption data;
+    SourceOptions source;
 
     @Option(names = "--name", required = true, paramLabel = "<name>",
             description = "Unique name: 1-64 characters of A-Z a-z 0-9 . _ -")
@@ -51,25 +53,34 @@ final class KeysCreateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (KeysStore store = KeysStore.open(data.dir, true)) {
+        if (source.remote()) {
+            KeysApi.Created created = new KeysApi(source.client()).create(settings);
+            print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
+            return TallyCommand.OK;
+        }
+        try (KeysStore store = KeysStore.open(source.dataDir(), true)) {
             CreatedKey created = KeysCommand.failing(() -> store.service().create(settings, KeysStore.ACTOR));
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Map<String, String> view = new LinkedHashMap<>();
-                view.put("id", created.key().id());
-                view.put("name", created.key().name());
-                view.put("prefix", created.key().prefix());
-                view.put("secret", created.secret());
-                out.println(Json.mapper().writeValueAsString(view));
-            } else {
-                out.println("created key " + created.key().name());
-                out.println("  id:     " + created.key().id());
-                out.println("  prefix: " + created.key().prefix());
-                out.println("  secret: " + created.secret());
-                out.println("The secret is shown only now: store it safely. Tally keeps only its SHA-256.");
-            }
-            out.flush();
+            print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
         }
         return TallyCommand.OK;
+    }
+
+    private void print(String id, String keyName, String prefix, String secret) throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, String> view = new LinkedHashMap<>();
+            view.put("id", id);
+            view.put("name", keyName);
+            view.put("prefix", prefix);
+            view.put("secret", secret);
+            out.println(Json.mapper().writeValueAsString(view));
+        } else {
+            out.println("created key " + keyName);
+            out.println("  id:     " + id);
+            out.println("  prefix: " + prefix);
+            out.println("  secret: " + secret);
+            out.println("The secret is shown only now: store it safely. Tally keeps only its SHA-256.");
+        }
+        out.flush();
     }
 }

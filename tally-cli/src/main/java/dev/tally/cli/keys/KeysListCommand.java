@@ -2,8 +2,9 @@ package dev.tally.cli.keys;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.audit.json.Json;
-import dev.tally.audit.keys.VirtualKey;
 import dev.tally.cli.TallyCommand;
+import dev.tally.cli.options.HelpOption;
+import dev.tally.cli.options.SourceOptions;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,38 +30,42 @@ final class KeysListCommand implements Callable<Integer> {
     HelpOption help;
 
     @Mixin
-    DataDirOption data;
+    SourceOptions source;
 
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws JsonProcessingException {
-        try (KeysStore store = KeysStore.open(data.dir, false)) {
-            List<VirtualKey> keys = KeysCommand.failing(() -> store.store().keys());
-            Instant now = store.clock().instant();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                List<KeyJson> view = keys.stream().map(k -> KeyJson.of(k, now)).toList();
-                out.println(Json.mapper().writeValueAsString(view));
-            } else if (keys.isEmpty()) {
-                out.println("no keys (create one with 'tally keys create --name <name>')");
-            } else {
-                printTable(out, keys, now);
+        List<KeyJson> keys;
+        if (source.remote()) {
+            keys = new KeysApi(source.client()).list();
+        } else {
+            try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
+                Instant now = store.clock().instant();
+                keys = KeysCommand.failing(() -> store.store().keys()).stream().map(k -> KeyJson.of(k, now)).toList();
             }
-            out.flush();
         }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.mapper().writeValueAsString(keys));
+        } else if (keys.isEmpty()) {
+            out.println("no keys (create one with 'tally keys create --name <name>')");
+        } else {
+            printTable(out, keys);
+        }
+        out.flush();
         return TallyCommand.OK;
     }
 
-    private static void printTable(PrintWriter out, List<VirtualKey> keys, Instant now) {
+    private static void printTable(PrintWriter out, List<KeyJson> keys) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADER);
-        for (VirtualKey k : keys) {
-            rows.add(List.of(k.name(), k.id(), k.prefix(), KeyValues.status(k, now),
-                    k.allowedModels().isEmpty() ? "*" : String.join(",", k.allowedModels()),
-                    text(k.requestsPerMinute()), text(k.tokensPerMinute()), KeyValues.budget(k),
-                    text(k.expiresAt())));
+        for (KeyJson k : keys) {
+            rows.add(List.of(k.name(), k.id(), k.prefix(), k.status(),
+                    k.allowedModels() == null || k.allowedModels().isEmpty() ? "*" : String.join(",", k.allowedModels()),
+                    text(k.requestsPerMinute()), text(k.tokensPerMinute()), KeyValues.budget(k.budgetMicros(),
+                    k.budgetPeriod()), text(k.expiresAt())));
         }
         int[] widths = new int[HEADER.size()];
         for (List<String> row : rows) {

@@ -2,6 +2,9 @@ package dev.tally.cli.keys;
 
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.cli.TallyCommand;
+import dev.tally.cli.options.HelpOption;
+import dev.tally.cli.options.SourceOptions;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,18 +24,26 @@ final class KeysRevokeCommand implements Callable<Integer> {
     HelpOption help;
 
     @Mixin
-    DataDirOption data;
+    SourceOptions source;
 
     @Parameters(index = "0", paramLabel = "<id|name>", description = "The key's id or name.")
     String key;
 
     @Override
     public Integer call() {
-        try (KeysStore store = KeysStore.open(data.dir, false)) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (source.remote()) {
+            KeyJson revoked = new KeysApi(source.client()).revoke(key);
+            out.println("revoked key " + revoked.name() + " (" + revoked.prefix() + ", id " + revoked.id() + ") at "
+                    + revoked.revokedAt());
+            out.flush();
+            return TallyCommand.OK;
+        }
+        try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
             VirtualKey revoked = KeysCommand.failing(() -> store.service().revoke(key, KeysStore.ACTOR));
-            spec.commandLine().getOut().println("revoked key " + revoked.name() + " (" + revoked.prefix() + ", id "
-                    + revoked.id() + ") at " + revoked.revokedAt());
-            spec.commandLine().getOut().flush();
+            out.println("revoked key " + revoked.name() + " (" + revoked.prefix() + ", id " + revoked.id() + ") at "
+                    + revoked.revokedAt());
+            out.flush();
         }
         return TallyCommand.OK;
     }

@@ -2,6 +2,8 @@ package dev.tally.cli.keys;
 
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.cli.TallyCommand;
+import dev.tally.cli.options.HelpOption;
+import dev.tally.cli.options.SourceOptions;
 import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.keys.KeySettings;
 import java.io.PrintWriter;
@@ -34,7 +36,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
     HelpOption help;
 
     @Mixin
-    DataDirOption data;
+    SourceOptions source;
 
     @Parameters(index = "0", paramLabel = "<id|name>", description = "The key's id or name.")
     String key;
@@ -75,7 +77,21 @@ final class KeysUpdateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         UnaryOperator<KeySettings> change = checkedChange();
-        try (KeysStore store = KeysStore.open(data.dir, false)) {
+        if (source.remote()) {
+            KeysApi api = new KeysApi(source.client());
+            KeyJson current = api.get(key);
+            KeySettings before = KeysApi.settings(current);
+            KeySettings after;
+            try {
+                after = change.apply(before); // bad values are usage errors, found before sending
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            KeyJson updated = api.update(current.id(), after);
+            print(before.describe(), KeysApi.settings(updated).describe(), updated.name(), updated.prefix(), updated.id());
+            return TallyCommand.OK;
+        }
+        try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
             KeyService service = store.service();
             VirtualKey current = KeysCommand.failing(() -> service.get(key));
             try {
@@ -84,7 +100,8 @@ final class KeysUpdateCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             VirtualKey updated = KeysCommand.failing(() -> service.update(current.id(), change, KeysStore.ACTOR));
-            print(KeySettings.of(current).describe(), KeySettings.of(updated).describe(), updated);
+            print(KeySettings.of(current).describe(), KeySettings.of(updated).describe(), updated.name(), updated.prefix(),
+                    updated.id());
         }
         return TallyCommand.OK;
     }
@@ -145,7 +162,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Map<String, String> before, Map<String, String> after, VirtualKey updated) {
+    private void print(Map<String, String> before, Map<String, String> after, String keyName, String prefix, String id) {
         PrintWriter out = spec.commandLine().getOut();
         List<String> lines = new ArrayList<>();
         Map<String, String> names = new TreeMap<>(before);
@@ -158,9 +175,9 @@ final class KeysUpdateCommand implements Callable<Integer> {
             }
         }
         if (lines.isEmpty()) {
-            out.println("key " + updated.name() + ": nothing changed");
+            out.println("key " + keyName + ": nothing changed");
         } else {
-            out.println("updated key " + updated.name() + " (" + updated.prefix() + ", id " + updated.id() + ")");
+            out.println("updated key " + keyName + " (" + prefix + ", id " + id + ")");
             lines.forEach(out::println);
         }
         out.flush();

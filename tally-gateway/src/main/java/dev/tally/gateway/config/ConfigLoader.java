@@ -76,11 +76,12 @@ public final class ConfigLoader {
             throw new UncheckedIOException("cannot read the YAML text", e);
         }
         ConfigNode root = new ConfigNode("", EnvInterpolation.apply(tree, "", env));
-        root.allowOnly("server", "admin", "store", "audit", "providers", "models");
+        root.allowOnly("server", "admin", "store", "audit", "providers", "models", "metrics", "telemetry");
         Map<String, Provider> providers = root.has("providers") ? providers(root) : providersFromEnv(env);
         return new GatewayConfig(server(root.child("server")), admin(root.child("admin"), env),
                 store(root.child("store"), dataDir), audit(root.child("audit")), providers,
-                models(root, providers));
+                models(root, providers), TelemetrySection.metrics(root.child("metrics")),
+                TelemetrySection.telemetry(root.child("telemetry")));
     }
 
     private static Server server(ConfigNode n) {
@@ -157,7 +158,7 @@ public final class ConfigLoader {
     private static Map<String, Provider> providers(ConfigNode root) {
         Map<String, Provider> out = new LinkedHashMap<>();
         for (ConfigNode n : root.mappings("providers")) {
-            n.allowOnly("name", "kind", "base_url", "api_key", "timeouts", "retries");
+            n.allowOnly("name", "kind", "base_url", "api_key", "timeouts", "retries", "http_client");
             String name = n.requiredString("name", "a unique provider name");
             if (out.containsKey(name)) {
                 throw new IllegalArgumentException(n.key("name") + ": '" + name + "' (expected: a name not used by another provider)");
@@ -166,7 +167,10 @@ public final class ConfigLoader {
             URI defaultUrl = kind == Protocol.OPENAI ? Provider.OPENAI_DEFAULT_URL : Provider.ANTHROPIC_DEFAULT_URL;
             URI baseUrl = url(n.key("base_url"), n.string("base_url", defaultUrl.toString()));
             Secret apiKey = new Secret(n.requiredString("api_key", "the provider's API key, e.g. ${OPENAI_API_KEY}"));
-            out.put(name, new Provider(name, kind, baseUrl, apiKey, timeouts(n.child("timeouts")), retries(n.child("retries"))));
+            GatewayConfig.HttpClient client = Json.parseEnum(GatewayConfig.HttpClient.class, n.key("http_client"),
+                    n.string("http_client", "socket"));
+            out.put(name, new Provider(name, kind, baseUrl, apiKey, timeouts(n.child("timeouts")), retries(n.child("retries")),
+                    client));
         }
         return out;
     }

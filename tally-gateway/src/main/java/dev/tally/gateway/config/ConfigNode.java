@@ -49,6 +49,13 @@ final class ConfigNode {
         }
     }
 
+    /** The keys of this mapping, in file order (for free-form mappings such as headers). */
+    List<String> names() {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     boolean has(String name) {
         JsonNode value = node.get(name);
         return value != null && !value.isNull();

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param audit how calls are recorded
  * @param providers upstream providers by name, in file order
  * @param models public model names by name, in file order
+ * @param metrics the Prometheus endpoint
+ * @param telemetry OpenTelemetry span export (off unless configured)
  */
 public record GatewayConfig(
         Server server,
@@ -32,7 +34,9 @@ public record GatewayConfig(
         Store store,
         Audit audit,
         Map<String, Provider> providers,
-        Map<String, Model> models) {
+        Map<String, Model> models,
+        Metrics metrics,
+        Telemetry telemetry) {
 
     public GatewayConfig {
         Objects.requireNonNull(server, "server");
@@ -41,6 +45,8 @@ public record GatewayConfig(
         Objects.requireNonNull(audit, "audit");
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(telemetry, "telemetry");
     }
 
     /** A provider by name. */
@@ -153,10 +159,27 @@ public record GatewayConfig(
      * @param apiKey the provider's secret, sent upstream only
      * @param timeouts connect, first byte, idle between stream events, total
      * @param retries retry policy on connect errors, 429 and 5xx
+     * @param httpClient which HTTP client calls this provider (default {@link HttpClient#SOCKET})
      */
-    public record Provider(String name, Protocol kind, URI baseUrl, Secret apiKey, Timeouts timeouts, Retries retries) {
+    public record Provider(String name, Protocol kind, URI baseUrl, Secret apiKey, Timeouts timeouts, Retries retries,
+            HttpClient httpClient) {
         public static final URI OPENAI_DEFAULT_URL = URI.create("https://api.openai.com/v1");
         public static final URI ANTHROPIC_DEFAULT_URL = URI.create("https://api.anthropic.com");
+
+        /** A provider called with the default HTTP client. */
+        public Provider(String name, Protocol kind, URI baseUrl, Secret apiKey, Timeouts timeouts, Retries retries) {
+            this(name, kind, baseUrl, apiKey, timeouts, retries, HttpClient.SOCKET);
+        }
+    }
+
+    /**
+     * {@code providers[].http_client}: which client calls the provider.
+     * {@code socket} (default): HTTP/1.1 over pooled keep-alive sockets, on the call's own thread
+     * (measured fastest by {@code bench/gateway}); {@code jdk}: the JDK's {@code HttpClient},
+     * which speaks HTTP/2 to https providers that offer it (one multiplexed connection).
+     */
+    public enum HttpClient {
+        SOCKET, JDK
     }
 
     /**
@@ -206,6 +229,44 @@ public record GatewayConfig(
             order.add(name);
             order.addAll(fallbacks);
             return order;
+        }
+    }
+
+    /**
+     * {@code metrics}: {@code GET /metrics} in the Prometheus text format.
+     *
+     * @param enabled whether the route is served (default true)
+     * @param requireAdminToken whether a scrape must send {@code Authorization: Bearer <admin token>}
+     *     (default false: Prometheus scrapers usually send none, and the metrics carry no secret,
+     *     no key and no payload)
+     */
+    public record Metrics(boolean enabled, boolean requireAdminToken) {
+        public static final Metrics DEFAULTS = new Metrics(true, false);
+    }
+
+    /**
+     * {@code telemetry}: one OpenTelemetry span per call, exported over OTLP/HTTP (protobuf).
+     * Off unless {@code otlp_endpoint} is set. Every new trace is exported; a call that continues a
+     * client's trace follows the client's sampled flag.
+     *
+     * @param otlpEndpoint where spans are posted, e.g. {@code http://localhost:4318/v1/traces};
+     *     empty: no export (default)
+     * @param otlpHeaders extra headers sent with each export, e.g. a vendor's API key (secrets)
+     * @param serviceName the {@code service.name} resource attribute (default {@code tally})
+     * @param otlpTimeout longest wait for one export (default 10s); export never delays a call
+     */
+    public record Telemetry(Optional<URI> otlpEndpoint, Map<String, Secret> otlpHeaders, String serviceName,
+            Duration otlpTimeout) {
+        public static final String DEFAULT_SERVICE_NAME = "tally";
+        public static final Duration DEFAULT_OTLP_TIMEOUT = Duration.ofSeconds(10);
+        public static final Telemetry DEFAULTS = new Telemetry(Optional.empty(), Map.of(), DEFAULT_SERVICE_NAME,
+                DEFAULT_OTLP_TIMEOUT);
+
+        public Telemetry {
+            Objects.requireNonNull(otlpEndpoint, "otlp_endpoint");
+            otlpHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(otlpHeaders));
+            Objects.requireNonNull(serviceName, "service_name");
+            Objects.requireNonNull(otlpTimeout, "otlp_timeout");
         }
     }
 }

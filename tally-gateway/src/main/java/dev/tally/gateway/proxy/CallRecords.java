@@ -13,6 +13,7 @@ import dev.tally.gateway.limits.Limiter;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.gateway.payload.PayloadKeeper;
 import dev.tally.gateway.payload.Redactor;
+import dev.tally.gateway.trace.CallTracer;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import java.util.Optional;
 /**
  * Starts {@link CallScope}s and writes what they produce: applies the privacy switches (client
  * IP, key prefix) and the payload policy (global or the key's own), prices usage with the configured price table, sends records to the audit
- * sink and settles limits. Thread-safe (holds only thread-safe collaborators).
+ * sink, tells the {@link CallTracer} and settles limits. Thread-safe (holds only thread-safe collaborators).
  */
 public final class CallRecords {
 
@@ -31,8 +32,16 @@ public final class CallRecords {
     private final AuditSink sink;
     private final Limiter limiter;
     private final PayloadKeeper payloads;
+    private final CallTracer tracer;
 
     public CallRecords(GatewayConfig.Audit audit, CostCalculator costs, AuditSink sink, Limiter limiter, Clock clock) {
+        this(audit, costs, sink, limiter, clock, CallTracer.NONE);
+    }
+
+    /** With {@code tracer} told about every finished call (span export). */
+    public CallRecords(GatewayConfig.Audit audit, CostCalculator costs, AuditSink sink, Limiter limiter, Clock clock,
+            CallTracer tracer) {
+        this.tracer = tracer;
         this.audit = audit;
         this.costs = costs;
         this.sink = sink;
@@ -65,6 +74,15 @@ public final class CallRecords {
 
     void write(AuditEntry entry, StoredPayload payload) throws InterruptedException {
         sink.record(entry, payload);
+    }
+
+    void traced(RequestMeta meta, CallRecord record) {
+        try {
+            tracer.finished(meta.trace(), record);
+        } catch (RuntimeException e) {
+            // Tracing is best effort by contract; a fault there must not fail a recorded call.
+            LOG.log(Level.WARNING, "tracing call " + record.id() + " failed: " + e);
+        }
     }
 
     PayloadKeeper payloads() {

@@ -121,6 +121,7 @@ public final class CallScope {
         CallRecord record = builder.build();
         StoredPayload payload = keep ? records.payloads().keep(record.id(), payloadMode, requestBody, responseBody) : null;
         records.write(record, payload);
+        records.traced(meta, record);
         if (key != null) {
             long total = (usage == null || usage.input() == null ? 0 : usage.input())
                     + (usage == null || usage.output() == null ? 0 : usage.output());

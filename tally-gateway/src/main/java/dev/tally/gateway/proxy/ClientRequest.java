@@ -1,5 +1,6 @@
 package dev.tally.gateway.proxy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +22,17 @@ import java.io.IOException;
  * @param stream whether the client asked for a stream
  * @param user the OpenAI {@code user} field (or Anthropic {@code metadata.user_id}), or null
  * @param requestBytes size of the body as received
+ * @param raw the body as received (sent upstream as is when nothing in it needs changing)
  */
-public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, boolean stream, String user, long requestBytes) {
+public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, boolean stream, String user, long requestBytes,
+        byte[] raw) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Duplicate keys are refused: the raw body may be forwarded as is, and a provider that read
+     * the first {@code "model"} where the gateway read the last would serve a model the key's
+     * scope and the price never saw.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Bad client input, with the field, bad value and expectation in the message. */
     public static final class Invalid extends Exception {
@@ -81,7 +89,8 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
             throw new Invalid("user", (endpoint == Endpoint.MESSAGE ? "metadata.user_id: " : "user: ") + clip(user)
                     + " (expected: a string)");
         }
-        return new ClientRequest(endpoint, body, model.asText(), streamed, user == null || user.isNull() ? null : user.asText(), raw.length);
+        return new ClientRequest(endpoint, body, model.asText(), streamed, user == null || user.isNull() ? null : user.asText(), raw.length,
+                raw);
     }
 
     /** Whether the gateway adds {@code include_usage} the client did not ask for. */
@@ -90,8 +99,15 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
                 && !body.path("stream_options").path("include_usage").asBoolean(false);
     }
 
-    /** The body to send upstream for {@code upstreamModel}. */
+    /**
+     * The body to send upstream for {@code upstreamModel}: the client's own bytes when the model
+     * name stays and no option is added (no parse tree written back on the hot path), otherwise
+     * the parsed body re-written with the changes.
+     */
     public byte[] upstreamBody(String upstreamModel) {
+        if (upstreamModel.equals(model) && !usageChunkHidden()) {
+            return raw;
+        }
         ObjectNode copy = body.deepCopy();
         copy.put("model", upstreamModel);
         if (usageChunkHidden()) {

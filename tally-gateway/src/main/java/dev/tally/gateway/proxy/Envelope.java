@@ -1,6 +1,7 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.id.IdSource;
+import dev.tally.gateway.trace.TraceContext;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads a call's HTTP envelope: the presented virtual key, {@code traceparent}, the client's
@@ -23,10 +24,10 @@ public final class Envelope {
 
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    private static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
     private static final HeaderName USER = HeaderNames.create("x-tally-user");
     private static final HeaderName API_KEY = HeaderNames.create("x-api-key");
     private static final String TAG_PREFIX = "x-tally-tag-";
-    private static final Pattern TRACEPARENT_FORM = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final int MAX_VALUE = 256;
 
     private Envelope() {
@@ -43,8 +44,11 @@ public final class Envelope {
                 tags.put(name.substring(TAG_PREFIX.length()), clip(h.get()));
             }
         });
-        return new RequestMeta(ids.next(), clock.instant(), startNanos, endpoint,
-                traceId(headers.first(TRACEPARENT).orElse(null)),
+        String id = ids.next();
+        // A new trace id only needs to be unpredictable enough to be unique, not secret.
+        TraceContext trace = TraceContext.of(headers.first(TRACEPARENT).orElse(null), headers.first(TRACESTATE).orElse(null),
+                id, ThreadLocalRandom.current());
+        return new RequestMeta(id, clock.instant(), startNanos, endpoint, trace,
                 headers.first(REQUEST_ID).map(Envelope::clip).orElse(null),
                 headers.first(USER).map(Envelope::clip).orElse(null),
                 tags, peer(request.remotePeer().address()),
@@ -62,18 +66,6 @@ public final class Envelope {
             }
         }
         return request.headers().first(API_KEY).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
-    }
-
-    /** The trace id of a valid W3C {@code traceparent}, else null (an all-zero id is invalid). */
-    static String traceId(String traceparent) {
-        if (traceparent == null) {
-            return null;
-        }
-        var m = TRACEPARENT_FORM.matcher(traceparent.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches() || m.group(1).chars().allMatch(c -> c == '0')) {
-            return null;
-        }
-        return m.group(1);
     }
 
     private static String peer(SocketAddress address) {

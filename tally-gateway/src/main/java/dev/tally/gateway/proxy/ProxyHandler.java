@@ -87,7 +87,7 @@ public final class ProxyHandler implements Handler {
     private void proxy(ServerRequest req, ServerResponse res, CallScope scope) throws IOException, InterruptedException {
         byte[] raw;
         try {
-            raw = req.content().inputStream().readAllBytes();
+            raw = readBody(req);
         } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException
                 | io.helidon.common.buffers.DataReader.InsufficientDataAvailableException gone) {
             // 499, as proxies write it: the client closed the request before sending all of it.
@@ -157,15 +157,32 @@ public final class ProxyHandler implements Handler {
     }
 
     /**
+     * The request body; with a content-length, read into an array of exactly that size (no
+     * 16 KiB read buffer and copy per call).
+     */
+    private static byte[] readBody(ServerRequest req) throws IOException {
+        java.io.InputStream in = req.content().inputStream();
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared < 0 || declared > Integer.MAX_VALUE - 8) {
+            return in.readAllBytes();
+        }
+        byte[] body = new byte[(int) declared];
+        if (in.readNBytes(body, 0, body.length) < body.length) {
+            throw new java.io.EOFException("the request body ended before its content-length");
+        }
+        return body;
+    }
+
+    /**
      * Headers passed upstream: protocol versions and betas, and the trace continued (same trace
-     * id, the gateway's own span id taken from the record id's random bits); never credentials
-     * or {@code x-tally-*}.
+     * id, or a new one; the gateway's own span id as parent, see {@link dev.tally.gateway.trace.TraceContext});
+     * never credentials or {@code x-tally-*}.
      */
     private Map<String, String> upstreamHeaders(ServerRequest req, RequestMeta meta) {
         Map<String, String> headers = new TreeMap<>();
-        if (meta.traceId() != null) {
-            String random = meta.id().replace("-", "").substring(16);
-            headers.put("traceparent", "00-" + meta.traceId() + "-" + random + "-01");
+        headers.put("traceparent", meta.trace().upstreamTraceparent());
+        if (meta.trace().traceState() != null) {
+            headers.put("tracestate", meta.trace().traceState());
         }
         if (endpoint.protocol() == dev.tally.audit.entry.Protocol.ANTHROPIC) {
             headers.put("anthropic-version", req.headers().first(HeaderNames.create("anthropic-version")).orElse(DEFAULT_ANTHROPIC_VERSION));

@@ -1,6 +1,7 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.CallRecord;
+import dev.tally.gateway.trace.TraceContext;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param startedAt wall-clock start
  * @param startNanos monotonic start, for durations
  * @param endpoint the route
- * @param traceId W3C trace id from {@code traceparent}, or null
+ * @param trace the W3C trace context: the client's trace continued, or a new one
  * @param clientRequestId the client's own {@code x-request-id}, or null
  * @param headerUser {@code x-tally-user}, or null
  * @param tags {@code x-tally-tag-<name>} values by name
@@ -26,7 +27,7 @@ public record RequestMeta(
         Instant startedAt,
         long startNanos,
         Endpoint endpoint,
-        String traceId,
+        TraceContext trace,
         String clientRequestId,
         String headerUser,
         Map<String, String> tags,
@@ -37,7 +38,13 @@ public record RequestMeta(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(startedAt, "started_at");
         Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(trace, "trace");
         tags = Map.copyOf(tags);
+    }
+
+    /** The W3C trace id of this call (always present: a call without a valid traceparent starts a trace). */
+    public String traceId() {
+        return trace.traceId();
     }
 
     /** A builder carrying the envelope fields (client IP only when {@code logClientIp}). */
@@ -45,7 +52,7 @@ public record RequestMeta(
         return CallRecord.builder()
                 .id(id)
                 .startedAt(startedAt)
-                .traceId(traceId)
+                .traceId(trace.traceId())
                 .clientRequestId(clientRequestId)
                 .user(headerUser)
                 .tags(tags)

@@ -6,21 +6,26 @@ import dev.tally.audit.pricing.Price;
 import dev.tally.audit.pricing.PriceTable;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.gateway.admin.AdminRoutes;
+import dev.tally.gateway.admin.AdminServices;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
 import dev.tally.gateway.auth.Sleeper;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.config.Secret;
 import dev.tally.gateway.keys.KeyCache;
 import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.limits.KeyLimiter;
 import dev.tally.gateway.limits.SpendReader;
+import dev.tally.gateway.metrics.GatewayTelemetry;
 import dev.tally.gateway.proxy.CallRecords;
 import dev.tally.gateway.proxy.ProxyServices;
 import dev.tally.gateway.proxy.SecurityEvents;
-import dev.tally.gateway.upstream.JdkUpstreamClient;
+import dev.tally.gateway.upstream.ProviderUpstreamClient;
 import dev.tally.gateway.upstream.Router;
+import dev.tally.gateway.upstream.SocketUpstreamClient;
 import dev.tally.gateway.upstream.UpstreamCaller;
 import dev.tally.gateway.upstream.UpstreamClient;
 import dev.tally.gateway.usage.TokenEstimator;
@@ -36,7 +41,9 @@ import java.util.function.Consumer;
  * A running gateway: wires the configuration, the audit store and recorder, keys, limits, the
  * upstream client and the HTTP server together. The store and recorder are owned by the caller
  * (who starts them before and closes them after, so the recorder drains last).
- * Thread-safe; {@link #close()} stops the server, then the upstream client.
+ * Everything recorded goes through {@link GatewayTelemetry}'s counting sink (metrics, span export).
+ * Thread-safe; {@link #close()} stops the server, then the upstream client, then exports the last
+ * spans.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -51,11 +58,13 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final UpstreamClient upstream;
     private final KeyService keys;
+    private final GatewayTelemetry telemetry;
 
-    private Gateway(GatewayServer server, UpstreamClient upstream, KeyService keys) {
+    private Gateway(GatewayServer server, UpstreamClient upstream, KeyService keys, GatewayTelemetry telemetry) {
         this.server = server;
         this.upstream = upstream;
         this.keys = keys;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -66,19 +75,37 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, AuditStore store, Recorder recorder, AuditSink sink, Clock clock,
             UpstreamCaller.Sleeper retrySleeper, Consumer<HttpRouting.Builder> extraRoutes) {
+        return start(config, store, recorder, sink, clock, retrySleeper, config.admin().token().orElse(null), extraRoutes);
+    }
+
+    /**
+     * Starts serving {@code config} with {@code adminToken} guarding the admin API (null: no token,
+     * every admin request is refused); returns once the port is bound.
+     */
+    public static Gateway start(GatewayConfig config, AuditStore store, Recorder recorder, AuditSink sink, Clock clock,
+            UpstreamCaller.Sleeper retrySleeper, Secret adminToken, Consumer<HttpRouting.Builder> extraRoutes) {
         IdSource ids = new IdSource(clock, new SecureRandom());
+        // Everything recorded goes through the counting sink, so metrics match the log.
+        GatewayTelemetry telemetry = GatewayTelemetry.start(config, recorder, sink, adminToken, ids, clock);
+        sink = telemetry.sink();
         KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
         KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL);
         TokenEstimator estimator = new TokenEstimator();
         Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
-        UpstreamClient upstream = new JdkUpstreamClient();
+        UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
                 new UpstreamCaller(upstream, retrySleeper, clock),
-                new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock),
+                new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock, telemetry.tracer()),
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
-        GatewayServer server = GatewayServer.start(config, services, sink, extraRoutes);
-        return new Gateway(server, upstream, keys);
+        AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
+                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock);
+        GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
+            AdminRoutes.register(routing, admin);
+            telemetry.routes(routing);
+            extraRoutes.accept(routing);
+        });
+        return new Gateway(server, upstream, keys, telemetry);
     }
 
     /** The price table of the configured models (public name → price). */
@@ -97,9 +124,18 @@ public final class Gateway implements AutoCloseable {
         return keys;
     }
 
+    /** The gateway's metrics and span export. */
+    public GatewayTelemetry telemetry() {
+        return telemetry;
+    }
+
     @Override
     public void close() {
-        server.close();
-        upstream.close();
+        try {
+            server.close();
+            upstream.close();
+        } finally {
+            telemetry.close();
+        }
     }
 }

@@ -72,7 +72,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withCheckpointEvery(audit.checkpointEvery()), clock);
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
-                    d -> Thread.sleep(d.toMillis()), routing -> { });
+                    d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
             RetentionRun run = new RetentionRun(recorder, store, audit.retention(), audit.payloadRetention(),
                     new IdSource(clock, new SecureRandom()), clock);
             Optional<RetentionScheduler> retention = run.prunesAnything()

@@ -89,6 +89,7 @@ class ConfigLoaderTest {
                   - name: claude
                     kind: anthropic
                     api_key: sk-ant-literal
+                    http_client: jdk
                 models:
                   fast:
                     provider: main
@@ -111,7 +112,9 @@ class ConfigLoaderTest {
                 new Secret("sk-default"), new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(15),
                         Duration.ofMinutes(5)), new Retries(3, Duration.ofMillis(100), Duration.ofSeconds(10))));
         assertThat(c.providers().get("claude")).isEqualTo(new Provider("claude", Protocol.ANTHROPIC,
-                URI.create("https://api.anthropic.com"), new Secret("sk-ant-literal"), Timeouts.DEFAULTS, Retries.DEFAULTS));
+                URI.create("https://api.anthropic.com"), new Secret("sk-ant-literal"), Timeouts.DEFAULTS, Retries.DEFAULTS,
+                GatewayConfig.HttpClient.JDK));
+        assertThat(c.providers().get("main").httpClient()).isEqualTo(GatewayConfig.HttpClient.SOCKET);
         assertThat(c.models().get("fast")).isEqualTo(new Model("fast", "main", "gpt-4o-mini", List.of(),
                 Optional.of(Price.perMillion("0.15", "0.60").withCachedInput("0.075"))));
         Model smart = c.models().get("smart");
@@ -167,6 +170,8 @@ class ConfigLoaderTest {
         assertError("audit: {log_client_ip: yes please}", "audit.log_client_ip: 'yes please' (expected: true or false)");
         assertError("audit: {redaction_patterns: ['([a-z']}", "audit.redaction_patterns[0]: '([a-z' (expected: a Java regular expression");
         assertError("providers: [{name: p, kind: gemini, api_key: k}]", "providers[0].kind: 'gemini' (expected one of: openai, anthropic)");
+        assertError("providers: [{name: p, kind: openai, api_key: k, http_client: okhttp}]",
+                "providers[0].http_client: 'okhttp' (expected one of: socket, jdk)");
         assertError("providers: [{name: p, kind: openai}]", "providers[0].api_key: missing (expected: the provider's API key");
         assertError("providers: [{name: p, kind: openai, api_key: k, base_url: 'ftp://x'}]",
                 "providers[0].base_url: 'ftp://x' (expected: an absolute http:// or https:// URL)");

@@ -56,10 +56,20 @@ final class GatewayFixture implements AutoCloseable {
 
     private GatewayFixture(Path dir, Durability durability, Function<AuditStore, AuditStore> storeWrapper, String extraYaml)
             throws Exception {
+        this(dir, durability, storeWrapper, extraYaml, "socket");
+    }
+
+    private GatewayFixture(Path dir, Durability durability, Function<AuditStore, AuditStore> storeWrapper, String extraYaml,
+            String httpClient) throws Exception {
         this.dir = dir;
         this.provider = new FakeProvider();
-        this.config = ConfigLoader.parse(yaml(provider.baseUrl(), durability).replace("  durability:", extraYaml + "  durability:"), dir,
+        String yaml = yaml(provider.baseUrl(), durability).replace("  durability:", extraYaml + "  durability:")
+                .replaceAll("\n    kind: (openai|anthropic)\n", "\n    kind: $1\n    http_client: " + httpClient + "\n");
+        this.config = ConfigLoader.parse(yaml, dir,
                 Map.of("FAKE_OPENAI_KEY", OPENAI_KEY, "FAKE_ANTHROPIC_KEY", ANTHROPIC_KEY, "TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
+        if (config.providers().values().stream().anyMatch(p -> !p.httpClient().name().equalsIgnoreCase(httpClient))) {
+            throw new IllegalStateException("fixture: a provider is not on http_client " + httpClient);
+        }
         this.store = storeWrapper.apply(SqliteAuditStore.open(dir.resolve("tally.db")));
         this.recorder = Recorder.start(store, RecorderConfig.defaults("test-chain", dir).withDurability(durability), Clock.systemUTC());
         this.gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, durability), Clock.systemUTC(),
@@ -69,6 +79,11 @@ final class GatewayFixture implements AutoCloseable {
 
     static GatewayFixture start(Path dir) throws Exception {
         return new GatewayFixture(dir, Durability.ASYNC, s -> s, "");
+    }
+
+    /** Every provider called with {@code http_client: client} ({@code socket} or {@code jdk}). */
+    static GatewayFixture startWithHttpClient(Path dir, String client) throws Exception {
+        return new GatewayFixture(dir, Durability.ASYNC, s -> s, "", client);
     }
 
     static GatewayFixture start(Path dir, Durability durability, Function<AuditStore, AuditStore> storeWrapper) throws Exception {

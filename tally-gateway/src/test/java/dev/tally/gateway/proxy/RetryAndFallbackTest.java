@@ -30,9 +30,14 @@ class RetryAndFallbackTest {
 
     private GatewayFixture gw;
 
+    /** The gateway under test; {@link JdkClientProxyTest} runs these tests again on the JDK client. */
+    GatewayFixture fixture(Path dir) throws Exception {
+        return GatewayFixture.startWithHttpClient(dir, "socket");
+    }
+
     @BeforeEach
     void start() throws Exception {
-        gw = GatewayFixture.start(dir);
+        gw = fixture(dir);
     }
 
     @AfterEach

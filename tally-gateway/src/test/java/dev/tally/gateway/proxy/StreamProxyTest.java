@@ -32,9 +32,14 @@ class StreamProxyTest {
 
     private GatewayFixture gw;
 
+    /** The gateway under test; {@link JdkClientProxyTest} runs these tests again on the JDK client. */
+    GatewayFixture fixture(Path dir) throws Exception {
+        return GatewayFixture.startWithHttpClient(dir, "socket");
+    }
+
     @BeforeEach
     void start() throws Exception {
-        gw = GatewayFixture.start(dir);
+        gw = fixture(dir);
     }
 
     @AfterEach

@@ -66,16 +66,22 @@ import java.util.function.Consumer;
  *              prefix, allowed_models (JSON array), limits, budget, expires_at, enabled,
  *              payload_policy, tags (JSON object), created_at, revoked_at (epoch ms)
  * settings     name PK, value
- * rollups      (hour, chain, key_id, model, provider, status, user_id) PK, WITHOUT ROWID;
- *              calls, input/cached_input/cache_write/output/reasoning token sums (known values
- *              only), cost_micros (priced calls), unpriced_calls, latency_count/_sum/_hist,
- *              ttft_count/_sum/_hist (hist = {@link dev.tally.audit.rollup.LatencyHistogram}
- *              bytes, NULL when no sample). '' stands for an absent dimension value.
- * tag_rollups  the same measures per (tag_name, hour, chain, tag_value, key_id, model,
- *              provider, status, user_id) PK, WITHOUT ROWID; a call with n tags adds to n rows
- * day_rollups  the same measures plus calls per status (success, errors, refused, cancelled,
- *              interrupted) per (day, chain, key_id, model, provider) PK, WITHOUT ROWID: whole
- *              UTC days without user and status keys, for long usage reports
+ * rollups           (hour, chain, key_id, model, provider, status) PK, WITHOUT ROWID;
+ *                   calls, input/cached_input/cache_write/output/reasoning token sums (known
+ *                   values only), cost_micros (priced calls), unpriced_calls,
+ *                   latency_count/_sum/_hist, ttft_count/_sum/_hist (hist =
+ *                   {@link dev.tally.audit.rollup.LatencyHistogram} bytes, NULL when no sample).
+ *                   '' stands for an absent dimension value.
+ * day_rollups       the same measures plus calls per status (success, errors, refused,
+ *                   cancelled, interrupted) per (day, chain, key_id, model, provider) PK
+ * user_rollups      the measures per (hour, chain, user_id, status) PK
+ * user_day_rollups  the measures and calls per status per (day, chain, user_id) PK
+ * tag_rollups       the measures per (tag_name, hour, chain, tag_value, model, provider,
+ *                   status) PK; a call with n tags adds to n rows
+ * tag_day_rollups   the measures and calls per status per (tag_name, day, chain, tag_value,
+ *                   model, provider) PK
+ *                   (all rollup tables WITHOUT ROWID; see {@link dev.tally.audit.rollup.RollupTable}
+ *                   and {@link dev.tally.audit.rollup.UsagePlan} for which report reads which)
  * </pre>
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.

@@ -2,30 +2,57 @@ package dev.tally.audit.store.sqlite;
 
 import dev.tally.audit.rollup.RollupKey;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The latency and ttft histogram bytes of rollup rows this writer recently wrote, so a batch
- * that touches a row again merges into it without reading it back first. Sound because only
- * one writer appends to a chain and rollup rows are keyed by chain: nobody else changes them.
+ * What one rollup table's recent rows hold, as far as this writer knows: the latency and ttft
+ * histogram bytes of the rows it recently wrote, so a batch that touches a row again merges
+ * into it without reading it back first, and which rows do not exist yet, so a batch that
+ * creates a row does not read it first either. Sound because only one writer appends to a
+ * chain and rollup rows are keyed by chain: nobody else changes them.
  *
- * <p>Values written in the open transaction are pending until {@link #commit()}; a rolled back
- * batch drops them ({@link #rollback()}). Only rows of the newest {@link #HOURS_KEPT} hours are
- * kept (for day rows, whose key time is the day's start, that is the newest day); older rows
- * (late records) are read from the table. Not thread-safe: used under the
- * store's writer lock.
+ * <p>Rows of the newest {@link #HOURS_KEPT} hours this writer wrote are kept (for a day table,
+ * whose key time is the day's start, that is the newest day); older rows (late records) are
+ * read from the table. A row is known to be absent when its time is within the kept window, it
+ * is not kept, and its time is at or after {@code coveredFrom}: the first bucket after every
+ * row that existed when the writer opened. Values written in the open transaction are pending
+ * until {@link #commit()}; a rolled back batch drops them ({@link #rollback()}). Not
+ * thread-safe: used under the store's writer lock.
  */
 final class StoredHistograms {
 
     static final int HOURS_KEPT = 3;
 
+    private static final byte[][] ABSENT = new byte[2][];
+
+    private final long coveredFrom;
     private final Map<RollupKey, byte[][]> committed = new HashMap<>();
     private final Map<RollupKey, byte[][]> pending = new HashMap<>();
+    /** Rows a failed transaction wrote to: whether it committed after all is unknown, so they are read. */
+    private final Set<RollupKey> doubtful = new HashSet<>();
     private long newestHour = Long.MIN_VALUE;
+    private long oldestKept = Long.MIN_VALUE;
 
-    /** The committed {latency, ttft} bytes of {@code key}, or null when not known here. */
+    /** @param coveredFrom start of the first time bucket after every row the table held at open */
+    StoredHistograms(long coveredFrom) {
+        this.coveredFrom = coveredFrom;
+    }
+
+    /**
+     * The committed {latency, ttft} bytes of {@code key}'s row ({nulls} for a row known not to
+     * exist), or null when not known here.
+     */
     byte[][] get(RollupKey key) {
-        return committed.get(key);
+        byte[][] known = committed.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (!doubtful.isEmpty() && doubtful.contains(key)) {
+            return null;
+        }
+        return key.hour() >= coveredFrom && key.hour() >= oldestKept ? ABSENT : null;
     }
 
     /** Records what the open transaction writes to {@code key}'s row. */
@@ -43,13 +70,21 @@ final class StoredHistograms {
         pending.clear();
         if (newest > newestHour) {
             newestHour = newest;
-            long oldestKept = newestHour - (HOURS_KEPT - 1) * RollupKey.HOUR_MS;
+            oldestKept = newestHour - (HOURS_KEPT - 1) * RollupKey.HOUR_MS;
             committed.keySet().removeIf(key -> key.hour() < oldestKept);
+            doubtful.removeIf(key -> key.hour() < oldestKept);
         }
     }
 
-    /** The open transaction was rolled back. */
+    /**
+     * The open transaction failed and was rolled back. A failed COMMIT may still have reached the
+     * database, so the rows it touched are no longer known here.
+     */
     void rollback() {
+        for (RollupKey key : pending.keySet()) {
+            committed.remove(key);
+            doubtful.add(key);
+        }
         pending.clear();
     }
 

@@ -1,0 +1,105 @@
+package dev.tally.audit.rollup;
+
+import dev.tally.audit.query.GroupBy;
+import dev.tally.audit.query.UsageQuery;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The groups of a usage report while a store adds up the parts of its {@link UsagePlan}: rollup
+ * rows and raw calls go to the group their dimension values name, so rows of different tables
+ * and raw calls add up through the same {@link UsageTotals}. Store-independent.
+ *
+ * <p>A group key is the list of the values of the query's {@code group_by} dimensions, in order
+ * (null = absent); hour and day are ISO-8601 ({@code 2026-03-02T10:00:00Z}, {@code 2026-03-02}),
+ * hour of day is {@code 0..23}. Not thread-safe.
+ */
+public final class UsageGroups {
+
+    private final UsageQuery query;
+    private final Map<List<String>, UsageTotals> groups = new HashMap<>();
+
+    public UsageGroups(UsageQuery query) {
+        this.query = query;
+    }
+
+    /**
+     * Whether the rows of {@code table} are read as the tagged part of the untagged table's rows
+     * (see {@link UsagePlan}): the report groups by a tag and filters on none.
+     */
+    public boolean subtractsTagged(RollupTable table) {
+        return table.tagged() && query.tag().isEmpty();
+    }
+
+    /**
+     * The totals of the group a rollup row belongs to; add the row to them.
+     *
+     * @param key the row's key as stored ({@code ""} = absent)
+     */
+    public UsageTotals forRow(RollupKey key) {
+        return group(key.hour(), RollupKey.absent(key.keyId()), RollupKey.absent(key.model()),
+                RollupKey.absent(key.provider()), key.status(), RollupKey.absent(key.user()),
+                RollupKey.absent(key.tagValue()));
+    }
+
+    /**
+     * The totals of the group without the tag that a tag row's calls are part of: subtract the
+     * row from them, after every row of the untagged table over the same part was added.
+     */
+    public UsageTotals untaggedForRow(RollupKey key) {
+        return group(key.hour(), RollupKey.absent(key.keyId()), RollupKey.absent(key.model()),
+                RollupKey.absent(key.provider()), key.status(), RollupKey.absent(key.user()), null);
+    }
+
+    /**
+     * The totals of the group a raw call belongs to; add the call to them.
+     *
+     * @param startedAt epoch ms
+     * @param tagValue the call's value of the grouped tag, or null (ignored when not grouping by a tag)
+     */
+    public UsageTotals forCall(long startedAt, String keyId, String model, String provider, String status,
+            String user, String tagValue) {
+        return group(startedAt, keyId, model, provider, status, user, tagValue);
+    }
+
+    /** The tag the report groups by, or null. */
+    public GroupBy.Tag tagGroup() {
+        for (GroupBy g : query.groupBy()) {
+            if (g instanceof GroupBy.Tag t) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The groups with at least one call. */
+    public Map<List<String>, UsageTotals> groups() {
+        groups.values().removeIf(t -> t.calls() == 0);
+        return groups;
+    }
+
+    private UsageTotals group(long time, String keyId, String model, String provider, String status, String user,
+            String tagValue) {
+        String[] values = new String[query.groupBy().size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (query.groupBy().get(i)) {
+                case GroupBy.Dimension d -> switch (d) {
+                    case MODEL -> model;
+                    case KEY -> keyId;
+                    case PROVIDER -> provider;
+                    case STATUS -> status;
+                    case USER -> user;
+                    case HOUR -> Instant.ofEpochMilli(RollupTable.Grain.HOUR.floor(time)).toString();
+                    case DAY -> LocalDate.ofEpochDay(Math.floorDiv(time, RollupKey.DAY_MS)).toString();
+                    case HOUR_OF_DAY -> Long.toString(Math.floorMod(Math.floorDiv(time, RollupKey.HOUR_MS), 24));
+                };
+                case GroupBy.Tag t -> tagValue;
+            };
+        }
+        return groups.computeIfAbsent(Arrays.asList(values), k -> new UsageTotals());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tally.cli.logs;
+
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.cli.TallyCommand;
+import dev.tally.cli.options.CallFilters;
+import dev.tally.cli.options.HelpOption;
+import dev.tally.cli.options.SourceOptions;
+import dev.tally.cli.options.TimeArgument;
+import dev.tally.cli.source.AuditReader;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tally logs}: call records, newest first, with the admin API's filters; a table for
+ * people or canonical JSON lines for scripts; {@code --follow} tails new records (see
+ * {@link Follower}). The cursor of the next page goes to standard error, so standard output
+ * holds only records. Blocking: returns after the page is printed, or, following, when
+ * interrupted. Not thread-safe (one per run).
+ */
+@Command(name = "logs",
+        description = {"Show call records, newest first, with the same filters as GET /v1/admin/logs.",
+            "A table for people; --json prints one canonical JSON record per line; --follow tails new records."})
+public final class LogsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    SourceOptions source;
+
+    @Mixin
+    CallFilters filters;
+
+    @Option(names = "--limit", paramLabel = "<n>", defaultValue = "100",
+            description = "Records per page, 1..1000 (default: ${DEFAULT-VALUE}); with --follow, past records shown first.")
+    int limit;
+
+    @Option(names = "--cursor", paramLabel = "<cursor>", description = "Start after this cursor, printed under the previous page.")
+    String cursor;
+
+    @Option(names = "--json", description = "Print each record as one line of canonical JSON (ndjson), for scripts.")
+    boolean json;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep running and print new records as they arrive, oldest first, until interrupted.")
+    boolean follow;
+
+    @Option(names = "--interval", paramLabel = "<duration>", defaultValue = "1s",
+            description = "With --follow: time between polls (default: ${DEFAULT-VALUE}).")
+    String interval;
+
+    @Option(names = "--window", paramLabel = "<duration>", defaultValue = "5m",
+            description = {"With --follow: how long before the newest record to look for records of long calls,",
+                "which are written when they end (default: ${DEFAULT-VALUE})."})
+    String window;
+
+    @Override
+    public Integer call() {
+        if (limit < 1 || limit > CallQuery.MAX_LIMIT) {
+            throw usage("--limit: " + limit + " (expected: 1.." + CallQuery.MAX_LIMIT + ")");
+        }
+        Duration pollEvery = duration("--interval", interval);
+        Duration lookBack = duration("--window", window);
+        if (follow && (filters.hasUntil() || cursor != null)) {
+            throw usage("--follow cannot be used with " + (cursor != null ? "--cursor" : "--until")
+                    + " (expected: --follow alone, or with --since and the other filters)");
+        }
+        Clock clock = Clock.systemUTC();
+        Instant now = clock.instant();
+        PrintWriter out = spec.commandLine().getOut();
+        try (AuditReader reader = source.open()) {
+            CallQuery query = filters.query(reader, now, limit, cursor);
+            if (follow) {
+                boolean[] first = {true};
+                new Follower(reader, query, lookBack, pollEvery, clock).run(records -> {
+                    print(out, records, first[0], true);
+                    first[0] = false;
+                });
+                return TallyCommand.OK;
+            }
+            Page<AuditEntry> page = reader.calls(query);
+            List<CallRecord> records = new ArrayList<>();
+            page.data().forEach(e -> {
+                if (e instanceof CallRecord r) {
+                    records.add(r);
+                }
+            });
+            if (records.isEmpty() && !json) {
+                out.println("no call records match");
+            } else {
+                print(out, records, true, false);
+            }
+            out.flush();
+            if (page.nextCursor() != null) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("more records: add --cursor " + page.nextCursor());
+                err.flush();
+            }
+        }
+        return TallyCommand.OK;
+    }
+
+    private void print(PrintWriter out, List<CallRecord> records, boolean first, boolean following) {
+        if (json) {
+            records.forEach(r -> LogTable.json(out, r));
+        } else if (following) {
+            if (first || !records.isEmpty()) {
+                LogTable.table(records).print(out, LogTable.FOLLOW_WIDTHS, first);
+            }
+        } else {
+            LogTable.table(records).print(out);
+        }
+        out.flush();
+    }
+
+    private Duration duration(String option, String value) {
+        try {
+            return TimeArgument.duration(option, value);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tally.cli.source;
+
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.audit.query.UsageQuery;
+import dev.tally.audit.query.UsageReport;
+
+/**
+ * Where a command reads the audit log from: the store in a data directory
+ * ({@link StoreReader}) or a running gateway's admin API ({@link AdminApiReader}). Both answer
+ * the same queries with the same values, so a command prints the same thing either way.
+ *
+ * <p>Every method blocks until the answer is read and throws
+ * {@link dev.tally.cli.CommandFailure} with a one-line message when the source cannot answer.
+ * Not thread-safe; one per command run.
+ */
+public sealed interface AuditReader extends AutoCloseable permits StoreReader, AdminApiReader {
+
+    /** Call records, newest first, one page. */
+    Page<AuditEntry> calls(CallQuery query);
+
+    /** Security and admin events, newest first, one page. */
+    Page<AuditEntry> events(EventQuery query);
+
+    /** A usage report. */
+    UsageReport usage(UsageQuery query);
+
+    /**
+     * The key id to filter on for a key given by id or name: a store resolves names to ids
+     * itself; through the API the value is passed on as given.
+     */
+    String keyFilter(String idOrName);
+
+    /** Where the data comes from, for messages: the store file or the gateway's URL. */
+    String where();
+
+    @Override
+    void close();
+}

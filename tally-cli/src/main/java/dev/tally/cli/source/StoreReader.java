@@ -1,0 +1,136 @@
+package dev.tally.cli.source;
+
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.audit.query.UsageGroup;
+import dev.tally.audit.query.UsageQuery;
+import dev.tally.audit.query.UsageReport;
+import dev.tally.audit.store.StoreException;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.cli.CommandFailure;
+import dev.tally.cli.UsageFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Reads the SQLite store of a data directory directly. It never creates a store (a mistyped
+ * directory is an error, not an empty log) and never writes: the queries run on SQLite's
+ * read-only connections, which in WAL mode neither block a gateway writing the same file nor
+ * wait for it. Opening checks the schema version under SQLite's write lock for an instant, as
+ * every opener does. Not thread-safe; one per command run.
+ */
+public final class StoreReader implements AuditReader {
+
+    /** The store file inside a data directory. */
+    public static final String DATABASE_FILE = "tally.db";
+
+    private final Path file;
+    private final SqliteAuditStore store;
+
+    private StoreReader(Path file, SqliteAuditStore store) {
+        this.file = file;
+        this.store = store;
+    }
+
+    /**
+     * Opens {@code <dataDir>/tally.db}.
+     *
+     * @throws CommandFailure when there is no store there or it cannot be opened
+     */
+    public static StoreReader open(Path dataDir) {
+        Path file = dataDir.resolve(DATABASE_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new CommandFailure("data: " + dataDir + " has no " + DATABASE_FILE
+                    + " (expected: the data directory of a Tally instance, e.g. --data ./data, or --url of a gateway)");
+        }
+        try {
+            return new StoreReader(file, SqliteAuditStore.open(file));
+        } catch (StoreException e) {
+            throw new CommandFailure(e.getMessage(), e);
+        }
+    }
+
+    /** The store itself, for commands that need more than queries (export pages, key lookups). */
+    public SqliteAuditStore store() {
+        return store;
+    }
+
+    @Override
+    public Page<AuditEntry> calls(CallQuery query) {
+        return entries(() -> store.calls(query));
+    }
+
+    @Override
+    public Page<AuditEntry> events(EventQuery query) {
+        return entries(() -> store.events(query));
+    }
+
+    /**
+     * {@inheritDoc} Grouped by key, each group also names its key in {@code key_name} (null for
+     * an id no key has), as the admin API does.
+     */
+    @Override
+    public UsageReport usage(UsageQuery query) {
+        UsageReport report = reading(() -> store.usage(query));
+        if (report.groups().isEmpty() || !report.groups().getFirst().group().containsKey("key")) {
+            return report;
+        }
+        Map<String, String> names = new HashMap<>();
+        reading(store::keys).forEach(k -> names.put(k.id(), k.name()));
+        List<UsageGroup> groups = new ArrayList<>();
+        for (UsageGroup g : report.groups()) {
+            Map<String, String> values = new LinkedHashMap<>(g.group());
+            String id = values.get("key");
+            values.put("key_name", id == null ? null : names.get(id));
+            groups.add(new UsageGroup(values, g.stats()));
+        }
+        return new UsageReport(report.summary(), groups);
+    }
+
+    @Override
+    public String keyFilter(String idOrName) {
+        Optional<VirtualKey> byId = reading(() -> store.key(idOrName));
+        if (byId.isPresent()) {
+            return byId.get().id();
+        }
+        // Records of an unknown key (an imported log, a key from another store) still match by id.
+        return reading(() -> store.keyByName(idOrName)).map(VirtualKey::id).orElse(idOrName);
+    }
+
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    private static Page<AuditEntry> entries(Supplier<Page<ChainedEntry>> read) {
+        Page<ChainedEntry> page = reading(read);
+        return new Page<>(page.data().stream().map(ChainedEntry::entry).toList(), page.nextCursor());
+    }
+
+    /** Runs a read; a store fault or a rejected cursor becomes a one-line failure. */
+    static <T> T reading(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (StoreException e) {
+            throw new CommandFailure(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UsageFailure(e.getMessage(), e);
+        }
+    }
+}

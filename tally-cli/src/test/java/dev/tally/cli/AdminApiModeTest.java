@@ -1,0 +1,137 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.audit.recorder.Durability;
+import dev.tally.audit.recorder.Recorder;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.gateway.audit.RecorderAuditSink;
+import dev.tally.gateway.config.ConfigLoader;
+import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.server.Gateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reading commands with {@code --url} against a real gateway (in-process, real socket) running
+ * on a seeded store: each prints exactly what it prints when reading the same store with
+ * {@code --data}.
+ */
+class AdminApiModeTest {
+
+    private static final String TOKEN = "tadm-cli-url-mode-token-8a9b0c";
+
+    @TempDir
+    Path dir;
+
+    private SeededStore seeded;
+    private SqliteAuditStore store;
+    private Recorder recorder;
+    private Gateway gateway;
+
+    @BeforeEach
+    void startGateway() throws Exception {
+        seeded = SeededStore.write(dir);
+        Path gatewayDir = Files.createDirectories(dir.resolve("gateway"));
+        GatewayConfig config = ConfigLoader.parse("server:\n  host: 127.0.0.1\n  port: 0\n", gatewayDir,
+                Map.of("TALLY_ADMIN_TOKEN", TOKEN));
+        store = SqliteAuditStore.open(dir.resolve("tally.db"));
+        recorder = Recorder.start(store, RecorderConfig.defaults("gw-url", gatewayDir), Clock.systemUTC());
+        gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, Durability.ASYNC),
+                Clock.systemUTC(), wait -> { }, routing -> { });
+    }
+
+    @AfterEach
+    void stopGateway() {
+        gateway.close();
+        recorder.close();
+        store.close();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    /** Runs {@code args} once on the store and once through the gateway; both must succeed. */
+    private void sameBothWays(String... args) {
+        List<String> local = new ArrayList<>(List.of(args));
+        local.addAll(List.of("--data", dir.toString()));
+        List<String> remote = new ArrayList<>(List.of(args));
+        remote.addAll(List.of("--url", url()));
+        CliRun direct = CliRun.of(local.toArray(String[]::new));
+        CliRun through = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), remote.toArray(String[]::new));
+
+        assertThat(direct.exitCode()).as(direct.err()).isZero();
+        assertThat(through.exitCode()).as(through.err()).isZero();
+        assertThat(through.out()).as("tally %s", String.join(" ", args)).isEqualTo(direct.out()).isNotBlank();
+        assertThat(through.err()).isEqualTo(direct.err());
+    }
+
+    @Test
+    void logsAreTheSameThroughTheGateway() {
+        sameBothWays("logs");
+        sameBothWays("logs", "--json");
+        sameBothWays("logs", "--json", "--key", "team-b");
+        sameBothWays("logs", "--status", "success", "--since", "2026-03-02T10:00:30Z", "--until", "2026-03-04");
+        sameBothWays("logs", "--json", "--tag", "tier:pro", "--model", "gpt-4o-mini", "--provider", "openai");
+        sameBothWays("logs", "--json", "--user", "alice", "--limit", "1");
+    }
+
+    @Test
+    void theCursorOfOneWayWorksTheOtherWay() {
+        CliRun first = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "logs", "--url", url(), "--json",
+                "--limit", "4");
+        String cursor = first.err().replaceAll("(?s).*--cursor (\\S+).*", "$1");
+
+        CliRun rest = CliRun.of("logs", "--data", dir.toString(), "--json", "--limit", "4", "--cursor", cursor);
+
+        assertThat(LogsCommandTest.ids(rest)).hasSize(2).doesNotContainAnyElementsOf(LogsCommandTest.ids(first));
+    }
+
+    @Test
+    void usageIsTheSameThroughTheGateway() {
+        sameBothWays("usage");
+        sameBothWays("usage", "--by", "model");
+        sameBothWays("usage", "--by", "key,day", "--json");
+        sameBothWays("usage", "--by", "tag:tier,status", "--since", "2026-03-02", "--until", "2026-03-03");
+        sameBothWays("usage", "--by", "provider", "--order-by", "cost_micros", "--limit", "1", "--key", "team-a");
+    }
+
+    @Test
+    void eventsAreTheSameThroughTheGateway() {
+        sameBothWays("events");
+        sameBothWays("events", "--json", "--type", "key_created");
+    }
+
+    @Test
+    void verifyAsksTheGateway() {
+        CliRun text = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "verify", "--url", url());
+        CliRun json = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "verify", "--url", url(), "--json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).startsWith("store " + url() + ": ").contains("chain " + SeededStore.CHAIN + ": ",
+                "OK: every chain verifies");
+        assertThat(json.exitCode()).isZero();
+        assertThat(json.out()).startsWith("{\"ok\":true,\"chains\":[").contains("\"first_bad\":null");
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndABadParameterIsAUsageError() {
+        CliRun wrong = CliRun.of("logs", "--url", url(), "--token", "tadm-not-the-token-000000");
+        CliRun badCursor = CliRun.of("logs", "--url", url(), "--token", TOKEN, "--cursor", "not-a-cursor");
+
+        assertThat(wrong.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(wrong.err()).contains("refused the admin token (401");
+        assertThat(badCursor.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(badCursor.err()).contains("cursor: 'not-a-cursor'");
+    }
+}

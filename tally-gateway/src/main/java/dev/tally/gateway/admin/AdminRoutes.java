@@ -1,0 +1,24 @@
+package dev.tally.gateway.admin;
+
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Registers the admin API ({@code /v1/admin/...}, admin token) and the key holders'
+ * self-service {@code GET /v1/usage} (their own virtual key). Routes and shapes: DESIGN.md
+ * section 4 and {@code docs/admin-api.md}. Stateless.
+ */
+public final class AdminRoutes {
+
+    private AdminRoutes() {
+    }
+
+    /** Adds every admin route to {@code routing}. */
+    public static void register(HttpRouting.Builder routing, AdminServices services) {
+        AdminAuth auth = new AdminAuth(services);
+        routing.get("/v1/admin/logs", new AdminEndpoint(auth, new LogsHandler(services)));
+        routing.get("/v1/admin/logs/{id}", new AdminEndpoint(auth, new LogHandler(services)));
+        routing.get("/v1/admin/usage", new AdminEndpoint(auth, new UsageHandler(services)));
+        routing.get("/v1/admin/events", new AdminEndpoint(auth, new EventsHandler(services)));
+        routing.get("/v1/admin/verify", new AdminEndpoint(auth, new VerifyHandler(services)));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.tally.gateway.metrics;
+
+import dev.tally.audit.entry.AdminEvent;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.entry.SecurityEvent;
+import dev.tally.audit.entry.SecurityEventType;
+import dev.tally.audit.json.Json;
+import dev.tally.audit.recorder.RecorderStats;
+import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.trace.TracerStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's metrics, in one Micrometer registry exposed in the Prometheus text format. Counted
+ * from what reaches the audit log ({@link #recorded}, fed by {@link MetricsAuditSink}): calls,
+ * tokens, cost, latency and time to first token, upstream attempts, fallbacks and errors,
+ * refusals, security events; read from the recorder at scrape time: queue depth,
+ * writer lag, committed, spilled, replayed, lost, store errors, payloads dropped, chain head
+ * (see {@link AuditGauges}); plus JVM metrics. Every metric, type and label is listed in
+ * {@code docs/metrics.md}.
+ *
+ * <p>Label values come from closed sets ({@link Labels}): no key, user, tag, IP or free text is
+ * ever a label, and a model name no one configured is {@code other}.
+ *
+ * <p>Thread-safe. Counting a call costs two map reads and a few adder increments (meters are
+ * resolved once per label pair, {@link CallMeters}); nothing blocks.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+    /** Content type of the Prometheus text format 0.0.4. */
+    public static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    /** Content type of the OpenMetrics text format 1.0.0. */
+    public static final String OPENMETRICS_FORMAT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final Labels labels;
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CallMeters>> calls = new ConcurrentHashMap<>();
+    private final Counter[] securityEvents;
+    private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AuditGauges audit;
+    private final JvmGcMetrics gc;
+
+    /**
+     * Metrics for a gateway serving {@code config}.
+     *
+     * @param recorderStats the audit recorder's counters ({@code Recorder::stats})
+     * @param payloadsDropped payloads dropped by the recorder ({@code Recorder::payloadsDropped})
+     * @param tracerStats span export counts, or null when no spans are exported
+     */
+    public GatewayMetrics(GatewayConfig config, Supplier<RecorderStats> recorderStats, LongSupplier payloadsDropped,
+            Supplier<TracerStats> tracerStats) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.labels = new Labels(config);
+        SecurityEventType[] securityTypes = SecurityEventType.values();
+        this.securityEvents = new Counter[securityTypes.length];
+        for (SecurityEventType type : securityTypes) {
+            securityEvents[type.ordinal()] = Counter.builder("tally.security.events")
+                    .description("Security events: auth failures by reason, refusals, admin auth failures")
+                    .tag("type", Json.wire(type)).register(registry);
+        }
+        io.micrometer.core.instrument.Gauge.builder("tally.calls.in.flight", inFlight, Set::size)
+                .description("Calls whose opening marker was written and whose record was not yet")
+                .strongReference(true).register(registry);
+        this.audit = new AuditGauges(registry, recorderStats, payloadsDropped, tracerStats);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+    }
+
+    /** A call's opening marker was handed to the audit log: the call is in flight. */
+    public void opened(CallOpening opening) {
+        inFlight.add(opening.id());
+    }
+
+    /** An entry was handed to the audit log. */
+    public void recorded(AuditEntry entry) {
+        switch (entry) {
+            case CallRecord call -> {
+                inFlight.remove(call.id());
+                meters(call).count(call);
+                if (call.status() == dev.tally.audit.entry.CallStatus.REFUSED) {
+                    String reason = labels.code(call.errorCode());
+                    refusals.computeIfAbsent(reason, r -> Counter.builder("tally.refusals")
+                            .description("Calls refused before any upstream call (limits, budget, unknown model, scope)")
+                            .tag("reason", r).register(registry)).increment();
+                }
+            }
+            case SecurityEvent event -> securityEvents[event.type().ordinal()].increment();
+            case AdminEvent ignored -> {
+                // Admin changes are committed with their event by the recorder, not through the sink.
+            }
+        }
+    }
+
+    /**
+     * The current values in the format {@code accept} asks for: OpenMetrics when it names
+     * {@code application/openmetrics-text}, else the Prometheus text format 0.0.4.
+     */
+    public Scrape scrape(String accept) {
+        String contentType = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_FORMAT : TEXT_FORMAT;
+        audit.refresh();
+        return new Scrape(contentType, registry.scrape(contentType));
+    }
+
+    /**
+     * One scrape's answer.
+     *
+     * @param contentType the format's content type
+     * @param body the metrics text
+     */
+    public record Scrape(String contentType, String body) {
+    }
+
+    private CallMeters meters(CallRecord call) {
+        String model = labels.model(call.model());
+        String provider = labels.provider(call.provider());
+        ConcurrentHashMap<String, CallMeters> byProvider = calls.get(model);
+        if (byProvider == null) {
+            byProvider = calls.computeIfAbsent(model, m -> new ConcurrentHashMap<>());
+        }
+        CallMeters meters = byProvider.get(provider);
+        if (meters == null) {
+            meters = byProvider.computeIfAbsent(provider, p -> new CallMeters(registry, labels, model, p));
+        }
+        return meters;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

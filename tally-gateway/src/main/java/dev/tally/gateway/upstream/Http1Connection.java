@@ -1,0 +1,191 @@
+package dev.tally.gateway.upstream;
+
+import dev.tally.gateway.upstream.UpstreamTimeoutException.Which;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One keep-alive HTTP/1.1 connection to a provider, plain or TLS, with its read buffer.
+ *
+ * <p>The socket is a blocking {@link SocketChannel} (TCP_NODELAY on), wrapped in an
+ * {@link SSLSocket} for https. Keeping the raw channel at hand gives two things the plain socket
+ * API does not: {@link #abort()} closes the TCP connection itself, which wakes a reader blocked
+ * in another thread at once (closing an SSLSocket from another thread could wait for its locks
+ * or try to send close_notify), and {@link #looksReusable()} can peek without blocking whether
+ * the provider closed an idle pooled connection.
+ *
+ * <p>Not thread-safe: one exchange at a time uses it; only {@link #abort()} may be called from
+ * another thread.
+ */
+final class Http1Connection {
+
+    /** Read buffer per connection: a typical answer or event fits, and 1,000 open streams hold 8 MB. */
+    private static final int BUFFER_SIZE = 8 * 1024;
+    /** A request up to this size goes out in one write (one TCP segment train, one syscall). */
+    private static final int ONE_WRITE_LIMIT = 64 * 1024;
+
+    final Origin origin;
+    private final SocketChannel channel;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    /** Bytes read from the socket and not yet consumed: {@code buffer[position, limit)}. */
+    final byte[] buffer = new byte[BUFFER_SIZE];
+    int position;
+    int limit;
+    /** {@link System#nanoTime()} when the connection went back to the pool. */
+    long idleSince;
+    private int soTimeout = -1;
+
+    private Http1Connection(Origin origin, SocketChannel channel, Socket socket) throws IOException {
+        this.origin = origin;
+        this.channel = channel;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Connects (and for https completes the TLS handshake) within {@code timeout}. Blocking.
+     *
+     * @throws UpstreamTimeoutException ({@code CONNECT}) when the timeout passes
+     * @throws java.net.ConnectException when the provider refuses the connection
+     */
+    static Http1Connection open(Origin origin, Duration timeout, SSLContext tls) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        boolean ok = false;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            Socket raw = channel.socket();
+            try {
+                raw.connect(new InetSocketAddress(origin.host(), origin.port()), millis);
+            } catch (SocketTimeoutException e) {
+                throw connectTimeout(origin, timeout);
+            }
+            Socket socket = raw;
+            if (origin.tls()) {
+                SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, origin.host(), origin.port(), true);
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setApplicationProtocols(new String[] {"http/1.1"});
+                ssl.setSSLParameters(parameters);
+                ssl.setSoTimeout(millis);
+                try {
+                    ssl.startHandshake();
+                } catch (SocketTimeoutException e) {
+                    throw connectTimeout(origin, timeout);
+                }
+                socket = ssl;
+            }
+            Http1Connection connection = new Http1Connection(origin, channel, socket);
+            ok = true;
+            return connection;
+        } finally {
+            if (!ok) {
+                channel.close();
+            }
+        }
+    }
+
+    private static UpstreamTimeoutException connectTimeout(Origin origin, Duration timeout) {
+        return new UpstreamTimeoutException(Which.CONNECT, "could not connect to " + origin.host() + ":" + origin.port()
+                + " within " + timeout.toMillis() + " ms (connect timeout)");
+    }
+
+    /** Writes the request head and body, in one write when they are small. Blocking. */
+    void write(byte[] head, byte[] body) throws IOException {
+        if (head.length + body.length <= ONE_WRITE_LIMIT) {
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            out.write(all);
+        } else {
+            out.write(head);
+            out.write(body);
+        }
+        out.flush();
+    }
+
+    /**
+     * Reads more bytes into the buffer (it must be fully consumed), waiting at most
+     * {@code waitNanos}. Returns false at the end of the stream.
+     *
+     * @throws SocketTimeoutException when nothing arrived in time
+     */
+    boolean fill(long waitNanos) throws IOException {
+        // a timeout of 0 means "forever" to a socket: never pass it, the caller checked the clock
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (waitNanos + 999_999) / 1_000_000));
+        if (millis != soTimeout) {
+            socket.setSoTimeout(millis); // an SSLSocket over the channel passes it to the channel's socket
+            soTimeout = millis;
+        }
+        int n = in.read(buffer, 0, buffer.length);
+        if (n < 0) {
+            position = 0;
+            limit = 0;
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+
+    /**
+     * Whether an idle pooled connection can carry another request: the provider has not closed
+     * it and sent nothing unasked (a peek without blocking). A connection found unusable is closed.
+     */
+    boolean looksReusable() {
+        if (!channel.isOpen() || position != limit) {
+            abort();
+            return false;
+        }
+        try {
+            synchronized (channel.blockingLock()) {
+                channel.configureBlocking(false);
+                int n;
+                try {
+                    n = channel.read(ByteBuffer.allocate(1));
+                } finally {
+                    channel.configureBlocking(true);
+                }
+                if (n == 0) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // closed by the peer or unusable: fall through and close it
+        }
+        abort();
+        return false;
+    }
+
+    /** Closes the TCP connection at once (no TLS close_notify); wakes a blocked reader. Idempotent. */
+    void abort() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more can be done with a socket that fails to close
+        }
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /** Where a connection goes: scheme, host and port (the pool's key). */
+    record Origin(boolean tls, String host, int port) {
+    }
+}
