@@ -100,7 +100,60 @@ CREATE TABLE settings (
 -- tables key the status; day tables count calls per status in columns, so they have a quarter of
 -- the rows but cannot filter or group by status.
 
--- Per UTC hour x key x model x provider x status: the grain of every hourly report.
+-- Per UTC hour x model x provider x status: every report that needs no key, user or tag (by
+-- model, provider, status or time, and the summary) reads these few rows per hour.
+CREATE TABLE model_rollups (
+    hour                INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    PRIMARY KEY (hour, chain, model, provider, status)
+) WITHOUT ROWID;
+
+-- Per UTC day (epoch ms of its start) x model x provider: whole days of those reports.
+CREATE TABLE model_day_rollups (
+    day                 INTEGER NOT NULL,
+    chain               TEXT    NOT NULL,
+    model               TEXT    NOT NULL,
+    provider            TEXT    NOT NULL,
+    calls               INTEGER NOT NULL,
+    input_tokens        INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    cache_write_tokens  INTEGER NOT NULL,
+    output_tokens       INTEGER NOT NULL,
+    reasoning_tokens    INTEGER NOT NULL,
+    cost_micros         INTEGER NOT NULL,
+    unpriced_calls      INTEGER NOT NULL,
+    latency_count       INTEGER NOT NULL,
+    latency_sum         INTEGER NOT NULL,
+    latency_hist        BLOB,
+    ttft_count          INTEGER NOT NULL,
+    ttft_sum            INTEGER NOT NULL,
+    ttft_hist           BLOB,
+    success             INTEGER NOT NULL,
+    errors              INTEGER NOT NULL,
+    refused             INTEGER NOT NULL,
+    cancelled           INTEGER NOT NULL,
+    interrupted         INTEGER NOT NULL,
+    PRIMARY KEY (day, chain, model, provider)
+) WITHOUT ROWID;
+
+-- Per UTC hour x key x model x provider x status: the grain of the brief; reports by or for a key.
 CREATE TABLE rollups (
     hour                INTEGER NOT NULL,
     chain               TEXT    NOT NULL,
@@ -125,7 +178,7 @@ CREATE TABLE rollups (
     PRIMARY KEY (hour, chain, key_id, model, provider, status)
 ) WITHOUT ROWID;
 
--- Per UTC day (epoch ms of its start) x key x model x provider: whole days of long reports.
+-- Per UTC day x key x model x provider: whole days of reports by or for a key.
 CREATE TABLE day_rollups (
     day                 INTEGER NOT NULL,
     chain               TEXT    NOT NULL,

@@ -13,8 +13,8 @@ import java.util.Map;
  */
 public final class RollupBatch {
 
-    private static final RollupTable[] PLAIN = {RollupTable.HOURLY, RollupTable.DAILY, RollupTable.USER_HOURLY,
-        RollupTable.USER_DAILY};
+    private static final RollupTable[] PLAIN = {RollupTable.MODEL_HOURLY, RollupTable.MODEL_DAILY,
+        RollupTable.HOURLY, RollupTable.DAILY, RollupTable.USER_HOURLY, RollupTable.USER_DAILY};
     private static final RollupTable[] TAGGED = {RollupTable.TAG_HOURLY, RollupTable.TAG_DAILY};
 
     private final Map<RollupTable, Map<RollupKey, UsageTotals>> rows = new EnumMap<>(RollupTable.class);

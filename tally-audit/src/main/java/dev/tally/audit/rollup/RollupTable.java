@@ -14,7 +14,9 @@ import java.util.Set;
  * <p>The dimensions are chosen so a table has few rows per hour whatever the traffic: the
  * hourly grain of the brief (key × model × provider × status) carries no user and no tag,
  * because users and tags multiply the rows (with a user on every call, nearly a row per call).
- * Users and tags get their own narrow tables instead. Day tables count calls per status in
+ * Users and tags get their own narrow tables instead, and reports that need no key (by model,
+ * provider, status or time: most dashboard views) read the model tables, which have a few
+ * rows per hour instead of a few per key. Day tables count calls per status in
  * columns ({@link #statusColumns()}) rather than keying the status, so long reports read a
  * quarter of the rows; they cannot filter or group by status.
  *
@@ -25,6 +27,10 @@ import java.util.Set;
  */
 public enum RollupTable {
 
+    /** Per UTC hour × model × provider × status: reports that need no key, user or tag (a few rows per hour). */
+    MODEL_HOURLY("model_rollups", Grain.HOUR, EnumSet.of(Dimension.MODEL, Dimension.PROVIDER, Dimension.STATUS)),
+    /** Per UTC day × model × provider; calls per status in columns. */
+    MODEL_DAILY("model_day_rollups", Grain.DAY, EnumSet.of(Dimension.MODEL, Dimension.PROVIDER)),
     /** Per UTC hour × key × model × provider × status. */
     HOURLY("rollups", Grain.HOUR, EnumSet.of(Dimension.KEY, Dimension.MODEL, Dimension.PROVIDER, Dimension.STATUS)),
     /** Per UTC day × key × model × provider; calls per status in columns. */
@@ -131,9 +137,9 @@ public enum RollupTable {
      */
     public RollupTable untagged() {
         return switch (this) {
-            case TAG_HOURLY -> HOURLY;
-            case TAG_DAILY -> DAILY;
-            case HOURLY, DAILY, USER_HOURLY, USER_DAILY -> this;
+            case TAG_HOURLY -> MODEL_HOURLY;
+            case TAG_DAILY -> MODEL_DAILY;
+            case MODEL_HOURLY, MODEL_DAILY, HOURLY, DAILY, USER_HOURLY, USER_DAILY -> this;
         };
     }
 

@@ -22,6 +22,11 @@ public final class UsageGroups {
 
     private final UsageQuery query;
     private final Map<List<String>, UsageTotals> groups = new HashMap<>();
+    // Rows arrive mostly in time order: remember the last hour and day formatted.
+    private long lastHour = Long.MIN_VALUE;
+    private String lastHourText;
+    private long lastDay = Long.MIN_VALUE;
+    private String lastDayText;
 
     public UsageGroups(UsageQuery query) {
         this.query = query;
@@ -82,6 +87,24 @@ public final class UsageGroups {
         return groups;
     }
 
+    private String hour(long time) {
+        long hour = RollupTable.Grain.HOUR.floor(time);
+        if (hour != lastHour) {
+            lastHour = hour;
+            lastHourText = Instant.ofEpochMilli(hour).toString();
+        }
+        return lastHourText;
+    }
+
+    private String day(long time) {
+        long day = Math.floorDiv(time, RollupKey.DAY_MS);
+        if (day != lastDay) {
+            lastDay = day;
+            lastDayText = LocalDate.ofEpochDay(day).toString();
+        }
+        return lastDayText;
+    }
+
     private UsageTotals group(long time, String keyId, String model, String provider, String status, String user,
             String tagValue) {
         String[] values = new String[query.groupBy().size()];
@@ -93,8 +116,8 @@ public final class UsageGroups {
                     case PROVIDER -> provider;
                     case STATUS -> status;
                     case USER -> user;
-                    case HOUR -> Instant.ofEpochMilli(RollupTable.Grain.HOUR.floor(time)).toString();
-                    case DAY -> LocalDate.ofEpochDay(Math.floorDiv(time, RollupKey.DAY_MS)).toString();
+                    case HOUR -> hour(time);
+                    case DAY -> day(time);
                     case HOUR_OF_DAY -> Long.toString(Math.floorMod(Math.floorDiv(time, RollupKey.HOUR_MS), 24));
                 };
                 case GroupBy.Tag t -> tagValue;

@@ -13,8 +13,9 @@ import java.util.Set;
  *
  * <h2>Choosing the tables</h2>
  * The report needs the dimensions it groups or filters by (key, model, provider, status, user,
- * tag). The hourly table is the first of {@code rollups}, {@code user_rollups},
- * {@code tag_rollups} that carries all of them; its day table ({@code day_rollups},
+ * tag). The hourly table is the first of {@code model_rollups}, {@code rollups},
+ * {@code user_rollups}, {@code tag_rollups} that carries all of them (the first is the
+ * smallest); its day table ({@code model_day_rollups}, {@code day_rollups},
  * {@code user_day_rollups}, {@code tag_day_rollups}) serves the whole UTC days of the range
  * unless the report needs the status or groups by hour or hour of day. When no hourly table
  * carries the dimensions (for example user with model, key with a tag, or a tag filter with
@@ -24,8 +25,9 @@ import java.util.Set;
  * <h2>Splitting the range</h2>
  * {@code [since, until)}: whole days from the day table, the whole hours before the first and
  * after the last whole day from the hourly table, and the partial hours at either edge (at most
- * one hour each) from the raw call rows. A 30-day report by model thus reads about 29 days of
- * day rows, 23 hours of hourly rows and under two hours of raw rows.
+ * one hour each) from the raw call rows. A 30-day report by model thus reads 29 days of
+ * {@code model_day_rollups} (a row per model a day), 23 hours of {@code model_rollups} and under
+ * two hours of raw rows.
  *
  * <h2>Grouping by a tag</h2>
  * A tag table holds only calls that carry the tag. When a report groups by a tag without
@@ -39,8 +41,8 @@ import java.util.Set;
  */
 public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts) {
 
-    private static final List<RollupTable> HOURLY_TABLES = List.of(RollupTable.HOURLY, RollupTable.USER_HOURLY,
-            RollupTable.TAG_HOURLY);
+    private static final List<RollupTable> HOURLY_TABLES = List.of(RollupTable.MODEL_HOURLY, RollupTable.HOURLY,
+            RollupTable.USER_HOURLY, RollupTable.TAG_HOURLY);
 
     public UsagePlan {
         parts = List.copyOf(parts);
@@ -166,10 +168,11 @@ public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts)
 
     private static RollupTable daily(RollupTable hourly) {
         return switch (hourly) {
+            case MODEL_HOURLY -> RollupTable.MODEL_DAILY;
             case HOURLY -> RollupTable.DAILY;
             case USER_HOURLY -> RollupTable.USER_DAILY;
             case TAG_HOURLY -> RollupTable.TAG_DAILY;
-            case DAILY, USER_DAILY, TAG_DAILY -> throw new IllegalArgumentException("hourly: " + hourly
+            case MODEL_DAILY, DAILY, USER_DAILY, TAG_DAILY -> throw new IllegalArgumentException("hourly: " + hourly
                     + " (expected: an hourly table)");
         };
     }

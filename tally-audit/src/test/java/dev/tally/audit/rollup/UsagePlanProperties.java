@@ -86,20 +86,28 @@ class UsagePlanProperties {
         Instant since = Instant.parse("2026-10-01T10:20:00Z");
         UsagePlan plan = UsagePlan.of(UsageQuery.over(since, since.plusSeconds(30 * 86_400L),
                 List.of(GroupBy.Dimension.MODEL)));
-        assertThat(plan.hourly()).isEqualTo(RollupTable.HOURLY);
-        assertThat(plan.daily()).isEqualTo(RollupTable.DAILY);
+        assertThat(plan.hourly()).isEqualTo(RollupTable.MODEL_HOURLY);
+        assertThat(plan.daily()).isEqualTo(RollupTable.MODEL_DAILY);
         assertThat(plan.parts()).containsExactly(
-                new UsagePlan.Rollups(RollupTable.DAILY, at("2026-10-02T00:00:00Z"), at("2026-10-31T00:00:00Z")),
-                new UsagePlan.Rollups(RollupTable.HOURLY, at("2026-10-01T11:00:00Z"), at("2026-10-02T00:00:00Z")),
+                new UsagePlan.Rollups(RollupTable.MODEL_DAILY, at("2026-10-02T00:00:00Z"), at("2026-10-31T00:00:00Z")),
+                new UsagePlan.Rollups(RollupTable.MODEL_HOURLY, at("2026-10-01T11:00:00Z"),
+                        at("2026-10-02T00:00:00Z")),
                 new UsagePlan.Calls(at("2026-10-01T10:20:00Z"), at("2026-10-01T11:00:00Z")),
-                new UsagePlan.Rollups(RollupTable.HOURLY, at("2026-10-31T00:00:00Z"), at("2026-10-31T10:00:00Z")),
+                new UsagePlan.Rollups(RollupTable.MODEL_HOURLY, at("2026-10-31T00:00:00Z"),
+                        at("2026-10-31T10:00:00Z")),
                 new UsagePlan.Calls(at("2026-10-31T10:00:00Z"), at("2026-10-31T10:20:00Z")));
     }
 
     @Test
     void eachCombinationReadsTheNarrowestTableThatCarriesIt() {
+        assertThat(plan(List.of(GroupBy.Dimension.DAY), null, Map.of()).daily()).isEqualTo(RollupTable.MODEL_DAILY);
+        assertThat(plan(List.of(GroupBy.Dimension.STATUS), null, Map.of()).hourly())
+                .isEqualTo(RollupTable.MODEL_HOURLY);
         assertThat(plan(List.of(GroupBy.Dimension.STATUS), null, Map.of()).daily()).as("status is not a day key")
                 .isNull();
+        assertThat(plan(List.of(GroupBy.Dimension.KEY), null, Map.of()).hourly()).isEqualTo(RollupTable.HOURLY);
+        assertThat(plan(List.of(GroupBy.Dimension.MODEL, GroupBy.Dimension.KEY), null, Map.of()).daily())
+                .isEqualTo(RollupTable.DAILY);
         assertThat(plan(List.of(GroupBy.Dimension.USER), null, Map.of()).hourly()).isEqualTo(RollupTable.USER_HOURLY);
         assertThat(plan(List.of(GroupBy.Dimension.USER), null, Map.of()).daily()).isEqualTo(RollupTable.USER_DAILY);
         assertThat(plan(List.of(GroupBy.Dimension.DAY), "u", Map.of()).daily()).isEqualTo(RollupTable.USER_DAILY);

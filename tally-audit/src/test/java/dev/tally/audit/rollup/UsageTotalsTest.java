@@ -66,6 +66,8 @@ class UsageTotalsTest {
         assertThat(batch.rows(RollupTable.HOURLY).get(first.in(RollupTable.HOURLY)).calls()).isEqualTo(2);
         assertThat(first.in(RollupTable.HOURLY).user()).as("hourly rows carry no user").isEmpty();
         assertThat(batch.rows(RollupTable.DAILY)).as("one day, one key and model").hasSize(1);
+        assertThat(batch.rows(RollupTable.MODEL_HOURLY)).hasSize(2);
+        assertThat(batch.rows(RollupTable.MODEL_DAILY)).hasSize(1);
         assertThat(batch.rows(RollupTable.USER_HOURLY)).hasSize(2);
         RollupKey userRow = RollupKey.of("gw-1", entries.call(Entries.T0.plusSeconds(3600)).user("u").build())
                 .in(RollupTable.USER_HOURLY);

@@ -56,6 +56,8 @@ final class AdminEndpoint implements Handler {
     static void run(Action action, ServerRequest req, ServerResponse res) throws Exception {
         try {
             action.handle(req, res);
+        } catch (io.helidon.webserver.CloseConnectionException e) {
+            throw e; // the connection is gone or must go: the server closes it
         } catch (StreamBroken e) {
             LOG.log(Level.WARNING, req.path().path() + ": " + e.getMessage());
             throw e;

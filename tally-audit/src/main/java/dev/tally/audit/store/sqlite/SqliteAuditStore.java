@@ -72,6 +72,8 @@ import java.util.function.Consumer;
  *                   latency_count/_sum/_hist, ttft_count/_sum/_hist (hist =
  *                   {@link dev.tally.audit.rollup.LatencyHistogram} bytes, NULL when no sample).
  *                   '' stands for an absent dimension value.
+ * model_rollups     the measures per (hour, chain, model, provider, status) PK
+ * model_day_rollups the measures and calls per status per (day, chain, model, provider) PK
  * day_rollups       the same measures plus calls per status (success, errors, refused,
  *                   cancelled, interrupted) per (day, chain, key_id, model, provider) PK
  * user_rollups      the measures per (hour, chain, user_id, status) PK

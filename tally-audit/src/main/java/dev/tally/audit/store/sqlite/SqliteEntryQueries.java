@@ -111,7 +111,12 @@ final class SqliteEntryQueries {
         }
 
         PreparedStatement prepare(Connection c) throws SQLException {
-            PreparedStatement s = c.prepareStatement(text.toString());
+            return prepare(c, "");
+        }
+
+        /** Prepares the statement with {@code prefix} (e.g. {@code EXPLAIN QUERY PLAN }) before it. */
+        PreparedStatement prepare(Connection c, String prefix) throws SQLException {
+            PreparedStatement s = c.prepareStatement(prefix + text);
             try {
                 for (int i = 0; i < values.size(); i++) {
                     Object v = values.get(i);
