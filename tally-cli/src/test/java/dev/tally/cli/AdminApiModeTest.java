@@ -84,6 +84,9 @@ class AdminApiModeTest {
         sameBothWays("logs", "--status", "success", "--since", "2026-03-02T10:00:30Z", "--until", "2026-03-04");
         sameBothWays("logs", "--json", "--tag", "tier:pro", "--model", "gpt-4o-mini", "--provider", "openai");
         sameBothWays("logs", "--json", "--user", "alice", "--limit", "1");
+        sameBothWays("logs", "--id", seeded.calls.get(3).id());
+        sameBothWays("logs", "--id", seeded.calls.get(3).id(), "--json");
+        sameBothWays("logs", "--id", seeded.calls.get(1).id(), "--json");
     }
 
     @Test
@@ -110,6 +113,77 @@ class AdminApiModeTest {
     void eventsAreTheSameThroughTheGateway() {
         sameBothWays("events");
         sameBothWays("events", "--json", "--type", "key_created");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // polls instead of hanging
+    void followThroughTheGatewayShowsANewRecord() throws Exception {
+        FollowTest.Following following = FollowTest.Following.startWith(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "logs",
+                "--url", url(), "--follow", "--json", "--interval", "20ms");
+        following.awaitOutput(seeded.calls.getLast().id());
+        dev.tally.audit.entry.CallRecord fresh = new dev.tally.audit.testing.Entries().call(java.time.Instant.now()).build();
+
+        recorder.record(fresh);
+        recorder.flush();
+        following.awaitOutput(fresh.id());
+
+        assertThat(following.stop()).isZero();
+        assertThat(following.out().split("\n")).hasSize(7);
+        assertThat(following.err()).isEmpty();
+    }
+
+    @Test
+    void exportIsTheSameThroughTheGateway() throws Exception {
+        sameBothWays("export");
+        sameBothWays("export", "--format", "csv");
+        sameBothWays("export", "--format", "csv", "--status", "error");
+        sameBothWays("export", "--tag", "tier:free", "--since", "2026-03-02");
+        Path out = dir.resolve("through.csv");
+        CliRun toFile = CliRun.withEnvironment(Map.of("TALLY_ADMIN_TOKEN", TOKEN), "export", "--url", url(), "--format",
+                "csv", "--out", out.toString());
+
+        assertThat(toFile.exitCode()).as(toFile.err()).isZero();
+        assertThat(Files.readString(out)).isEqualTo(CliRun.of("export", "--data", dir.toString(), "--format", "csv").out())
+                .contains(",\"'=HYPERLINK(");
+    }
+
+    @Test
+    void keysAreManagedThroughTheGateway() throws Exception {
+        Map<String, String> env = Map.of("TALLY_ADMIN_TOKEN", TOKEN);
+        CliRun created = CliRun.withEnvironment(env, "keys", "create", "--url", url(), "--name", "remote-app",
+                "--models", "gpt-4o", "--rpm", "60", "--budget-usd", "25", "--budget-period", "month", "--tag", "team=ml");
+        CliRun updated = CliRun.withEnvironment(env, "keys", "update", "remote-app", "--url", url(), "--rpm", "120",
+                "--no-budget", "--untag", "team");
+        CliRun listed = CliRun.withEnvironment(env, "keys", "list", "--url", url());
+        CliRun revoked = CliRun.withEnvironment(env, "keys", "revoke", "remote-app", "--url", url());
+        CliRun events = CliRun.of("events", "--data", dir.toString(), "--json");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).containsPattern("secret: tk-[0-9A-Za-z]{43}");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("updated key remote-app", "requests_per_minute: 60 -> 120",
+                "budget_micros: 25000000 -> none", "tag:team: ml -> none");
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.out()).containsPattern("remote-app +\\S+ +tk-\\S+ +active +gpt-4o +120 +- +-");
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).startsWith("revoked key remote-app (tk-");
+        recorder.flush();
+        assertThat(events.out()).contains("\"type\":\"key_created\"", "\"type\":\"key_updated\"",
+                "\"type\":\"key_revoked\"", "\"actor\":\"admin-api\"");
+        sameBothWays("keys", "list");
+        sameBothWays("keys", "list", "--json");
+    }
+
+    @Test
+    void keyMistakesThroughTheGatewayFailLikeOnTheStore() {
+        Map<String, String> env = Map.of("TALLY_ADMIN_TOKEN", TOKEN);
+        CliRun unknown = CliRun.withEnvironment(env, "keys", "revoke", "no-such-key", "--url", url());
+        CliRun taken = CliRun.withEnvironment(env, "keys", "create", "--url", url(), "--name", "team-a");
+
+        assertThat(unknown.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(unknown.err()).contains("404", "no-such-key");
+        assertThat(taken.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(taken.err()).contains("team-a");
     }
 
     @Test

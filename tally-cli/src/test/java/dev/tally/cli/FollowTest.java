@@ -88,11 +88,15 @@ class FollowTest {
     record Following(Thread thread, StringWriter outText, StringWriter errText, AtomicInteger code) {
 
         static Following start(String... args) {
+            return startWith(java.util.Map.of(), args);
+        }
+
+        static Following startWith(java.util.Map<String, String> environment, String... args) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             AtomicInteger code = new AtomicInteger(-1);
             Thread thread = Thread.ofPlatform().name("tally-follow").start(() -> {
-                CommandLine line = TallyCommand.commandLine();
+                CommandLine line = TallyCommand.commandLine(environment);
                 line.setOut(new PrintWriter(out, true));
                 line.setErr(new PrintWriter(err, true));
                 code.set(line.execute(args));

@@ -134,6 +134,37 @@ class LogsCommandTest {
     }
 
     @Test
+    void idShowsOneRecordInFullWithItsChainPlaceAndKeptPayload() throws Exception {
+        CallRecord kept = seeded.calls.get(3);
+
+        CliRun text = logs("--id", kept.id());
+        CliRun json = logs("--id", kept.id(), "--json");
+        CliRun plain = logs("--id", seeded.calls.getFirst().id());
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("id:", kept.id(), "model:", "claude-sonnet", "chain:", SeededStore.CHAIN,
+                "seq:", "hash:", "kept_payload:", "full, request sha256 " + "a".repeat(64),
+                "--- request\n" + SeededStore.REQUEST + "\n--- response\nHello!\nHow can I help?\n");
+        JsonNode detail = Json.mapper().readTree(json.out());
+        assertThat(detail.get("id").asText()).isEqualTo(kept.id());
+        assertThat(detail.get("chain").asText()).isEqualTo(SeededStore.CHAIN);
+        assertThat(detail.get("seq").asLong()).isPositive();
+        assertThat(detail.get("hash").asText()).hasSize(64);
+        assertThat(detail.get("kept_payload").get("response").asText()).isEqualTo(SeededStore.RESPONSE);
+        assertThat(json.out()).startsWith(new String(EntryHasher.canonicalBytes(kept), StandardCharsets.UTF_8)
+                .replaceAll("}$", ","));
+        assertThat(plain.out()).containsPattern("\nkept_payload: +none\n").containsPattern("\nkey_name: +team-a\n");
+    }
+
+    @Test
+    void anUnknownIdIsAFailure() {
+        CliRun run = logs("--id", "0190aaaa-0000-7000-8000-000000000000");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("id: '0190aaaa-0000-7000-8000-000000000000' (expected: the id of a call record");
+    }
+
+    @Test
     void aDirectoryWithoutAStoreIsAFailureNotAnEmptyLog() {
         CliRun run = CliRun.of("logs", "--data", dir.resolve("nowhere").toString());
 

@@ -4,11 +4,13 @@ import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.entry.CallStatus;
+import dev.tally.audit.entry.PayloadMode;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.query.CallQuery;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.audit.testing.Entries;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ import java.util.List;
  * A data directory with a small, varied audit log written by the real {@link Recorder} on chain
  * {@value #CHAIN}: two keys (team-a = key-1, team-b = key-2), six calls over two days with every
  * outcome the tables show (priced, unpriced, error with a formula-like message, refused, a bare
- * call with no figures), two security events and the keys' admin events.
+ * call with no figures; one with a kept payload), two security events and the keys' admin events.
  */
 final class SeededStore {
 
@@ -31,6 +33,10 @@ final class SeededStore {
     static final Instant T0 = Entries.T0;
     /** An error message a spreadsheet would run as a formula if exported naively. */
     static final String FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")";
+
+    /** The kept request and response bodies of the fourth call (claude-sonnet, payload full). */
+    static final String REQUEST = "{\"model\":\"claude-sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String RESPONSE = "Hello!\nHow can I help?";
 
     final Path data;
     /** The calls, oldest first. */
@@ -58,8 +64,11 @@ final class SeededStore {
                     .status(CallStatus.REFUSED).httpStatus(429).errorCode("rate_limited").inputTokens(null)
                     .cachedInputTokens(null).outputTokens(null).costMicros(null).priceId(null).durationMs(3L)
                     .ttftMs(null).build());
-            seeded.add(recorder, entries.call(T0.plusSeconds(3600)).model("claude-sonnet").provider("anthropic")
-                    .user("alice").costMicros(3000L).tag("tier", "free").build());
+            CallRecord kept = entries.call(T0.plusSeconds(3600)).model("claude-sonnet").provider("anthropic")
+                    .user("alice").costMicros(3000L).tag("tier", "free").payload(PayloadMode.FULL).build();
+            seeded.calls.add(kept);
+            recorder.record(kept, new StoredPayload(kept.id(), PayloadMode.FULL, REQUEST, RESPONSE, "a".repeat(64),
+                    "b".repeat(64), false, T0.plusSeconds(3601)));
             seeded.add(recorder, entries.call(T0.plus(Duration.ofDays(1))).build());
             seeded.add(recorder, entries.bareCall(T0.plus(Duration.ofDays(1)).plusSeconds(60)).build());
             recorder.record(entries.security(T0.plusSeconds(300), SecurityEventType.AUTH_FAILURE));

@@ -1,6 +1,5 @@
 package dev.tally.audit.rollup;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
@@ -54,15 +53,27 @@ public final class LatencyHistogram {
 
     /** Records one latency in milliseconds. */
     public void record(long millis) {
+        record(millis, millis <= 0 ? 0 : indexOf(millis));
+    }
+
+    /**
+     * Records one latency whose bucket is already known ({@link #bucketOf}): a call adds to a
+     * row of every rollup table, and the logarithm is worth computing once.
+     */
+    void record(long millis, int index) {
         count++;
         if (millis <= 0) {
             zeros++;
             return;
         }
         sum += millis;
-        int index = indexOf(millis);
         cover(index, index);
         counts[index - low]++;
+    }
+
+    /** The bucket of a latency for {@link #record(long, int)} (any value for {@code millis <= 0}). */
+    static int bucketOf(long millis) {
+        return millis <= 0 ? 0 : indexOf(millis);
     }
 
     /** Adds every value of {@code other} to this histogram. */
@@ -144,26 +155,29 @@ public final class LatencyHistogram {
 
     /** The sparse binary form described in the class comment. */
     public byte[] toBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
-        out.write(VERSION);
-        writeVarint(out, zeros);
-        writeVarint(out, sum);
         int nonEmpty = 0;
         if (counts != null) {
             for (long c : counts) {
                 nonEmpty += c != 0 ? 1 : 0;
             }
         }
-        writeVarint(out, nonEmpty);
+        // A plain array rather than a ByteArrayOutputStream, whose every write takes a lock: the
+        // writer encodes two histograms per rollup row it upserts. A varint takes at most 10 bytes.
+        byte[] out = new byte[1 + 3 * 10 + nonEmpty * 2 * 10];
+        int[] pos = {0};
+        out[pos[0]++] = VERSION;
+        writeVarint(out, pos, zeros);
+        writeVarint(out, pos, sum);
+        writeVarint(out, pos, nonEmpty);
         int previous = 0;
         for (int i = 0; nonEmpty > 0 && i < counts.length; i++) {
             if (counts[i] != 0) {
-                writeVarint(out, low + i - previous);
-                writeVarint(out, counts[i]);
+                writeVarint(out, pos, low + i - previous);
+                writeVarint(out, pos, counts[i]);
                 previous = low + i;
             }
         }
-        return out.toByteArray();
+        return Arrays.copyOf(out, pos[0]);
     }
 
     /**
@@ -320,13 +334,13 @@ public final class LatencyHistogram {
         low = newLow;
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, long value) {
+    private static void writeVarint(byte[] out, int[] pos, long value) {
         long v = value;
         while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
+            out[pos[0]++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        out.write((int) v);
+        out[pos[0]++] = (byte) v;
     }
 
     private static long readVarint(byte[] bytes, int[] pos) {

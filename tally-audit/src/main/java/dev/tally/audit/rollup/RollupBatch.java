@@ -28,13 +28,16 @@ public final class RollupBatch {
     /** Adds a call recorded in {@code chain}. */
     public void add(String chain, CallRecord record) {
         RollupKey key = RollupKey.of(chain, record);
+        // The histogram buckets once per call, not once per row it adds to.
+        int latency = record.durationMs() == null ? 0 : LatencyHistogram.bucketOf(record.durationMs());
+        int ttft = record.ttftMs() == null ? 0 : LatencyHistogram.bucketOf(record.ttftMs());
         for (RollupTable table : PLAIN) {
-            rows.get(table).computeIfAbsent(key.in(table), k -> new UsageTotals()).add(record);
+            rows.get(table).computeIfAbsent(key.in(table), k -> new UsageTotals()).add(record, latency, ttft);
         }
         for (Map.Entry<String, String> tag : record.tags().entrySet()) {
             RollupKey tagKey = key.withTag(tag.getKey(), tag.getValue());
             for (RollupTable table : TAGGED) {
-                rows.get(table).computeIfAbsent(tagKey.in(table), k -> new UsageTotals()).add(record);
+                rows.get(table).computeIfAbsent(tagKey.in(table), k -> new UsageTotals()).add(record, latency, ttft);
             }
         }
     }

@@ -40,6 +40,31 @@ public final class UsageTotals {
     }
 
     /**
+     * Adds one call record whose latency and ttft buckets are known ({@link LatencyHistogram#bucketOf};
+     * ignored when the value is absent).
+     */
+    void add(CallRecord record, int latencyBucket, int ttftBucket) {
+        calls++;
+        byStatus[record.status().ordinal()]++;
+        inputTokens += orZero(record.inputTokens());
+        cachedInputTokens += orZero(record.cachedInputTokens());
+        cacheWriteTokens += orZero(record.cacheWriteTokens());
+        outputTokens += orZero(record.outputTokens());
+        reasoningTokens += orZero(record.reasoningTokens());
+        if (record.costMicros() == null) {
+            unpricedCalls++;
+        } else {
+            costMicros += record.costMicros();
+        }
+        if (record.durationMs() != null) {
+            latency.record(record.durationMs(), latencyBucket);
+        }
+        if (record.ttftMs() != null) {
+            ttft.record(record.ttftMs(), ttftBucket);
+        }
+    }
+
+    /**
      * Adds one call given by its measures; null is unknown (a null cost counts as unpriced, a
      * null duration or ttft adds no sample).
      */

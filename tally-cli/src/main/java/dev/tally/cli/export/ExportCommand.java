@@ -72,9 +72,6 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "<file>", description = "Write to this file (default: standard output).")
     Path outFile;
 
-    /** Whether to draw the progress bar; null means: when a terminal is attached. Tests set it. */
-    Boolean progressBar;
-
     @Override
     public Integer call() throws IOException {
         if (!format.equals("ndjson") && !format.equals("csv")) {
@@ -178,9 +175,6 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private boolean showProgress() {
-        if (progressBar != null) {
-            return progressBar;
-        }
         java.io.Console console = System.console();
         // Records going to the terminal itself would be torn apart by the bar's redraws.
         if (console == null || outFile == null) {

@@ -78,7 +78,15 @@ final class Follower {
                 Thread.currentThread().interrupt();
                 return;
             }
-            List<CallRecord> fresh = readWindow();
+            List<CallRecord> fresh;
+            try {
+                fresh = readWindow();
+            } catch (dev.tally.cli.CommandFailure e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // interrupted while waiting for the gateway's answer: the end, not a failure
+                }
+                throw e;
+            }
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }

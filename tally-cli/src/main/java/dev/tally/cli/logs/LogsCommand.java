@@ -58,6 +58,10 @@ public final class LogsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each record as one line of canonical JSON (ndjson), for scripts.")
     boolean json;
 
+    @Option(names = "--id", paramLabel = "<id>",
+            description = "Show this one record in full, with its chain position and kept payload (like GET /v1/admin/logs/{id}).")
+    String id;
+
     @Option(names = {"-f", "--follow"}, description = "Keep running and print new records as they arrive, oldest first, until interrupted.")
     boolean follow;
 
@@ -84,6 +88,22 @@ public final class LogsCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         Instant now = clock.instant();
         PrintWriter out = spec.commandLine().getOut();
+        if (id != null) {
+            if (follow || cursor != null) {
+                throw usage("--id cannot be used with " + (follow ? "--follow" : "--cursor")
+                        + " (expected: --id alone, with --json at most)");
+            }
+            try (AuditReader reader = source.open()) {
+                var detail = reader.call(id);
+                if (json) {
+                    RecordDetail.json(out, detail);
+                } else {
+                    RecordDetail.text(out, detail);
+                }
+                out.flush();
+            }
+            return TallyCommand.OK;
+        }
         try (AuditReader reader = source.open()) {
             CallQuery query = filters.query(reader, now, limit, cursor);
             if (follow) {

@@ -80,6 +80,19 @@ public final class AdminApiReader implements AuditReader {
     }
 
     @Override
+    public ObjectNode call(String id) {
+        if (!id.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new dev.tally.cli.UsageFailure("--id: '" + id + "' (expected: a record id, 1-64 characters of A-Z a-z 0-9 -)");
+        }
+        JsonNode answer = client.get("/v1/admin/logs/" + id, List.of());
+        if (!answer.isObject()) {
+            throw new CommandFailure("url: /v1/admin/logs/" + id + " answered " + answer.getNodeType()
+                    + " (expected: the record as a JSON object)");
+        }
+        return (ObjectNode) answer;
+    }
+
+    @Override
     public String keyFilter(String idOrName) {
         return idOrName;
     }

@@ -28,6 +28,14 @@ public sealed interface AuditReader extends AutoCloseable permits StoreReader, A
     UsageReport usage(UsageQuery query);
 
     /**
+     * One call record in the shape of {@code GET /v1/admin/logs/{id}}: its canonical JSON plus
+     * {@code chain}, {@code seq}, {@code hash} and {@code kept_payload} (null when none was kept).
+     *
+     * @throws dev.tally.cli.CommandFailure when no call record has that id
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode call(String id);
+
+    /**
      * The key id to filter on for a key given by id or name: a store resolves names to ids
      * itself; through the API the value is passed on as given.
      */

@@ -1,6 +1,10 @@
 package dev.tally.cli.source;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.json.Json;
+import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.query.CallQuery;
@@ -34,6 +38,9 @@ public final class StoreReader implements AuditReader {
 
     /** The store file inside a data directory. */
     public static final String DATABASE_FILE = "tally.db";
+
+    /** Keeps nulls and order, as the admin API writes a record's detail. */
+    private static final ObjectMapper DETAIL = new ObjectMapper();
 
     private final Path file;
     private final SqliteAuditStore store;
@@ -96,6 +103,40 @@ public final class StoreReader implements AuditReader {
             groups.add(new UsageGroup(values, g.stats()));
         }
         return new UsageReport(report.summary(), groups);
+    }
+
+    @Override
+    public ObjectNode call(String id) {
+        Optional<ChainedEntry> found = reading(() -> store.entry(id));
+        if (found.isEmpty() || !(found.get().entry() instanceof dev.tally.audit.entry.CallRecord)) {
+            throw new CommandFailure("id: '" + id + "' (expected: the id of a call record; none has it in " + file + ")");
+        }
+        ChainedEntry entry = found.get();
+        ObjectNode body;
+        try {
+            body = (ObjectNode) DETAIL.readTree(entry.canonicalBytes());
+        } catch (java.io.IOException e) {
+            throw new CommandFailure("id: '" + id + "' has a stored body that is not JSON (" + e.getMessage()
+                    + "; expected: canonical JSON; run tally verify)", e);
+        }
+        body.put("chain", entry.chain());
+        body.put("seq", entry.seq());
+        body.put("hash", entry.hash());
+        Optional<StoredPayload> payload = reading(() -> store.payload(id));
+        if (payload.isPresent()) {
+            StoredPayload p = payload.get();
+            ObjectNode kept = body.putObject("kept_payload");
+            kept.put("mode", Json.wire(p.mode()));
+            kept.put("request", p.request());
+            kept.put("response", p.response());
+            kept.put("request_sha256", p.requestSha256());
+            kept.put("response_sha256", p.responseSha256());
+            kept.put("truncated", p.truncated());
+            kept.put("created_at", Json.INSTANT_FORMAT.format(p.createdAt()));
+        } else {
+            body.putNull("kept_payload");
+        }
+        return body;
     }
 
     @Override

@@ -46,7 +46,7 @@ final class AdminEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
-        if (auth != null && !auth.allows(req, res)) {
+        if (!auth.allows(req, res)) {
             return;
         }
         run(action, req, res);

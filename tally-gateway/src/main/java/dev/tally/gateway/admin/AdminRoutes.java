@@ -27,5 +27,12 @@ public final class AdminRoutes {
         routing.get("/v1/admin/keys/{id}", new AdminEndpoint(auth, keys.show()));
         routing.patch("/v1/admin/keys/{id}", new AdminEndpoint(auth, keys.update()));
         routing.delete("/v1/admin/keys/{id}", new AdminEndpoint(auth, keys.revoke()));
+        routing.get("/v1/usage", new SelfUsageHandler(services));
+        // Last: any other method or path under /v1/admin is a JSON 404 (after the token check, so
+        // the API's shape is not revealed to callers without it).
+        routing.any("/v1/admin/*", new AdminEndpoint(auth, (req, res) -> {
+            throw new ApiException(404, "unknown_route", null, "route: " + req.prologue().method().text() + " "
+                    + Params.clip(req.path().path()) + " (expected: a route listed in docs/admin-api.md)");
+        }));
     }
 }

@@ -3,7 +3,6 @@ package dev.tally.gateway.admin;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.query.CallQuery;
 import dev.tally.gateway.keys.KeyService;
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -22,8 +21,8 @@ final class CallFilters {
 
     /** The query the filters of {@code params} describe, for one page. May read the store (key by name). */
     static CallQuery query(Params params, KeyService keys, int limit, String cursor) {
-        Instant[] range = params.range();
-        return new CallQuery(range[0], range[1], keyId(params.text("key"), keys), params.text("model"),
+        Params.Range range = params.range();
+        return new CallQuery(range.since(), range.until(), keyId(params.text("key"), keys), params.text("model"),
                 params.text("provider"), params.status(), params.text("user"), params.tags(), limit, cursor);
     }
 

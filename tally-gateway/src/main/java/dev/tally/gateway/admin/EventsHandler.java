@@ -42,12 +42,12 @@ final class EventsHandler implements AdminEndpoint.Action {
             throw ApiException.badParam("type", "type: '" + Params.clip(type) + "' (expected one of: "
                     + String.join(", ", TYPES) + ")");
         }
-        var range = params.range();
+        Params.Range range = params.range();
         int limit = params.limit(CallQuery.DEFAULT_LIMIT, CallQuery.MAX_LIMIT);
         String cursor = params.cursor();
         Page<ChainedEntry> page;
         try {
-            page = services.store().events(new EventQuery(type, range[0], range[1], limit, cursor));
+            page = services.store().events(new EventQuery(type, range.since(), range.until(), limit, cursor));
         } catch (IllegalArgumentException e) {
             throw LogsHandler.refusedCursor(cursor, e);
         }

@@ -58,7 +58,7 @@ final class KeyBody {
             throw ApiException.badParam(null, "body: unreadable (expected: a JSON object of key settings)");
         }
         if (root == null || !root.isObject()) {
-            throw ApiException.badParam(null, "body: " + (root == null ? "empty" : root.getNodeType().name().toLowerCase())
+            throw ApiException.badParam(null, "body: " + (root == null ? "empty" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
                     + " (expected: a JSON object of key settings)");
         }
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {

@@ -113,14 +113,18 @@ final class Params {
         }
     }
 
+    /** A time range; either end may be null (unbounded). */
+    record Range(Instant since, Instant until) {
+    }
+
     /** {@code since} and {@code until}, checked to form a non-empty range. */
-    Instant[] range() {
+    Range range() {
         Instant since = instant("since");
         Instant until = instant("until");
         if (since != null && until != null && !until.isAfter(since)) {
             throw ApiException.badParam("until", "until: " + until + " (expected: after since, " + since + ")");
         }
-        return new Instant[] {since, until};
+        return new Range(since, until);
     }
 
     /** A page size or top-N: {@code fallback} when absent, else 1..{@code max}. */

@@ -4,7 +4,6 @@ import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageQuery;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class UsageHandler implements AdminEndpoint.Action {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         Params params = new Params(req.query(), PARAMS);
-        Instant[] range = params.range();
+        Params.Range range = params.range();
         List<GroupBy> groupBy = groupBy(params.text("group_by"));
         String orderBy = params.text("order_by");
         if (orderBy != null && !UsageQuery.ORDER_COLUMNS.contains(orderBy)) {
@@ -49,7 +48,7 @@ final class UsageHandler implements AdminEndpoint.Action {
         if (tags.size() > 1) {
             throw ApiException.badParam("tag", "tag: " + tags.size() + " filters (expected: at most one for usage)");
         }
-        UsageQuery query = new UsageQuery(range[0], range[1], groupBy,
+        UsageQuery query = new UsageQuery(range.since(), range.until(), groupBy,
                 CallFilters.keyId(params.text("key"), services.keys()), params.text("model"), params.text("provider"),
                 params.status(), params.text("user"), tags, orderBy, limit);
         Map<String, String> keyNames = new java.util.HashMap<>();

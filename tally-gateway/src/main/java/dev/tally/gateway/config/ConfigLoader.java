@@ -79,14 +79,22 @@ public final class ConfigLoader {
         root.allowOnly("server", "admin", "store", "audit", "providers", "models", "metrics", "telemetry");
         Map<String, Provider> providers = root.has("providers") ? providers(root) : providersFromEnv(env);
         return new GatewayConfig(server(root.child("server")), admin(root.child("admin"), env),
-                store(root.child("store"), dataDir), audit(root.child("audit")), providers,
+                store(root.child("store"), dataDir, env), audit(root.child("audit")), providers,
                 models(root, providers), TelemetrySection.metrics(root.child("metrics")),
                 TelemetrySection.telemetry(root.child("telemetry")));
     }
 
     private static Server server(ConfigNode n) {
-        n.allowOnly("host", "port");
-        return new Server(n.string("host", Server.DEFAULT_HOST), n.integer("port", Server.DEFAULT_PORT, 0, 65_535));
+        n.allowOnly("host", "port", "instance_id");
+        Optional<String> instanceId = n.optionalString("instance_id");
+        instanceId.ifPresent(id -> {
+            if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(n.key("instance_id") + ": '" + id
+                        + "' (expected: 1-64 characters of A-Z a-z 0-9 . _ -)");
+            }
+        });
+        return new Server(n.string("host", Server.DEFAULT_HOST), n.integer("port", Server.DEFAULT_PORT, 0, 65_535),
+                instanceId);
     }
 
     private static Admin admin(ConfigNode n, Map<String, String> env) {
@@ -102,14 +110,32 @@ public final class ConfigLoader {
         return new Admin(token.map(Secret::new));
     }
 
-    private static Store store(ConfigNode n, Path dataDir) {
-        n.allowOnly("url");
+    private static Store store(ConfigNode n, Path dataDir, Map<String, String> env) {
+        n.allowOnly("url", "user", "password");
         String url = n.string("url", "sqlite:" + dataDir.resolve("tally.db"));
         if (!url.startsWith("sqlite:") && !url.startsWith("postgresql:")) {
             throw new IllegalArgumentException(n.key("url") + ": '" + url
-                    + "' (expected: sqlite:<path> or postgresql://host/db)");
+                    + "' (expected: sqlite:<path> or postgresql://host[:port]/database)");
         }
-        return new Store(url);
+        Optional<String> user = n.optionalString("user")
+                .or(() -> Optional.ofNullable(env.get("TALLY_STORE_USER"))).filter(u -> !u.isBlank());
+        Optional<Secret> password = n.optionalString("password")
+                .or(() -> Optional.ofNullable(env.get("TALLY_STORE_PASSWORD"))).filter(p -> !p.isEmpty())
+                .map(Secret::new);
+        if (url.startsWith("postgresql:")) {
+            try {
+                dev.tally.audit.store.postgres.PostgresOptions.jdbcUrl(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^store\\.url", n.key("url")), e);
+            }
+        } else if (n.has("user") || n.has("password")) {
+            throw new IllegalArgumentException(n.key(n.has("user") ? "user" : "password")
+                    + ": set (expected: only with a postgresql:// store.url)");
+        } else {
+            user = Optional.empty(); // TALLY_STORE_* speak to a PostgreSQL store only
+            password = Optional.empty();
+        }
+        return new Store(url, user, password);
     }
 
     private static Audit audit(ConfigNode n) {

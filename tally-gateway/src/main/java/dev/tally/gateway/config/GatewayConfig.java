@@ -60,14 +60,25 @@ public record GatewayConfig(
     }
 
     /**
-     * {@code server}: the listener.
+     * {@code server}: the listener and this instance's identity.
      *
      * @param host interface to bind, default {@code 0.0.0.0}
      * @param port TCP port, default 8080; 0 picks a free port
+     * @param instanceId this instance's chain id; empty = the one kept in the data directory,
+     *     made on first start from the host name and the data directory
      */
-    public record Server(String host, int port) {
+    public record Server(String host, int port, Optional<String> instanceId) {
         public static final String DEFAULT_HOST = "0.0.0.0";
         public static final int DEFAULT_PORT = 8080;
+
+        public Server {
+            Objects.requireNonNull(instanceId, "instance_id");
+        }
+
+        /** A listener without a configured instance id. */
+        public Server(String host, int port) {
+            this(host, port, Optional.empty());
+        }
     }
 
     /**
@@ -80,9 +91,32 @@ public record GatewayConfig(
         }
     }
 
-    /** {@code store}: {@code url} such as {@code sqlite:./data/tally.db}. */
-    public record Store(String url) {
+    /**
+     * {@code store}: where the audit log lives.
+     *
+     * @param url {@code sqlite:<path>} (default {@code sqlite:./data/tally.db}) or
+     *     {@code postgresql://host[:port]/database}
+     * @param user PostgreSQL login role ({@code store.user} or {@code TALLY_STORE_USER})
+     * @param password its password ({@code store.password} or {@code TALLY_STORE_PASSWORD}), masked
+     */
+    public record Store(String url, Optional<String> user, Optional<Secret> password) {
         public static final String DEFAULT_URL = "sqlite:./data/tally.db";
+
+        public Store {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+
+        /** A store without login settings (SQLite, or PostgreSQL with the driver's defaults). */
+        public Store(String url) {
+            this(url, Optional.empty(), Optional.empty());
+        }
+
+        /** Whether this is the PostgreSQL store. */
+        public boolean postgres() {
+            return url.startsWith("postgresql:");
+        }
     }
 
     /** What is kept of request and response bodies. */

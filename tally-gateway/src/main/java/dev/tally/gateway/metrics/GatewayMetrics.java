@@ -9,8 +9,10 @@ import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.recorder.RecorderStats;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.retention.RetentionStats;
 import dev.tally.gateway.trace.TracerStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The gateway's metrics, in one Micrometer registry exposed in the Prometheus text format. Counted
@@ -30,7 +33,7 @@ import java.util.function.Supplier;
  * tokens, cost, latency and time to first token, upstream attempts, fallbacks and errors,
  * refusals, security events; read from the recorder at scrape time: queue depth,
  * writer lag, committed, spilled, replayed, lost, store errors, payloads dropped, chain head
- * (see {@link AuditGauges}); plus JVM metrics. Every metric, type and label is listed in
+ * (see {@link AuditGauges}); the retention scheduler's counters when it runs; plus JVM metrics. Every metric, type and label is listed in
  * {@code docs/metrics.md}.
  *
  * <p>Label values come from closed sets ({@link Labels}): no key, user, tag, IP or free text is
@@ -54,6 +57,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AuditGauges audit;
     private final JvmGcMetrics gc;
+    private volatile Supplier<RetentionStats> retention;
 
     /**
      * Metrics for a gateway serving {@code config}.
@@ -84,6 +88,26 @@ public final class GatewayMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.gc = new JvmGcMetrics();
         gc.bindTo(registry);
+    }
+
+    /**
+     * Adds the retention scheduler's counters (runs, failed runs, entries and payloads deleted),
+     * read at each scrape. Call once, when retention is scheduled.
+     */
+    public void retention(Supplier<RetentionStats> stats) {
+        // Micrometer holds the measured object weakly: the supplier is kept here, strongly.
+        this.retention = stats;
+        retentionCounter("tally.retention.runs", "Retention runs finished, failed ones included", RetentionStats::runs);
+        retentionCounter("tally.retention.failed.runs", "Retention runs in which pruning failed (logged; retried at the next run)",
+                RetentionStats::failedRuns);
+        retentionCounter("tally.retention.entries.deleted", "Audit log entries pruned behind a signed anchor",
+                RetentionStats::entriesDeleted);
+        retentionCounter("tally.retention.payloads.deleted", "Kept payloads pruned on their own retention",
+                RetentionStats::payloadsDeleted);
+    }
+
+    private void retentionCounter(String name, String description, ToLongFunction<RetentionStats> value) {
+        FunctionCounter.builder(name, this, m -> value.applyAsLong(m.retention.get())).description(description).register(registry);
     }
 
     /** A call's opening marker was handed to the audit log: the call is in flight. */

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Reads a call's HTTP envelope: the presented virtual key, {@code traceparent}, the client's
+ * Reads a call's HTTP envelope: the presented virtual key, {@code traceparent} and
+ * {@code tracestate} (see {@link TraceContext}), the client's
  * {@code x-request-id}, {@code x-tally-user} and {@code x-tally-tag-<name>} headers, peer
  * address and User-Agent. None of the {@code x-tally-*} headers or credentials are ever
  * forwarded upstream (the upstream request is built from scratch). Stateless.

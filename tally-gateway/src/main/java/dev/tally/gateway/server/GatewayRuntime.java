@@ -4,10 +4,13 @@ import dev.tally.audit.id.IdSource;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.postgres.PostgresAuditStore;
+import dev.tally.audit.store.postgres.PostgresOptions;
 import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.config.AdminTokenFile;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.config.Secret;
 import dev.tally.gateway.retention.RetentionRun;
 import dev.tally.gateway.retention.RetentionScheduler;
 import dev.tally.gateway.retention.RetentionStats;
@@ -61,8 +64,8 @@ public final class GatewayRuntime implements AutoCloseable {
     public static GatewayRuntime start(GatewayConfig config, Path dataDir, Clock clock) {
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
-        String chain = instanceId(own);
-        AuditStore store = openStore(config.store().url());
+        String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
+        AuditStore store = openStore(config.store());
         Recorder recorder = null;
         try {
             GatewayConfig.Audit audit = config.audit();
@@ -78,6 +81,7 @@ public final class GatewayRuntime implements AutoCloseable {
             Optional<RetentionScheduler> retention = run.prunesAnything()
                     ? Optional.of(RetentionScheduler.start(run, RetentionScheduler.DEFAULT_INTERVAL))
                     : Optional.empty();
+            retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
             return new GatewayRuntime(store, recorder, gateway, admin, chain, retention);
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -91,7 +95,16 @@ public final class GatewayRuntime implements AutoCloseable {
         }
     }
 
-    static AuditStore openStore(String url) {
+    /**
+     * Opens the store {@code store.url} names: a SQLite file, or a PostgreSQL database shared
+     * with other instances (login from {@code store.user}/{@code store.password}).
+     */
+    static AuditStore openStore(GatewayConfig.Store config) {
+        String url = config.url();
+        if (config.postgres()) {
+            return PostgresAuditStore.open(PostgresOptions.fromStoreUrl(url, config.user().orElse(null),
+                    config.password().map(Secret::reveal).orElse(null)));
+        }
         if (url.startsWith("sqlite:")) {
             Path file = Path.of(url.substring("sqlite:".length()));
             try {
@@ -104,11 +117,23 @@ public final class GatewayRuntime implements AutoCloseable {
             return SqliteAuditStore.open(file);
         }
         throw new IllegalArgumentException("store.url: '" + url.replaceAll("//[^@/]*@", "//****@")
-                + "' (expected: sqlite:<path>; the PostgreSQL store is not available in this build)");
+                + "' (expected: sqlite:<path> or postgresql://host[:port]/database)");
     }
 
-    /** This instance's chain id, made once ({@code gw-} and 12 hex digits) and kept in {@code dir/instance-id}. */
+    /** {@link #instanceId(Path, Path)} for {@code <data dir>/gateway}: the data directory is its parent. */
     static String instanceId(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        return instanceId(dir, parent == null ? dir : parent);
+    }
+
+    /**
+     * This instance's chain id when {@code server.instance_id} is not set: made once and kept in
+     * {@code dir/instance-id}, so a restarted instance continues its chain. A new id is
+     * {@code gw-}, the host name (up to 40 characters of A-Z a-z 0-9 . -) and 8 hex digits of the
+     * SHA-256 of the data directory's absolute path: instances on different hosts, or with
+     * different data directories on one host, never share a chain.
+     */
+    static String instanceId(Path dir, Path dataDir) {
         Path file = dir.resolve("instance-id");
         try {
             Files.createDirectories(dir);
@@ -119,13 +144,36 @@ public final class GatewayRuntime implements AutoCloseable {
                 }
                 return id;
             }
-            byte[] random = new byte[6];
-            new SecureRandom().nextBytes(random);
-            String id = "gw-" + HexFormat.of().formatHex(random);
+            String id = derivedInstanceId(hostName(), dataDir);
             Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    /** {@code gw-<host>-<8 hex of SHA-256 of the data directory's absolute path>}. */
+    static String derivedInstanceId(String host, Path dataDir) {
+        String cleanHost = host.replaceAll("[^A-Za-z0-9.-]", "-");
+        if (cleanHost.length() > 40) {
+            cleanHost = cleanHost.substring(0, 40);
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            return "gw-" + (cleanHost.isEmpty() ? "host" : cleanHost) + "-"
+                    + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null ? "host" : env;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tally.gateway.server;
 
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.dashboard.DashboardHandler;
 import dev.tally.gateway.proxy.Endpoint;
 import dev.tally.gateway.proxy.ModelsHandler;
 import dev.tally.gateway.proxy.ProxyHandler;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * The HTTP listener: Helidon SE 4 on virtual threads (one per request, blocking handler code),
  * TCP_NODELAY on accepted sockets. Routes: the proxied {@link Endpoint}s, {@code GET /v1/models},
- * {@code GET /health}; more routes (admin, metrics) can be added through {@code extraRoutes}.
+ * {@code GET /health}, {@code GET /dashboard} (the web dashboard's files); more routes (admin, metrics) can be added through {@code extraRoutes}.
  * Thread-safe; {@link #close()} stops accepting and waits for calls in flight (bounded).
  */
 public final class GatewayServer implements AutoCloseable {
@@ -38,6 +39,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         routing.get("/v1/models", new ModelsHandler(config, services, services.clock().instant()));
         routing.get("/health", new HealthHandler(sink));
+        DashboardHandler.register(routing);
         extraRoutes.accept(routing);
         WebServer server = WebServer.builder()
                 .host(config.server().host())

@@ -21,9 +21,10 @@ import java.io.UncheckedIOException;
  * what keeps the classic 40 ms Nagle/delayed-ACK stall away from every event.
  *
  * <p><b>One thread, blocking.</b> The tee runs on the call's virtual thread. Reads block with the
- * provider's idle and total timeouts (see {@code DeadlineBody}); writes block on the client's
+ * provider's idle and total timeouts (see {@code Http1Response}, which reads the provider's socket
+ * on this same thread, or {@code DeadlineBody} for the JDK client); writes block on the client's
  * socket, which gives natural back-pressure: a slow client slows the reads, and because the body
- * is requested one chunk at a time the provider's bytes are not piled up in memory.
+ * is read one buffer at a time the provider's bytes are not piled up in memory.
  *
  * <p><b>Only one edit.</b> The tee forwards every event unchanged except one: when the gateway
  * added {@code stream_options.include_usage} for its own bookkeeping, the extra usage chunk

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the last 16 hex digits of the record id (its random bits), so the span sent upstream as parent
  * and the exported span are the same and can be found from the record. The upstream request
  * carries {@link #upstreamTraceparent()}: the trace id and the gateway's span as parent, so the
- * provider's spans are children of the gateway's.
+ * provider's spans are children of the gateway's. Immutable, thread-safe.
  *
  * @param traceId 32 lower-case hex digits, never all zero
  * @param parentSpanId the client's span (16 hex digits), or null when this call started the trace

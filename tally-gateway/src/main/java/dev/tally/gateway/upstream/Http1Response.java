@@ -88,6 +88,9 @@ final class Http1Response extends InputStream implements UpstreamResponse {
                 }
                 n += r;
             }
+            if (!ended) {
+                end(); // an empty body: nothing was read, so nothing has handed the connection back yet
+            }
             return all;
         }
         return readAllBytes();

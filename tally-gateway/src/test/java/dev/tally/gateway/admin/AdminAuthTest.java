@@ -83,15 +83,7 @@ class AdminAuthTest {
     void repeated_failures_from_one_address_are_slowed_like_proxy_auth_failures() throws Exception {
         try (AdminFixture fx = AdminFixture.start(dir)) {
             List<Duration> delays = new ArrayList<>();
-            var clock = fx.clock;
-            AdminServices services = new AdminServices(fx.config.audit(), fx.store,
-                    new RecorderAuditSink(fx.recorder, Durability.ASYNC), fx.gateway.keys(),
-                    new KeyAuthenticator(fx.gateway.keys(), clock, BruteForcePolicy.DEFAULT, d -> { }),
-                    new KeyLimiter(SpendReader.fromStore(fx.store), clock, Duration.ofSeconds(5)),
-                    new Secret(AdminFixture.ADMIN_TOKEN), BruteForcePolicy.DEFAULT, delays::add,
-                    new IdSource(clock, new SecureRandom()), clock);
-            WebServer server = WebServer.builder().host("127.0.0.1").port(0)
-                    .routing(r -> AdminRoutes.register(r, services)).build().start();
+            WebServer server = adminServer(fx, new Secret(AdminFixture.ADMIN_TOKEN), delays);
             try {
                 URI logs = URI.create("http://127.0.0.1:" + server.port() + "/v1/admin/logs");
                 for (int i = 0; i < 8; i++) {
@@ -110,5 +102,37 @@ class AdminAuthTest {
                 server.stop();
             }
         }
+    }
+
+    @Test
+    void without_a_configured_token_every_admin_request_is_refused() throws Exception {
+        try (AdminFixture fx = AdminFixture.start(dir)) {
+            WebServer server = adminServer(fx, null, new ArrayList<>());
+            try {
+                for (String presented : new String[] {null, "", AdminFixture.ADMIN_TOKEN}) {
+                    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                            + "/v1/admin/verify"));
+                    if (presented != null) {
+                        b.header("authorization", "Bearer " + presented);
+                    }
+                    HttpResponse<String> res = fx.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(res.statusCode()).isEqualTo(401);
+                    assertThat(res.body()).contains("no admin token is configured");
+                }
+            } finally {
+                server.stop();
+            }
+        }
+    }
+
+    /** The admin routes alone on their own port, with {@code token} and a sleeper that records delays. */
+    private static WebServer adminServer(AdminFixture fx, Secret token, List<Duration> delays) {
+        var clock = fx.clock;
+        AdminServices services = new AdminServices(fx.config.audit(), fx.store,
+                new RecorderAuditSink(fx.recorder, Durability.ASYNC), fx.gateway.keys(),
+                new KeyAuthenticator(fx.gateway.keys(), clock, BruteForcePolicy.DEFAULT, d -> { }),
+                new KeyLimiter(SpendReader.fromStore(fx.store), clock, Duration.ofSeconds(5)),
+                token, BruteForcePolicy.DEFAULT, delays::add, new IdSource(clock, new SecureRandom()), clock);
+        return WebServer.builder().host("127.0.0.1").port(0).routing(r -> AdminRoutes.register(r, services)).build().start();
     }
 }

@@ -84,6 +84,20 @@ class AdminParamsTest {
     }
 
     @Test
+    void unknown_routes_and_methods_under_the_admin_path_are_json_404s() throws Exception {
+        for (String[] call : new String[][] {{"GET", "/v1/admin/nothing"}, {"POST", "/v1/admin/logs"},
+                {"DELETE", "/v1/admin/verify"}, {"GET", "/v1/admin/logs/a/b"}}) {
+            HttpResponse<String> res = fx.send(call[0], call[1], null, AdminFixture.ADMIN_TOKEN);
+            assertThat(res.statusCode()).as(call[0] + " " + call[1]).isEqualTo(404);
+            JsonNode error = AdminFixture.JSON.readTree(res.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("unknown_route");
+            assertThat(error.path("message").asText()).startsWith("route: " + call[0] + " " + call[1]);
+        }
+        assertThat(fx.send("GET", "/v1/admin/nothing", null, null).statusCode()).as("token first").isEqualTo(401);
+        assertThat(fx.send("GET", "/health", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void oversized_values_are_refused_by_length_without_echoing_them() throws Exception {
         String big = "m".repeat(300);
         JsonNode error = error("/v1/admin/logs?model=" + big);

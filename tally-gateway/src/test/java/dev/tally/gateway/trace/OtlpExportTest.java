@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -171,6 +172,34 @@ class OtlpExportTest {
         assertThat(m.value("tally_trace_spans_exported_total")).isEqualTo(1);
         assertThat(m.value("tally_trace_spans_failed_total")).isEqualTo(1);
         assertThat(gw.calls()).allSatisfy(r -> assertThat(r.status()).isEqualTo(CallStatus.SUCCESS));
+    }
+
+    @Test
+    @Timeout(120) // a hang guard, not a timing assertion: an export that blocked calls would hang them for 5 minutes
+    void a_hanging_collector_never_holds_up_a_call() throws Exception {
+        gw.close();
+        receiver.close();
+        receiver = new OtlpReceiver();
+        gw = MetricsFixture.start(dir.resolve("hang"), "telemetry: {otlp_endpoint: '%s', otlp_timeout: 5m}\n"
+                .formatted(receiver.baseUrl()));
+        receiver.hold();
+        String answer = Wire.chatCompletion("gpt-4o-2024-08-06", "Hello!", 10, 2, 0, 0);
+        gw.provider.then(json(200, answer));
+        assertThat(gw.chat("gpt-4o", "first").statusCode()).isEqualTo(200);
+        gw.calls();
+        OtlpCallTracer tracer = (OtlpCallTracer) gw.gateway.telemetry().tracer();
+        Thread.ofVirtual().start(tracer::flush); // the export thread now waits on the hanging collector
+        assertThat(receiver.awaitExport(60)).isTrue();
+
+        for (int i = 0; i < 20; i++) {
+            gw.provider.then(json(200, answer));
+            assertThat(gw.chat("gpt-4o", "call " + i).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(gw.calls()).hasSize(21);
+        assertThat(receiver.exports()).as("the collector still has not answered the first export").hasSize(1);
+        assertThat(tracer.stats().exported()).isZero();
+        receiver.release();
     }
 
     private static Map<String, AnyValue> attributes(Span span) {

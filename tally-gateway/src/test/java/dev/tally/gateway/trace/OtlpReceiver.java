@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A hand-written OTLP/HTTP trace receiver on 127.0.0.1: accepts {@code POST /v1/traces} with a
@@ -30,6 +32,8 @@ final class OtlpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Export> exports = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final CountDownLatch firstArrived = new CountDownLatch(1);
 
     OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -46,6 +50,20 @@ final class OtlpReceiver implements AutoCloseable {
     /** Answers every later export with {@code code} (an OTLP receiver refusing the data). */
     void answer(int code) {
         this.status = code;
+    }
+
+    /** Later exports are read, then left unanswered until {@link #release()}: a collector that hangs. */
+    void hold() {
+        hold = new CountDownLatch(1);
+    }
+
+    void release() {
+        hold.countDown();
+    }
+
+    /** Waits (at most {@code seconds}) until an export has arrived; false when none did. */
+    boolean awaitExport(long seconds) throws InterruptedException {
+        return firstArrived.await(seconds, TimeUnit.SECONDS);
     }
 
     List<Export> exports() {
@@ -67,6 +85,13 @@ final class OtlpReceiver implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             byte[] body = exchange.getRequestBody().readAllBytes();
             exports.add(new Export(exchange.getRequestURI().getPath(), headers, body, ExportTraceServiceRequest.parseFrom(body)));
+            firstArrived.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             byte[] answer = status == 200 ? ExportTraceServiceResponse.getDefaultInstance().toByteArray() : new byte[0];
             exchange.getResponseHeaders().set("content-type", "application/x-protobuf");
             exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
@@ -78,6 +103,7 @@ final class OtlpReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

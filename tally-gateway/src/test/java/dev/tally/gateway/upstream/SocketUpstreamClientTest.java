@@ -81,6 +81,21 @@ class SocketUpstreamClientTest {
     }
 
     @Test
+    void empty_bodies_hand_the_connection_back_too() throws Exception {
+        server = new RawHttpServer().then(fixed(200, ""), (req, out, socket) -> {
+            write(out, "HTTP/1.1 204 No Content\r\n\r\n");
+            return true;
+        }, fixed(200, "last"));
+        Provider p = provider(Protocol.OPENAI, GENEROUS);
+        for (String expected : new String[] {"", "", "last"}) {
+            try (UpstreamResponse r = send(p, "{}", false)) {
+                assertThat(text(r.readAll())).isEqualTo(expected);
+            }
+        }
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
     void anthropic_providers_get_their_key_in_x_api_key() throws Exception {
         server = new RawHttpServer().then(fixed(200, "{}"));
         try (UpstreamResponse r = send(provider(Protocol.ANTHROPIC, GENEROUS), "{}", true)) {

@@ -20,9 +20,10 @@ import java.util.Map;
  * Adds a batch's {@link RollupBatch} to every {@link RollupTable}: one upsert per distinct row,
  * as JDBC batches on statements prepared once. Counts and sums are added by the upsert;
  * histograms are merged here in Java with the row's stored ones, because SQLite cannot merge
- * them itself (a SQL function calling back into Java cost far more per row). The stored bytes
- * are usually known from this writer's previous batches, and a row this writer is the first to
- * create is known not to exist ({@link StoredHistograms}), so most upserts read nothing first.
+ * them itself (a SQL function calling back into Java cost far more per row). The stored
+ * histograms are usually kept from this writer's previous batches, and a row this writer is the
+ * first to create is known not to exist ({@link StoredHistograms}), so most upserts read and
+ * decode nothing first.
  *
  * <p>Not thread-safe: the store calls it under its writer lock.
  */
@@ -106,9 +107,9 @@ final class SqliteRollupWriter implements AutoCloseable {
             RollupKey k = row.getKey();
             UsageTotals t = row.getValue();
             int i = bindKey(upsert, table, k);
-            byte[][] before = storedBytes(table, k, known);
-            byte[] latency = histogramBytes(merged(t.latency(), before[0]));
-            byte[] ttft = histogramBytes(merged(t.ttft(), before[1]));
+            LatencyHistogram[] after = merged(table, k, known, t);
+            byte[] latency = histogramBytes(after[0]);
+            byte[] ttft = histogramBytes(after[1]);
             upsert.setLong(i++, t.calls());
             upsert.setLong(i++, t.inputTokens());
             upsert.setLong(i++, t.cachedInputTokens());
@@ -128,7 +129,7 @@ final class SqliteRollupWriter implements AutoCloseable {
                     upsert.setLong(i++, t.statusCalls(status));
                 }
             }
-            known.put(k, latency, ttft);
+            known.put(k, after[0], after[1]);
             upsert.addBatch();
         }
         upsert.executeBatch();
@@ -154,17 +155,29 @@ final class SqliteRollupWriter implements AutoCloseable {
         return i;
     }
 
-    /** The stored {latency, ttft} histogram bytes of {@code key}'s row; nulls when absent. */
-    private byte[][] storedBytes(RollupTable table, RollupKey key, StoredHistograms known) throws SQLException {
-        byte[][] cached = known.get(key);
-        if (cached != null) {
-            return cached;
+    /**
+     * The row's {latency, ttft} histograms after adding the batch's {@code t}: merged in place
+     * into the ones this writer keeps, or the batch's own for a new row, or read from the table.
+     */
+    private LatencyHistogram[] merged(RollupTable table, RollupKey key, StoredHistograms known, UsageTotals t)
+            throws SQLException {
+        LatencyHistogram[] kept = known.get(key);
+        if (kept == StoredHistograms.ABSENT) {
+            return new LatencyHistogram[] {t.latency(), t.ttft()}; // the batch's totals are not used after this
         }
-        PreparedStatement select = selects.get(table);
-        bindKey(select, table, key);
-        try (ResultSet rs = select.executeQuery()) {
-            return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[2][];
+        if (kept == null) {
+            PreparedStatement select = selects.get(table);
+            bindKey(select, table, key);
+            try (ResultSet rs = select.executeQuery()) {
+                kept = rs.next()
+                        ? new LatencyHistogram[] {LatencyHistogram.fromBytes(rs.getBytes(1)),
+                            LatencyHistogram.fromBytes(rs.getBytes(2))}
+                        : new LatencyHistogram[] {new LatencyHistogram(), new LatencyHistogram()};
+            }
         }
+        kept[0].merge(t.latency());
+        kept[1].merge(t.ttft());
+        return kept;
     }
 
     /** The batch's transaction committed: what it wrote is now the stored state. */
@@ -175,15 +188,6 @@ final class SqliteRollupWriter implements AutoCloseable {
     /** The batch's transaction failed. */
     void rolledBack() {
         stored.values().forEach(StoredHistograms::rollback);
-    }
-
-    private static LatencyHistogram merged(LatencyHistogram batch, byte[] stored) {
-        if (stored == null) {
-            return batch;
-        }
-        LatencyHistogram merged = LatencyHistogram.fromBytes(stored);
-        merged.merge(batch);
-        return merged;
     }
 
     private static byte[] histogramBytes(LatencyHistogram h) {

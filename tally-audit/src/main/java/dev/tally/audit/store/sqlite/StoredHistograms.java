@@ -1,5 +1,6 @@
 package dev.tally.audit.store.sqlite;
 
+import dev.tally.audit.rollup.LatencyHistogram;
 import dev.tally.audit.rollup.RollupKey;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,9 +9,9 @@ import java.util.Set;
 
 /**
  * What one rollup table's recent rows hold, as far as this writer knows: the latency and ttft
- * histogram bytes of the rows it recently wrote, so a batch that touches a row again merges
- * into it without reading it back first, and which rows do not exist yet, so a batch that
- * creates a row does not read it first either. Sound because only one writer appends to a
+ * histograms of the rows it recently wrote, so a batch that touches a row again merges into
+ * them in place without reading or decoding anything, and which rows do not exist yet, so a
+ * batch that creates a row does not read it first either. Sound because only one writer appends to a
  * chain and rollup rows are keyed by chain: nobody else changes them.
  *
  * <p>Rows of the newest {@link #HOURS_KEPT} hours this writer wrote are kept (for a day table,
@@ -18,18 +19,20 @@ import java.util.Set;
  * read from the table. A row is known to be absent when its time is within the kept window, it
  * is not kept, and its time is at or after {@code coveredFrom}: the first bucket after every
  * row that existed when the writer opened. Values written in the open transaction are pending
- * until {@link #commit()}; a rolled back batch drops them ({@link #rollback()}). Not
+ * until {@link #commit()}. The writer merges into the kept histograms in place, so a rolled
+ * back batch makes the rows it touched unknown ({@link #rollback()}): they are read again. Not
  * thread-safe: used under the store's writer lock.
  */
 final class StoredHistograms {
 
     static final int HOURS_KEPT = 3;
 
-    private static final byte[][] ABSENT = new byte[2][];
+    /** What {@link #get} returns for a row known not to exist. */
+    static final LatencyHistogram[] ABSENT = new LatencyHistogram[0];
 
     private final long coveredFrom;
-    private final Map<RollupKey, byte[][]> committed = new HashMap<>();
-    private final Map<RollupKey, byte[][]> pending = new HashMap<>();
+    private final Map<RollupKey, LatencyHistogram[]> committed = new HashMap<>();
+    private final Map<RollupKey, LatencyHistogram[]> pending = new HashMap<>();
     /** Rows a failed transaction wrote to: whether it committed after all is unknown, so they are read. */
     private final Set<RollupKey> doubtful = new HashSet<>();
     private long newestHour = Long.MIN_VALUE;
@@ -41,11 +44,12 @@ final class StoredHistograms {
     }
 
     /**
-     * The committed {latency, ttft} bytes of {@code key}'s row ({nulls} for a row known not to
-     * exist), or null when not known here.
+     * The committed {latency, ttft} histograms of {@code key}'s row (live: merge into them only
+     * inside a transaction that then calls {@link #put}), {@link #ABSENT} for a row known not to
+     * exist, or null when not known here.
      */
-    byte[][] get(RollupKey key) {
-        byte[][] known = committed.get(key);
+    LatencyHistogram[] get(RollupKey key) {
+        LatencyHistogram[] known = committed.get(key);
         if (known != null) {
             return known;
         }
@@ -55,9 +59,9 @@ final class StoredHistograms {
         return key.hour() >= coveredFrom && key.hour() >= oldestKept ? ABSENT : null;
     }
 
-    /** Records what the open transaction writes to {@code key}'s row. */
-    void put(RollupKey key, byte[] latency, byte[] ttft) {
-        pending.put(key, new byte[][] {latency, ttft});
+    /** Records what the open transaction writes to {@code key}'s row; the histograms are kept, not copied. */
+    void put(RollupKey key, LatencyHistogram latency, LatencyHistogram ttft) {
+        pending.put(key, new LatencyHistogram[] {latency, ttft});
     }
 
     /** The open transaction committed. */

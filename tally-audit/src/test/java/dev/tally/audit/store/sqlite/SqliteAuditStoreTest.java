@@ -144,4 +144,28 @@ class SqliteAuditStoreTest extends AuditStoreContract {
         assertThat(store.calls(new CallQuery(null, null, "' OR 1=1 --", null, null, null, null, null, 10, null))
                 .data()).isEmpty();
     }
+
+    @Test
+    void aReopenedStoreMergesIntoTheRollupRowsWrittenBeforeIt() {
+        chain.append(entries.call(Entries.T0.plusSeconds(600)).durationMs(100L).tag("tier", "gold").user("u").build());
+        store.close();
+        store = SqliteAuditStore.open(dir.resolve("tally.db"));
+        chain = new TestChain(store, CHAIN);
+        chain.append(entries.call(Entries.T0.plusSeconds(1200)).durationMs(300L).tag("tier", "gold").user("u").build());
+
+        java.time.Instant day = java.time.Instant.parse("2026-03-02T00:00:00Z");
+        for (var query : java.util.List.of(
+                dev.tally.audit.query.UsageQuery.over(Entries.T0, Entries.T0.plusSeconds(3600), java.util.List.of()),
+                dev.tally.audit.query.UsageQuery.over(day, day.plusSeconds(86_400),
+                        java.util.List.of(dev.tally.audit.query.GroupBy.Dimension.DAY)),
+                dev.tally.audit.query.UsageQuery.over(day, day.plusSeconds(86_400),
+                        java.util.List.of(dev.tally.audit.query.GroupBy.Dimension.USER)),
+                dev.tally.audit.query.UsageQuery.over(day, day.plusSeconds(86_400),
+                        java.util.List.of(new dev.tally.audit.query.GroupBy.Tag("tier"))))) {
+            var stats = store.usage(query).summary();
+            assertThat(stats.calls()).as("%s", query).isEqualTo(2);
+            assertThat(stats.latencyMs().samples()).as("both latencies in the row's histogram").isEqualTo(2);
+            assertThat(stats.latencyMs().p99()).isCloseTo(300L, org.assertj.core.api.Assertions.within(12L));
+        }
+    }
 }

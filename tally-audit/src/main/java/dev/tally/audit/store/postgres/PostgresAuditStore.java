@@ -1,0 +1,474 @@
+package dev.tally.audit.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.CallOpening;
+import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.query.CallQuery;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.audit.query.UsageQuery;
+import dev.tally.audit.query.UsageReport;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.StoreException;
+import dev.tally.audit.store.StoredPayload;
+import dev.tally.audit.store.StoredRow;
+import dev.tally.audit.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The {@link AuditStore} for several gateway instances sharing one PostgreSQL database. Each
+ * instance writes its own chain (its instance id), so instances never wait for each other's
+ * sequence; readers see every chain.
+ *
+ * <h2>Connections and durability</h2>
+ * A HikariCP pool ({@link PostgresOptions#poolSize()} connections) serves the writer and the
+ * readers. {@link #commit} runs each batch as one transaction on a pooled connection (see
+ * {@link PostgresWriter}); it returns after PostgreSQL acknowledged the COMMIT, so with the
+ * server's default {@code synchronous_commit=on} the batch is in the server's fsynced WAL. The
+ * commit point of a batch is its COMMIT record. Batched statements are sent as multi-row INSERTs
+ * ({@code reWriteBatchedInserts=true}). A pooled connection waits at most 5 s for the server, so
+ * a store that is down fails fast and the recorder spills. If the connection breaks during
+ * COMMIT the outcome is unknown to the client; the writer then forgets what it cached and
+ * re-reads the chain's head before its next batch.
+ *
+ * <h2>Schema (version {@value PostgresSchema#CURRENT_VERSION}, Flyway, {@code db/postgres/V1__init.sql})</h2>
+ * The tables and columns of the SQLite store with PostgreSQL types (text, bigint epoch ms, bytea,
+ * boolean), plus:
+ * <pre>
+ * entries      PARTITION BY RANGE (ts): one partition per UTC day, entries_pYYYYMMDD;
+ *              PK (chain, seq, ts); indexes (id); (ts), (key_id, ts), (model, ts) WHERE
+ *              kind = 'call'; (ts), (event_type, ts) WHERE kind &lt;&gt; 'call'
+ * call_tags    (name, value, ts, chain, seq) PK, partitioned like entries (call_tags_pYYYYMMDD)
+ * chain_heads  chain PK, seq, hash: each chain's last entry, updated in every batch
+ * </pre>
+ * Partitions for yesterday through {@link PostgresOptions#partitionDaysAhead()} days ahead are
+ * created at open and every {@link #MAINTENANCE_INTERVAL} by a background task; a batch holding
+ * an entry for a day without a partition creates it first ({@link Partitions}).
+ *
+ * <h2>Retention</h2>
+ * A prune stores the chain's anchor; rows at or below it become invisible to every read at once
+ * (each read keeps only rows above their chain's anchor), and a day's partitions are dropped
+ * whole as soon as every chain with rows in that day is pruned past them, right after the prune
+ * commits and again by the maintenance task. No entry is ever removed by DELETE. Rollups stay.
+ *
+ * <h2>Schema versions</h2>
+ * A database migrated by a newer Tally (a Flyway version above this code's) is refused at open
+ * with a message naming both versions.
+ *
+ * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
+ */
+public final class PostgresAuditStore implements AuditStore {
+
+    /** How often partitions ahead are created and pruned days dropped. */
+    public static final Duration MAINTENANCE_INTERVAL = Duration.ofHours(1);
+    /** How long a partition drop waits for readers' locks before leaving the drop to a later run. */
+    static final long DROP_LOCK_TIMEOUT_MS = 5_000;
+    /** Payloads deleted per transaction by {@link #prunePayloads}. */
+    static final int PAYLOAD_CHUNK = 1_000;
+
+    private static final System.Logger LOG = System.getLogger(PostgresAuditStore.class.getName());
+
+    private final PostgresOptions options;
+    private final String where;
+    private final HikariDataSource pool;
+    private final Partitions partitions = new Partitions();
+    private final PostgresWriter writer = new PostgresWriter(); // guarded by this
+    private final ScheduledExecutorService maintenance;
+    private final AtomicLong maintenanceFailures = new AtomicLong();
+    private volatile boolean closed;
+
+    private PostgresAuditStore(PostgresOptions options, String where, HikariDataSource pool) {
+        this.options = options;
+        this.where = where;
+        this.pool = pool;
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-postgres-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Connects, migrates the schema, creates the partitions ahead and starts the maintenance
+     * task. Returns when the store is ready.
+     *
+     * @throws StoreException when the server cannot be reached, refuses the login, or holds a
+     *     schema newer than this code
+     */
+    public static PostgresAuditStore open(PostgresOptions options) {
+        String where = options.jdbcUrl().replaceFirst("\\?.*", "").substring("jdbc:".length());
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(options.jdbcUrl());
+        if (options.user() != null) {
+            config.setUsername(options.user());
+        }
+        if (options.password() != null) {
+            config.setPassword(options.password());
+        }
+        config.setPoolName("tally-postgres");
+        config.setMaximumPoolSize(options.poolSize());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "tally");
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("postgresql: cannot connect to " + where + ": " + rootMessage(e), e);
+        }
+        try {
+            PostgresSchema.migrate(pool, where);
+            PostgresAuditStore store = new PostgresAuditStore(options, where, pool);
+            store.maintain();
+            long period = MAINTENANCE_INTERVAL.toMillis();
+            store.maintenance.scheduleAtFixedRate(store::maintainQuietly, period, period, TimeUnit.MILLISECONDS);
+            return store;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Where the store is, for messages: {@code postgresql://host:port/db}, never a password. */
+    public String where() {
+        return where;
+    }
+
+    /** How many background maintenance runs failed (each is logged); a metric for the gateway. */
+    public long maintenanceFailures() {
+        return maintenanceFailures.get();
+    }
+
+    /**
+     * Creates the partitions ahead and drops fully pruned days now, as the maintenance task
+     * does every {@link #MAINTENANCE_INTERVAL}. Returns when done.
+     */
+    public void maintain() {
+        work("maintenance", c -> {
+            partitions.refresh(c);
+            partitions.ensureAhead(c, options.clock().instant(), options.partitionDaysAhead());
+            List<Long> dropped = partitions.dropPruned(c, DROP_LOCK_TIMEOUT_MS);
+            if (!dropped.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "postgresql: dropped " + dropped.size() + " pruned day partition(s)");
+            }
+            return null;
+        });
+    }
+
+    private void maintainQuietly() {
+        try {
+            maintain();
+        } catch (RuntimeException e) {
+            maintenanceFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "postgresql: maintenance of " + where + " failed (retried in "
+                    + MAINTENANCE_INTERVAL + "): " + e.getMessage());
+        }
+    }
+
+    /** The UTC days (epoch day numbers) that have partitions now, oldest first. */
+    public List<Long> partitionDays() {
+        return work("partitions", c -> List.copyOf(Partitions.existing(c).keySet()));
+    }
+
+    // ---- writing ----
+
+    @Override
+    public ChainHead head(String chain) {
+        return work("head", c -> PostgresReads.head(c, chain));
+    }
+
+    @Override
+    public synchronized void commit(WriteBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        boolean pruned = work("commit", c -> {
+            Set<Long> days = new HashSet<>();
+            for (ChainedEntry e : batch.entries()) {
+                days.add(Partitions.dayOf(dev.tally.audit.store.IndexColumns.of(e.entry()).ts()));
+            }
+            partitions.ensure(c, days);
+            c.setAutoCommit(false);
+            try {
+                writer.write(c, batch);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                writer.rolledBack();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            writer.committed();
+            return writer.pruned();
+        });
+        if (pruned) {
+            dropPrunedQuietly();
+        }
+    }
+
+    /** After a prune: drops the days it emptied; a failure only delays that to the maintenance task. */
+    private void dropPrunedQuietly() {
+        try {
+            work("drop pruned partitions", c -> partitions.dropPruned(c, DROP_LOCK_TIMEOUT_MS));
+        } catch (RuntimeException e) {
+            maintenanceFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "postgresql: dropping pruned partitions failed (retried by the "
+                    + "maintenance task): " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void registerSigningKey(String keyId, String publicKeyBase64) {
+        work("register signing key", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO signing_keys (key_id, public_key) VALUES (?, ?) ON CONFLICT (key_id) DO NOTHING")) {
+                s.setString(1, keyId);
+                s.setString(2, publicKeyBase64);
+                s.executeUpdate();
+            }
+            String stored = signingKeysOn(c).get(keyId);
+            if (!publicKeyBase64.equals(stored)) {
+                throw new IllegalArgumentException("signing key '" + keyId
+                        + "': a different public key is registered under this id (expected: the same key)");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ChainHead> prunableThrough(String chain, Instant before) {
+        return inTransaction("prunable", c -> PostgresReads.prunableThrough(c, chain, before.toEpochMilli()));
+    }
+
+    /** {@inheritDoc} Chunks of {@value #PAYLOAD_CHUNK}, oldest first, each in its own transaction. */
+    @Override
+    public long prunePayloads(Instant before) {
+        long total = 0;
+        while (true) {
+            int deleted = work("prune payloads", c -> {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM payloads WHERE call_id IN (SELECT call_id "
+                        + "FROM payloads WHERE created_ts < ? ORDER BY created_ts LIMIT ?)")) {
+                    s.setLong(1, before.toEpochMilli());
+                    s.setInt(2, PAYLOAD_CHUNK);
+                    return s.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < PAYLOAD_CHUNK) {
+                return total;
+            }
+        }
+    }
+
+    @Override
+    public List<CallOpening> openings(String chain) {
+        return work("openings", c -> PostgresReads.openings(c, chain));
+    }
+
+    // ---- reading ----
+
+    @Override
+    public Optional<ChainedEntry> entry(String id) {
+        return work("entry", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + PostgresReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.id = ? AND " + PostgresReads.VISIBLE + " ORDER BY e.ts LIMIT 1")) {
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(PostgresReads.entryOf(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredPayload> payload(String callId) {
+        return work("payload", c -> PostgresPayloads.read(c, callId));
+    }
+
+    @Override
+    public Page<ChainedEntry> calls(CallQuery query) {
+        return work("calls", c -> PostgresEntryQueries.calls(c, query));
+    }
+
+    @Override
+    public Page<ChainedEntry> events(EventQuery query) {
+        return work("events", c -> PostgresEntryQueries.events(c, query));
+    }
+
+    @Override
+    public UsageReport usage(UsageQuery query) {
+        return work("usage", c -> PostgresUsage.usage(c, query));
+    }
+
+    @Override
+    public List<String> chains() {
+        return work("chains", PostgresReads::chains);
+    }
+
+    /** {@inheritDoc} Reads one snapshot through a cursor, so memory stays constant for any chain length. */
+    @Override
+    public void scan(String chain, Consumer<StoredRow> sink) {
+        inTransaction("scan", c -> {
+            long from = PostgresReads.anchorSeq(c, chain);
+            try (PreparedStatement s = c.prepareStatement("SELECT " + PostgresReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.chain = ? AND e.seq > ? ORDER BY e.seq")) {
+                s.setFetchSize(1_000);
+                s.setString(1, chain);
+                s.setLong(2, from);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(PostgresReads.storedRowOf(rs));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SignedHead> checkpoints(String chain) {
+        return work("checkpoints", c -> PostgresReads.checkpoints(c, chain));
+    }
+
+    @Override
+    public Optional<SignedHead> anchor(String chain) {
+        return work("anchor", c -> PostgresReads.anchor(c, chain));
+    }
+
+    @Override
+    public Map<String, String> signingKeys() {
+        return work("signing keys", PostgresAuditStore::signingKeysOn);
+    }
+
+    private static Map<String, String> signingKeysOn(Connection c) throws SQLException {
+        Map<String, String> result = new TreeMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT key_id, public_key FROM signing_keys")) {
+            while (rs.next()) {
+                result.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return result;
+    }
+
+    // ---- keys and settings ----
+
+    @Override
+    public Optional<VirtualKey> keyBySecretHash(String secretHash) {
+        return work("key", c -> PostgresKeys.byColumn(c, "secret_hash", secretHash));
+    }
+
+    @Override
+    public Optional<VirtualKey> key(String id) {
+        return work("key", c -> PostgresKeys.byColumn(c, "id", id));
+    }
+
+    @Override
+    public Optional<VirtualKey> keyByName(String name) {
+        return work("key", c -> PostgresKeys.byColumn(c, "name", name));
+    }
+
+    @Override
+    public List<VirtualKey> keys() {
+        return work("keys", PostgresKeys::all);
+    }
+
+    @Override
+    public Optional<String> setting(String name) {
+        return work("setting", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        maintenance.shutdownNow();
+        pool.close();
+    }
+
+    // ---- internals ----
+
+    /** Runs {@code work} on a pooled connection in auto-commit mode; SQL faults become {@link StoreException}. */
+    private <T> T work(String what, Work<T> work) {
+        if (closed) {
+            throw new StoreException("postgresql: " + what + " on closed store " + where);
+        }
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("postgresql: " + what + " failed on " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one read-only repeatable-read transaction: one snapshot, streamed cursors. */
+    private <T> T inTransaction(String what, Work<T> work) {
+        return work(what, c -> {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                return work.run(c);
+            } finally {
+                rollbackQuietly(c);
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    private void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "postgresql: rollback on " + where + " failed: " + e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

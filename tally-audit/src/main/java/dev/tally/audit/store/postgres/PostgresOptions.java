@@ -1,0 +1,88 @@
+package dev.tally.audit.store.postgres;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * How to reach and run a PostgreSQL store. Immutable; {@link #toString()} never shows the
+ * password.
+ *
+ * @param jdbcUrl {@code jdbc:postgresql://host:port/database} (query parameters allowed)
+ * @param user login role, or null to let the driver decide (URL or its defaults)
+ * @param password the role's password, or null; never logged or printed
+ * @param poolSize connections in the pool (writer and readers), 2..200
+ * @param partitionDaysAhead day partitions created ahead of today, 1..90
+ * @param clock the clock partition maintenance reads "today" from
+ */
+public record PostgresOptions(String jdbcUrl, String user, String password, int poolSize, int partitionDaysAhead,
+        Clock clock) {
+
+    /** Default pool size: one writer plus readers for the admin API and key lookups. */
+    public static final int DEFAULT_POOL_SIZE = 8;
+    /** Default number of day partitions kept ready ahead of today. */
+    public static final int DEFAULT_DAYS_AHEAD = 3;
+
+    public PostgresOptions {
+        Objects.requireNonNull(jdbcUrl, "jdbc_url");
+        Objects.requireNonNull(clock, "clock");
+        if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("jdbc url: '" + jdbcUrl + "' (expected: jdbc:postgresql://host:port/db)");
+        }
+        if (poolSize < 2 || poolSize > 200) {
+            throw new IllegalArgumentException("pool size: " + poolSize + " (expected: 2..200)");
+        }
+        if (partitionDaysAhead < 1 || partitionDaysAhead > 90) {
+            throw new IllegalArgumentException("partition days ahead: " + partitionDaysAhead + " (expected: 1..90)");
+        }
+    }
+
+    /**
+     * Options from a store URL as written in Tally's config, {@code postgresql://host[:port]/database},
+     * with default pool size and days ahead and the system clock.
+     *
+     * @throws IllegalArgumentException naming the URL when it is not of that form
+     */
+    public static PostgresOptions fromStoreUrl(String storeUrl, String user, String password) {
+        return new PostgresOptions(jdbcUrl(storeUrl), user, password, DEFAULT_POOL_SIZE, DEFAULT_DAYS_AHEAD,
+                Clock.systemUTC());
+    }
+
+    /** The JDBC URL of a {@code postgresql://host[:port]/database[?params]} store URL. */
+    public static String jdbcUrl(String storeUrl) {
+        String expectation = " (expected: postgresql://host[:port]/database)";
+        if (storeUrl == null || !storeUrl.startsWith("postgresql://")) {
+            throw new IllegalArgumentException("store.url: '" + storeUrl + "'" + expectation);
+        }
+        URI uri;
+        try {
+            uri = URI.create(storeUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store.url: '" + storeUrl + "'" + expectation, e);
+        }
+        if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+            throw new IllegalArgumentException("store.url: '" + storeUrl + "'" + expectation);
+        }
+        if (uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("store.url: user info in the URL (expected: store.user and "
+                    + "store.password, so the password is never part of a printed URL)");
+        }
+        return "jdbc:" + storeUrl;
+    }
+
+    /** These options with another pool size and days ahead. */
+    public PostgresOptions with(int poolSize, int partitionDaysAhead) {
+        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, clock);
+    }
+
+    /** These options with another clock. */
+    public PostgresOptions withClock(Clock other) {
+        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, other);
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresOptions[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                + ", poolSize=" + poolSize + ", partitionDaysAhead=" + partitionDaysAhead + "]";
+    }
+}
