@@ -39,6 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code bench/gateway [calls]} (default 10,000 sequential calls per side; the rate
  * and streaming phases have fixed lengths). Exits 1 when a figure misses its target.
+ * {@code bench/gateway rss [streams] [seconds]} measures memory instead ({@link StreamMemoryBenchmark}).
  */
 public final class GatewayBenchmark {
 
@@ -84,6 +85,10 @@ public final class GatewayBenchmark {
 
     public static void main(String[] args) {
         try {
+            if (args.length > 0 && args[0].equals("rss")) {
+                StreamMemoryBenchmark.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+                return;
+            }
             run(args);
         } catch (Exception e) {
             e.printStackTrace();
@@ -92,7 +97,7 @@ public final class GatewayBenchmark {
     }
 
     /** Deletes the benchmark's temp dir (tens of MB of audit log per run). */
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws java.io.IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.entry.Protocol;
+import dev.tally.gateway.json.GatewayJson;
 import dev.tally.gateway.proxy.ErrorBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
@@ -18,7 +19,7 @@ import io.helidon.webserver.http.ServerResponse;
 final class JsonReply {
 
     /** For response trees: keeps nulls, no reordering. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     private JsonReply() {
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.gateway.json.GatewayJson;
 import java.io.IOException;
 
 /**
@@ -32,7 +33,7 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
      * the first {@code "model"} where the gateway read the last would serve a model the key's
      * scope and the price never saw.
      */
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = GatewayJson.newMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Bad client input, with the field, bad value and expectation in the message. */
     public static final class Invalid extends Exception {

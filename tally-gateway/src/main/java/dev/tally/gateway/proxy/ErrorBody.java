@@ -3,6 +3,7 @@ package dev.tally.gateway.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.entry.Protocol;
+import dev.tally.gateway.json.GatewayJson;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ErrorBody {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     private ErrorBody() {
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.audit.entry.UsageSource;
 import dev.tally.audit.pricing.TokenUsage;
 import dev.tally.audit.recorder.Durability;
+import dev.tally.gateway.json.GatewayJson;
 import dev.tally.gateway.upstream.Attempt;
 import dev.tally.gateway.upstream.UpstreamResponse;
 import dev.tally.gateway.upstream.UpstreamTimeoutException;
@@ -25,7 +26,7 @@ import java.io.UncheckedIOException;
  */
 final class JsonRelay {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     private final Endpoint endpoint;
     private final ProxyServices services;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.gateway.auth.AuthOutcome;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.json.GatewayJson;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -19,7 +20,7 @@ import java.time.Instant;
  */
 public final class ModelsHandler implements Handler {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     private final GatewayConfig config;
     private final ProxyServices services;

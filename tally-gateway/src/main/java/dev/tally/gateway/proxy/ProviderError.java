@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.audit.entry.Protocol;
 import dev.tally.gateway.config.GatewayConfig.Provider;
+import dev.tally.gateway.json.GatewayJson;
 import java.io.IOException;
 
 /**
@@ -13,7 +14,7 @@ import java.io.IOException;
  */
 final class ProviderError {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = GatewayJson.newMapper();
     private static final int MAX_MESSAGE = 500;
 
     private ProviderError() {

@@ -2,6 +2,7 @@ package dev.tally.gateway.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.gateway.json.GatewayJson;
 import dev.tally.gateway.stream.StreamObserver;
 
 /**
@@ -12,7 +13,7 @@ import dev.tally.gateway.stream.StreamObserver;
  */
 final class StreamAnswer {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     private StreamAnswer() {
     }

@@ -3,6 +3,7 @@ package dev.tally.gateway.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.audit.pricing.TokenUsage;
+import dev.tally.gateway.json.GatewayJson;
 import dev.tally.gateway.proxy.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public abstract sealed class StreamObserver permits ChatStream, ResponsesStream, MessagesStream {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     /**
      * What one event was.
