@@ -22,6 +22,8 @@ public final class UsageGroups {
 
     private final UsageQuery query;
     private final Map<List<String>, UsageTotals> groups = new HashMap<>();
+    // Raw calls of an edge hour outside the range, taken out of their groups in groups().
+    private final Map<List<String>, UsageTotals> excluded = new HashMap<>();
     // Rows arrive mostly in time order: remember the last hour and day formatted.
     private long lastHour = Long.MIN_VALUE;
     private String lastHourText;
@@ -46,7 +48,7 @@ public final class UsageGroups {
      * @param key the row's key as stored ({@code ""} = absent)
      */
     public UsageTotals forRow(RollupKey key) {
-        return group(key.hour(), RollupKey.absent(key.keyId()), RollupKey.absent(key.model()),
+        return group(groups, key.hour(), RollupKey.absent(key.keyId()), RollupKey.absent(key.model()),
                 RollupKey.absent(key.provider()), key.status(), RollupKey.absent(key.user()),
                 RollupKey.absent(key.tagValue()));
     }
@@ -56,19 +58,24 @@ public final class UsageGroups {
      * row from them, after every row of the untagged table over the same part was added.
      */
     public UsageTotals untaggedForRow(RollupKey key) {
-        return group(key.hour(), RollupKey.absent(key.keyId()), RollupKey.absent(key.model()),
+        return group(groups, key.hour(), RollupKey.absent(key.keyId()), RollupKey.absent(key.model()),
                 RollupKey.absent(key.provider()), key.status(), RollupKey.absent(key.user()), null);
     }
 
     /**
-     * The totals of the group a raw call belongs to; add the call to them.
+     * The totals of the group a raw call row belongs to; add the call to them. A row read for a
+     * plan's {@link UsagePlan.ExcludedCalls} part goes to totals that {@link #groups()} subtracts
+     * from its group instead.
      *
+     * @param excluded whether the row was read for an {@link UsagePlan.ExcludedCalls} part
      * @param startedAt epoch ms
      * @param tagValue the call's value of the grouped tag, or null (ignored when not grouping by a tag)
+     * @param keyId the other columns as stored: an empty string or null is an absent value
      */
-    public UsageTotals forCall(long startedAt, String keyId, String model, String provider, String status,
-            String user, String tagValue) {
-        return group(startedAt, keyId, model, provider, status, user, tagValue);
+    public UsageTotals forCall(boolean excluded, long startedAt, String keyId, String model, String provider,
+            String status, String user, String tagValue) {
+        return group(excluded ? this.excluded : groups, startedAt, RollupKey.absent(keyId), RollupKey.absent(model),
+                RollupKey.absent(provider), status, RollupKey.absent(user), RollupKey.absent(tagValue));
     }
 
     /** The tag the report groups by, or null. */
@@ -81,8 +88,10 @@ public final class UsageGroups {
         return null;
     }
 
-    /** The groups with at least one call. */
+    /** The groups with at least one call, after the excluded calls were taken out of them. */
     public Map<List<String>, UsageTotals> groups() {
+        excluded.forEach((k, t) -> groups.computeIfAbsent(k, x -> new UsageTotals()).subtract(t));
+        excluded.clear();
         groups.values().removeIf(t -> t.calls() == 0);
         return groups;
     }
@@ -105,7 +114,7 @@ public final class UsageGroups {
         return lastDayText;
     }
 
-    private UsageTotals group(long time, String keyId, String model, String provider, String status, String user,
+    private UsageTotals group(Map<List<String>, UsageTotals> into, long time, String keyId, String model, String provider, String status, String user,
             String tagValue) {
         String[] values = new String[query.groupBy().size()];
         for (int i = 0; i < values.length; i++) {
@@ -123,6 +132,6 @@ public final class UsageGroups {
                 case GroupBy.Tag t -> tagValue;
             };
         }
-        return groups.computeIfAbsent(Arrays.asList(values), k -> new UsageTotals());
+        return into.computeIfAbsent(Arrays.asList(values), k -> new UsageTotals());
     }
 }

@@ -24,10 +24,13 @@ import java.util.Set;
  *
  * <h2>Splitting the range</h2>
  * {@code [since, until)}: whole days from the day table, the whole hours before the first and
- * after the last whole day from the hourly table, and the partial hours at either edge (at most
- * one hour each) from the raw call rows. A 30-day report by model thus reads 29 days of
- * {@code model_day_rollups} (a row per model a day), 23 hours of {@code model_rollups} and under
- * two hours of raw rows.
+ * after the last whole day from the hourly table, and the partial hours at either edge from the
+ * raw call rows. Of a partial edge hour the plan reads the smaller side: the calls inside the
+ * range ({@link Calls}), or the whole hour's rollup rows minus the calls of the hour outside the
+ * range ({@link ExcludedCalls}; counts, sums and histograms subtract exactly). So each edge reads
+ * at most half an hour of raw rows, and a 30-day report by model reads 29 days of
+ * {@code model_day_rollups} (a row per model a day), 23 or 24 hours of {@code model_rollups} and
+ * at most one hour of raw rows in all.
  *
  * <h2>Grouping by a tag</h2>
  * A tag table holds only calls that carry the tag. When a report groups by a tag without
@@ -37,7 +40,9 @@ import java.util.Set;
  *
  * @param hourly the hourly table read, or null when the report reads raw rows only
  * @param daily the day table read, or null
- * @param parts the rows to read; their ranges are disjoint and cover {@code [since, until)}
+ * @param parts the rows to read: the ranges of the parts that add ({@link Rollups}, {@link Calls})
+ *     are disjoint and cover {@code [since, until)} plus the ranges of the {@link ExcludedCalls},
+ *     which lie outside {@code [since, until)} and are subtracted
  */
 public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts) {
 
@@ -61,6 +66,13 @@ public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts)
 
     /** Raw call rows started in {@code [from, to)}. */
     public record Calls(Long from, Long to) implements Part {
+    }
+
+    /**
+     * Raw call rows started in {@code [from, to)} to subtract: the part of an edge hour outside
+     * the report's range, whose whole hour a {@link Rollups} part adds. Bounds are never null.
+     */
+    public record ExcludedCalls(Long from, Long to) implements Part {
     }
 
     /** The plan for {@code query}. */
@@ -100,7 +112,10 @@ public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts)
         return new UsagePlan(hourly, null, parts);
     }
 
-    /** Adds {@code [since, until)} (null: unbounded, never both null-free and empty) as whole hours and raw edges. */
+    /**
+     * Adds {@code [since, until)} (null: unbounded, never both null-free and empty) as whole hours
+     * and raw edges; of each partial edge hour the smaller side is read raw.
+     */
     private static void hours(RollupTable hourly, Long since, Long until, List<Part> parts) {
         RollupTable.Grain hour = RollupTable.Grain.HOUR;
         Long from = since == null ? null : hour.ceil(since);
@@ -109,12 +124,34 @@ public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts)
             parts.add(new Calls(since, until)); // within one hour, or across one hour boundary
             return;
         }
-        parts.add(new Rollups(hourly, from, to));
+        Long rollupFrom = from;
+        Long rollupTo = to;
+        Part lower = null;
+        Part upper = null;
         if (since != null && since < from) {
-            parts.add(new Calls(since, from));
+            long hourStart = from - hour.millis();
+            if (since - hourStart < from - since) {
+                rollupFrom = hourStart;
+                lower = new ExcludedCalls(hourStart, since);
+            } else {
+                lower = new Calls(since, from);
+            }
         }
         if (until != null && to < until) {
-            parts.add(new Calls(to, until));
+            long hourEnd = to + hour.millis();
+            if (hourEnd - until < until - to) {
+                rollupTo = hourEnd;
+                upper = new ExcludedCalls(until, hourEnd);
+            } else {
+                upper = new Calls(to, until);
+            }
+        }
+        parts.add(new Rollups(hourly, rollupFrom, rollupTo));
+        if (lower != null) {
+            parts.add(lower);
+        }
+        if (upper != null) {
+            parts.add(upper);
         }
     }
 

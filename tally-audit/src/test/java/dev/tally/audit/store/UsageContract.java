@@ -332,6 +332,41 @@ public abstract class UsageContract extends UsageAgreementContract {
         assertThat(all.latencyMs().avg()).isEqualTo(2900.0 / 8);
     }
 
+    @Test
+    void anEdgeHourReadWholeLosesItsCallsOutsideTheRangeAndGroupsLeftEmpty() {
+        // 10:05 "gone" and 10:10 "kept" lie before the range, 10:50 "kept" inside: from 10:15 the
+        // hour's rest is the larger side, so the hour's rollups are read minus its first 15 minutes.
+        chain.append(entries.call(Instant.parse("2026-05-01T10:05:00Z")).model("gone").costMicros(1L)
+                .durationMs(100L).tag("tier", "gold").build());
+        chain.append(entries.call(Instant.parse("2026-05-01T10:10:00Z")).model("kept").costMicros(10L)
+                .durationMs(200L).build());
+        chain.append(entries.call(Instant.parse("2026-05-01T10:50:00Z")).model("kept").costMicros(100L)
+                .durationMs(300L).tag("tier", "gold").build());
+        chain.append(entries.call(Instant.parse("2026-05-02T03:00:00Z")).model("kept").costMicros(1000L)
+                .durationMs(400L).build());
+        Instant since = Instant.parse("2026-05-01T10:15:00Z");
+        Instant until = Instant.parse("2026-05-02T03:50:00Z");
+
+        Map<List<String>, UsageStats> byModel = byKey(store.usage(
+                UsageQuery.over(since, until, List.of(GroupBy.Dimension.MODEL))));
+        assertThat(byModel).containsOnlyKeys(key("kept"));
+        assertThat(byModel.get(key("kept")).calls()).isEqualTo(2);
+        assertThat(byModel.get(key("kept")).costMicros()).isEqualTo(1100);
+        assertThat(byModel.get(key("kept")).latencyMs().samples()).isEqualTo(2);
+        assertThat(byModel.get(key("kept")).latencyMs().avg()).isEqualTo(350.0);
+
+        Map<List<String>, UsageStats> byHour = byKey(store.usage(
+                UsageQuery.over(since, until, List.of(GroupBy.Dimension.HOUR))));
+        assertThat(byHour.get(key("2026-05-01T10:00:00Z")).costMicros()).isEqualTo(100);
+        assertThat(byHour.get(key("2026-05-02T03:00:00Z")).costMicros()).isEqualTo(1000);
+
+        Map<List<String>, UsageStats> byTier = byKey(store.usage(
+                UsageQuery.over(since, until, List.of(new GroupBy.Tag("tier")))));
+        assertThat(byTier.get(key("gold")).costMicros()).isEqualTo(100);
+        assertThat(byTier.get(key((String) null)).costMicros()).isEqualTo(1000);
+        assertThat(byTier).hasSize(2);
+    }
+
     private Map<List<String>, UsageStats> groups(List<GroupBy> groupBy, Map<String, String> tag) {
         return byKey(store.usage(query(null, null, tag, groupBy)));
     }

@@ -72,7 +72,8 @@ final class PostgresUsage {
                     rollups(c, r.table(), r.from(), r.to(), false);
                 }
             }
-            case UsagePlan.Calls calls -> calls(c, calls.from(), calls.to());
+            case UsagePlan.Calls calls -> calls(c, calls.from(), calls.to(), false);
+            case UsagePlan.ExcludedCalls calls -> calls(c, calls.from(), calls.to(), true);
         }
     }
 
@@ -146,8 +147,11 @@ final class PostgresUsage {
         }
     }
 
-    /** Adds the raw call rows with {@code from <= ts < to} (null: unbounded). */
-    private void calls(Connection c, Long from, Long to) throws SQLException {
+    /**
+     * Adds the raw call rows with {@code from <= ts < to} (null: unbounded) to their groups, or
+     * with {@code excluded} to what is taken out of them.
+     */
+    private void calls(Connection c, Long from, Long to, boolean excluded) throws SQLException {
         Sql sql = new Sql("SELECT e.ts, e.key_id, e.model, e.provider, e.status, e.user_id, e.body FROM entries e "
                 + "WHERE e.kind = 'call'");
         if (from != null) {
@@ -170,19 +174,18 @@ final class PostgresUsage {
         String tagName = tagGroup == null ? null : tagGroup.name();
         try (PreparedStatement s = sql.prepare(c)) {
             s.setFetchSize(1_000); // streamed: the connection is in a transaction
-            addCalls(s, m, tagName);
+            addCalls(s, m, tagName, excluded);
         }
     }
 
-    private void addCalls(PreparedStatement s, CallMeasures m, String tagName) throws SQLException {
+    private void addCalls(PreparedStatement s, CallMeasures m, String tagName, boolean excluded) throws SQLException {
         try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 String status = rs.getString(5);
                 m.read(rs.getBytes(7), tagName);
-                groups.forCall(rs.getLong(1), RollupKey.absent(rs.getString(2)), RollupKey.absent(rs.getString(3)),
-                        RollupKey.absent(rs.getString(4)), status, RollupKey.absent(rs.getString(6)),
-                        RollupKey.absent(m.tagValue))
-                        .addCall(Json.parseEnum(CallStatus.class, "status", status), m.inputTokens,
+                UsageTotals into = groups.forCall(excluded, rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), status, rs.getString(6), m.tagValue);
+                into.addCall(Json.parseEnum(CallStatus.class, "status", status), m.inputTokens,
                                 m.cachedInputTokens, m.cacheWriteTokens, m.outputTokens, m.reasoningTokens,
                                 m.costMicros, m.durationMs, m.ttftMs);
             }

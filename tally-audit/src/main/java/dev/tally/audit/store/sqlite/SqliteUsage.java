@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * Usage reports for {@link SqliteAuditStore}: executes the {@link UsagePlan} of a query (whole
  * days from a day table, whole hours from an hourly table, partial edge hours from raw call
- * rows) in one read transaction, so rollups and raw rows agree, and adds everything up in
+ * rows, added or, for the outside of an edge hour read whole, subtracted) in one read transaction, so rollups and raw rows agree, and adds everything up in
  * {@link UsageGroups}.
  *
  * <p>Rollup reads are range scans on the tables' primary keys (time first; tag name, then time
@@ -83,6 +83,7 @@ final class SqliteUsage {
                     result.add(usage.rollupSql(r.table(), r.from(), r.to()));
                 }
                 case UsagePlan.Calls calls -> result.add(usage.callSql(calls.from(), calls.to()));
+                case UsagePlan.ExcludedCalls calls -> result.add(usage.callSql(calls.from(), calls.to()));
             }
         }
         return result;
@@ -98,7 +99,8 @@ final class SqliteUsage {
                     rollups(c, r.table(), r.from(), r.to(), false);
                 }
             }
-            case UsagePlan.Calls calls -> calls(c, calls.from(), calls.to());
+            case UsagePlan.Calls calls -> calls(c, calls.from(), calls.to(), false);
+            case UsagePlan.ExcludedCalls calls -> calls(c, calls.from(), calls.to(), true);
         }
     }
 
@@ -228,8 +230,11 @@ final class SqliteUsage {
         return status;
     }
 
-    /** Adds the raw call rows with {@code from <= ts < to} (null: unbounded). */
-    private void calls(Connection c, Long from, Long to) throws SQLException {
+    /**
+     * Adds the raw call rows with {@code from <= ts < to} (null: unbounded) to their groups, or
+     * with {@code excluded} to what is taken out of them.
+     */
+    private void calls(Connection c, Long from, Long to, boolean excluded) throws SQLException {
         Sql sql = callSql(from, to);
         CallMeasures m = new CallMeasures();
         String tagName = tagGroup == null ? null : tagGroup.name();
@@ -237,10 +242,9 @@ final class SqliteUsage {
             while (rs.next()) {
                 String status = rs.getString(5);
                 m.read(rs.getBytes(7), tagName);
-                groups.forCall(rs.getLong(1), RollupKey.absent(rs.getString(2)), RollupKey.absent(rs.getString(3)),
-                        RollupKey.absent(rs.getString(4)), status, RollupKey.absent(rs.getString(6)),
-                        RollupKey.absent(m.tagValue))
-                        .addCall(status(status), m.inputTokens,
+                UsageTotals into = groups.forCall(excluded, rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), status, rs.getString(6), m.tagValue);
+                into.addCall(status(status), m.inputTokens,
                                 m.cachedInputTokens, m.cacheWriteTokens, m.outputTokens, m.reasoningTokens,
                                 m.costMicros, m.durationMs, m.ttftMs);
             }
