@@ -120,8 +120,17 @@ public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts)
         RollupTable.Grain hour = RollupTable.Grain.HOUR;
         Long from = since == null ? null : hour.ceil(since);
         Long to = until == null ? null : hour.floor(until);
-        if (from != null && to != null && from >= to) {
-            parts.add(new Calls(since, until)); // within one hour, or across one hour boundary
+        if (from != null && to != null && from > to) {
+            // Both ends inside one hour: its calls in the range, or the whole hour minus both sides.
+            long hourStart = to;
+            long hourEnd = from;
+            if (hour.millis() - (until - since) < until - since) {
+                parts.add(new Rollups(hourly, hourStart, hourEnd));
+                parts.add(new ExcludedCalls(hourStart, since));
+                parts.add(new ExcludedCalls(until, hourEnd));
+            } else {
+                parts.add(new Calls(since, until));
+            }
             return;
         }
         Long rollupFrom = from;
@@ -146,7 +155,9 @@ public record UsagePlan(RollupTable hourly, RollupTable daily, List<Part> parts)
                 upper = new Calls(to, until);
             }
         }
-        parts.add(new Rollups(hourly, rollupFrom, rollupTo));
+        if (rollupFrom == null || rollupTo == null || rollupFrom < rollupTo) {
+            parts.add(new Rollups(hourly, rollupFrom, rollupTo));
+        }
         if (lower != null) {
             parts.add(lower);
         }

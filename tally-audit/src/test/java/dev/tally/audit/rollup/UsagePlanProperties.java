@@ -87,7 +87,8 @@ class UsagePlanProperties {
                     if (plan.hourly() != null) {
                         assertThat(c.from()).isNotNull();
                         assertThat(c.to()).isNotNull();
-                        assertThat(c.to() - c.from()).as("raw part %s of %s", c, plan).isLessThan(2 * HOUR);
+                        assertThat(c.to() - c.from()).as("raw part %s of %s is the smaller side", c, plan)
+                                .isLessThanOrEqualTo(HOUR / 2);
                         assertThat(RollupTable.Grain.HOUR.ceil(c.from()) + HOUR)
                                 .as("raw part %s of %s holds no whole hour", c, plan).isGreaterThan(c.to());
                     }
@@ -126,6 +127,33 @@ class UsagePlanProperties {
                 new UsagePlan.Rollups(RollupTable.MODEL_HOURLY, at("2026-10-31T00:00:00Z"),
                         at("2026-10-31T10:00:00Z")),
                 new UsagePlan.Calls(at("2026-10-31T10:00:00Z"), at("2026-10-31T10:20:00Z")));
+    }
+
+    @Test
+    void anEdgeHourNextToAWholeDayIsReadFromItsSmallerSideToo() {
+        UsagePlan plan = UsagePlan.of(UsageQuery.over(Instant.parse("2026-09-08T00:41:00Z"),
+                Instant.parse("2026-10-08T00:41:00Z"), List.of(GroupBy.Dimension.MODEL)));
+        assertThat(plan.parts()).containsExactly(
+                new UsagePlan.Rollups(RollupTable.MODEL_DAILY, at("2026-09-09T00:00:00Z"), at("2026-10-08T00:00:00Z")),
+                new UsagePlan.Rollups(RollupTable.MODEL_HOURLY, at("2026-09-08T01:00:00Z"),
+                        at("2026-09-09T00:00:00Z")),
+                new UsagePlan.Calls(at("2026-09-08T00:41:00Z"), at("2026-09-08T01:00:00Z")),
+                new UsagePlan.Rollups(RollupTable.MODEL_HOURLY, at("2026-10-08T00:00:00Z"),
+                        at("2026-10-08T01:00:00Z")),
+                new UsagePlan.ExcludedCalls(at("2026-10-08T00:41:00Z"), at("2026-10-08T01:00:00Z")));
+    }
+
+    @Test
+    void aRangeInsideOneHourReadsItsCallsOrTheHourMinusBothSides() {
+        List<GroupBy> byModel = List.of(GroupBy.Dimension.MODEL);
+        assertThat(UsagePlan.of(UsageQuery.over(Instant.parse("2026-10-01T10:05:00Z"),
+                Instant.parse("2026-10-01T10:25:00Z"), byModel)).parts())
+                .containsExactly(new UsagePlan.Calls(at("2026-10-01T10:05:00Z"), at("2026-10-01T10:25:00Z")));
+        assertThat(UsagePlan.of(UsageQuery.over(Instant.parse("2026-10-01T10:05:00Z"),
+                Instant.parse("2026-10-01T10:55:00Z"), byModel)).parts()).containsExactly(
+                new UsagePlan.Rollups(RollupTable.MODEL_HOURLY, at("2026-10-01T10:00:00Z"), at("2026-10-01T11:00:00Z")),
+                new UsagePlan.ExcludedCalls(at("2026-10-01T10:00:00Z"), at("2026-10-01T10:05:00Z")),
+                new UsagePlan.ExcludedCalls(at("2026-10-01T10:55:00Z"), at("2026-10-01T11:00:00Z")));
     }
 
     @Test

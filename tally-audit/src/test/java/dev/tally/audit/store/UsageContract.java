@@ -367,6 +367,20 @@ public abstract class UsageContract extends UsageAgreementContract {
         assertThat(byTier).hasSize(2);
     }
 
+    @Test
+    void aRangeInsideOneHourReadWholeLosesTheCallsOnBothSides() {
+        chain.append(entries.call(Instant.parse("2026-05-01T10:02:00Z")).model("m").costMicros(1L).build());
+        chain.append(entries.call(Instant.parse("2026-05-01T10:30:00Z")).model("m").costMicros(10L).build());
+        chain.append(entries.call(Instant.parse("2026-05-01T10:58:00Z")).model("m").costMicros(100L).build());
+
+        Map<List<String>, UsageStats> byModel = byKey(store.usage(UsageQuery.over(
+                Instant.parse("2026-05-01T10:05:00Z"), Instant.parse("2026-05-01T10:55:00Z"),
+                List.of(GroupBy.Dimension.MODEL))));
+        assertThat(byModel).containsOnlyKeys(key("m"));
+        assertThat(byModel.get(key("m")).calls()).isEqualTo(1);
+        assertThat(byModel.get(key("m")).costMicros()).isEqualTo(10);
+    }
+
     private Map<List<String>, UsageStats> groups(List<GroupBy> groupBy, Map<String, String> tag) {
         return byKey(store.usage(query(null, null, tag, groupBy)));
     }
