@@ -188,22 +188,25 @@ class PostgresMultiInstanceTest {
             }
             assertThat(Files.readString(dir.resolve("a/gateway/instance-id")).strip()).isEqualTo(chainA);
 
-            // One record per call: every answered call exactly once, and at most the killed calls besides.
+            // One record per call: every answered call exactly once, and at most the killed calls besides:
+            // open at the kill (interrupted on recovery), or committed just before it while the answer
+            // never reached the client (success: in sync mode the answer is written after the commit).
             List<CallRecord> records = allCalls(store);
             List<String> ids = records.stream().map(CallRecord::id).toList();
             assertThat(ids).doesNotHaveDuplicates().containsAll(answered);
             List<CallRecord> extra = records.stream().filter(r -> !answered.contains(r.id())).toList();
             assertThat(extra).hasSizeLessThanOrEqualTo(failed.get())
-                    .allSatisfy(r -> assertThat(r.status()).isEqualTo(CallStatus.INTERRUPTED));
+                    .allSatisfy(r -> assertThat(r.status()).isIn(CallStatus.INTERRUPTED, CallStatus.SUCCESS));
             assertThat(records).filteredOn(r -> answered.contains(r.id()))
                     .allSatisfy(r -> assertThat(r.status()).isEqualTo(CallStatus.SUCCESS));
 
             // Usage over both instances equals the traffic.
             UsageStats usage = store.usage(UsageQuery.over(null, null, List.of())).summary();
             assertThat(usage.calls()).isEqualTo(records.size());
-            assertThat(usage.success()).isEqualTo(answered.size());
-            assertThat(usage.inputTokens()).isEqualTo(8L * answered.size());
-            assertThat(usage.costMicros()).isEqualTo(40L * answered.size());
+            long succeeded = records.stream().filter(r -> r.status() == CallStatus.SUCCESS).count();
+            assertThat(usage.success()).isEqualTo(succeeded);
+            assertThat(usage.inputTokens()).isEqualTo(8L * succeeded);
+            assertThat(usage.costMicros()).isEqualTo(40L * succeeded);
 
             // A key revoked in the shared store is refused by both instances within the key cache's ttl.
             keys.revoke("app", "test");
