@@ -114,8 +114,8 @@ public final class UsageGroups {
         return lastDayText;
     }
 
-    private UsageTotals group(Map<List<String>, UsageTotals> into, long time, String keyId, String model, String provider, String status, String user,
-            String tagValue) {
+    private UsageTotals group(Map<List<String>, UsageTotals> into, long time, String keyId, String model,
+            String provider, String status, String user, String tagValue) {
         String[] values = new String[query.groupBy().size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = switch (query.groupBy().get(i)) {

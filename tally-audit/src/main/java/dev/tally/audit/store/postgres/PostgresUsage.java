@@ -186,8 +186,8 @@ final class PostgresUsage {
                 UsageTotals into = groups.forCall(excluded, rs.getLong(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), status, rs.getString(6), m.tagValue);
                 into.addCall(Json.parseEnum(CallStatus.class, "status", status), m.inputTokens,
-                                m.cachedInputTokens, m.cacheWriteTokens, m.outputTokens, m.reasoningTokens,
-                                m.costMicros, m.durationMs, m.ttftMs);
+                        m.cachedInputTokens, m.cacheWriteTokens, m.outputTokens, m.reasoningTokens, m.costMicros,
+                        m.durationMs, m.ttftMs);
             }
         }
     }

@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * Usage reports for {@link SqliteAuditStore}: executes the {@link UsagePlan} of a query (whole
  * days from a day table, whole hours from an hourly table, partial edge hours from raw call
- * rows, added or, for the outside of an edge hour read whole, subtracted) in one read transaction, so rollups and raw rows agree, and adds everything up in
- * {@link UsageGroups}.
+ * rows, added or, for the outside of an edge hour read whole, subtracted) in one read
+ * transaction, so rollups and raw rows agree, and adds everything up in {@link UsageGroups}.
  *
  * <p>Rollup reads are range scans on the tables' primary keys (time first; tag name, then time
  * for tag tables). Raw reads are range scans of the call index on {@code ts} (or on
@@ -244,9 +244,8 @@ final class SqliteUsage {
                 m.read(rs.getBytes(7), tagName);
                 UsageTotals into = groups.forCall(excluded, rs.getLong(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), status, rs.getString(6), m.tagValue);
-                into.addCall(status(status), m.inputTokens,
-                                m.cachedInputTokens, m.cacheWriteTokens, m.outputTokens, m.reasoningTokens,
-                                m.costMicros, m.durationMs, m.ttftMs);
+                into.addCall(status(status), m.inputTokens, m.cachedInputTokens, m.cacheWriteTokens,
+                        m.outputTokens, m.reasoningTokens, m.costMicros, m.durationMs, m.ttftMs);
             }
         }
     }
