@@ -1,7 +1,5 @@
 package dev.tally.audit.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.CallOpening;
@@ -13,15 +11,14 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.WriteBatch;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -29,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -90,17 +86,15 @@ public final class PostgresAuditStore implements AuditStore {
     private static final System.Logger LOG = System.getLogger(PostgresAuditStore.class.getName());
 
     private final PostgresOptions options;
-    private final String where;
-    private final HikariDataSource pool;
+    private final PostgresPool pool;
     private final Partitions partitions = new Partitions();
     private final PostgresWriter writer = new PostgresWriter(); // guarded by this
     private final ScheduledExecutorService maintenance;
     private final AtomicLong maintenanceFailures = new AtomicLong();
     private volatile boolean closed;
 
-    private PostgresAuditStore(PostgresOptions options, String where, HikariDataSource pool) {
+    private PostgresAuditStore(PostgresOptions options, PostgresPool pool) {
         this.options = options;
-        this.where = where;
         this.pool = pool;
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-postgres-maintenance");
@@ -117,33 +111,10 @@ public final class PostgresAuditStore implements AuditStore {
      *     schema newer than this code
      */
     public static PostgresAuditStore open(PostgresOptions options) {
-        String where = options.jdbcUrl().replaceFirst("\\?.*", "").substring("jdbc:".length());
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(options.jdbcUrl());
-        if (options.user() != null) {
-            config.setUsername(options.user());
-        }
-        if (options.password() != null) {
-            config.setPassword(options.password());
-        }
-        config.setPoolName("tally-postgres");
-        config.setMaximumPoolSize(options.poolSize());
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(5_000);
-        config.setValidationTimeout(2_000);
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        config.addDataSourceProperty("ApplicationName", "tally");
-        config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        HikariDataSource pool;
+        PostgresPool pool = PostgresPool.open(options);
         try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StoreException("postgresql: cannot connect to " + where + ": " + rootMessage(e), e);
-        }
-        try {
-            PostgresSchema.migrate(pool, where);
-            PostgresAuditStore store = new PostgresAuditStore(options, where, pool);
+            PostgresSchema.migrate(pool.dataSource(), pool.where());
+            PostgresAuditStore store = new PostgresAuditStore(options, pool);
             store.maintain();
             long period = MAINTENANCE_INTERVAL.toMillis();
             store.maintenance.scheduleAtFixedRate(store::maintainQuietly, period, period, TimeUnit.MILLISECONDS);
@@ -156,7 +127,7 @@ public final class PostgresAuditStore implements AuditStore {
 
     /** Where the store is, for messages: {@code postgresql://host:port/db}, never a password. */
     public String where() {
-        return where;
+        return pool.where();
     }
 
     /** How many background maintenance runs failed (each is logged); a metric for the gateway. */
@@ -185,7 +156,7 @@ public final class PostgresAuditStore implements AuditStore {
             maintain();
         } catch (RuntimeException e) {
             maintenanceFailures.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "postgresql: maintenance of " + where + " failed (retried in "
+            LOG.log(System.Logger.Level.WARNING, "postgresql: maintenance of " + pool.where() + " failed (retried in "
                     + MAINTENANCE_INTERVAL + "): " + e.getMessage());
         }
     }
@@ -233,7 +204,7 @@ public final class PostgresAuditStore implements AuditStore {
                 writer.write(c, batch);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
+                pool.rollbackQuietly(c);
                 writer.rolledBack();
                 throw e;
             } finally {
@@ -267,7 +238,7 @@ public final class PostgresAuditStore implements AuditStore {
                 s.setString(2, publicKeyBase64);
                 s.executeUpdate();
             }
-            String stored = signingKeysOn(c).get(keyId);
+            String stored = PortableReads.signingKeys(c).get(keyId);
             if (!publicKeyBase64.equals(stored)) {
                 throw new IllegalArgumentException("signing key '" + keyId
                         + "': a different public key is registered under this id (expected: the same key)");
@@ -310,15 +281,7 @@ public final class PostgresAuditStore implements AuditStore {
 
     @Override
     public Optional<ChainedEntry> entry(String id) {
-        return work("entry", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + PostgresReads.ENTRY_COLUMNS
-                    + " FROM entries e WHERE e.id = ? AND " + PostgresReads.VISIBLE + " ORDER BY e.ts LIMIT 1")) {
-                s.setString(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(PostgresReads.entryOf(rs)) : Optional.empty();
-                }
-            }
-        });
+        return work("entry", c -> PostgresReads.entry(c, id));
     }
 
     @Override
@@ -378,18 +341,7 @@ public final class PostgresAuditStore implements AuditStore {
 
     @Override
     public Map<String, String> signingKeys() {
-        return work("signing keys", PostgresAuditStore::signingKeysOn);
-    }
-
-    private static Map<String, String> signingKeysOn(Connection c) throws SQLException {
-        Map<String, String> result = new TreeMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT key_id, public_key FROM signing_keys")) {
-            while (rs.next()) {
-                result.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return result;
+        return work("signing keys", PortableReads::signingKeys);
     }
 
     // ---- keys and settings ----
@@ -416,14 +368,7 @@ public final class PostgresAuditStore implements AuditStore {
 
     @Override
     public Optional<String> setting(String name) {
-        return work("setting", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
-                s.setString(1, name);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
+        return work("setting", c -> PortableReads.setting(c, name));
     }
 
     @Override
@@ -440,50 +385,11 @@ public final class PostgresAuditStore implements AuditStore {
 
     // ---- internals ----
 
-    /** Runs {@code work} on a pooled connection in auto-commit mode; SQL faults become {@link StoreException}. */
-    private <T> T work(String what, Work<T> work) {
-        if (closed) {
-            throw new StoreException("postgresql: " + what + " on closed store " + where);
-        }
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException("postgresql: " + what + " failed on " + where + ": " + e.getMessage(), e);
-        }
+    private <T> T work(String what, PostgresPool.Work<T> work) {
+        return pool.work(what, work);
     }
 
-    /** Runs {@code work} in one read-only repeatable-read transaction: one snapshot, streamed cursors. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        return work(what, c -> {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-                return work.run(c);
-            } finally {
-                rollbackQuietly(c);
-                c.setAutoCommit(true);
-            }
-        });
-    }
-
-    private void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "postgresql: rollback on " + where + " failed: " + e.getMessage());
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    private <T> T inTransaction(String what, PostgresPool.Work<T> work) {
+        return pool.inTransaction(what, work);
     }
 }

@@ -140,6 +140,17 @@ final class PostgresReads {
         }
     }
 
+    /** The visible entry with {@code id}, if any. */
+    static Optional<ChainedEntry> entry(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + ENTRY_COLUMNS
+                + " FROM entries e WHERE e.id = ? AND " + VISIBLE + " ORDER BY e.ts LIMIT 1")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(entryOf(rs)) : Optional.empty();
+            }
+        }
+    }
+
     private static SignedHead signedHead(SignedHead.Purpose purpose, ResultSet rs) throws SQLException {
         return new SignedHead(purpose, rs.getString(1), rs.getLong(2), rs.getString(3),
                 Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), rs.getString(6));

@@ -13,6 +13,7 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.WriteBatch;
@@ -27,7 +28,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -170,41 +170,33 @@ public final class SqliteAuditStore implements AuditStore {
         if (batch.isEmpty()) {
             return;
         }
-        write("commit", () -> {
-            begin();
-            try {
+        try {
+            transaction("commit", () -> {
                 writes.write(batch);
-                exec("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                rollback();
-                writes.rolledBack();
-                throw e;
-            }
-            writes.committed();
-            return null;
-        });
+                return null;
+            });
+        } catch (RuntimeException e) {
+            writes.rolledBack();
+            throw e;
+        }
+        writes.committed();
     }
 
     @Override
     public synchronized void registerSigningKey(String keyId, String publicKeyBase64) {
-        write("register signing key", () -> {
-            begin();
+        transaction("register signing key", () -> {
             try (PreparedStatement s = writer.prepareStatement(
                     "INSERT INTO signing_keys (key_id, public_key) VALUES (?, ?) ON CONFLICT (key_id) DO NOTHING")) {
                 s.setString(1, keyId);
                 s.setString(2, publicKeyBase64);
                 s.executeUpdate();
-                String stored = signingKeysOn(writer).get(keyId);
-                if (!publicKeyBase64.equals(stored)) {
-                    throw new IllegalArgumentException("signing key '" + keyId
-                            + "': a different public key is registered under this id (expected: the same key)");
-                }
-                exec("COMMIT");
-                return null;
-            } catch (SQLException | RuntimeException e) {
-                rollback();
-                throw e;
             }
+            String stored = PortableReads.signingKeys(writer).get(keyId);
+            if (!publicKeyBase64.equals(stored)) {
+                throw new IllegalArgumentException("signing key '" + keyId
+                        + "': a different public key is registered under this id (expected: the same key)");
+            }
+            return null;
         });
     }
 
@@ -223,17 +215,8 @@ public final class SqliteAuditStore implements AuditStore {
         int deleted;
         do {
             synchronized (this) {
-                deleted = write("prune payloads", () -> {
-                    begin();
-                    try {
-                        int n = SqlitePayloads.deleteBefore(writer, before.toEpochMilli(), PAYLOAD_PRUNE_CHUNK);
-                        exec("COMMIT");
-                        return n;
-                    } catch (SQLException | RuntimeException e) {
-                        rollback();
-                        throw e;
-                    }
-                });
+                deleted = transaction("prune payloads",
+                        () -> SqlitePayloads.deleteBefore(writer, before.toEpochMilli(), PAYLOAD_PRUNE_CHUNK));
             }
             total += deleted;
         } while (deleted == PAYLOAD_PRUNE_CHUNK);
@@ -249,15 +232,7 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public Optional<ChainedEntry> entry(String id) {
-        return readers.read("entry", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
-                    + " FROM entries e WHERE e.id = ? ORDER BY e.row_id LIMIT 1")) {
-                s.setString(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(SqliteReads.entryOf(rs)) : Optional.empty();
-                }
-            }
-        });
+        return readers.read("entry", c -> SqliteReads.entry(c, id));
     }
 
     @Override
@@ -315,18 +290,7 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public Map<String, String> signingKeys() {
-        return readers.read("signing keys", SqliteAuditStore::signingKeysOn);
-    }
-
-    private static Map<String, String> signingKeysOn(Connection c) throws SQLException {
-        Map<String, String> result = new TreeMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT key_id, public_key FROM signing_keys")) {
-            while (rs.next()) {
-                result.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return result;
+        return readers.read("signing keys", PortableReads::signingKeys);
     }
 
     // ---- keys and settings ----
@@ -353,14 +317,7 @@ public final class SqliteAuditStore implements AuditStore {
 
     @Override
     public Optional<String> setting(String name) {
-        return readers.read("setting", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
-                s.setString(1, name);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
+        return readers.read("setting", c -> PortableReads.setting(c, name));
     }
 
     @Override
@@ -394,12 +351,23 @@ public final class SqliteAuditStore implements AuditStore {
     }
 
     /**
-     * Starts a write transaction. The writer stays in auto-commit mode between batches and
-     * takes the write lock only here ({@code IMMEDIATE}, so a busy database is waited for up to
-     * the busy timeout at the start instead of failing mid-batch), never holding it while idle.
+     * Runs writer work in one write transaction, rolled back when it throws; caller holds the
+     * lock. The writer stays in auto-commit mode between transactions and takes the write lock
+     * only here ({@code BEGIN IMMEDIATE}, so a busy database is waited for up to the busy timeout
+     * at the start instead of failing mid-batch), never holding it while idle.
      */
-    private void begin() throws SQLException {
-        exec("BEGIN IMMEDIATE");
+    private <T> T transaction(String what, WriterWork<T> work) {
+        return write(what, () -> {
+            exec("BEGIN IMMEDIATE");
+            try {
+                T result = work.run();
+                exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                throw e;
+            }
+        });
     }
 
     private void exec(String sql) throws SQLException {
