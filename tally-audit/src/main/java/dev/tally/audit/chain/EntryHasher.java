@@ -40,6 +40,8 @@ public final class EntryHasher {
 
     private static final byte[] DOMAIN = "tally-entry-v1\0".getBytes(StandardCharsets.US_ASCII);
     private static final HexFormat HEX = HexFormat.of();
+    /** Never used itself, only cloned ({@link MessageDigest} is not thread-safe). */
+    private static final MessageDigest SHA_256 = newSha256();
 
     private EntryHasher() {
     }
@@ -80,8 +82,19 @@ public final class EntryHasher {
         }
     }
 
-    /** A fresh SHA-256 digest. */
+    /**
+     * A fresh SHA-256 digest: a clone of one prototype, because {@code MessageDigest.getInstance}
+     * looks the provider up again on every call and this runs for every entry and every request.
+     */
     public static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,8 +1,8 @@
 package dev.tally.gateway.keys;
 
+import dev.tally.audit.chain.EntryHasher;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.random.RandomGenerator;
 
@@ -50,12 +50,8 @@ public final class KeySecrets {
 
     /** Hex SHA-256 of the secret's UTF-8 bytes: what the store keeps and looks keys up by. */
     public static String hash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        byte[] digest = EntryHasher.sha256().digest(secret.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest);
     }
 
     /** The public prefix of a secret we made (or of anything shaped like one). */

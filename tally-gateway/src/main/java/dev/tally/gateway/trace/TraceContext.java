@@ -29,7 +29,6 @@ public record TraceContext(String traceId, String parentSpanId, String spanId, b
     private static final Pattern VERSION_00 = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
     /** A later version: the first four fields as in 00, then optionally more after a dash. */
     private static final Pattern LATER_VERSION = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     /** The spec's limit is 32 list members; 512 characters is what vendors are asked to pass on. */
     private static final int MAX_TRACE_STATE = 512;
     private static final Pattern TRACE_STATE = Pattern.compile("[\\x20-\\x7e]{1,512}");
@@ -111,7 +110,7 @@ public record TraceContext(String traceId, String parentSpanId, String spanId, b
     /** The gateway's span id: the record id's last 64 bits (random in a UUIDv7). */
     static String spanIdOf(String recordId) {
         String hex = recordId.replace("-", "").toLowerCase(Locale.ROOT);
-        if (hex.length() != 32 || !HEX.matcher(hex).matches()) {
+        if (hex.length() != 32 || !lowerHex(hex)) {
             throw new IllegalArgumentException("record id: '" + recordId + "' (expected: a UUID)");
         }
         String spanId = hex.substring(16);
@@ -128,12 +127,31 @@ public record TraceContext(String traceId, String parentSpanId, String spanId, b
         return HexFormat.of().toHexDigits(high) + HexFormat.of().toHexDigits(low);
     }
 
+    // Plain loops rather than a regex or a stream: these run several times on every call.
     private static boolean allZero(String hex) {
-        return hex.chars().allMatch(c -> c == '0');
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean lowerHex(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireHex(String field, String value, int length) {
-        if (value == null || value.length() != length || !HEX.matcher(value).matches() || allZero(value)) {
+        if (value == null || value.length() != length || !lowerHex(value) || allZero(value)) {
             throw new IllegalArgumentException(field + ": '" + value + "' (expected: " + length
                     + " lower-case hex digits, not all zero)");
         }

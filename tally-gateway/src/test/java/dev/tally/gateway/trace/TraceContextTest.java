@@ -94,5 +94,13 @@ class TraceContextTest {
                 .hasMessage("trace_id: 'xyz' (expected: 32 lower-case hex digits, not all zero)");
         assertThatThrownBy(() -> TraceContext.of(null, null, "not-a-uuid", new Random(1)))
                 .hasMessage("record id: 'not-a-uuid' (expected: a UUID)");
+        assertThatThrownBy(() -> new TraceContext("4BF92F3577B34DA6A3CE929D0E0E4736", null, PARENT, true, null))
+                .hasMessageStartingWith("trace_id: '4BF92F3577B34DA6A3CE929D0E0E4736'");
+        assertThatThrownBy(() -> new TraceContext("4bf92f3577b34da6a3ce929d0e0e473g", null, PARENT, true, null))
+                .hasMessageStartingWith("trace_id: '4bf92f3577b34da6a3ce929d0e0e473g'");
+        assertThatThrownBy(() -> new TraceContext("0".repeat(32), null, PARENT, true, null))
+                .hasMessageStartingWith("trace_id: '" + "0".repeat(32) + "'");
+        assertThatThrownBy(() -> new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "", PARENT, true, null))
+                .hasMessageStartingWith("parent_span_id: ''");
     }
 }
