@@ -47,6 +47,10 @@ public final class GatewayBenchmark {
     private static final long MS = 1_000_000;
     /** Most requests open at once in the open-loop phases; more are not sent (counted as errors). */
     private static final int MAX_OPEN = 1_000;
+    private static final int WARM_ROUND = 5_000;
+    private static final int WARM_STREAMS = 100;
+    private static final int MAX_WARM_ROUNDS = 12;
+    private static final long SETTLED_COMPILE_MS = 50;
 
     private GatewayBenchmark() {
     }
@@ -65,7 +69,7 @@ public final class GatewayBenchmark {
             GatewayConfig config = ConfigLoader.parse(yaml(fake.baseUrl()), dir, Map.of());
             try (GatewayRuntime runtime = GatewayRuntime.start(config, dir, Clock.systemUTC())) {
                 Sides sides = new Sides(fake.baseUrl(), PROVIDER_KEY, "http://127.0.0.1:" + runtime.port(), virtualKey);
-                warmUp(sides, Math.min(calls, 5_000));
+                warmUp(sides);
                 GcWatch gc = new GcWatch();
                 sequential(sides, calls, figures);
                 gc.print();
@@ -73,7 +77,7 @@ public final class GatewayBenchmark {
                 gc.print();
                 openLoop(sides, 5_000, 3, figures, false);
                 gc.print();
-                streaming(sides, 300, figures);
+                streaming(sides, 1_000, figures);
                 gc.print();
             }
         } finally {
@@ -142,14 +146,33 @@ public final class GatewayBenchmark {
         }
     }
 
-    private static void warmUp(Sides sides, int calls) throws Exception {
-        for (int i = 0; i < calls; i++) {
-            sides.chat(i % 2);
-            sides.chat(1 - i % 2);
-        }
-        for (int i = 0; i < 50; i++) {
-            sides.stream(i % 2, System.nanoTime());
-        }
+    /**
+     * Runs both sides until the JIT has settled: rounds of {@value #WARM_ROUND} call pairs and
+     * {@value #WARM_STREAMS} streams, until a round in which the JVM spent less than
+     * {@value #SETTLED_COMPILE_MS} ms compiling (at most {@value #MAX_WARM_ROUNDS} rounds).
+     * A gateway serves for hours; what it adds is measured once its code is compiled, on both
+     * sides alike (the direct side's client and fake settle in the first round).
+     */
+    private static void warmUp(Sides sides) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long compiled = jit.getTotalCompilationTime();
+        int rounds = 0;
+        long lastRoundMs;
+        do {
+            for (int i = 0; i < WARM_ROUND; i++) {
+                sides.chat(i % 2);
+                sides.chat(1 - i % 2);
+            }
+            for (int i = 0; i < WARM_STREAMS; i++) {
+                sides.stream(i % 2, System.nanoTime());
+            }
+            rounds++;
+            long now = jit.getTotalCompilationTime();
+            lastRoundMs = now - compiled;
+            compiled = now;
+        } while (lastRoundMs >= SETTLED_COMPILE_MS && rounds < MAX_WARM_ROUNDS);
+        System.out.printf("warm-up: %d round(s) of %,d call pairs and %d streams; JIT time in the last round %d ms%n",
+                rounds, WARM_ROUND, WARM_STREAMS, lastRoundMs);
     }
 
     private static void sequential(Sides sides, int calls, Figures figures) throws Exception {
