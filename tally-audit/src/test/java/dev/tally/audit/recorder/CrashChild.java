@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * <p>Arguments: database file, data dir, chain, seed, outages (true/false). Prints {@code READY}
  * once started; after each {@link Recorder#flush()} prints {@code C <id> .} for every entry and
  * {@code O <id> .} for every opening marker handed over before the flush (a line without the
- * trailing dot was cut by the kill and does not count).
+ * trailing dot was cut by the kill and does not count), then {@code J} when some of what this
+ * process spilled has not been replayed yet (its journal holds entries).
  */
 public final class CrashChild {
 
@@ -36,6 +37,7 @@ public final class CrashChild {
                 RecorderConfig.defaults(chain, dataDir).withQueueCapacity(256).withCheckpointEvery(100),
                 Clock.systemUTC());
         Entries entries = new Entries(Clock.systemUTC(), seed);
+        long replayedAtStart = recorder.stats().replayed(); // a journal left by the previous kill
         if (outages) {
             Thread.ofPlatform().daemon(true).start(() -> {
                 while (true) {
@@ -61,14 +63,15 @@ public final class CrashChild {
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             SplittableRandom random = new SplittableRandom(seed * 31 + w);
-            workers.add(Thread.ofVirtual().start(() -> work(recorder, entries, random, out)));
+            workers.add(Thread.ofVirtual().start(() -> work(recorder, entries, random, out, replayedAtStart)));
         }
         for (Thread worker : workers) {
             worker.join();
         }
     }
 
-    private static void work(Recorder recorder, Entries entries, SplittableRandom random, PrintStream out) {
+    private static void work(Recorder recorder, Entries entries, SplittableRandom random, PrintStream out,
+            long replayedAtStart) {
         List<String> handedOver = new ArrayList<>();
         List<String> opened = new ArrayList<>();
         try {
@@ -91,6 +94,10 @@ public final class CrashChild {
                 StringBuilder lines = new StringBuilder();
                 handedOver.forEach(id -> lines.append("C ").append(id).append(" .\n"));
                 opened.forEach(id -> lines.append("O ").append(id).append(" .\n"));
+                RecorderStats stats = recorder.stats();
+                if (stats.spilled() > stats.replayed() - replayedAtStart) {
+                    lines.append("J\n"); // some of what this process spilled is still in the journal
+                }
                 synchronized (out) {
                     out.print(lines);
                     out.flush();

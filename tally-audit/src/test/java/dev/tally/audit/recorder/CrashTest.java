@@ -147,11 +147,11 @@ class CrashTest {
         }
     }
 
+    /** Whether the store is down now and, since it went down, the child reported entries waiting in its journal. */
     static boolean flushedDuringOutage(List<String> lines) {
         synchronized (lines) {
             int down = lines.lastIndexOf("DOWN");
-            return down > lines.lastIndexOf("UP") && lines.subList(down, lines.size()).stream()
-                    .anyMatch(l -> l.startsWith("C "));
+            return down > lines.lastIndexOf("UP") && lines.subList(down, lines.size()).contains("J");
         }
     }
 

@@ -11,59 +11,24 @@ import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.entry.UsageSource;
-import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.recorder.internal.JournalOp;
 import dev.tally.audit.recorder.internal.SpillJournal;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.verify.Verifier;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-class RecorderTest {
-
-    static final String CHAIN = "gw-1";
-
-    @TempDir
-    Path dir;
-
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    final Entries entries = new Entries(clock, 7);
-    final MemoryAuditStore store = new MemoryAuditStore();
-    final List<Recorder> started = new ArrayList<>();
-
-    Recorder start(RecorderConfig config) {
-        Recorder recorder = Recorder.start(store, config, clock);
-        started.add(recorder);
-        return recorder;
-    }
-
-    RecorderConfig config() {
-        return RecorderConfig.defaults(CHAIN, dir);
-    }
-
-    @AfterEach
-    void closeAll() {
-        started.forEach(Recorder::close);
-    }
-
-    List<String> storedIds() {
-        return store.entries(CHAIN).stream().map(e -> e.entry().id()).toList();
-    }
+class RecorderTest extends RecorderFixture {
 
     @Test
     void recordsAreChainedInOrderWithGapFreeSeqs() throws Exception {
@@ -256,86 +221,6 @@ class RecorderTest {
     }
 
     @Test
-    void anAdminChangeCommitsWithItsEventAfterPendingEntries() throws Exception {
-        Recorder recorder = start(config());
-        CallRecord pending = entries.call();
-        recorder.record(pending);
-        VirtualKey key = key("k1", "team-a");
-        var event = entries.admin(AdminEventType.KEY_CREATED, "k1");
-
-        recorder.commitChange(new AdminChange.CreateKey(key), event);
-
-        assertThat(store.key("k1")).contains(key);
-        assertThat(storedIds()).containsExactly(pending.id(), event.id());
-    }
-
-    @Test
-    void aRejectedChangeThrowsAndTheChainHeadIsReused() throws Exception {
-        Recorder recorder = start(config());
-        recorder.commitChange(new AdminChange.CreateKey(key("k1", "team-a")),
-                entries.admin(AdminEventType.KEY_CREATED, "k1"));
-        var duplicate = entries.admin(AdminEventType.KEY_CREATED, "k2");
-
-        assertThatThrownBy(() -> recorder.commitChange(new AdminChange.CreateKey(key("k2", "team-a")), duplicate))
-                .isInstanceOf(IllegalArgumentException.class);
-
-        assertThat(store.key("k2")).isEmpty();
-        recorder.recordAndWait(entries.call());
-        assertThat(store.entries(CHAIN)).extracting(ChainedEntry::seq).containsExactly(1L, 2L);
-        assertThat(storedIds()).doesNotContain(duplicate.id());
-        assertThat(new Verifier(store).verify().ok()).isTrue();
-    }
-
-    @Test
-    void aChangeFailsWhenTheStoreCannotBeWrittenAndNeverSpills() throws Exception {
-        Recorder recorder = start(config());
-        store.failing = true;
-        var event = entries.admin(AdminEventType.KEY_CREATED, "k1");
-
-        assertThatThrownBy(() -> recorder.commitChange(new AdminChange.CreateKey(key("k1", "team-a")), event))
-                .isInstanceOf(StoreException.class);
-
-        assertThat(recorder.stats().spilled()).isZero();
-        store.failing = false;
-        recorder.flush();
-        assertThat(store.key("k1")).isEmpty();
-        assertThat(storedIds()).isEmpty();
-        recorder.recordAndWait(entries.call());
-        assertThat(store.entries(CHAIN)).extracting(ChainedEntry::seq).containsExactly(1L);
-    }
-
-    @Test
-    @Timeout(30) // a generous bound so a regression fails instead of hanging the build
-    void aStoreThatFailedOnlyAnAdminChangeIsProbedUntilItIsHealthyAgain() throws Exception {
-        Recorder recorder = start(config());
-        store.failing = true;
-        assertThatThrownBy(() -> recorder.commitChange(new AdminChange.PutSetting("a", "b"),
-                entries.admin(AdminEventType.SETTING_CHANGED, "a"))).isInstanceOf(StoreException.class);
-        assertThat(recorder.storeHealthy()).isFalse();
-
-        store.failing = false;
-        // a sync gateway sends nothing while unhealthy: the recorder must find out by itself
-        while (!recorder.storeHealthy()) {
-            Thread.sleep(5);
-        }
-        assertThat(recorder.stats().storeErrors()).isPositive();
-    }
-
-    @Test
-    void aChangeWaitsForTheSpillToDrainFirst() throws Exception {
-        Recorder recorder = start(config());
-        store.failing = true;
-        CallRecord spilled = entries.call();
-        recorder.recordAndWait(spilled);
-        store.failing = false;
-        var event = entries.admin(AdminEventType.SETTING_CHANGED, "audit");
-
-        recorder.commitChange(new AdminChange.PutSetting("audit", "{}"), event);
-
-        assertThat(storedIds()).containsExactly(spilled.id(), event.id());
-    }
-
-    @Test
     void pruneLeavesASignedAnchorAndARetentionEventAndTheRestVerifies() throws Exception {
         Recorder recorder = start(config().withCheckpointEvery(3));
         List<String> old = new ArrayList<>();
@@ -469,8 +354,4 @@ class RecorderTest {
                 entries.admin(AdminEventType.SETTING_CHANGED, "a"))).isInstanceOf(IllegalStateException.class);
     }
 
-    static VirtualKey key(String id, String name) {
-        return new VirtualKey(id, name, "ab".repeat(32), "tk-" + id, List.of(), null, null, null, null, null, true,
-                null, Map.of(), Instant.parse("2026-03-01T10:00:00Z"), null);
-    }
 }

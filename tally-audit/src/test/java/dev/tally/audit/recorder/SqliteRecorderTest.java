@@ -123,7 +123,7 @@ class SqliteRecorderTest {
             assertThat(((CallRecord) interrupted.entry()).status()).isEqualTo(CallStatus.INTERRUPTED);
             assertThat(interrupted.seq()).isEqualTo(11);
 
-            recorder.commitChange(new AdminChange.CreateKey(RecorderTest.key("k1", "team-a")),
+            recorder.commitChange(new AdminChange.CreateKey(RecorderFixture.key("k1", "team-a")),
                     entries.admin(AdminEventType.KEY_CREATED, "k1"));
             assertThat(store.keyByName("team-a")).isPresent();
 
