@@ -1,5 +1,6 @@
 package dev.tally.gateway.admin;
 
+import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.gateway.auth.FailureThrottle;
@@ -11,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -91,10 +91,6 @@ final class AdminAuth {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return EntryHasher.sha256().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.gateway.metrics;
 
+import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.id.IdSource;
@@ -15,7 +16,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -83,10 +83,6 @@ public final class ScrapeAuth {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return EntryHasher.sha256().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,11 @@
 package dev.tally.gateway.payload;
 
+import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.PayloadMode;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.gateway.config.GatewayConfig;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -106,10 +105,6 @@ public final class PayloadKeeper {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return HexFormat.of().formatHex(EntryHasher.sha256().digest(bytes));
     }
 }
