@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>open loop at 1,000 requests/s (10 s) and 5,000 requests/s (3 s) through Tally (as many again direct), each
  *       request on its own virtual thread, latency measured from its scheduled send time, so a
  *       stall is charged to every request it delays;</li>
- *   <li>streaming at concurrency 1: time to the first data event, every event's arrival, and
+ *   <li>streaming at concurrency 1, sent and read by a {@link RawStreamClient} on each side:
+ *       time to the first data event, every event's arrival, and
  *       a count of events that arrived bunched with their successor although the fake spaced
  *       them {@link BenchProvider#GAP_NANOS} apart (an event held back).</li>
  * </ol>
@@ -67,8 +68,8 @@ public final class GatewayBenchmark {
         try (BenchProvider fake = BenchProvider.start()) {
             String virtualKey = createKey(dir);
             GatewayConfig config = ConfigLoader.parse(yaml(fake.baseUrl()), dir, Map.of());
-            try (GatewayRuntime runtime = GatewayRuntime.start(config, dir, Clock.systemUTC())) {
-                Sides sides = new Sides(fake.baseUrl(), PROVIDER_KEY, "http://127.0.0.1:" + runtime.port(), virtualKey);
+            try (GatewayRuntime runtime = GatewayRuntime.start(config, dir, Clock.systemUTC());
+                    Sides sides = new Sides(fake.baseUrl(), PROVIDER_KEY, "http://127.0.0.1:" + runtime.port(), virtualKey)) {
                 warmUp(sides);
                 GcWatch gc = new GcWatch();
                 sequential(sides, calls, figures);

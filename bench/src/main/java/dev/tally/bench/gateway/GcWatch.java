@@ -14,8 +14,10 @@ import java.util.stream.Collectors;
 final class GcWatch {
 
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private long count;
     private long millis;
+    private long jitMillis;
 
     GcWatch() {
         reset();
@@ -31,13 +33,15 @@ final class GcWatch {
     void reset() {
         count = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
         millis = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+        jitMillis = jit.getTotalCompilationTime();
     }
 
     /** Prints the collections since the last reset, then resets. */
     void print() {
         long c = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - count;
         long t = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() - millis;
-        System.out.printf("  gc during this phase: %d collections, %d ms in total%n", c, t);
+        long j = jit.getTotalCompilationTime() - jitMillis;
+        System.out.printf("  gc during this phase: %d collections, %d ms in total; JIT compiling: %d ms%n", c, t, j);
         reset();
     }
 }

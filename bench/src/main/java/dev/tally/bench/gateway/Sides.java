@@ -1,9 +1,6 @@
 package dev.tally.bench.gateway;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +10,13 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 /**
- * The two sides every measurement compares, sent with one JDK {@link HttpClient} (HTTP/1.1):
- * side (a) straight to the fake provider with its provider key, side (b) through the gateway
- * with a virtual key. Both get byte-identical request bodies. Thread-safe; every method blocks
- * until the whole answer has been read.
+ * The two sides every measurement compares: side (a) straight to the fake provider with its
+ * provider key, side (b) through the gateway with a virtual key, with byte-identical request
+ * bodies. Non-streamed calls go through one JDK {@link HttpClient} (HTTP/1.1), streams through
+ * one {@link RawStreamClient} connection per side (why: see there). {@link #chat} is
+ * thread-safe, {@link #stream} is for one thread; both block until the whole answer has been read.
  */
-final class Sides {
+final class Sides implements AutoCloseable {
 
     static final String CHAT = "{\"model\":\"" + BenchProvider.MODEL
             + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
@@ -29,7 +27,7 @@ final class Sides {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
     private final HttpRequest[] chat = new HttpRequest[2];
-    private final HttpRequest[] stream = new HttpRequest[2];
+    private final RawStreamClient[] raw = new RawStreamClient[2];
 
     /**
      * @param direct the fake provider's base URL (without {@code /v1})
@@ -37,12 +35,19 @@ final class Sides {
      * @param gateway the gateway's base URL
      * @param virtualKey the virtual key the gateway is called with
      */
-    Sides(String direct, String providerKey, String gateway, String virtualKey) {
+    Sides(String direct, String providerKey, String gateway, String virtualKey) throws IOException {
         String[] bases = {direct, gateway};
         String[] keys = {providerKey, virtualKey};
         for (int side = 0; side < 2; side++) {
             chat[side] = request(bases[side], keys[side], CHAT);
-            stream[side] = request(bases[side], keys[side], STREAM);
+            raw[side] = new RawStreamClient(bases[side], "/v1/chat/completions", keys[side], STREAM);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (RawStreamClient client : raw) {
+            client.close();
         }
     }
 
@@ -63,32 +68,11 @@ final class Sides {
     }
 
     /**
-     * Sends one streamed chat call on {@code side} and returns, for each {@code data:} event in
-     * arrival order, the nanoseconds from {@code sent} (a {@link System#nanoTime()} value) to its
-     * arrival; the array has exactly {@link BenchProvider#STREAM_EVENTS} entries.
+     * Sends one streamed chat call on {@code side} through its {@link RawStreamClient} and
+     * returns, for each {@code data:} event in arrival order, the nanoseconds from {@code sent}
+     * (a {@link System#nanoTime()} value) to its arrival; exactly {@link BenchProvider#STREAM_EVENTS} entries.
      */
-    long[] stream(int side, long sent) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(stream[side], HttpResponse.BodyHandlers.ofInputStream());
-        long[] arrivals = new long[BenchProvider.STREAM_EVENTS];
-        int n = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            if (response.statusCode() != 200) {
-                throw new IOException("status " + response.statusCode() + " (expected: 200): " + in.readLine());
-            }
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("data:")) {
-                    long now = System.nanoTime();
-                    if (n == arrivals.length) {
-                        throw new IOException("stream: more than " + arrivals.length + " data events");
-                    }
-                    arrivals[n++] = now - sent;
-                }
-            }
-        }
-        if (n != arrivals.length) {
-            throw new IOException((side == 0 ? "direct" : "through tally") + " stream: " + n + " data events (expected: "
-                    + arrivals.length + ")");
-        }
-        return arrivals;
+    long[] stream(int side, long sent) throws IOException {
+        return raw[side].stream(sent, BenchProvider.STREAM_EVENTS);
     }
 }

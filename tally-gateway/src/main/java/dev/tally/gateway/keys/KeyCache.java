@@ -2,10 +2,15 @@ package dev.tally.gateway.keys;
 
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.store.StoreException;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,6 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * slowdown limits how often they reach the store). At most {@code maxEntries} entries are kept;
  * when full, expired entries are dropped first, then everything (a refill costs one read per
  * active key).
+ *
+ * <p>Refresh ahead: a lookup that finds its entry past half the {@code ttl} still gets it, and
+ * marks the key due; a sweep a quarter {@code ttl} later (on a timer thread, scheduled by the
+ * first key marked) reads every due key and replaces its entry. A key in steady use is thus
+ * never read on a call's path, and a call never starts the read either: a key read from SQLite
+ * beside the audit writer takes about 0.5 ms, and a thread woken for it by the call held that
+ * call back all the same (a virtual thread: for the read's whole length, in a third of the
+ * refreshes; the benchmark's figures are in {@code bench/README.md}). A key used
+ * less often than every half {@code ttl} is read on the call that finds it expired. The bound
+ * holds either way: an entry is served only within {@code ttl} of the read that filled it
+ * (timed from before that read began), and a read that raced with {@link #invalidate} does
+ * not survive it.
  *
  * <p>Store outages: when the store cannot be read, a key read successfully within the last
  * {@link #OUTAGE_GRACE} is served as it was then (its expiry and revocation as last seen are
@@ -37,6 +54,8 @@ public final class KeyCache implements KeyLookup {
     /** Default most entries kept. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
+    private static final System.Logger LOG = System.getLogger(KeyCache.class.getName());
+
     private record Entry(VirtualKey key, long readAtMillis) {
     }
 
@@ -44,10 +63,38 @@ public final class KeyCache implements KeyLookup {
     private final Clock clock;
     private final long ttlMillis;
     private final int maxEntries;
+    private final Later later;
     private final ConcurrentHashMap<String, Entry> byHash = new ConcurrentHashMap<>();
+    private final Set<String> due = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+    /** Counts {@link #invalidate} calls, so a read that started before one can tell. */
+    private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong servedInOutage = new AtomicLong();
 
+    /** Runs a task once, {@code delayMillis} from now, on a thread that is not a call's. */
+    @FunctionalInterface
+    public interface Later {
+        void run(Runnable task, long delayMillis);
+    }
+
+    /** The default timer: one daemon thread for the whole JVM, gone after 30 s without work. */
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                task -> Thread.ofPlatform().name("tally-key-refresh").daemon(true).unstarted(task));
+        timer.setKeepAliveTime(30, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+        return timer;
+    }
+
+    /** A cache whose refresh-ahead sweeps run on the shared timer thread. */
     public KeyCache(KeyLookup store, Clock clock, Duration ttl, int maxEntries) {
+        this(store, clock, ttl, maxEntries, (task, delayMillis) -> TIMER.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
+    }
+
+    /** @param later runs the refresh-ahead sweeps (tests pass one they control) */
+    public KeyCache(KeyLookup store, Clock clock, Duration ttl, int maxEntries, Later later) {
         if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("key_cache_ttl: " + ttl.toMillis() + "ms (expected: 0..60000 ms)");
         }
@@ -58,6 +105,7 @@ public final class KeyCache implements KeyLookup {
         this.clock = clock;
         this.ttlMillis = ttl.toMillis();
         this.maxEntries = maxEntries;
+        this.later = later;
     }
 
     /** Blocking: reads the store when the entry is missing or older than the ttl. */
@@ -66,11 +114,13 @@ public final class KeyCache implements KeyLookup {
         long now = clock.millis();
         Entry cached = byHash.get(secretHash);
         if (cached != null && now - cached.readAtMillis() < ttlMillis) {
+            if (2 * (now - cached.readAtMillis()) >= ttlMillis) {
+                markDue(secretHash);
+            }
             return Optional.of(cached.key());
         }
-        Optional<VirtualKey> loaded;
         try {
-            loaded = store.bySecretHash(secretHash);
+            return load(secretHash, now);
         } catch (StoreException e) {
             if (cached != null && now - cached.readAtMillis() < OUTAGE_GRACE.toMillis()) {
                 servedInOutage.incrementAndGet();
@@ -78,6 +128,18 @@ public final class KeyCache implements KeyLookup {
             }
             throw e;
         }
+    }
+
+    /** Forgets the key with this secret hash, so the next lookup reads the store. */
+    public void invalidate(String secretHash) {
+        invalidations.incrementAndGet();
+        byHash.remove(secretHash);
+    }
+
+    /** Reads the store and caches what it found; {@code now} is the clock before the read. */
+    private Optional<VirtualKey> load(String secretHash, long now) {
+        long seen = invalidations.get();
+        Optional<VirtualKey> loaded = store.bySecretHash(secretHash);
         if (loaded.isEmpty()) {
             byHash.remove(secretHash);
             return loaded;
@@ -85,13 +147,39 @@ public final class KeyCache implements KeyLookup {
         if (ttlMillis > 0) {
             makeRoom(now);
             byHash.put(secretHash, new Entry(loaded.get(), now));
+            if (invalidations.get() != seen) {
+                // a change through this instance may have landed after the read: drop what it saw
+                byHash.remove(secretHash);
+            }
         }
         return loaded;
     }
 
-    /** Forgets the key with this secret hash, so the next lookup reads the store. */
-    public void invalidate(String secretHash) {
-        byHash.remove(secretHash);
+    private void markDue(String secretHash) {
+        if (!due.contains(secretHash)) {
+            due.add(secretHash);
+        }
+        if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true)) {
+            try {
+                later.run(this::sweep, Math.max(1, ttlMillis / 4));
+            } catch (RuntimeException e) {
+                sweepScheduled.set(false); // the next lookup tries again
+            }
+        }
+    }
+
+    /** Reads every due key. A key marked after the flag is cleared gets the next sweep. */
+    private void sweep() {
+        sweepScheduled.set(false);
+        for (String secretHash : due) {
+            due.remove(secretHash);
+            try {
+                load(secretHash, clock.millis());
+            } catch (RuntimeException e) {
+                // the entry expires at its ttl and the next lookup reads the store (and sees the outage)
+                LOG.log(Level.DEBUG, "key cache: refresh ahead failed: {0}", e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** Lookups answered from a key last read before a store outage, while the store could not be read. */

@@ -1,6 +1,7 @@
 package dev.tally.gateway.proxy;
 
 import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +18,29 @@ final class ClientOutput extends OutputStream {
 
     ClientOutput(OutputStream out) {
         this.out = out;
+    }
+
+    /**
+     * The body of a streamed answer, its status line and headers sent at once (see
+     * {@link EventStream}). When the client is already gone, a stream whose every write fails,
+     * so the relay sees the disconnect where it sees any other: at its first write.
+     */
+    static ClientOutput events(ServerResponse res) {
+        try {
+            return new ClientOutput(res.sink(EventStream.TYPE).body());
+        } catch (ServerConnectionException | UncheckedIOException e) {
+            return new ClientOutput(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    throw gone(e);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    throw gone(e);
+                }
+            });
+        }
     }
 
     @Override

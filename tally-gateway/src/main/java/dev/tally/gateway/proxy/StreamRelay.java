@@ -47,7 +47,7 @@ final class StreamRelay {
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        OutputStream out = new ClientOutput(res.outputStream());
+        OutputStream out = ClientOutput.events(res); // the client has the headers while the first event is on its way
         StreamObserver observer = StreamObserver.of(endpoint, request.usageChunkHidden());
         SseTee tee = new SseTee(new SseReader(upstream.body()), out, observer);
         TeeEnd end;

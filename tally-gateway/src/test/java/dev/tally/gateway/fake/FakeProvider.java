@@ -179,6 +179,28 @@ public final class FakeProvider implements AutoCloseable {
         };
     }
 
+    /**
+     * Sends the status line and headers, then waits (up to 20 s) until {@code clientGotHeaders} is
+     * opened before sending any event; {@code waitedInVain} is set when the wait ran out, i.e.
+     * the headers never reached the client before an event did.
+     */
+    public static Reply headersFirst(java.util.concurrent.CountDownLatch clientGotHeaders,
+            java.util.concurrent.atomic.AtomicBoolean waitedInVain, List<String> events) {
+        return (exchange, provider) -> {
+            exchange.getResponseHeaders().set("content-type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.flush();
+            if (!clientGotHeaders.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                waitedInVain.set(true);
+            }
+            for (String event : events) {
+                out.write(event.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        };
+    }
+
     /** Events repeated: {@code count} copies of {@code event}. */
     public static List<String> repeat(String event, int count) {
         List<String> out = new ArrayList<>();

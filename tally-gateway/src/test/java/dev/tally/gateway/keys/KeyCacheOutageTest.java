@@ -31,6 +31,7 @@ class KeyCacheOutageTest {
 
     private final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
     private final FlakyLookup store = new FlakyLookup();
+    private final QueuedRefresher refresher = new QueuedRefresher();
 
     private static VirtualKey key(String id, String hash) {
         return new VirtualKey(id, "name-" + id, hash, "tk-" + id, null, null, null, null, null, null, true, null,
@@ -39,7 +40,7 @@ class KeyCacheOutageTest {
 
     @Test
     void aKeyReadBeforeAnOutageIsServedForTheGraceAndNoLonger() {
-        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100);
+        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100, refresher);
         store.byHash.put("h1", key("1", "h1"));
         assertThat(cache.bySecretHash("h1")).isPresent();
 
@@ -54,7 +55,7 @@ class KeyCacheOutageTest {
 
     @Test
     void aKeyNeverSeenFailsWithTheStore() {
-        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100);
+        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100, refresher);
         store.byHash.put("h2", key("2", "h2"));
         store.down = true;
         assertThatThrownBy(() -> cache.bySecretHash("h2")).isInstanceOf(StoreException.class);
@@ -63,7 +64,7 @@ class KeyCacheOutageTest {
 
     @Test
     void onceTheStoreIsBackItsAnswerWinsAgain() {
-        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100);
+        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100, refresher);
         store.byHash.put("h1", key("1", "h1"));
         cache.bySecretHash("h1");
         store.down = true;
@@ -72,5 +73,24 @@ class KeyCacheOutageTest {
         store.down = false;
         store.byHash.remove("h1"); // revoked and deleted elsewhere meanwhile
         assertThat(cache.bySecretHash("h1")).isEmpty();
+    }
+
+    @Test
+    void aRefreshAheadThatFailsLeavesTheEntryToItsTtl() {
+        KeyCache cache = new KeyCache(store, clock, Duration.ofSeconds(1), 100, refresher);
+        store.byHash.put("h1", key("1", "h1"));
+        cache.bySecretHash("h1");
+        store.down = true;
+
+        clock.advance(Duration.ofMillis(600));
+        cache.bySecretHash("h1");
+        refresher.runAll(); // fails against the store
+
+        clock.advance(Duration.ofMillis(300));
+        assertThat(cache.bySecretHash("h1")).isPresent();
+        assertThat(cache.servedInOutage()).as("still within its ttl").isZero();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(cache.bySecretHash("h1")).isPresent();
+        assertThat(cache.servedInOutage()).as("past its ttl: read, failed, served for the grace").isEqualTo(1);
     }
 }

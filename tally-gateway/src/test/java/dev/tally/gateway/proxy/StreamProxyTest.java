@@ -260,6 +260,28 @@ class StreamProxyTest {
     }
 
     @Test
+    void the_client_gets_the_headers_before_the_provider_sends_its_first_event() throws Exception {
+        List<String> events = Wire.chatStream("gpt-4o", List.of("one"), 3L, 1L, true);
+        java.util.concurrent.CountDownLatch clientGotHeaders = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean heldBack = new java.util.concurrent.atomic.AtomicBoolean();
+        gw.provider.then(FakeProvider.headersFirst(clientGotHeaders, heldBack, events));
+
+        // send() returns once the status line and headers are in; the provider waits for that
+        HttpResponse<java.util.stream.Stream<String>> res = gw.http.send(java.net.http.HttpRequest.newBuilder(gw.uri("/v1/chat/completions"))
+                .header("authorization", "Bearer " + gw.clientKey).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        clientGotHeaders.countDown();
+        List<String> lines = res.body().toList();
+
+        assertThat(heldBack).as("the gateway held the headers back until the first event").isFalse();
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).hasValue("text/event-stream");
+        assertThat(lines).contains("data: [DONE]");
+        assertThat(gw.onlyCall().status()).isEqualTo(CallStatus.SUCCESS);
+    }
+
+    @Test
     void concurrent_streams_each_leave_exactly_one_record() throws Exception {
         int calls = 40;
         for (int i = 0; i < calls; i++) {
