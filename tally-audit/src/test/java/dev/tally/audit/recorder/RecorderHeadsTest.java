@@ -163,8 +163,30 @@ class RecorderHeadsTest {
         SignedHead last = store.checkpoints(CHAIN).getLast();
         assertThat(last.seq()).isEqualTo(13);
         assertThat(last.root()).isEqualTo(treeOfStoredEntries().rootHex());
-        assertThat(last.prevHead()).isEqualTo(closed.headHash());
+        SignedHead reopened = store.checkpoints(CHAIN).get(0);
+        assertThat(reopened.seq()).isEqualTo(7);
+        assertThat(reopened.root()).isEqualTo(closed.root());
+        assertThat(last.prevHead()).isEqualTo(reopened.headHash());
         assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void aRunKilledAfterAStartFromACleanCloseLeavesNoAlert() throws Exception {
+        Recorder first = start(config());
+        for (int i = 0; i < 4; i++) {
+            first.record(entries.call());
+        }
+        first.close();
+        assertThat(store.checkpoints(CHAIN).getLast().closed()).isTrue();
+
+        Recorder second = start(config()); // reopens the closed head: this run may append after it
+        List<SignedHead> heads = store.checkpoints(CHAIN);
+        assertThat(heads).hasSize(1);
+        assertThat(heads.getFirst().closed()).isFalse();
+        assertThat(heads.getFirst().seq()).isEqualTo(4);
+        second.close();
+        assertThat(alerts()).isEmpty();
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
     }
 
     // ---- start-up after a stop: what is found after the last signed head ----
