@@ -189,6 +189,33 @@ class RecorderHeadsTest {
         assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
     }
 
+    @Test
+    void aChainWithV1HeadsStillVerifiesAndContinuesWithLinkedV2Heads() throws Exception {
+        SigningKeys keys = SigningKeys.loadOrCreate(dir);
+        store.registerSigningKey(keys.keyId(), keys.publicKeyBase64());
+        List<ChainedEntry> placed = new ArrayList<>();
+        String prev = EntryHasher.GENESIS;
+        for (int seq = 1; seq <= 6; seq++) {
+            ChainedEntry e = EntryHasher.chain(CHAIN, seq, prev, entries.call());
+            placed.add(e);
+            prev = e.hash();
+        }
+        SignedHead v1 = keys.sign(SignedHead.Purpose.CHECKPOINT, CHAIN, 6, prev, clock.instant());
+        store.commit(new WriteBatch(CHAIN, List.of(), placed, List.of(), List.of(v1)));
+        assertThat(store.checkpoints(CHAIN).getFirst().v1()).isTrue();
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
+
+        Recorder recorder = start(config()); // no frontier stored: built once from the entries
+        recorder.record(entries.call());
+        recorder.close();
+        SignedHead v2 = store.checkpoints(CHAIN).getLast();
+        assertThat(v2.seq()).isEqualTo(7);
+        assertThat(v2.prevHead()).isEqualTo(v1.headHash());
+        assertThat(v2.root()).isEqualTo(treeOfStoredEntries().rootHex());
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
+        assertThat(alerts()).isEmpty();
+    }
+
     // ---- start-up after a stop: what is found after the last signed head ----
 
     /**
