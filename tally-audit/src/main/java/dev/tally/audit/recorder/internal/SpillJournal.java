@@ -395,16 +395,18 @@ public final class SpillJournal implements AutoCloseable {
      * Puts ops before every record not yet replayed (the writer's failed batch, which is older than
      * anything callers spilled meanwhile). Rewrites the journal under a new id through a synced
      * temporary file and an atomic rename, so a crash leaves either the old or the new journal.
-     * Returns how many of the old records were refused (bad MAC, out of order) and left out.
+     * The rewritten file is forced before the rename; when nothing is pending the ops are simply
+     * appended, durably (all or nothing, see {@link #appendPayloads}) if {@code durable}. Returns how
+     * many of the old records were refused (bad MAC, out of order) and left out.
      */
-    public synchronized int prepend(List<JournalOp> ops) throws IOException {
+    public synchronized int prepend(List<JournalOp> ops, boolean durable) throws IOException {
         if (ops.isEmpty()) {
             return 0;
         }
         try {
             if (replayOffset == size) {
                 truncateIfDrained();
-                appendPayloads(payloads(ops), false);
+                appendPayloads(payloads(ops), durable);
                 return 0;
             }
             Collected rest = collect(replayOffset, size, Integer.MAX_VALUE, lastAcceptedSeq);
