@@ -170,6 +170,9 @@ public final class Recorder implements AutoCloseable {
     /**
      * Waits until everything enqueued before this call is durable: committed, or (when the store
      * is failing) fsynced to the spill journal.
+     *
+     * @throws dev.tally.audit.store.StoreException when the store fails and the journal cannot be
+     *     written either: some writes are only in memory (they are written as soon as the disk allows)
      */
     public void flush() throws InterruptedException {
         writer.flush();

@@ -59,11 +59,19 @@ import java.util.concurrent.locks.LockSupport;
  * <p>When the store fails, the failed group goes to the {@link SpillJournal} (fsynced before any
  * waiter hears {@code SPILLED}) and from then on every write goes there too, until the journal is
  * replayed into the store in order and emptied; the thread retries with exponential backoff
- * (50 ms to 5 s). Journal records carry no seq: the chain is assigned at replay, so the chain never
+ * (50 ms to 1 s, so it is writing again about a second after the store or the disk recovers).
+ * Journal records carry no seq: the chain is assigned at replay, so the chain never
  * has a hole where the store was down. A full queue spills the same way. Admin changes never
  * spill: they need the store now, so they fail and the change does not happen. Health is "the
  * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
  * the store with an idempotent write on the same backoff, so health comes back by itself.
+ *
+ * <p>When the journal cannot be written either (a full disk), a write is "nowhere durable": the
+ * caller who waits gets a {@link StoreException} (its records were taken back out of the journal),
+ * a fire-and-forget write is counted in {@code lost}, never silently dropped, and
+ * {@link #recordable()} is false so a gateway refuses new calls. Records the journal had buffered
+ * stay in memory and are written once the disk takes them (see {@link SpillJournal}). Repeated
+ * failures are logged through a {@link LogLimiter}: once per 10 s with a count, no stack traces.
  *
  * <p>On start, before the thread runs: the signing key is registered, the journal is opened (a
  * torn tail cut and reported), replayed and emptied, and every opening marker still in the store
@@ -82,11 +90,13 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code recordAndWait}/{@code openAndWait} return STORED after the group's store commit, or
  *       SPILLED after the journal was fsynced.</li>
  *   <li>{@code flush} returns when everything handed over before it is committed or fsynced in the
- *       journal (it tries to replay the journal first).</li>
+ *       journal (it tries to replay the journal first); it throws when some are only in memory.</li>
  *   <li>{@code commitChange}/{@code prune} return after the change and its admin event committed
  *       in one transaction, after everything queued before them.</li>
- *   <li>{@code close} returns after the queue was committed (or spilled and fsynced) and a final
- *       signed checkpoint was committed.</li>
+ *   <li>{@code close(timeout)} returns within the timeout: after the queue was committed (or
+ *       spilled and fsynced) and a final signed checkpoint was committed, or, when the store or
+ *       the disk does not allow that in time, with the count of writes not made durable. It never
+ *       joins the thread: a writer stuck in a store call is left behind (a daemon).</li>
  * </ul>
  *
  * <p>Thread-safe: the public methods may be called from any thread; all store writes happen on
@@ -380,7 +390,14 @@ public final class AuditWriter {
             case ControlOp.Flush flush -> {
                 writer.settle();
                 writer.syncJournal();
-                flush.done().complete(null);
+                long unforced = journal.unforcedRecords();
+                if (unforced > 0) {
+                    flush.done().completeExceptionally(new StoreException("audit: " + unforced + " writes are neither"
+                            + " stored nor fsynced: the store fails and the spill journal " + journal.path()
+                            + " cannot be written; they wait in memory"));
+                } else {
+                    flush.done().complete(null);
+                }
             }
             case ControlOp.Change change -> {
                 try {
