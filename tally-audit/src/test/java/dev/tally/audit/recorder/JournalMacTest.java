@@ -117,6 +117,24 @@ class JournalMacTest extends RecorderFixture {
     }
 
     @Test
+    void aForgedRecordCannotPushTheNumberingOfLaterGenuineRecords() throws Exception {
+        byte[] payload = Json.mapper().writeValueAsBytes(JournalOp.append(entries.call()));
+        List<byte[]> records = new ArrayList<>(records());
+        records.add(forged(Long.MAX_VALUE, payload));
+        rewrite(records);
+        CallRecord later = entries.call();
+
+        try (SpillJournal journal = SpillJournal.open(journalFile())) {
+            journal.append(List.of(JournalOp.append(later)));
+            SpillJournal.Chunk chunk = journal.read(100);
+
+            assertThat(chunk.ops()).extracting(op -> op.entry().id())
+                    .containsExactly(genuine.get(0).id(), genuine.get(1).id(), genuine.get(2).id(), later.id());
+            assertThat(chunk.rejected()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anEditedRecordIsRefusedEvenWithItsCrcRecomputed() throws Exception {
         List<byte[]> records = new ArrayList<>(records());
         String text = new String(records.get(1), StandardCharsets.ISO_8859_1);

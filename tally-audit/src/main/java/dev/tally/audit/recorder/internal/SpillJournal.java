@@ -153,7 +153,7 @@ public final class SpillJournal implements AutoCloseable {
         try {
             file = opener.open(path);
             long fileSize = file.size();
-            JournalFormat.Scan scan = JournalFormat.scan(path, file, fileSize);
+            JournalFormat.Scan scan = JournalFormat.scan(path, file, fileSize, key.mac());
             long cut = fileSize - scan.validEnd();
             if (cut > 0) {
                 file.truncate(scan.validEnd());
