@@ -65,14 +65,28 @@ public final class PrivateFiles {
             }
         }
         if (posix) {
-            Files.setPosixFilePermissions(file, FILE);
+            narrow(file);
         }
     }
 
-    /** Narrows an existing file to 0600 if the file system knows POSIX modes; no-op for a missing file. */
+    /**
+     * Narrows an existing file to 0600 if the file system knows POSIX modes; no-op for a missing file.
+     * Best effort: a file this process may read but not change (another owner, a read-only mount,
+     * as when an auditor runs {@code tally verify} on a copy) is left as it is.
+     */
     public static void restrict(Path file) throws IOException {
         if (Files.exists(file) && posix(file.toAbsolutePath().getParent())) {
-            Files.setPosixFilePermissions(file, FILE);
+            narrow(file);
+        }
+    }
+
+    private static void narrow(Path file) {
+        try {
+            if (!Files.getPosixFilePermissions(file).equals(FILE)) {
+                Files.setPosixFilePermissions(file, FILE);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not ours to change: see restrict
         }
     }
 
