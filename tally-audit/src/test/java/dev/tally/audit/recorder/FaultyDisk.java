@@ -21,6 +21,9 @@ final class FaultyDisk implements JournalFile.Opener {
     private final AtomicLong free = new AtomicLong(UNLIMITED);
     final AtomicLong enospc = new AtomicLong();
     volatile boolean shortWrites;
+    /** While set, every read fails as a failing device does (EIO). */
+    volatile boolean failReads;
+    final AtomicLong readFailures = new AtomicLong();
 
     /** Leaves {@code bytes} of free space (the disk "fills up" to that). */
     void free(long bytes) {
@@ -46,6 +49,10 @@ final class FaultyDisk implements JournalFile.Opener {
 
             @Override
             public int read(ByteBuffer dst, long position) throws IOException {
+                if (failReads) {
+                    readFailures.incrementAndGet();
+                    throw new IOException("Input/output error (injected)");
+                }
                 return file.read(dst, position);
             }
 

@@ -220,6 +220,28 @@ class RecorderFaultTest extends RecorderFixture {
     }
 
     @Test
+    void aJournalThatCannotBeReadIsRetriedQuietlyAndReplayResumesWhenItCanBe() throws Exception {
+        Recorder recorder = startFaulty(config());
+        faulty.down = true;
+        Outcome outage = write(recorder, 20);
+        recorder.flush(); // every spilled record is on disk, none in memory
+        disk.failReads = true;
+        faulty.down = false;
+        long errorsBefore = logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.SEVERE).count();
+        await("replay tried three times", () -> disk.readFailures.get() >= 3); // and backed off between
+
+        assertThat(recorder.stats().journalBytes()).isPositive();
+        long errorsAfter = logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.SEVERE).count();
+        assertThat(errorsAfter - errorsBefore).isLessThanOrEqualTo(1); // once per 10 s, not once per attempt
+
+        disk.failReads = false;
+        await("replayed", () -> recorder.stats().journalBytes() == 0 && recorder.storeHealthy());
+        recorder.flush();
+        assertNothingAcknowledgedLost(recorder, List.of(outage));
+        assertThat(recorder.stats().lost()).isZero();
+    }
+
+    @Test
     void aFullJournalDiskWithAWorkingStoreLosesNothing() throws Exception {
         Recorder recorder = startFaulty(config());
         disk.free(0);
