@@ -18,6 +18,10 @@ import java.util.Objects;
  *     (default 1 s; 1 ms..1 h)
  * @param signingKeyFile the Ed25519 private key file, public key beside it as {@code signing.pub};
  *     null = {@code <dataDir>/signing.key}
+ * @param journalMaxBytes most bytes the spill journal may hold (default 256 MiB, at least 1 MiB);
+ *     once it is that full, {@link Recorder#recordable()} is false while the store is failing
+ * @param whenUnrecordable what a gateway does with new calls while nothing can record them
+ *     (default {@link WhenUnrecordable#REFUSE}); the recorder only carries it
  */
 public record RecorderConfig(
         String chain,
@@ -28,13 +32,17 @@ public record RecorderConfig(
         int queueCapacity,
         int checkpointEvery,
         Duration signInterval,
-        Path signingKeyFile) {
+        Path signingKeyFile,
+        long journalMaxBytes,
+        WhenUnrecordable whenUnrecordable) {
 
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     public static final int DEFAULT_CHECKPOINT_EVERY = 10_000;
     public static final Duration DEFAULT_SIGN_INTERVAL = Duration.ofSeconds(1);
+    public static final long DEFAULT_JOURNAL_MAX_BYTES = 256L * 1024 * 1024;
+    public static final long MIN_JOURNAL_MAX_BYTES = 1024L * 1024;
 
     public RecorderConfig {
         Objects.requireNonNull(chain, "chain");
@@ -60,13 +68,18 @@ public record RecorderConfig(
         if (signInterval.toMillis() < 1 || signInterval.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("sign_interval: " + signInterval.toMillis() + "ms (expected: 1 ms..1 h)");
         }
+        Objects.requireNonNull(whenUnrecordable, "when_unrecordable");
+        if (journalMaxBytes < MIN_JOURNAL_MAX_BYTES) {
+            throw new IllegalArgumentException("journal_max_bytes: " + journalMaxBytes + " (expected: >= "
+                    + MIN_JOURNAL_MAX_BYTES + ")");
+        }
     }
 
-    /** Settings as before signed heads had an interval and a key file: both at their defaults. */
+    /** Settings as before signed heads and the journal cap: those at their defaults. */
     public RecorderConfig(String chain, Path dataDir, Durability durability, Duration flushInterval, int batchSize,
             int queueCapacity, int checkpointEvery) {
         this(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
-                DEFAULT_SIGN_INTERVAL, null);
+                DEFAULT_SIGN_INTERVAL, null, DEFAULT_JOURNAL_MAX_BYTES, WhenUnrecordable.REFUSE);
     }
 
     /** The signing key file: {@link #signingKeyFile} or {@code <dataDir>/signing.key}. */
@@ -76,12 +89,12 @@ public record RecorderConfig(
 
     public RecorderConfig withSignInterval(Duration value) {
         return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
-                value, signingKeyFile);
+                value, signingKeyFile, journalMaxBytes, whenUnrecordable);
     }
 
     public RecorderConfig withSigningKeyFile(Path value) {
         return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
-                signInterval, value);
+                signInterval, value, journalMaxBytes, whenUnrecordable);
     }
 
     /** Defaults for {@code chain} in {@code dataDir}. */
@@ -92,21 +105,31 @@ public record RecorderConfig(
 
     public RecorderConfig withDurability(Durability value) {
         return new RecorderConfig(chain, dataDir, value, flushInterval, batchSize, queueCapacity, checkpointEvery,
-                signInterval, signingKeyFile);
+                signInterval, signingKeyFile, journalMaxBytes, whenUnrecordable);
     }
 
     public RecorderConfig withCheckpointEvery(int value) {
         return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, value,
-                signInterval, signingKeyFile);
+                signInterval, signingKeyFile, journalMaxBytes, whenUnrecordable);
     }
 
     public RecorderConfig withQueueCapacity(int value) {
         return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, value, checkpointEvery,
-                signInterval, signingKeyFile);
+                signInterval, signingKeyFile, journalMaxBytes, whenUnrecordable);
     }
 
     public RecorderConfig withBatch(Duration interval, int size) {
         return new RecorderConfig(chain, dataDir, durability, interval, size, queueCapacity, checkpointEvery,
-                signInterval, signingKeyFile);
+                signInterval, signingKeyFile, journalMaxBytes, whenUnrecordable);
+    }
+
+    public RecorderConfig withJournalMaxBytes(long value) {
+        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
+                signInterval, signingKeyFile, value, whenUnrecordable);
+    }
+
+    public RecorderConfig withWhenUnrecordable(WhenUnrecordable value) {
+        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
+                signInterval, signingKeyFile, journalMaxBytes, value);
     }
 }

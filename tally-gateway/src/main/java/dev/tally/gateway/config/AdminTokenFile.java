@@ -41,7 +41,7 @@ public final class AdminTokenFile {
         }
         Path file = dataDir.resolve(FILE_NAME);
         try {
-            Files.createDirectories(dataDir);
+            dev.tally.audit.files.PrivateFiles.createDirectories(dataDir); // 0700: the data directory is private
             if (Files.exists(file)) {
                 String token = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (token.length() < 16) {

@@ -109,7 +109,7 @@ public final class GatewayRuntime implements AutoCloseable {
             Path file = Path.of(url.substring("sqlite:".length()));
             try {
                 if (file.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(file.toAbsolutePath().getParent());
+                    dev.tally.audit.files.PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("store.url: cannot create the directory of " + file, e);
@@ -136,7 +136,7 @@ public final class GatewayRuntime implements AutoCloseable {
     static String instanceId(Path dir, Path dataDir) {
         Path file = dir.resolve("instance-id");
         try {
-            Files.createDirectories(dir);
+            dev.tally.audit.files.PrivateFiles.createDirectories(dir);
             if (Files.exists(file)) {
                 String id = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (!id.matches("[A-Za-z0-9._-]{1,64}")) {

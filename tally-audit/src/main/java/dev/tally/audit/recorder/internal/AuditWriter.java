@@ -7,6 +7,8 @@ import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.id.IdSource;
+import dev.tally.audit.files.PrivateFiles;
+import dev.tally.audit.recorder.CloseResult;
 import dev.tally.audit.recorder.Receipt;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.RecorderStats;
@@ -21,13 +23,16 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -55,11 +60,19 @@ import java.util.function.Consumer;
  * <p>When the store fails, the failed group goes to the {@link SpillJournal} (fsynced before any
  * waiter hears {@code SPILLED}) and from then on every write goes there too, until the journal is
  * replayed into the store in order and emptied; the thread retries with exponential backoff
- * (50 ms to 5 s). Journal records carry no seq: the chain is assigned at replay, so the chain never
+ * (50 ms to 1 s, so it is writing again about a second after the store or the disk recovers).
+ * Journal records carry no seq: the chain is assigned at replay, so the chain never
  * has a hole where the store was down. A full queue spills the same way. Admin changes never
  * spill: they need the store now, so they fail and the change does not happen. Health is "the
  * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
  * the store with an idempotent write on the same backoff, so health comes back by itself.
+ *
+ * <p>When the journal cannot be written either (a full disk), a write is "nowhere durable": the
+ * caller who waits gets a {@link StoreException} (its records were taken back out of the journal),
+ * a fire-and-forget write is counted in {@code lost}, never silently dropped, and
+ * {@link #recordable()} is false so a gateway refuses new calls. Records the journal had buffered
+ * stay in memory and are written once the disk takes them (see {@link SpillJournal}). Repeated
+ * failures are logged through a {@link LogLimiter}: once per 10 s with a count, no stack traces.
  *
  * <p>On start, before the thread runs: the signing key is registered, the chain is resumed from
  * its last signed head and the entries after it are re-verified ({@link ChainResume}; a finding
@@ -86,11 +99,13 @@ import java.util.function.Consumer;
  *   <li>{@code recordAndWait}/{@code openAndWait} return STORED after the group's store commit, or
  *       SPILLED after the journal was fsynced.</li>
  *   <li>{@code flush} returns when everything handed over before it is committed or fsynced in the
- *       journal (it tries to replay the journal first).</li>
+ *       journal (it tries to replay the journal first); it throws when some are only in memory.</li>
  *   <li>{@code commitChange}/{@code prune} return after the change and its admin event committed
  *       in one transaction, after everything queued before them.</li>
- *   <li>{@code close} returns after the queue was committed (or spilled and fsynced) and a final
- *       signed head, marked closed, was committed.</li>
+ *   <li>{@code close(timeout)} returns within the timeout: after the queue was committed (or
+ *       spilled and fsynced) and a final signed head, marked closed, was committed, or, when the store or
+ *       the disk does not allow that in time, with the count of writes not made durable. It never
+ *       joins the thread: a writer stuck in a store call is left behind (a daemon).</li>
  * </ul>
  *
  * <p>Thread-safe: the public methods may be called from any thread; all store writes happen on
@@ -106,6 +121,7 @@ public final class AuditWriter {
     private final SigningKeys keys;
     private final SpillJournal journal;
     private final Counters counters = new Counters();
+    private final LogLimiter limiter = new LogLimiter(LOG);
     private final Ingress ingress;
     private final ChainCursor cursor;
     private final ChainWriter writer;
@@ -114,6 +130,7 @@ public final class AuditWriter {
     private final long flushNanos;
     private Thread thread;
     private boolean stopped; // writer thread only
+    private CloseResult closeResult; // guarded by this
 
     private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal,
             Consumer<SignedHead> headListener) {
@@ -122,9 +139,9 @@ public final class AuditWriter {
         this.clock = clock;
         this.keys = keys;
         this.journal = journal;
-        this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
+        this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters, limiter);
         this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery(), config.signInterval());
-        this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters);
+        this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters, limiter);
         this.writer.headListener(headListener);
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
@@ -141,17 +158,29 @@ public final class AuditWriter {
      * @throws UncheckedIOException when the data dir, keys or journal cannot be used
      */
     public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock) {
-        return start(store, config, clock, head -> { });
+        return start(store, config, clock, head -> { }, JournalFile.channels());
     }
 
     /** Like {@link #start(AuditStore, RecorderConfig, Clock)}; {@code headListener} hears of each committed head. */
     public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock,
             Consumer<SignedHead> headListener) {
+        return start(store, config, clock, headListener, JournalFile.channels());
+    }
+
+    /**
+     * Like {@link #start(AuditStore, RecorderConfig, Clock, Consumer)}, the spill journal written
+     * through {@code files} (the seam fault-injection tests use).
+     */
+    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock,
+            Consumer<SignedHead> headListener, JournalFile.Opener files) {
         SigningKeys keys;
         SpillJournal journal;
         try {
+            PrivateFiles.createDirectories(config.dataDir());
             keys = SigningKeys.loadOrCreateFile(config.signingKeyPath());
-            journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME));
+            JournalKey journalKey = JournalKey.loadOrCreate(journalKeyDir(config), new SecureRandom());
+            journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME), journalKey,
+                    config.journalMaxBytes(), files);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -168,6 +197,11 @@ public final class AuditWriter {
         writer.thread.start();
         writer.encoder.start();
         return writer;
+    }
+
+    /** The journal key lives beside the signing key, never in the journal. */
+    private static java.nio.file.Path journalKeyDir(RecorderConfig config) {
+        return config.signingKeyPath().toAbsolutePath().getParent();
     }
 
     private void recover() {
@@ -244,29 +278,71 @@ public final class AuditWriter {
         await(done);
     }
 
-    /** Drains, writes a final checkpoint and stops the thread; idempotent. */
-    public void close() {
+    /**
+     * Drains what it can into the store, fsyncs the rest into the journal, writes a final
+     * checkpoint when everything reached the store, and stops the thread; returns within
+     * {@code timeout}, never waiting for the writer beyond it. Idempotent: a second call returns
+     * the first call's result.
+     */
+    public synchronized CloseResult close(Duration timeout) {
+        if (closeResult != null) {
+            return closeResult;
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long committedBefore = counters.committed.get();
+        long lostBefore = counters.lost.get();
+        CloseResult result = null;
+        boolean interrupted = false;
         if (thread.isAlive()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            ingress.submit(new ControlOp.Close(done));
-            boolean interrupted = false;
+            CompletableFuture<CloseResult> done = new CompletableFuture<>();
+            // The writer must answer before our deadline: it stops committing a little earlier.
+            long writerDeadline = deadline - Math.min(timeout.toNanos() / 10, TimeUnit.MILLISECONDS.toNanos(500));
+            ingress.submit(new ControlOp.Close(writerDeadline, done));
             while (true) {
                 try {
-                    thread.join();
+                    result = done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (TimeoutException | ExecutionException e) {
+                    break;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
+        ingress.close();
         int stranded = ingress.abandonQueue();
         if (stranded > 0) {
             counters.lost.addAndGet(stranded);
             LOG.log(Level.ERROR, "audit: {0} writes handed over while closing: lost", Integer.toString(stranded));
         }
+        if (result == null) {
+            // The writer is stuck (a store commit that does not return) or was gone: count, do not wait.
+            long notDurable = ingress.depth() + counters.inFlightCount + journal.unforcedRecords()
+                    + (counters.lost.get() - lostBefore);
+            result = new CloseResult(Math.max(0, counters.committed.get() - committedBefore),
+                    Math.max(0, journal.pendingRecords() - journal.unforcedRecords()), notDurable);
+            if (thread.isAlive()) {
+                LOG.log(Level.ERROR, "audit: the writer of chain {0} did not finish within {1} ms; {2} writes are"
+                        + " not durable", config.chain(), Long.toString(timeout.toMillis()), Long.toString(notDurable));
+            }
+        } else if (stranded > 0) {
+            result = new CloseResult(result.stored(), result.journaled(), result.notDurable() + stranded);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        closeResult = result;
+        return result;
+    }
+
+    /** Whether a write handed over now can be made durable: by the store, or else by the journal. */
+    public boolean recordable() {
+        return journal.accepting() || (counters.storeHealthy && !ingress.spilling());
+    }
+
+    /** Counts a call a gateway refused because {@link #recordable()} was false. */
+    public void countRefused() {
+        counters.refusedUnrecordable.incrementAndGet();
     }
 
     public RecorderStats stats() {
@@ -275,9 +351,11 @@ public final class AuditWriter {
         long inFlight = counters.inFlightSince;
         long since = oldest == 0 ? inFlight : inFlight == 0 ? oldest : Math.min(oldest, inFlight);
         long lag = since == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - since));
+        boolean committing = counters.storeHealthy;
         return new RecorderStats(ingress.depth(), counters.committed.get(), counters.spilled.get(),
                 counters.replayed.get(), counters.lost.get(), counters.storeErrors.get(), counters.headSeq, lag,
-                counters.storeHealthy);
+                committing, journal.sizeBytes(), committing, counters.refusedUnrecordable.get(),
+                counters.journalRejected.get());
     }
 
     public boolean storeHealthy() {
@@ -321,8 +399,9 @@ public final class AuditWriter {
                     park(flushNanos);
                 }
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "audit writer: unexpected failure; continuing", e);
-                park(ChainWriter.MIN_BACKOFF_NANOS);
+                limiter.log("unexpected", Level.ERROR, 1, "audit writer: unexpected failure ("
+                        + LogLimiter.describe(e) + "); continuing");
+                park(ChainWriter.MAX_BACKOFF_NANOS);
             }
         }
     }
@@ -339,7 +418,14 @@ public final class AuditWriter {
             case ControlOp.Flush flush -> {
                 writer.settle();
                 writer.syncJournal();
-                flush.done().complete(null);
+                long unforced = journal.unforcedRecords();
+                if (unforced > 0) {
+                    flush.done().completeExceptionally(new StoreException("audit: " + unforced + " writes are neither"
+                            + " stored nor fsynced: the store fails and the spill journal " + journal.path()
+                            + " cannot be written; they wait in memory"));
+                } else {
+                    flush.done().complete(null);
+                }
             }
             case ControlOp.Change change -> {
                 try {
@@ -356,30 +442,46 @@ public final class AuditWriter {
                     prune.done().completeExceptionally(e);
                 }
             }
-            case ControlOp.Close close -> {
-                ingress.close();
-                if (writer.settle()) {
-                    try {
-                        writer.ensureHead();
-                        writer.commitBuilt(cursor.buildClose());
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
-                    }
-                } else {
-                    LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
-                            + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
-                }
-                closeQuietly(journal);
-                encoder.stop();
-                stopped = true;
-                close.done().complete(null);
-                // Controls queued behind the close: answer them instead of leaving callers waiting.
-                ControlOp late;
-                while ((late = ingress.pollControl()) != null) {
-                    late.fail(new IllegalStateException("recorder: closed (expected: open)"));
-                }
-            }
+            case ControlOp.Close close -> close.done().complete(closeNow(close.deadlineNanos()));
         }
+    }
+
+    /** The writer's part of a close: see {@link #close(Duration)}. */
+    private CloseResult closeNow(long deadline) {
+        ingress.close();
+        long committedBefore = counters.committed.get();
+        long lostBefore = counters.lost.get();
+        try {
+            if (writer.settleUntil(deadline)) {
+                try {
+                    writer.ensureHead();
+                    writer.commitBuilt(cursor.buildClose());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "audit: final checkpoint of {0} failed ({1})", config.chain(),
+                            LogLimiter.describe(e));
+                }
+            } else {
+                ingress.moveQueue();
+                writer.syncJournal();
+                LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
+                        + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "audit: closing chain {0} failed ({1})", config.chain(), LogLimiter.describe(e));
+        }
+        writer.syncJournal();
+        long unforced = journal.unforcedRecords();
+        long journaled = Math.max(0, journal.pendingRecords() - unforced);
+        closeQuietly(journal);
+        encoder.stop();
+        stopped = true;
+        // Controls queued behind the close: answer them instead of leaving callers waiting.
+        ControlOp late;
+        while ((late = ingress.pollControl()) != null) {
+            late.fail(new IllegalStateException("recorder: closed (expected: open)"));
+        }
+        long notDurable = unforced + ingress.depth() + (counters.lost.get() - lostBefore);
+        return new CloseResult(Math.max(0, counters.committed.get() - committedBefore), journaled, notDurable);
     }
 
     /** Commits a head over the entries waiting for one ({@code sign_interval} passed); a failure is retried. */
@@ -434,7 +536,8 @@ public final class AuditWriter {
         try {
             journal.close();
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be closed", e);
+            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be closed ("
+                    + LogLimiter.describe(e) + ")");
         }
     }
 

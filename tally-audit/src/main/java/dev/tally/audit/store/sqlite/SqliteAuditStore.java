@@ -19,6 +19,7 @@ import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.WriteBatch;
 import java.nio.file.Path;
 import java.sql.Connection;
+import dev.tally.audit.files.PrivateFiles;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -128,8 +129,13 @@ public final class SqliteAuditStore implements AuditStore {
         Connection writer = null;
         try {
             if (absolute.getParent() != null) {
-                java.nio.file.Files.createDirectories(absolute.getParent());
+                PrivateFiles.createDirectories(absolute.getParent());
             }
+            // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
+            // database file's mode.
+            PrivateFiles.ensureFile(absolute);
+            PrivateFiles.restrict(absolute.resolveSibling(absolute.getFileName() + "-wal"));
+            PrivateFiles.restrict(absolute.resolveSibling(absolute.getFileName() + "-shm"));
             org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
             config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
