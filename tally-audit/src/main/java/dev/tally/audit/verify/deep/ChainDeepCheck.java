@@ -142,14 +142,20 @@ final class ChainDeepCheck implements DerivedRows.Visitor {
         if (anchor == null) {
             return;
         }
-        if (digestText != null) {
+        String signed = anchor.rollupDigest();
+        if (signed != null && digestText != null && !signed.equals(digestText)) {
+            differences.accept(new Difference(chain, "entries", "retention_run of anchor seq=" + anchor.seq(),
+                    DerivedRows.ROLLUP_DIGEST, digestText, signed + " (in the signed anchor)"));
+        }
+        String text = signed != null ? signed : digestText; // the anchor's own, signed, wins
+        if (text != null) {
             try {
-                digest = RollupDigest.parse(digestText);
+                digest = RollupDigest.parse(text);
                 until = digest.until();
                 return;
             } catch (IllegalArgumentException e) {
                 differences.accept(new Difference(chain, "entries", "retention_run of anchor seq=" + anchor.seq(),
-                        DerivedRows.ROLLUP_DIGEST, digestText, "v1:<until ms>:<64 hex>"));
+                        DerivedRows.ROLLUP_DIGEST, text, "v1:<until ms>:<64 hex>"));
             }
         }
         // No digest: pruned calls were before the cut-off, which was before the anchor was signed.
