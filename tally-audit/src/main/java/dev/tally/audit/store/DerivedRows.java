@@ -60,7 +60,7 @@ public interface DerivedRows extends AuditStore {
     /** The chain's rollup rows of {@code table} whose bucket starts before {@code before} (epoch ms). */
     void rollupRows(String chain, RollupTable table, long before, java.util.function.Consumer<RollupRow> sink);
 
-    /** The chain's retained call records with seq above {@code afterSeq} and a time before {@code before} (epoch ms). */
+    /** The chain's retained call records with a seq above {@code afterSeq} and a time before {@code before} (ms). */
     void calls(String chain, long afterSeq, long before, java.util.function.Consumer<StoredRow> sink);
 
     /**

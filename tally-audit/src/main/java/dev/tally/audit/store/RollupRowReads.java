@@ -65,7 +65,8 @@ public final class RollupRowReads {
                 case "provider" -> provider = rs.getString(i);
                 case "user_id" -> user = rs.getString(i);
                 case "status" -> status = rs.getString(i);
-                default -> throw new IllegalStateException("rollup key column: '" + column + "' (expected: a known one)");
+                default -> throw new IllegalStateException("rollup key column: '" + column
+                        + "' (expected: a known one)");
             }
             i++;
         }

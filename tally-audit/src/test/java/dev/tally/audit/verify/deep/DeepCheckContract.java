@@ -207,7 +207,8 @@ public abstract class DeepCheckContract extends StoreContractSupport {
         assertThat(report.differences()).isEmpty();
         assertThat(report.chains().get(0).pruned()).isInstanceOfSatisfying(PrunedRollups.Matched.class,
                 m -> assertThat(m.digest().until()).isEqualTo(DAY2.plusSeconds(86_400).toEpochMilli()));
-        execute("UPDATE model_rollups SET calls = calls + 1 WHERE hour = " + DAY1.plusSeconds(9 * 3600).toEpochMilli());
+        execute("UPDATE model_rollups SET calls = calls + 1 WHERE hour = "
+                + DAY1.plusSeconds(9 * 3600).toEpochMilli());
         assertThat(DeepCheck.run(store).chains().get(0).pruned()).isInstanceOf(PrunedRollups.Mismatched.class);
     }
 }
