@@ -158,6 +158,12 @@ public abstract class DeepCheckContract extends StoreContractSupport {
         assertThat(chain.pruned()).isInstanceOfSatisfying(PrunedRollups.Matched.class, m -> {
             assertThat(m.digest().until()).isEqualTo(DAY2.toEpochMilli());
             assertThat(m.rows()).isPositive();
+            // The anchor signs it: the digest is part of its signed bytes.
+            assertThat(store.anchor(CHAIN)).get().satisfies(anchor -> {
+                assertThat(anchor.rollupDigest()).isEqualTo(m.digest().text());
+                assertThat(new String(anchor.signedBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .endsWith("\n" + m.digest().text());
+            });
         });
     }
 
