@@ -100,13 +100,17 @@ public interface DerivedRows extends AuditStore {
     }
 
     /**
-     * The rollup digest of the chain's latest retention run: the {@code rollup_digest} of its
-     * newest {@code retention_run} event about the chain, if that event is retained and carries one.
+     * The rollup digest of the chain's latest retention run: the one its anchor signs, else the
+     * {@code rollup_digest} of the {@code retention_run} event that left the anchor (a v1 anchor
+     * cannot carry one), if that event carries one.
      */
     default Optional<RollupDigest> previousRollupDigest(String chain) {
         Optional<SignedHead> anchor = anchor(chain);
         if (anchor.isEmpty()) {
             return Optional.empty();
+        }
+        if (anchor.get().rollupDigest() != null) {
+            return Optional.of(RollupDigest.parse(anchor.get().rollupDigest()));
         }
         String type = Json.wire(AdminEventType.RETENTION_RUN);
         EventQuery query = new EventQuery(type, null, null, 100, null);

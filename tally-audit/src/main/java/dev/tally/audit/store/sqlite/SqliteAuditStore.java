@@ -89,6 +89,9 @@ import java.util.function.Consumer;
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.
  *
+ * <p>As {@link DerivedRows} it hands out its rollup and tag rows for {@code verify --deep}, each
+ * chain read in one read transaction (one WAL snapshot).
+ *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
 public final class SqliteAuditStore implements DerivedRows {

@@ -87,6 +87,21 @@ public abstract class DeepCheckContract extends StoreContractSupport {
     }
 
     @Test
+    void aLimitBelowOneIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeepCheck.run(store, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void differencesBeyondTheLimitAreCountedNotListed() throws InterruptedException {
+        writeSample();
+        execute("UPDATE model_rollups SET cost_micros = cost_micros + 1, calls = calls + 1");
+        DeepReport report = DeepCheck.run(store, 2);
+        assertThat(report.differences()).hasSize(2);
+        assertThat(report.differencesTotal()).isGreaterThan(2);
+    }
+
+    @Test
     void anEditedRollupCostIsNamed() throws InterruptedException {
         writeSample();
         long hour = DAY2.plusSeconds(10 * 3600).toEpochMilli();
