@@ -3,7 +3,6 @@ package dev.tally.audit.recorder.internal;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AdminEvent;
-import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.id.IdSource;
@@ -15,9 +14,7 @@ import dev.tally.audit.recorder.RecorderStats;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.StoredPayload;
-import dev.tally.audit.store.ChainHead;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -27,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -127,6 +123,7 @@ public final class AuditWriter {
     private final ChainWriter writer;
     private final AheadEncoder encoder;
     private final IdSource ids;
+    private final Retention retention;
     private final long flushNanos;
     private Thread thread;
     private boolean stopped; // writer thread only
@@ -146,6 +143,7 @@ public final class AuditWriter {
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
+        this.retention = new Retention(store, config.chain(), keys, cursor, ids, clock);
         this.flushNanos = Math.min(config.flushInterval().toNanos(), config.signInterval().toNanos());
     }
 
@@ -266,10 +264,24 @@ public final class AuditWriter {
         await(done);
     }
 
+    /**
+     * A retention run ({@link Retention}): plans it on this thread, from a snapshot taken after
+     * everything handed over before is durable, then has the writer check the plan and commit.
+     */
     public Optional<SignedHead> prune(Instant before, String actor) throws InterruptedException {
-        CompletableFuture<Optional<SignedHead>> done = new CompletableFuture<>();
-        ingress.submit(new ControlOp.Prune(before, actor, done));
-        return await(done);
+        flush();
+        for (int attempt = 1; ; attempt++) {
+            CompletableFuture<Retention.Outcome> done = new CompletableFuture<>();
+            ingress.submit(new ControlOp.Prune(before, actor, retention.plan(before), attempt >= 2, done));
+            switch (await(done)) {
+                case Retention.Outcome.Pruned pruned -> {
+                    return pruned.anchor();
+                }
+                case Retention.Outcome.Stale stale -> {
+                    // An entry committed after the snapshot may be prunable: plan once more.
+                }
+            }
+        }
     }
 
     public void flush() throws InterruptedException {
@@ -437,7 +449,10 @@ public final class AuditWriter {
             }
             case ControlOp.Prune prune -> {
                 try {
-                    prune.done().complete(applyPrune(prune.before(), prune.actor()));
+                    if (!writer.settle()) {
+                        throw new StoreException("audit store is not writable: retention did not run");
+                    }
+                    prune.done().complete(retention.apply(prune, this::applyChange));
                 } catch (RuntimeException e) {
                     prune.done().completeExceptionally(e);
                 }
@@ -511,25 +526,6 @@ public final class AuditWriter {
             writer.storeFailed(e);
             throw new StoreException("audit store commit failed: " + e.getMessage(), e);
         }
-    }
-
-    private Optional<SignedHead> applyPrune(Instant before, String actor) {
-        if (!writer.settle()) {
-            throw new StoreException("audit store is not writable: retention did not run");
-        }
-        Optional<ChainHead> through = store.prunableThrough(config.chain(), before);
-        if (through.isEmpty()) {
-            return Optional.empty();
-        }
-        ChainHead head = through.get();
-        Instant now = clock.instant();
-        AdminChange.Prune prune = cursor.anchor(store, head, now);
-        AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
-                Map.of(), Map.of("before", Json.INSTANT_FORMAT.format(before), "pruned_through_seq",
-                        Long.toString(head.seq())),
-                "pruned entries of chain " + config.chain() + " through seq " + head.seq());
-        applyChange(prune, event);
-        return Optional.of(prune.anchor());
     }
 
     private static void closeQuietly(SpillJournal journal) {

@@ -11,6 +11,7 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredPayload;
@@ -72,9 +73,12 @@ import java.util.function.Consumer;
  * A database migrated by a newer Tally (a Flyway version above this code's) is refused at open
  * with a message naming both versions.
  *
+ * <p>As {@link DerivedRows} it hands out its rollup and tag rows for {@code verify --deep}, each
+ * chain read in one repeatable-read transaction.
+ *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class PostgresAuditStore implements AuditStore {
+public final class PostgresAuditStore implements DerivedRows {
 
     /** How often partitions ahead are created and pruned days dropped. */
     public static final Duration MAINTENANCE_INTERVAL = Duration.ofHours(1);
@@ -380,6 +384,36 @@ public final class PostgresAuditStore implements AuditStore {
     @Override
     public Map<String, String> signingKeys() {
         return work("signing keys", PortableReads::signingKeys);
+    }
+
+    // ---- derived rows (verify --deep, retention's rollup digest) ----
+
+    /** {@inheritDoc} One repeatable-read transaction: one snapshot, streamed through cursors. */
+    @Override
+    public void readDerived(String chain, DerivedRows.Visitor visitor) {
+        inTransaction("deep read", c -> PostgresDerivedReads.readDerived(c, chain, visitor));
+    }
+
+    @Override
+    public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
+            Consumer<dev.tally.audit.rollup.RollupRow> sink) {
+        inTransaction("rollup rows", c -> PostgresDerivedReads.rollupRows(c, chain, table, before, sink));
+    }
+
+    @Override
+    public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) {
+        inTransaction("calls before", c -> PostgresDerivedReads.calls(c, chain, afterSeq, before, sink));
+    }
+
+    /** {@inheritDoc} One repeatable-read transaction: one snapshot. */
+    @Override
+    public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
+        return inTransaction(what, c -> work.run(new PostgresDerivedReads.Snapshot(c)));
+    }
+
+    @Override
+    public long strayTagRows() {
+        return work("stray tag rows", PostgresDerivedReads::strayTagRows);
     }
 
     // ---- keys and settings ----

@@ -13,6 +13,7 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredRow;
@@ -92,9 +93,12 @@ import java.util.function.Consumer;
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.
  *
+ * <p>As {@link DerivedRows} it hands out its rollup and tag rows for {@code verify --deep}, each
+ * chain read in one read transaction (one WAL snapshot).
+ *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class SqliteAuditStore implements AuditStore {
+public final class SqliteAuditStore implements DerivedRows {
 
     private static final System.Logger LOG = System.getLogger(SqliteAuditStore.class.getName());
     /** Payloads deleted per transaction by {@link #prunePayloads}. */
@@ -338,6 +342,43 @@ public final class SqliteAuditStore implements AuditStore {
     @Override
     public Map<String, String> signingKeys() {
         return readers.read("signing keys", PortableReads::signingKeys);
+    }
+
+    // ---- derived rows (verify --deep, retention's rollup digest) ----
+
+    @Override
+    public void readDerived(String chain, DerivedRows.Visitor visitor) {
+        readers.read("deep read", c -> SqliteDerivedReads.readDerived(c, chain, visitor));
+    }
+
+    @Override
+    public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
+            Consumer<dev.tally.audit.rollup.RollupRow> sink) {
+        readers.read("rollup rows", c -> SqliteDerivedReads.rollupRows(c, chain, table, before, sink));
+    }
+
+    @Override
+    public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) {
+        readers.read("calls before", c -> SqliteDerivedReads.calls(c, chain, afterSeq, before, sink));
+    }
+
+    /** {@inheritDoc} One read transaction on a reader connection: one WAL snapshot. */
+    @Override
+    public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
+        return readers.read(what, c -> {
+            c.setAutoCommit(false);
+            try {
+                return work.run(new SqliteDerivedReads.Snapshot(c));
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    @Override
+    public long strayTagRows() {
+        return readers.read("stray tag rows", SqliteDerivedReads::strayTagRows);
     }
 
     // ---- keys and settings ----
