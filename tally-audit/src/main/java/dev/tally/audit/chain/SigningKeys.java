@@ -43,20 +43,33 @@ public final class SigningKeys {
 
     /** Loads the pair from {@code dataDir}, creating it (0600) on first use. */
     public static SigningKeys loadOrCreate(Path dataDir) throws IOException {
-        Path privateFile = dataDir.resolve(PRIVATE_FILE);
-        Path publicFile = dataDir.resolve(PUBLIC_FILE);
+        return loadOrCreateFile(dataDir.resolve(PRIVATE_FILE));
+    }
+
+    /**
+     * Loads the pair from {@code privateFile} (which may live outside the data directory, e.g. a
+     * mounted secret) and the public key beside it ({@value #PUBLIC_FILE} in the same directory),
+     * creating both on first use.
+     */
+    public static SigningKeys loadOrCreateFile(Path privateFile) throws IOException {
+        Path dir = privateFile.toAbsolutePath().getParent();
+        Path publicFile = dir.resolve(PUBLIC_FILE);
         try {
             KeyFactory factory = KeyFactory.getInstance("Ed25519");
             if (Files.exists(privateFile)) {
+                if (!Files.exists(publicFile)) {
+                    throw new IOException("signing key " + privateFile + " has no public key beside it (expected: "
+                            + publicFile + ")");
+                }
                 byte[] privateBytes = Base64.getDecoder().decode(Files.readString(privateFile).strip());
                 byte[] publicBytes = Base64.getDecoder().decode(Files.readString(publicFile).strip());
                 return new SigningKeys(
                         factory.generatePrivate(new PKCS8EncodedKeySpec(privateBytes)),
                         factory.generatePublic(new X509EncodedKeySpec(publicBytes)));
             }
-            Files.createDirectories(dataDir);
+            Files.createDirectories(dir);
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Path tmp = dataDir.resolve(PRIVATE_FILE + ".tmp");
+            Path tmp = privateFile.resolveSibling(privateFile.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
@@ -64,7 +77,7 @@ public final class SigningKeys {
             Files.move(tmp, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new SigningKeys(pair.getPrivate(), pair.getPublic());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException("signing key in " + dataDir + " cannot be read: " + e.getMessage(), e);
+            throw new IOException("signing key " + privateFile + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -105,6 +118,22 @@ public final class SigningKeys {
             signer.update(SignedHead.signedBytes(purpose, chain, seq, hash, ms));
             String signature = Base64.getEncoder().encodeToString(signer.sign());
             return new SignedHead(purpose, chain, seq, hash, ms, keyId, signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
+    /**
+     * Signs {@code draft} (its key id and signature are ignored): returns it with this key's id
+     * and an Ed25519 signature over its {@link SignedHead#signedBytes()}.
+     */
+    public SignedHead sign(SignedHead draft) {
+        SignedHead unsigned = draft.withSignature(keyId, null);
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(privateKey);
+            signer.update(unsigned.signedBytes());
+            return unsigned.withSignature(keyId, Base64.getEncoder().encodeToString(signer.sign()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
         }

@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param batchSize most entries per commit (default 1000)
  * @param queueCapacity entries the queue holds before new ones spill to the journal (default 65536)
  * @param checkpointEvery a signed checkpoint every this many entries (default 10000)
+ * @param signInterval a signed head is written at most this long after the first unsigned entry
+ *     (default 1 s; 1 ms..1 h)
+ * @param signingKeyFile the Ed25519 private key file, public key beside it as {@code signing.pub};
+ *     null = {@code <dataDir>/signing.key}
  */
 public record RecorderConfig(
         String chain,
@@ -22,12 +26,15 @@ public record RecorderConfig(
         Duration flushInterval,
         int batchSize,
         int queueCapacity,
-        int checkpointEvery) {
+        int checkpointEvery,
+        Duration signInterval,
+        Path signingKeyFile) {
 
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     public static final int DEFAULT_CHECKPOINT_EVERY = 10_000;
+    public static final Duration DEFAULT_SIGN_INTERVAL = Duration.ofSeconds(1);
 
     public RecorderConfig {
         Objects.requireNonNull(chain, "chain");
@@ -49,6 +56,32 @@ public record RecorderConfig(
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpoint_every: " + checkpointEvery + " (expected: >= 1)");
         }
+        Objects.requireNonNull(signInterval, "sign_interval");
+        if (signInterval.toMillis() < 1 || signInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("sign_interval: " + signInterval.toMillis() + "ms (expected: 1 ms..1 h)");
+        }
+    }
+
+    /** Settings as before signed heads had an interval and a key file: both at their defaults. */
+    public RecorderConfig(String chain, Path dataDir, Durability durability, Duration flushInterval, int batchSize,
+            int queueCapacity, int checkpointEvery) {
+        this(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
+                DEFAULT_SIGN_INTERVAL, null);
+    }
+
+    /** The signing key file: {@link #signingKeyFile} or {@code <dataDir>/signing.key}. */
+    public Path signingKeyPath() {
+        return signingKeyFile != null ? signingKeyFile : dataDir.resolve(dev.tally.audit.chain.SigningKeys.PRIVATE_FILE);
+    }
+
+    public RecorderConfig withSignInterval(Duration value) {
+        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
+                value, signingKeyFile);
+    }
+
+    public RecorderConfig withSigningKeyFile(Path value) {
+        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, checkpointEvery,
+                signInterval, value);
     }
 
     /** Defaults for {@code chain} in {@code dataDir}. */
@@ -58,18 +91,22 @@ public record RecorderConfig(
     }
 
     public RecorderConfig withDurability(Durability value) {
-        return new RecorderConfig(chain, dataDir, value, flushInterval, batchSize, queueCapacity, checkpointEvery);
+        return new RecorderConfig(chain, dataDir, value, flushInterval, batchSize, queueCapacity, checkpointEvery,
+                signInterval, signingKeyFile);
     }
 
     public RecorderConfig withCheckpointEvery(int value) {
-        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, value);
+        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, queueCapacity, value,
+                signInterval, signingKeyFile);
     }
 
     public RecorderConfig withQueueCapacity(int value) {
-        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, value, checkpointEvery);
+        return new RecorderConfig(chain, dataDir, durability, flushInterval, batchSize, value, checkpointEvery,
+                signInterval, signingKeyFile);
     }
 
     public RecorderConfig withBatch(Duration interval, int size) {
-        return new RecorderConfig(chain, dataDir, durability, interval, size, queueCapacity, checkpointEvery);
+        return new RecorderConfig(chain, dataDir, durability, interval, size, queueCapacity, checkpointEvery,
+                signInterval, signingKeyFile);
     }
 }

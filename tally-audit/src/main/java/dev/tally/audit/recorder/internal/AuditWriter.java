@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The one thread that writes a chain: it numbers and hashes entries, commits them in groups,
@@ -106,7 +107,8 @@ public final class AuditWriter {
     private Thread thread;
     private boolean stopped; // writer thread only
 
-    private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal) {
+    private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal,
+            Consumer<SignedHead> headListener) {
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -115,6 +117,7 @@ public final class AuditWriter {
         this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
         this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
         this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters);
+        this.writer.headListener(headListener);
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
@@ -130,15 +133,21 @@ public final class AuditWriter {
      * @throws UncheckedIOException when the data dir, keys or journal cannot be used
      */
     public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock) {
+        return start(store, config, clock, head -> { });
+    }
+
+    /** Like {@link #start(AuditStore, RecorderConfig, Clock)}; {@code headListener} hears of each committed head. */
+    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock,
+            Consumer<SignedHead> headListener) {
         SigningKeys keys;
         SpillJournal journal;
         try {
-            keys = SigningKeys.loadOrCreate(config.dataDir());
+            keys = SigningKeys.loadOrCreateFile(config.signingKeyPath());
             journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        AuditWriter writer = new AuditWriter(store, config, clock, keys, journal);
+        AuditWriter writer = new AuditWriter(store, config, clock, keys, journal, headListener);
         try {
             writer.recover();
         } catch (RuntimeException e) {

@@ -36,6 +36,7 @@ final class ChainWriter {
     private final Replayer replayer;
     private long backoffNanos = MIN_BACKOFF_NANOS;
     private long nextRetryNanos;
+    private java.util.function.Consumer<dev.tally.audit.chain.SignedHead> headListener = head -> { };
 
     ChainWriter(AuditStore store, RecorderConfig config, SpillJournal journal, Ingress ingress, ChainCursor cursor,
             Counters counters) {
@@ -47,6 +48,11 @@ final class ChainWriter {
         this.counters = counters;
         this.replayer = new Replayer(store, config.chain(), journal, cursor, counters, config.batchSize(),
                 this::commitBuilt);
+    }
+
+    /** Who hears of each head once it is committed (called on this thread; must not block). */
+    void headListener(java.util.function.Consumer<dev.tally.audit.chain.SignedHead> listener) {
+        this.headListener = listener;
     }
 
     ChainCursor cursor() {
@@ -169,6 +175,14 @@ final class ChainWriter {
         }
         counters.storeHealthy = true;
         backoffNanos = MIN_BACKOFF_NANOS;
+        for (dev.tally.audit.chain.SignedHead head : built.batch().checkpoints()) {
+            try {
+                headListener.accept(head);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "audit: the head listener failed on the head of " + head.chain() + " at seq "
+                        + head.seq() + "; the head is committed", e);
+            }
+        }
     }
 
     /** Counts a failed store write, forgets the head (the commit may have happened) and backs off. */
