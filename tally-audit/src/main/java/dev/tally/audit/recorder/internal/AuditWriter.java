@@ -14,6 +14,7 @@ import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.json.Json;
 import java.io.IOException;
@@ -393,11 +394,18 @@ public final class AuditWriter {
         }
         ChainHead head = through.get();
         Instant now = clock.instant();
+        // The rollups the pruned calls leave behind, checked by verify --deep (RollupDigest);
+        // computed before the anchor is signed so a v2 anchor can carry it (withRollupDigest).
+        String rollupDigest = store instanceof DerivedRows rows
+                ? rows.rollupDigestAtPrune(config.chain(), head.seq(), before).text() : null;
         SignedHead anchor = keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now);
+        Map<String, String> after = new java.util.TreeMap<>(Map.of("before", Json.INSTANT_FORMAT.format(before),
+                "pruned_through_seq", Long.toString(head.seq())));
+        if (rollupDigest != null) {
+            after.put(DerivedRows.ROLLUP_DIGEST, rollupDigest);
+        }
         AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
-                Map.of(), Map.of("before", Json.INSTANT_FORMAT.format(before), "pruned_through_seq",
-                        Long.toString(head.seq())),
-                "pruned entries of chain " + config.chain() + " through seq " + head.seq());
+                Map.of(), after, "pruned entries of chain " + config.chain() + " through seq " + head.seq());
         applyChange(new AdminChange.Prune(anchor), event);
         return Optional.of(anchor);
     }

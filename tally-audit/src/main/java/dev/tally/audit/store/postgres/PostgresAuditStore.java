@@ -11,6 +11,7 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredPayload;
@@ -74,7 +75,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class PostgresAuditStore implements AuditStore {
+public final class PostgresAuditStore implements DerivedRows {
 
     /** How often partitions ahead are created and pruned days dropped. */
     public static final Duration MAINTENANCE_INTERVAL = Duration.ofHours(1);
@@ -342,6 +343,30 @@ public final class PostgresAuditStore implements AuditStore {
     @Override
     public Map<String, String> signingKeys() {
         return work("signing keys", PortableReads::signingKeys);
+    }
+
+    // ---- derived rows (verify --deep, retention's rollup digest) ----
+
+    /** {@inheritDoc} One repeatable-read transaction: one snapshot, streamed through cursors. */
+    @Override
+    public void readDerived(String chain, DerivedRows.Visitor visitor) {
+        inTransaction("deep read", c -> PostgresDerivedReads.readDerived(c, chain, visitor));
+    }
+
+    @Override
+    public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
+            Consumer<dev.tally.audit.rollup.RollupRow> sink) {
+        inTransaction("rollup rows", c -> PostgresDerivedReads.rollupRows(c, chain, table, before, sink));
+    }
+
+    @Override
+    public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) {
+        inTransaction("calls before", c -> PostgresDerivedReads.calls(c, chain, afterSeq, before, sink));
+    }
+
+    @Override
+    public long strayTagRows() {
+        return work("stray tag rows", PostgresDerivedReads::strayTagRows);
     }
 
     // ---- keys and settings ----

@@ -13,6 +13,7 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredRow;
@@ -90,7 +91,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class SqliteAuditStore implements AuditStore {
+public final class SqliteAuditStore implements DerivedRows {
 
     private static final System.Logger LOG = System.getLogger(SqliteAuditStore.class.getName());
     /** Payloads deleted per transaction by {@link #prunePayloads}. */
@@ -291,6 +292,29 @@ public final class SqliteAuditStore implements AuditStore {
     @Override
     public Map<String, String> signingKeys() {
         return readers.read("signing keys", PortableReads::signingKeys);
+    }
+
+    // ---- derived rows (verify --deep, retention's rollup digest) ----
+
+    @Override
+    public void readDerived(String chain, DerivedRows.Visitor visitor) {
+        readers.read("deep read", c -> SqliteDerivedReads.readDerived(c, chain, visitor));
+    }
+
+    @Override
+    public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
+            Consumer<dev.tally.audit.rollup.RollupRow> sink) {
+        readers.read("rollup rows", c -> SqliteDerivedReads.rollupRows(c, chain, table, before, sink));
+    }
+
+    @Override
+    public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) {
+        readers.read("calls before", c -> SqliteDerivedReads.calls(c, chain, afterSeq, before, sink));
+    }
+
+    @Override
+    public long strayTagRows() {
+        return readers.read("stray tag rows", SqliteDerivedReads::strayTagRows);
     }
 
     // ---- keys and settings ----

@@ -1,0 +1,137 @@
+package dev.tally.audit.store;
+
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.AdminEvent;
+import dev.tally.audit.entry.AdminEventType;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.CallRecord;
+import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.json.Json;
+import dev.tally.audit.query.EventQuery;
+import dev.tally.audit.query.Page;
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.rollup.RollupBatch;
+import dev.tally.audit.rollup.RollupDigest;
+import dev.tally.audit.rollup.RollupKey;
+import dev.tally.audit.rollup.RollupRow;
+import dev.tally.audit.rollup.RollupTable;
+import dev.tally.audit.rollup.UsageTotals;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A store that can hand out what it derives from the entries (the rollup rows and the tag rows)
+ * exactly as stored, so {@code verify --deep} can recompute them from the entries and compare,
+ * and a retention run can sign a {@link RollupDigest} over the rollups it leaves behind. Both
+ * stores implement it; it is kept apart from {@link AuditStore} so test doubles of the store
+ * need not.
+ *
+ * <p>Thread-safe, like {@link AuditStore}; every method returns when its reads are done.
+ */
+public interface DerivedRows extends AuditStore {
+
+    /** Where {@link #readDerived} hands what it reads, in the order of the methods. */
+    interface Visitor {
+
+        /** The chain's retention anchor at the snapshot, or null. Called first, once. */
+        void anchor(SignedHead anchor);
+
+        /** Every retained entry of the chain, in seq order, exactly as stored. */
+        void entry(StoredRow row);
+
+        /** Every stored rollup row of the chain, table by table, in no particular order. */
+        void rollupRow(RollupRow row);
+
+        /** Every tag row of the chain's retained entries, in no particular order. */
+        void tagRow(TagRow row);
+    }
+
+    /**
+     * Reads, in one snapshot of the store, {@code chain}'s anchor, retained entries, rollup rows
+     * of every {@link RollupTable} and tag rows, handing each to {@code visitor}. Memory stays
+     * constant: rows are streamed.
+     */
+    void readDerived(String chain, Visitor visitor);
+
+    /** The chain's rollup rows of {@code table} whose bucket starts before {@code before} (epoch ms). */
+    void rollupRows(String chain, RollupTable table, long before, java.util.function.Consumer<RollupRow> sink);
+
+    /** The chain's retained call records with a seq above {@code afterSeq} and a time before {@code before} (ms). */
+    void calls(String chain, long afterSeq, long before, java.util.function.Consumer<StoredRow> sink);
+
+    /**
+     * Tag rows that belong to no retained entry {@link #readDerived} returns them with (SQLite: a
+     * row id no entry has; PostgreSQL: a chain, seq and time no entry has, above the chain's
+     * anchor). Pruned rows a store keeps until their partition is dropped do not count.
+     */
+    long strayTagRows();
+
+    /**
+     * The {@link RollupDigest} a retention run of {@code chain} through {@code throughSeq} with
+     * cut-off {@code before} signs. Called by the chain's writer before the prune commits, so
+     * nothing adds to the chain's rows meanwhile. Reads the rows before {@code until} and the
+     * retained calls before it (usually few: those of the cut-off's last day).
+     */
+    default RollupDigest rollupDigestAtPrune(String chain, long throughSeq, Instant before) {
+        long until = RollupDigest.until(before.toEpochMilli(), previousRollupDigest(chain)
+                .map(RollupDigest::until).orElse(Long.MIN_VALUE));
+        RollupBatch retained = new RollupBatch();
+        calls(chain, throughSeq, until, row -> {
+            if (EntryHasher.parse(row.body()) instanceof CallRecord call) {
+                retained.add(chain, call);
+            }
+        });
+        List<RollupRow> residuals = new ArrayList<>();
+        for (RollupTable table : RollupTable.values()) {
+            Map<RollupKey, UsageTotals> left = new HashMap<>(retained.rows(table));
+            rollupRows(chain, table, until, stored -> {
+                UsageTotals recomputed = left.remove(stored.key());
+                residuals.add(RollupRow.residual(table, stored.key(), stored,
+                        recomputed == null ? null : RollupRow.of(table, stored.key(), recomputed)));
+            });
+            left.forEach((key, totals) -> residuals.add(RollupRow.residual(table, key, null,
+                    RollupRow.of(table, key, totals))));
+        }
+        return RollupDigest.of(chain, until, residuals);
+    }
+
+    /**
+     * The rollup digest of the chain's latest retention run: the {@code rollup_digest} of its
+     * newest {@code retention_run} event about the chain, if that event is retained and carries one.
+     */
+    default Optional<RollupDigest> previousRollupDigest(String chain) {
+        Optional<SignedHead> anchor = anchor(chain);
+        if (anchor.isEmpty()) {
+            return Optional.empty();
+        }
+        String type = Json.wire(AdminEventType.RETENTION_RUN);
+        EventQuery query = new EventQuery(type, null, null, 100, null);
+        while (true) {
+            Page<ChainedEntry> page = events(query);
+            for (ChainedEntry e : page.data()) {
+                if (e.chain().equals(chain) && e.entry() instanceof AdminEvent event && retentionRunOf(event, chain,
+                        anchor.get().seq())) {
+                    return Optional.ofNullable(event.after().get(ROLLUP_DIGEST)).map(RollupDigest::parse);
+                }
+            }
+            if (page.nextCursor() == null) {
+                return Optional.empty();
+            }
+            query = query.after(page.nextCursor());
+        }
+    }
+
+    /** The {@code retention_run} detail that carries the run's {@link RollupDigest#text()}. */
+    String ROLLUP_DIGEST = "rollup_digest";
+
+    /** Whether {@code event} is the retention run of {@code chain} that left the anchor at {@code anchorSeq}. */
+    static boolean retentionRunOf(AuditEntry entry, String chain, long anchorSeq) {
+        return entry instanceof AdminEvent event && event.type() == AdminEventType.RETENTION_RUN
+                && chain.equals(event.target())
+                && Long.toString(anchorSeq).equals(event.after().get("pruned_through_seq"));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tally.audit.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.verify.deep.DeepCheck;
+import dev.tally.audit.verify.deep.DeepCheckContract;
+import dev.tally.audit.verify.deep.Difference;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The deep check on a real (embedded) PostgreSQL server, a new database per test. */
+class PostgresDeepCheckTest extends DeepCheckContract {
+
+    private String database;
+
+    @AfterEach
+    void dropDatabase() {
+        if (database != null) {
+            EmbeddedPostgresServer.shared().dropDatabase(database);
+        }
+    }
+
+    @Override
+    protected AuditStore newStore() {
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+        database = server.newDatabase();
+        return PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(database), server.user(), null));
+    }
+
+    @Override
+    protected void execute(String sql) {
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(database), server.user(), "");
+                Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Test
+    void aTagRowOfNoEntryIsCounted() {
+        long ts = DAY2.toEpochMilli();
+        ((PostgresAuditStore) store).ensurePartitions(DAY2, DAY2);
+        execute("INSERT INTO call_tags (name, value, ts, chain, seq) VALUES ('team', 'ghost', " + ts + ", 'gw-1', 9)");
+        assertThat(DeepCheck.run(store).differences()).containsExactly(new Difference("", "call_tags",
+                "rows whose entry does not exist", "(rows)", "1", "0"));
+    }
+}
