@@ -81,6 +81,21 @@ final class VerifyOutput {
     }
 
     void json(VerifyReport report, Optional<FirstBadEntry> firstBad) {
+        print(jsonNode(report, firstBad));
+    }
+
+    /** Prints {@code root} as one line of JSON. */
+    void print(ObjectNode root) {
+        try {
+            out.println(MAPPER.writeValueAsString(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("verify report cannot be encoded", e);
+        }
+        out.flush();
+    }
+
+    /** The report as JSON, in the shape of {@code GET /v1/admin/verify}. */
+    ObjectNode jsonNode(VerifyReport report, Optional<FirstBadEntry> firstBad) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("ok", report.ok());
         ArrayNode chains = root.putArray("chains");
@@ -101,11 +116,6 @@ final class VerifyOutput {
         firstBad.ifPresentOrElse(bad -> root.putObject("first_bad")
                         .put("chain", bad.chain()).put("seq", bad.seq()).put("id", bad.id()).put("reason", bad.reason()),
                 () -> root.putNull("first_bad"));
-        try {
-            out.println(MAPPER.writeValueAsString(root));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("verify report cannot be encoded", e);
-        }
-        out.flush();
+        return root;
     }
 }

@@ -170,4 +170,52 @@ class VerifyCommandTest {
         assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
         assertThat(run.err()).contains("Missing required parameter for option '--data'");
     }
+
+    @Test
+    void deepRecomputesRollupsAndNamesAnEditedOne() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+        CliRun clean = CliRun.of("verify", "--data", store.data().toString(), "--deep");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+                var update = c.createStatement()) {
+            assertThat(update.executeUpdate("UPDATE model_rollups SET calls = calls + 5")).isPositive();
+        }
+
+        CliRun edited = CliRun.of("verify", "--data", store.data().toString(), "--deep");
+        CliRun json = CliRun.of("verify", "--data", store.data().toString(), "--deep", "--json");
+
+        assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("deep gw-test: " + CALLS + " call records", "OK: every rollup and tag row matches");
+        assertThat(edited.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(edited.out()).contains("OK: every chain verifies", "DIFFERS: chain gw-test, model_rollups [",
+                "] calls: stored ", "FAILED: ");
+        JsonNode deep = new ObjectMapper().readTree(json.out()).get("deep");
+        assertThat(deep.get("ok").asBoolean()).isFalse();
+        assertThat(deep.get("differences").get(0).get("table").asText()).isEqualTo("model_rollups");
+        assertThat(deep.get("differences_total").asLong()).isPositive();
+    }
+
+    @Test
+    void deepAndPinsGoWithData() {
+        CliRun run = CliRun.of("verify", "--url", "http://127.0.0.1:1", "--token", "t".repeat(20), "--deep");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).contains("--deep goes with --data");
+    }
+
+    @Test
+    void keysPinnedInTheConfigAreTrustedLikePublicKeyFiles() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), CALLS);
+        Path pinned = Files.writeString(dir.resolve("tally.yaml"), "audit:\n  trusted_keys: [\"" + store.publicKeyBase64()
+                + "\"]\n");
+        Path other = Files.writeString(dir.resolve("other.yaml"), "audit:\n  trusted_keys: [\"" + java.util.Base64.getEncoder()
+                .encodeToString(java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()
+                        .getEncoded()) + "\"]\n");
+
+        CliRun good = CliRun.of("verify", "--data", store.data().toString(), "--config", pinned.toString());
+        CliRun bad = CliRun.of("verify", "--data", store.data().toString(), "--config", other.toString());
+
+        assertThat(good.exitCode()).as(good.out() + good.err()).isZero();
+        assertThat(bad.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(bad.out()).contains("signed by unknown key id");
+    }
 }
