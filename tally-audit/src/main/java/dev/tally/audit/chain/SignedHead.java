@@ -68,12 +68,6 @@ public record SignedHead(Purpose purpose, String chain, long seq, String hash, S
             throw new IllegalArgumentException("root: null (expected: a Merkle root; a v1 head without a root has no"
                     + " prev_head, closed, next_key or rollup_digest)");
         }
-        if (root != null) {
-            MerkleFrontier.parseHash("root", root);
-        }
-        if (prevHead != null) {
-            MerkleFrontier.parseHash("prev_head", prevHead);
-        }
     }
 
     /** A v2 head without a rollup digest (the usual checkpoint). */

@@ -90,8 +90,16 @@ public final class SignedHeadJson {
         }
         String entryHash = text(node, "entry_hash", true);
         MerkleFrontier.parseHash("entry_hash", entryHash);
+        String root = text(node, "root", false);
+        if (root != null) {
+            MerkleFrontier.parseHash("root", root);
+        }
+        String prevHead = text(node, "prev_head", false);
+        if (prevHead != null) {
+            MerkleFrontier.parseHash("prev_head", prevHead);
+        }
         SignedHead head = new SignedHead(purpose, text(node, "chain", true), size.asLong(), entryHash,
-                text(node, "root", false), text(node, "prev_head", false), closed != null && closed.asBoolean(),
+                root, prevHead, closed != null && closed.asBoolean(),
                 text(node, "next_key", false), at, text(node, "key_id", false), text(node, "signature", false),
                 text(node, "rollup_digest", false));
         String headHash = text(node, "head_hash", false);

@@ -55,10 +55,6 @@ class SignedHeadTest {
                 null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("root: null (expected: a Merkle root");
-        assertThatThrownBy(() -> new SignedHead(SignedHead.Purpose.CHECKPOINT, "g", 5, HASH, "XY", null, false, null, AT,
-                null, null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("root: 'XY' (expected: 64 lower-case hex digits)");
     }
 
     @Test
@@ -113,6 +109,11 @@ class SignedHeadTest {
         assertThatThrownBy(() -> SignedHeadJson.read(Json.mapper().readTree("{\"purpose\":\"checkpoint\"}")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tree_size: null (expected: an integer >= 0)");
+        JsonNode badRoot = Json.mapper().readTree(SignedHeadJson.write(new SignedHead(SignedHead.Purpose.CHECKPOINT,
+                "g", 1, HASH, "XY", null, false, null, AT, "k", "s")));
+        assertThatThrownBy(() -> SignedHeadJson.read(badRoot))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("root: 'XY' (expected: 64 lower-case hex digits)");
         assertThatThrownBy(() -> SignedHeadJson.read(Json.mapper().readTree("{\"purpose\":\"head\"}")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("purpose: 'head' (expected: checkpoint or anchor)");

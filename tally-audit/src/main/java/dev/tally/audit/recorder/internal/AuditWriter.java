@@ -116,13 +116,13 @@ public final class AuditWriter {
         this.keys = keys;
         this.journal = journal;
         this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
-        this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
+        this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery(), config.signInterval());
         this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters);
         this.writer.headListener(headListener);
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
-        this.flushNanos = config.flushInterval().toNanos();
+        this.flushNanos = Math.min(config.flushInterval().toNanos(), config.signInterval().toNanos());
     }
 
     /**
@@ -165,7 +165,10 @@ public final class AuditWriter {
 
     private void recover() {
         store.registerSigningKey(keys.keyId(), keys.publicKeyBase64());
-        cursor.load(store);
+        ChainResume.Result resumed = cursor.load(store);
+        if (!resumed.problems().isEmpty()) {
+            IntegrityAlert.record(resumed, config.chain(), ids, clock, writer, cursor);
+        }
         if (journal.hasPending()) {
             long pending = journal.pendingRecords();
             writer.replayAtStart();
@@ -300,6 +303,9 @@ public final class AuditWriter {
                     writer.commitData(batch);
                 }
                 writer.probeIfUnhealthy(() -> store.registerSigningKey(keys.keyId(), keys.publicKeyBase64()));
+                if (!ingress.spilling() && cursor.signDue()) {
+                    signHead();
+                }
                 if (ingress.depth() < config.batchSize() && !ingress.hasControl()) {
                     park(flushNanos);
                 }
@@ -344,7 +350,7 @@ public final class AuditWriter {
                 if (writer.settle()) {
                     try {
                         writer.ensureHead();
-                        writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
+                        writer.commitBuilt(cursor.buildClose());
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
                     }
@@ -362,6 +368,16 @@ public final class AuditWriter {
                     late.fail(new IllegalStateException("recorder: closed (expected: open)"));
                 }
             }
+        }
+    }
+
+    /** Commits a head over the entries waiting for one ({@code sign_interval} passed); a failure is retried. */
+    private void signHead() {
+        try {
+            writer.ensureHead();
+            writer.commitBuilt(cursor.buildHead());
+        } catch (RuntimeException e) {
+            writer.storeFailed(e);
         }
     }
 
@@ -395,10 +411,14 @@ public final class AuditWriter {
         ChainHead head = through.get();
         Instant now = clock.instant();
         // The rollups the pruned calls leave behind, checked by verify --deep (RollupDigest);
-        // computed before the anchor is signed so a v2 anchor can carry it (withRollupDigest).
+        // computed before the anchor is signed so a v2 anchor carries it under its signature.
         String rollupDigest = store instanceof DerivedRows rows
                 ? rows.rollupDigestAtPrune(config.chain(), head.seq(), before).text() : null;
-        SignedHead anchor = keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now);
+        dev.tally.audit.chain.MerkleFrontier tree = treeAt(head.seq());
+        SignedHead anchor = tree == null
+                ? keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now)
+                : keys.sign(new SignedHead(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(),
+                        tree.rootHex(), null, false, null, now, null, null).withRollupDigest(rollupDigest));
         Map<String, String> after = new java.util.TreeMap<>(Map.of("before", Json.INSTANT_FORMAT.format(before),
                 "pruned_through_seq", Long.toString(head.seq())));
         if (rollupDigest != null) {
@@ -406,8 +426,16 @@ public final class AuditWriter {
         }
         AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
                 Map.of(), after, "pruned entries of chain " + config.chain() + " through seq " + head.seq());
-        applyChange(new AdminChange.Prune(anchor), event);
+        applyChange(new AdminChange.Prune(anchor, tree == null ? null : tree.toHex()), event);
         return Optional.of(anchor);
+    }
+
+    /** The tree's frontier at {@code seq} (from the nearest stored frontier), or null when the tree is unknown. */
+    private dev.tally.audit.chain.MerkleFrontier treeAt(long seq) {
+        if (cursor.frontier() == null) {
+            return null;
+        }
+        return dev.tally.audit.proof.StoredTree.near(store, config.chain(), seq).frontierAt(seq);
     }
 
     private static void closeQuietly(SpillJournal journal) {

@@ -285,6 +285,44 @@ public final class SqliteAuditStore implements DerivedRows {
     }
 
     @Override
+    public Optional<SignedHead> checkpointAtOrBefore(String chain, long seq) {
+        return readers.read("checkpoint", c -> dev.tally.audit.store.HeadRows.checkpointAtOrBefore(c, chain, seq));
+    }
+
+    @Override
+    public Optional<dev.tally.audit.chain.MerkleFrontier> frontier(String chain, long seq) {
+        return readers.read("frontier", c -> dev.tally.audit.store.HeadRows.frontier(c, chain, seq));
+    }
+
+    /** {@inheritDoc} Reads the (chain, seq) index and the hash column only. */
+    @Override
+    public void entryHashes(String chain, long fromSeq, long toSeq, java.util.function.ObjLongConsumer<String> sink) {
+        readers.read("entry hashes", c -> {
+            dev.tally.audit.store.HeadRows.entryHashes(c, chain, 0L, fromSeq, toSeq, sink);
+            return null;
+        });
+    }
+
+    @Override
+    public void scanFrom(String chain, long fromSeq, Consumer<StoredRow> sink) {
+        readers.read("scan", c -> {
+            long from = Math.max(fromSeq, 0L + 1);
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.chain = ? AND e.seq >= ? ORDER BY e.seq")) {
+                s.setFetchSize(1_000);
+                s.setString(1, chain);
+                s.setLong(2, from);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(SqliteReads.storedRowOf(rs));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<SignedHead> anchor(String chain) {
         return readers.read("anchor", c -> SqliteReads.anchor(c, chain));
     }
