@@ -23,7 +23,7 @@ class PostgresAuditStoreTest extends AuditStoreContract {
     /** A database migrated once, copied for every test: each starts from the schema, not from nothing. */
     private static String template;
 
-    private static synchronized String template() {
+    static synchronized String template() {
         if (template == null) {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
             String db = server.newDatabase();
