@@ -1,8 +1,11 @@
 package dev.tally.audit.verify;
 
 import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.MerkleFrontier;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.entry.SecurityEvent;
+import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.IndexColumns;
 import dev.tally.audit.store.StoredRow;
@@ -14,14 +17,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One chain's verification (see {@link Verifier}). Keeps only the lowest bad seq found.
- * Not thread-safe: one instance per run.
+ * One chain's verification (see {@link Verifier}): the rows in seq order, the Merkle tree
+ * recomputed from them and compared with every signed root, the heads' signatures and links
+ * ({@link HeadCheck}), and, for {@link Verifier#since}, the saved heads. Keeps only the lowest bad
+ * seq found. Not thread-safe: one instance per run.
  */
 final class ChainCheck {
 
     private final AuditStore store;
     private final String chain;
     private final Map<String, PublicKey> keys;
+    private final boolean pinned;
+    private final List<SignedHead> saved;
     private FirstBad firstBad;
     private long entries;
     private long expected = 1;
@@ -30,37 +37,57 @@ final class ChainCheck {
     private long lastSeq;
     private String lastHash = EntryHasher.GENESIS;
     private boolean broken; // after the first structural problem only rows are counted
+    private MerkleFrontier tree; // null when unknown (pruned by a version without frontiers) or broken
     private final Map<Long, String> hashesAtCheckpoints = new HashMap<>();
+    private final Map<Long, SignedHead> checkpointsBySeq = new HashMap<>();
+    private final Map<Long, String> rootsAtSaved = new HashMap<>();
 
-    ChainCheck(AuditStore store, String chain, Map<String, PublicKey> keys) {
+    ChainCheck(AuditStore store, String chain, Map<String, PublicKey> keys, boolean pinned, List<SignedHead> saved) {
         this.store = store;
         this.chain = chain;
         this.keys = keys;
+        this.pinned = pinned;
+        this.saved = saved;
     }
 
     ChainReport run() {
         Optional<SignedHead> anchor = store.anchor(chain);
+        tree = new MerkleFrontier();
         if (anchor.isPresent()) {
             SignedHead a = anchor.get();
-            Verifier.signatureProblem(a, keys).ifPresent(p -> bad(a.seq(), "retention anchor at seq " + a.seq()
-                    + ": " + p));
-            if (a.purpose() != SignedHead.Purpose.ANCHOR || !a.chain().equals(chain)) {
-                bad(a.seq(), "retention anchor at seq " + a.seq() + " is a " + a.purpose() + " of chain " + a.chain());
-            }
             expected = a.seq() + 1;
             prevHash = a.hash();
             lastSeq = a.seq();
             lastHash = a.hash();
+            tree = store.frontier(chain, a.seq()).orElse(null);
+            if (a.root() != null && (tree == null || !tree.rootHex().equals(a.root()))) {
+                bad(a.seq(), "retention anchor at seq " + a.seq() + ": the stored frontier does not give its signed"
+                        + " root " + a.root());
+                tree = null;
+            }
+            rootsAtSaved.put(a.seq(), a.root());
         }
         List<SignedHead> checkpoints = store.checkpoints(chain);
         for (SignedHead checkpoint : checkpoints) {
             hashesAtCheckpoints.put(checkpoint.seq(), null);
+            checkpointsBySeq.put(checkpoint.seq(), checkpoint);
         }
+        for (SignedHead head : saved) {
+            rootsAtSaved.putIfAbsent(head.seq(), null);
+        }
+        HeadCheck.check(chain, checkpoints, anchor.orElse(null), keys, pinned, this::bad);
         store.scan(chain, this::row);
         for (SignedHead checkpoint : checkpoints) {
             checkpoint(checkpoint, anchor.orElse(null));
         }
-        return new ChainReport(chain, entries, lastSeq, lastHash, checkpoints.size(), firstBad);
+        SavedHeads.compare(store, chain, saved, lastSeq, rootsAtSaved, anchor.orElse(null), this::bad);
+        SignedHead latest = checkpoints.isEmpty() ? null : checkpoints.getLast();
+        if (anchor.isPresent() && (latest == null || anchor.get().seq() > latest.seq())) {
+            latest = anchor.get();
+        }
+        long unsigned = Math.max(0, lastSeq - (latest == null ? 0 : latest.seq()));
+        return new ChainReport(chain, entries, lastSeq, lastHash, checkpoints.size(), firstBad, unsigned, latest,
+                pinned ? KeyTrust.PINNED : KeyTrust.STORE_LISTED);
     }
 
     private void row(StoredRow row) {
@@ -110,9 +137,13 @@ final class ChainCheck {
             fail(seq, "index columns " + row.columns() + " disagree with the body " + columns);
             return;
         }
+        if (entry instanceof SecurityEvent event && event.type() == SecurityEventType.INTEGRITY_ALERT) {
+            bad(seq, "the writer recorded an integrity alert at seq " + seq + ": " + event.detail());
+        }
         if (hashesAtCheckpoints.containsKey(seq)) {
             hashesAtCheckpoints.put(seq, row.hash());
         }
+        tree(seq, row.hash());
         prevPrevHash = prevHash;
         prevHash = row.hash();
         expected = seq + 1;
@@ -120,12 +151,28 @@ final class ChainCheck {
         lastHash = row.hash();
     }
 
+    /** Extends the recomputed tree and compares it with a signed root at this size. */
+    private void tree(long seq, String hash) {
+        if (tree == null) {
+            return;
+        }
+        tree.appendEntry(hash);
+        SignedHead head = checkpointsBySeq.get(seq);
+        boolean savedHere = rootsAtSaved.containsKey(seq);
+        if ((head != null && head.root() != null) || savedHere) {
+            String root = tree.rootHex();
+            if (savedHere) {
+                rootsAtSaved.put(seq, root);
+            }
+            if (head != null && head.root() != null && !root.equals(head.root())) {
+                bad(seq, "checkpoint at seq " + seq + " signed root " + head.root() + " but the tree of the stored"
+                        + " entries has root " + root);
+            }
+        }
+    }
+
     private void checkpoint(SignedHead checkpoint, SignedHead anchor) {
         long seq = checkpoint.seq();
-        Verifier.signatureProblem(checkpoint, keys).ifPresent(p -> bad(seq, "checkpoint at seq " + seq + ": " + p));
-        if (checkpoint.purpose() != SignedHead.Purpose.CHECKPOINT || !chain.equals(checkpoint.chain())) {
-            bad(seq, "checkpoint at seq " + seq + " is a " + checkpoint.purpose() + " of chain " + checkpoint.chain());
-        }
         if (broken) {
             return;
         }
@@ -142,7 +189,11 @@ final class ChainCheck {
 
     private void fail(long seq, String reason) {
         broken = true;
-        bad(seq, reason);
+        tree = null;
+        // What is wrong with the rows themselves says more than a root that no longer matches there.
+        if (firstBad == null || seq <= firstBad.seq()) {
+            firstBad = new FirstBad(seq, reason);
+        }
     }
 
     private void bad(long seq, String reason) {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Recomputes every chain of a store and checks every signature (DESIGN.md section 2,
@@ -23,9 +24,17 @@ import java.util.Optional;
  * valid Ed25519 signature, and every checkpoint's hash must equal the stored hash at its seq; a
  * checkpoint beyond the last row means rows were cut from the end.
  *
- * <p>Signatures are checked with the caller's trusted public keys when given (an attacker who can
- * write the store could also replace the keys it registers), otherwise with the keys registered in
- * the store.
+ * <p>The Merkle tree (see {@link dev.tally.audit.chain.MerkleTree}) is recomputed from the stored
+ * entries while scanning, and every signed head's root must equal the tree's root at its size; each
+ * checkpoint's prev_head must be the head hash of the checkpoint before it. A chain holding an
+ * {@code integrity_alert} event (the writer found it altered at start) is not OK at the alert's seq.
+ * The report also says how many entries no head covers yet ({@link ChainReport#unsignedEntries}).
+ *
+ * <p>Signatures are checked with the caller's trusted public keys when given ({@link KeyTrust#PINNED};
+ * an attacker who can write the store could also replace the keys it registers, so then a head
+ * signed by any other key is not OK), otherwise with the keys registered in the store
+ * ({@link KeyTrust#STORE_LISTED}). Either way, a head that verifies and announces a
+ * {@code next_key} makes that key trusted for the heads after it (key rotation).
  *
  * <p>The report names the lowest seq where the chain stops verifying: for an edited row its seq,
  * for a deleted row its seq (the first missing one), for an inserted row its seq, for two swapped
@@ -63,14 +72,46 @@ public final class Verifier {
         Map<String, PublicKey> keys = keys();
         List<ChainReport> reports = new ArrayList<>();
         for (String chain : store.chains()) {
-            reports.add(new ChainCheck(store, chain, keys).run());
+            reports.add(new ChainCheck(store, chain, keys, pinned(), List.of()).run());
         }
         return new VerifyReport(reports.stream().allMatch(ChainReport::ok), reports);
     }
 
     /** Verifies one chain. */
     public ChainReport verify(String chain) {
-        return new ChainCheck(store, chain, keys()).run();
+        return new ChainCheck(store, chain, keys(), pinned(), List.of()).run();
+    }
+
+    /**
+     * Verifies every chain as {@link #verify()} does, and that every head in {@code saved} (heads a
+     * witness saw earlier, e.g. {@code tally heads} output) is still extended by its chain: a chain
+     * named there that is gone, is shorter than the saved tree size, or whose tree at that size has
+     * another root fails, with a reason naming the chain.
+     */
+    public VerifyReport since(List<SignedHead> saved) {
+        Map<String, PublicKey> keys = keys();
+        Map<String, List<SignedHead>> byChain = new TreeMap<>();
+        for (SignedHead head : saved) {
+            byChain.computeIfAbsent(head.chain(), c -> new ArrayList<>()).add(head);
+        }
+        List<String> chains = store.chains();
+        List<ChainReport> reports = new ArrayList<>();
+        for (String chain : chains) {
+            reports.add(new ChainCheck(store, chain, keys, pinned(), byChain.getOrDefault(chain, List.of())).run());
+        }
+        byChain.forEach((chain, heads) -> {
+            if (!chains.contains(chain)) {
+                long size = heads.stream().mapToLong(SignedHead::seq).max().orElse(0);
+                reports.add(new ChainReport(chain, 0, 0, EntryHasher.GENESIS, 0, new FirstBad(1, "chain " + chain
+                        + " is gone: a saved head has tree size " + size + " but the store has no such chain"), 0, null,
+                        pinned() ? KeyTrust.PINNED : KeyTrust.STORE_LISTED));
+            }
+        });
+        return new VerifyReport(reports.stream().allMatch(ChainReport::ok), reports);
+    }
+
+    private boolean pinned() {
+        return !trustedKeys.isEmpty();
     }
 
     private Map<String, PublicKey> keys() {

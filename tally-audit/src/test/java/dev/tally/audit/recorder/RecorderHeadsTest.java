@@ -218,6 +218,7 @@ class RecorderHeadsTest {
         assertThat(head.root()).isEqualTo(treeOfStoredEntries().rootHex());
         assertThat(head.prevHead()).isEqualTo(store.checkpoints(CHAIN).getFirst().headHash());
         recorder.close();
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
     }
 
     @Test
@@ -229,6 +230,10 @@ class RecorderHeadsTest {
         assertThat(alerts.getFirst().detail()).contains("chain gw-1 seq 13..20")
                 .contains("8 entries (seq 13..20) follow the head at seq 12 that this gateway's clean close signed");
         recorder.close();
+        dev.tally.audit.verify.ChainReport report = new dev.tally.audit.verify.Verifier(store).verify(CHAIN);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.firstBad().seq()).isEqualTo(21);
+        assertThat(report.firstBad().reason()).startsWith("the writer recorded an integrity alert at seq 21: chain gw-1");
     }
 
     @Test
