@@ -1,7 +1,10 @@
 package dev.tally.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.verify.deep.DeepCheck;
+import dev.tally.cli.witness.WitnessState;
+import java.time.Instant;
 import dev.tally.audit.verify.deep.DeepReport;
 import dev.tally.cli.options.PublicKeys;
 import dev.tally.gateway.config.ConfigLoader;
@@ -76,6 +79,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = {"Also trust the keys pinned in this tally.yaml's audit.trusted_keys (with --data)."})
     Path config;
 
+    @Option(names = "--since", paramLabel = "<heads.json>",
+            description = {"Also prove every chain still extends the heads saved in this file (tally heads output,",
+                "or a witness's state file): fails when a chain there is gone, shorter or rewritten (with --data)."})
+    Path since;
+
     @Option(names = "--deep", description = {"Also recompute every usage rollup and tag row from the entries and name "
             + "each difference (with --data)."})
     boolean deep;
@@ -84,7 +92,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         if (source.remote()) {
             for (var local : List.of(Map.entry("--public-key", !publicKeys.isEmpty()), Map.entry("--config", config != null),
-                    Map.entry("--deep", deep))) {
+                    Map.entry("--since", since != null), Map.entry("--deep", deep))) {
                 if (local.getValue()) {
                     throw new CommandLine.ParameterException(spec.commandLine(), local.getKey() + " goes with --data: the "
                             + "gateway verifies its own store with the keys its own config pins (expected: --data <dir>)");
@@ -100,14 +108,16 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Map<String, PublicKey> trusted = new LinkedHashMap<>(PublicKeys.read(publicKeys));
         trusted.putAll(configuredKeys(data));
+        List<SignedHead> saved = savedHeads();
         try (SqliteAuditStore store = SqliteAuditStore.open(database)) {
             // An empty map makes the verifier trust the keys registered in the store.
             Verifier verifier = new Verifier(store, trusted);
-            VerifyReport report = verifier.verify();
+            VerifyReport report = saved == null ? verifier.verify() : verifier.since(saved);
             Optional<FirstBadEntry> firstBad = FirstBadEntry.find(store, report);
             DeepReport deepReport = deep ? DeepCheck.run(store) : null;
             PrintWriter out = spec.commandLine().getOut();
-            VerifyOutput output = new VerifyOutput(out);
+            VerifyOutput output = new VerifyOutput(out, Instant.now(),
+                    chain -> VerifyOutput.keyTrust(chain, trusted.keySet()));
             if (json) {
                 ObjectNode root = output.jsonNode(report, firstBad);
                 if (deepReport != null) {
@@ -130,19 +140,38 @@ final class VerifyCommand implements Callable<Integer> {
     private int remote() {
         AdminClient client = source.client();
         JsonNode answer = client.get("/v1/admin/verify", List.of());
-        Map.Entry<VerifyReport, Optional<FirstBadEntry>> report;
+        VerifyOutput.Remote report;
         try {
             report = VerifyOutput.read(answer);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure("url: /v1/admin/verify answered " + e.getMessage(), e);
         }
-        VerifyOutput output = new VerifyOutput(spec.commandLine().getOut());
+        VerifyOutput output = new VerifyOutput(spec.commandLine().getOut(), Instant.now(),
+                chain -> report.trust().getOrDefault(chain.chain(), "store_listed"));
         if (json) {
-            output.json(report.getKey(), report.getValue());
+            output.json(report.report(), report.firstBad());
         } else {
-            output.text(client.base().toString(), report.getKey(), report.getValue());
+            output.text(client.base().toString(), report.report(), report.firstBad());
         }
-        return report.getKey().ok() ? TallyCommand.OK : TallyCommand.FAILURE;
+        return report.report().ok() ? TallyCommand.OK : TallyCommand.FAILURE;
+    }
+
+    /** The heads of {@code --since}, or null without it. */
+    private List<SignedHead> savedHeads() {
+        if (since == null) {
+            return null;
+        }
+        try {
+            if (!Files.isRegularFile(since)) {
+                throw new CommandFailure("since: " + since + " does not exist (expected: a file of heads, as tally heads"
+                        + " prints)");
+            }
+            return List.copyOf(WitnessState.read(since).heads().values());
+        } catch (java.io.IOException e) {
+            throw new CommandFailure("since: " + since + " cannot be read (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure("since: " + e.getMessage(), e);
+        }
     }
 
     /** The keys {@code --config}'s {@code audit.trusted_keys} pins, by key id; empty without {@code --config}. */
