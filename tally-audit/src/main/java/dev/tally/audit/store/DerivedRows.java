@@ -1,15 +1,15 @@
 package dev.tally.audit.store;
 
+import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallRecord;
-import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.query.EventQuery;
 import dev.tally.audit.query.Page;
-import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.rollup.RollupBatch;
 import dev.tally.audit.rollup.RollupDigest;
 import dev.tally.audit.rollup.RollupKey;
@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A store that can hand out what it derives from the entries (the rollup rows and the tag rows)
@@ -58,10 +59,10 @@ public interface DerivedRows extends AuditStore {
     void readDerived(String chain, Visitor visitor);
 
     /** The chain's rollup rows of {@code table} whose bucket starts before {@code before} (epoch ms). */
-    void rollupRows(String chain, RollupTable table, long before, java.util.function.Consumer<RollupRow> sink);
+    void rollupRows(String chain, RollupTable table, long before, Consumer<RollupRow> sink);
 
     /** The chain's retained call records with a seq above {@code afterSeq} and a time before {@code before} (ms). */
-    void calls(String chain, long afterSeq, long before, java.util.function.Consumer<StoredRow> sink);
+    void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink);
 
     /**
      * Tag rows that belong to no retained entry {@link #readDerived} returns them with (SQLite: a
@@ -100,13 +101,17 @@ public interface DerivedRows extends AuditStore {
     }
 
     /**
-     * The rollup digest of the chain's latest retention run: the {@code rollup_digest} of its
-     * newest {@code retention_run} event about the chain, if that event is retained and carries one.
+     * The rollup digest of the chain's latest retention run: the one its anchor signs, else the
+     * {@code rollup_digest} of the {@code retention_run} event that left the anchor (a v1 anchor
+     * cannot carry one), if that event carries one.
      */
     default Optional<RollupDigest> previousRollupDigest(String chain) {
         Optional<SignedHead> anchor = anchor(chain);
         if (anchor.isEmpty()) {
             return Optional.empty();
+        }
+        if (anchor.get().rollupDigest() != null) {
+            return Optional.of(RollupDigest.parse(anchor.get().rollupDigest()));
         }
         String type = Json.wire(AdminEventType.RETENTION_RUN);
         EventQuery query = new EventQuery(type, null, null, 100, null);

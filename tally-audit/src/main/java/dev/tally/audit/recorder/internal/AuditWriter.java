@@ -62,9 +62,17 @@ import java.util.function.Consumer;
  * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
  * the store with an idempotent write on the same backoff, so health comes back by itself.
  *
- * <p>On start, before the thread runs: the signing key is registered, the journal is opened (a
+ * <p>On start, before the thread runs: the signing key is registered, the chain is resumed from
+ * its last signed head and the entries after it are re-verified ({@link ChainResume}; a finding
+ * becomes an {@code integrity_alert} event, see {@link IntegrityAlert}), the journal is opened (a
  * torn tail cut and reported), replayed and emptied, and every opening marker still in the store
  * becomes an {@code interrupted} record, so a crash leaves no call without a record.
+ *
+ * <h2>Signed heads</h2>
+ * The thread wakes at least every {@code sign_interval} and commits a signed tree head once the
+ * first unsigned entry is that old ({@link ChainCursor#signDue()}), so entries are unsigned for
+ * about {@code sign_interval} even without traffic; heads also fall every {@code checkpoint_every}
+ * entries and at close. Heads are never spilled: while spilling nothing new is in the store to sign.
  *
  * <h2>What is durable when</h2>
  * "Committed" means what the store promises for a commit (SQLite, {@code synchronous=NORMAL}: in
@@ -83,7 +91,7 @@ import java.util.function.Consumer;
  *   <li>{@code commitChange}/{@code prune} return after the change and its admin event committed
  *       in one transaction, after everything queued before them.</li>
  *   <li>{@code close} returns after the queue was committed (or spilled and fsynced) and a final
- *       signed checkpoint was committed.</li>
+ *       signed head, marked closed, was committed.</li>
  * </ul>
  *
  * <p>Thread-safe: the public methods may be called from any thread; all store writes happen on
@@ -410,15 +418,14 @@ public final class AuditWriter {
         }
         ChainHead head = through.get();
         Instant now = clock.instant();
-        // The rollups the pruned calls leave behind, checked by verify --deep (RollupDigest);
-        // computed before the anchor is signed so a v2 anchor carries it under its signature.
+        AdminChange.Prune prune = cursor.anchor(store, head, now);
+        // The rollups the pruned calls leave behind, checked by verify --deep (RollupDigest):
+        // a v2 anchor signs it; the retention_run event carries it too (alone for a v1 anchor).
         String rollupDigest = store instanceof DerivedRows rows
                 ? rows.rollupDigestAtPrune(config.chain(), head.seq(), before).text() : null;
-        dev.tally.audit.chain.MerkleFrontier tree = treeAt(head.seq());
-        SignedHead anchor = tree == null
-                ? keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now)
-                : keys.sign(new SignedHead(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(),
-                        tree.rootHex(), null, false, null, now, null, null).withRollupDigest(rollupDigest));
+        if (rollupDigest != null && !prune.anchor().v1()) {
+            prune = new AdminChange.Prune(keys.sign(prune.anchor().withRollupDigest(rollupDigest)), prune.frontier());
+        }
         Map<String, String> after = new java.util.TreeMap<>(Map.of("before", Json.INSTANT_FORMAT.format(before),
                 "pruned_through_seq", Long.toString(head.seq())));
         if (rollupDigest != null) {
@@ -426,16 +433,8 @@ public final class AuditWriter {
         }
         AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
                 Map.of(), after, "pruned entries of chain " + config.chain() + " through seq " + head.seq());
-        applyChange(new AdminChange.Prune(anchor, tree == null ? null : tree.toHex()), event);
-        return Optional.of(anchor);
-    }
-
-    /** The tree's frontier at {@code seq} (from the nearest stored frontier), or null when the tree is unknown. */
-    private dev.tally.audit.chain.MerkleFrontier treeAt(long seq) {
-        if (cursor.frontier() == null) {
-            return null;
-        }
-        return dev.tally.audit.proof.StoredTree.near(store, config.chain(), seq).frontierAt(seq);
+        applyChange(prune, event);
+        return Optional.of(prune.anchor());
     }
 
     private static void closeQuietly(SpillJournal journal) {

@@ -77,6 +77,12 @@ final class ChainCursor {
      */
     ChainResume.Result load(AuditStore store) {
         ChainResume.Result found = ChainResume.resume(store, chain, keys);
+        if (lastLoad != null && !found.problems().isEmpty()) {
+            // A reload after a failed commit: the start-up check already ran; this is new, and loud.
+            System.getLogger(ChainCursor.class.getName()).log(System.Logger.Level.ERROR, "audit chain {0}: reloading"
+                    + " the head after a failed commit found: {1}; run `tally verify`", chain,
+                    String.join("; ", found.problems()));
+        }
         seq = found.seq();
         hash = found.hash();
         frontier = found.frontier();
@@ -231,6 +237,21 @@ final class ChainCursor {
         } else if (firstUnsignedAt == null || signed) {
             firstUnsignedAt = clock.instant();
         }
+    }
+
+    /**
+     * The retention anchor through {@code through} (a committed seq): signed, with the tree's root
+     * and frontier there, computed from the nearest stored frontier and the hash column
+     * ({@link dev.tally.audit.proof.StoredTree}); a v1 anchor when the tree is unknown.
+     */
+    AdminChange.Prune anchor(AuditStore store, dev.tally.audit.store.ChainHead through, Instant now) {
+        if (frontier == null) {
+            return new AdminChange.Prune(keys.sign(SignedHead.Purpose.ANCHOR, chain, through.seq(), through.hash(), now));
+        }
+        MerkleFrontier tree = dev.tally.audit.proof.StoredTree.near(store, chain, through.seq()).frontierAt(through.seq());
+        SignedHead anchor = keys.sign(new SignedHead(SignedHead.Purpose.ANCHOR, chain, through.seq(), through.hash(),
+                tree.rootHex(), null, false, null, now, null, null));
+        return new AdminChange.Prune(anchor, tree.toHex());
     }
 
     private void requireLoaded() {

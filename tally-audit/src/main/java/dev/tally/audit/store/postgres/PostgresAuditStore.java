@@ -73,6 +73,9 @@ import java.util.function.Consumer;
  * A database migrated by a newer Tally (a Flyway version above this code's) is refused at open
  * with a message naming both versions.
  *
+ * <p>As {@link DerivedRows} it hands out its rollup and tag rows for {@code verify --deep}, each
+ * chain read in one repeatable-read transaction.
+ *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
 public final class PostgresAuditStore implements DerivedRows {

@@ -48,7 +48,8 @@ import java.util.function.Consumer;
  * WAL into the database, with the fsyncs) run on a background thread ({@link WalCheckpointer})
  * so the writer spends its time on inserts.
  *
- * <h2>Schema (version 1, {@code db/sqlite/V1__init.sql}; versioned by Flyway, see {@link SqliteSchema})</h2>
+ * <h2>Schema (version 2, {@code db/sqlite/V1__init.sql} and {@code V2__merkle_heads.sql}; versioned by
+ * Flyway, see {@link SqliteSchema})</h2>
  * <pre>
  * entries      row_id INTEGER PK, chain, seq, id, kind ('call'|'security'|'admin'), ts (epoch ms),
  *              key_id, model, provider, status, user_id, event_type, prev_hash, hash (64 hex),
@@ -60,8 +61,10 @@ import java.util.function.Consumer;
  *              for the composite ones) and a batch touches few pages.
  * call_tags    (name, value, row_id) PK, WITHOUT ROWID: the tags of call rows, for tag filters
  * openings     id PK, chain, ts, body (canonical bytes of the opening's CallRecord)
- * checkpoints  (chain, seq) PK, hash, at, key_id, signature
- * anchors      chain PK, seq, hash, at, key_id, signature: retention anchors
+ * checkpoints  (chain, seq) PK, hash, at, key_id, signature, root, prev_head, closed, next_key,
+ *              frontier: signed tree heads (root NULL: a v1 head); see docs/integrity.md
+ * anchors      chain PK, seq, hash, at, key_id, signature, root, frontier, rollup_digest:
+ *              retention anchors
  * signing_keys key_id PK, public_key (base64 X.509)
  * virtual_keys id PK, name UNIQUE, secret_hash UNIQUE (hex SHA-256; the secret is never stored),
  *              prefix, allowed_models (JSON array), limits, budget, expires_at, enabled,
@@ -88,6 +91,9 @@ import java.util.function.Consumer;
  * </pre>
  * The user column is {@code user_id} because {@code USER} is reserved in PostgreSQL. A database
  * whose version is newer than {@link SqliteSchema#CURRENT_VERSION} is refused at open.
+ *
+ * <p>As {@link DerivedRows} it hands out its rollup and tag rows for {@code verify --deep}, each
+ * chain read in one read transaction (one WAL snapshot).
  *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */

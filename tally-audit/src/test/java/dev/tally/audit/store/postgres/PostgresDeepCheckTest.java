@@ -13,7 +13,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The deep check on a real (embedded) PostgreSQL server, a new database per test. */
+/** The deep check on a real (embedded) PostgreSQL server, a new database per test (a copy of a migrated one). */
 class PostgresDeepCheckTest extends DeepCheckContract {
 
     private String database;
@@ -25,10 +25,23 @@ class PostgresDeepCheckTest extends DeepCheckContract {
         }
     }
 
+    /** A database migrated once, copied for every test. */
+    private static String template;
+
+    private static synchronized String template() {
+        if (template == null) {
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+            String db = server.newDatabase();
+            PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(db), server.user(), null)).close();
+            template = db;
+        }
+        return template;
+    }
+
     @Override
     protected AuditStore newStore() {
         EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
-        database = server.newDatabase();
+        database = server.newDatabase(template());
         return PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(database), server.user(), null));
     }
 

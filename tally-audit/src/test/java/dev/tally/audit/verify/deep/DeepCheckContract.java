@@ -2,16 +2,21 @@ package dev.tally.audit.verify.deep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.rollup.RollupDigest;
+import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.StoreContractSupport;
+import dev.tally.audit.testing.Entries;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +92,21 @@ public abstract class DeepCheckContract extends StoreContractSupport {
     }
 
     @Test
+    void aLimitBelowOneIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeepCheck.run(store, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void differencesBeyondTheLimitAreCountedNotListed() throws InterruptedException {
+        writeSample();
+        execute("UPDATE model_rollups SET cost_micros = cost_micros + 1, calls = calls + 1");
+        DeepReport report = DeepCheck.run(store, 2);
+        assertThat(report.differences()).hasSize(2);
+        assertThat(report.differencesTotal()).isGreaterThan(2);
+    }
+
+    @Test
     void anEditedRollupCostIsNamed() throws InterruptedException {
         writeSample();
         long hour = DAY2.plusSeconds(10 * 3600).toEpochMilli();
@@ -158,6 +178,12 @@ public abstract class DeepCheckContract extends StoreContractSupport {
         assertThat(chain.pruned()).isInstanceOfSatisfying(PrunedRollups.Matched.class, m -> {
             assertThat(m.digest().until()).isEqualTo(DAY2.toEpochMilli());
             assertThat(m.rows()).isPositive();
+            // The anchor signs it: the digest is part of its signed bytes.
+            assertThat(store.anchor(CHAIN)).get().satisfies(anchor -> {
+                assertThat(anchor.rollupDigest()).isEqualTo(m.digest().text());
+                assertThat(new String(anchor.signedBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .endsWith("\n" + m.digest().text());
+            });
         });
     }
 
@@ -211,4 +237,36 @@ public abstract class DeepCheckContract extends StoreContractSupport {
                 + DAY1.plusSeconds(9 * 3600).toEpochMilli());
         assertThat(DeepCheck.run(store).chains().get(0).pruned()).isInstanceOf(PrunedRollups.Mismatched.class);
     }
+
+    @Test
+    void aChainPrunedWithoutADigestIsUnsignedAndOnlyImpossibleRowsAreNamed() {
+        // As a version without digests left it: a v1 anchor, a retention_run event without one.
+        List<dev.tally.audit.chain.ChainedEntry> placed = chain.append(
+                entries.call(DAY1.plusSeconds(9 * 3600)).build(),
+                entries.call(DAY1.plusSeconds(9 * 3600 + 60)).build(),
+                entries.call(DAY1.plusSeconds(11 * 3600)).build(),
+                entries.call(DAY2.plusSeconds(10 * 3600)).build());
+        Instant signedAt = DAY1.plusSeconds(10 * 3600);
+        chain.change(new AdminChange.Prune(Entries.head(SignedHead.Purpose.ANCHOR, CHAIN, 2, placed.get(1).hash(),
+                signedAt)), entries.admin(signedAt, AdminEventType.RETENTION_RUN, CHAIN));
+        DeepReport clean = DeepCheck.run(store);
+        assertThat(clean.differences()).isEmpty();
+        assertThat(clean.chains().get(0).pruned()).isInstanceOfSatisfying(PrunedRollups.Unsigned.class, u -> {
+            assertThat(u.until()).isEqualTo(DAY2.toEpochMilli());
+            assertThat(u.rows()).isPositive();
+        });
+        // Below what the retained call at 11:00 adds: impossible for any pruned calls.
+        execute("UPDATE model_rollups SET calls = 0 WHERE hour = " + DAY1.plusSeconds(11 * 3600).toEpochMilli());
+        execute("UPDATE model_rollups SET calls = 5 WHERE hour = " + DAY2.plusSeconds(10 * 3600).toEpochMilli());
+        DeepReport report = DeepCheck.run(store);
+        assertThat(report.differences()).extracting(Difference::table, Difference::row, Difference::column,
+                Difference::stored, Difference::recomputed).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("model_rollups",
+                        "hour=2026-03-01T11:00:00Z model=gpt-4o-mini provider=openai status=success", "calls",
+                        "less than the retained calls add", "at least 1 more"),
+                org.assertj.core.groups.Tuple.tuple("model_rollups",
+                        "hour=2026-03-02T10:00:00Z model=gpt-4o-mini provider=openai status=success", "calls", "5",
+                        "1"));
+    }
 }
+
