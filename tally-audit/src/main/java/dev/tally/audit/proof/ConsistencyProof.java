@@ -19,6 +19,8 @@ import java.util.Objects;
  *
  * <p>JSON: {@code {"chain","from_size","to_size","proof":["<hex>",...],"head":<SignedHeadJson>}}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param chain the chain
  * @param fromSize the smaller tree size
  * @param toSize the larger tree size, the size of {@code to}

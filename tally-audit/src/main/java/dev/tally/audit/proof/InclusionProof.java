@@ -27,6 +27,8 @@ import java.util.Objects;
  * </pre>
  * A proof can be saved and checked offline with {@link #problems} and the signer's public key.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param entry the entry
  * @param leafIndex its leaf index, {@code seq - 1}
  * @param auditPath sibling hashes from the leaf up, hex

@@ -163,7 +163,56 @@ class RecorderHeadsTest {
         SignedHead last = store.checkpoints(CHAIN).getLast();
         assertThat(last.seq()).isEqualTo(13);
         assertThat(last.root()).isEqualTo(treeOfStoredEntries().rootHex());
-        assertThat(last.prevHead()).isEqualTo(closed.headHash());
+        SignedHead reopened = store.checkpoints(CHAIN).get(0);
+        assertThat(reopened.seq()).isEqualTo(7);
+        assertThat(reopened.root()).isEqualTo(closed.root());
+        assertThat(last.prevHead()).isEqualTo(reopened.headHash());
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void aRunKilledAfterAStartFromACleanCloseLeavesNoAlert() throws Exception {
+        Recorder first = start(config());
+        for (int i = 0; i < 4; i++) {
+            first.record(entries.call());
+        }
+        first.close();
+        assertThat(store.checkpoints(CHAIN).getLast().closed()).isTrue();
+
+        Recorder second = start(config()); // reopens the closed head: this run may append after it
+        List<SignedHead> heads = store.checkpoints(CHAIN);
+        assertThat(heads).hasSize(1);
+        assertThat(heads.getFirst().closed()).isFalse();
+        assertThat(heads.getFirst().seq()).isEqualTo(4);
+        second.close();
+        assertThat(alerts()).isEmpty();
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
+    }
+
+    @Test
+    void aChainWithV1HeadsStillVerifiesAndContinuesWithLinkedV2Heads() throws Exception {
+        SigningKeys keys = SigningKeys.loadOrCreate(dir);
+        store.registerSigningKey(keys.keyId(), keys.publicKeyBase64());
+        List<ChainedEntry> placed = new ArrayList<>();
+        String prev = EntryHasher.GENESIS;
+        for (int seq = 1; seq <= 6; seq++) {
+            ChainedEntry e = EntryHasher.chain(CHAIN, seq, prev, entries.call());
+            placed.add(e);
+            prev = e.hash();
+        }
+        SignedHead v1 = keys.sign(SignedHead.Purpose.CHECKPOINT, CHAIN, 6, prev, clock.instant());
+        store.commit(new WriteBatch(CHAIN, List.of(), placed, List.of(), List.of(v1)));
+        assertThat(store.checkpoints(CHAIN).getFirst().v1()).isTrue();
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
+
+        Recorder recorder = start(config()); // no frontier stored: built once from the entries
+        recorder.record(entries.call());
+        recorder.close();
+        SignedHead v2 = store.checkpoints(CHAIN).getLast();
+        assertThat(v2.seq()).isEqualTo(7);
+        assertThat(v2.prevHead()).isEqualTo(v1.headHash());
+        assertThat(v2.root()).isEqualTo(treeOfStoredEntries().rootHex());
+        assertThat(new dev.tally.audit.verify.Verifier(store).verify(CHAIN).ok()).isTrue();
         assertThat(alerts()).isEmpty();
     }
 

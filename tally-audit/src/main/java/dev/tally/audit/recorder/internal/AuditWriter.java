@@ -177,6 +177,10 @@ public final class AuditWriter {
         if (!resumed.problems().isEmpty()) {
             IntegrityAlert.record(resumed, config.chain(), ids, clock, writer, cursor);
         }
+        ChainCursor.Built reopen = cursor.buildReopen();
+        if (reopen != null) {
+            writer.commitBuilt(reopen);
+        }
         if (journal.hasPending()) {
             long pending = journal.pendingRecords();
             writer.replayAtStart();

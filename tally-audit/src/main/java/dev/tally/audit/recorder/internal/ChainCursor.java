@@ -213,6 +213,23 @@ final class ChainCursor {
                 seq, hash, seq, frontier.copy(), head);
     }
 
+    /**
+     * At start after a clean close: the closed head at the current seq re-signed as not closed
+     * (same seq, root and prev_head; it replaces the closed one), so entries this run appends and
+     * a kill leaves unsigned are not mistaken for entries appended after the clean close. Null when
+     * the chain does not end at a closed head.
+     */
+    Built buildReopen() {
+        requireLoaded();
+        if (lastHead == null || !lastHead.closed() || lastHead.seq() != seq || frontier == null) {
+            return null;
+        }
+        SignedHead head = keys.sign(new SignedHead(SignedHead.Purpose.CHECKPOINT, chain, seq, hash, frontier.rootHex(),
+                lastHead.prevHead(), false, null, clock.instant(), null, null));
+        return new Built(new WriteBatch(chain, List.of(), List.of(), List.of(), List.of(head), List.of(),
+                Map.of(seq, frontier.toHex())), seq, hash, seq, frontier.copy(), head);
+    }
+
     private SignedHead sign(long at, String entryHash, MerkleFrontier tree, SignedHead previous, boolean closed,
             Map<Long, List<String>> frontiers) {
         Instant now = clock.instant();
