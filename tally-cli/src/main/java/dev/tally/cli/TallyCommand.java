@@ -5,7 +5,10 @@ import dev.tally.cli.export.ExportCommand;
 import dev.tally.cli.imports.ImportCommand;
 import dev.tally.cli.keys.KeysCommand;
 import dev.tally.cli.logs.LogsCommand;
+import dev.tally.cli.proof.ProofCommand;
 import dev.tally.cli.usage.UsageCommand;
+import dev.tally.cli.witness.HeadsCommand;
+import dev.tally.cli.witness.WitnessCommand;
 import dev.tally.cli.options.SourceOptions;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.",
         subcommands = {ServeCommand.class, LogsCommand.class, UsageCommand.class, EventsCommand.class, VerifyCommand.class,
-            ExportCommand.class, ImportCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+            ProofCommand.class, HeadsCommand.class, WitnessCommand.class, ExportCommand.class, ImportCommand.class,
+            KeysCommand.class, CommandLine.HelpCommand.class})
 public final class TallyCommand implements Runnable {
 
     /** The command did what was asked. */

@@ -1,16 +1,23 @@
 package dev.tally.cli;
 
-import dev.tally.audit.chain.SigningKeys;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.verify.deep.DeepCheck;
+import dev.tally.cli.witness.WitnessState;
+import java.time.Instant;
+import dev.tally.audit.verify.deep.DeepReport;
+import dev.tally.cli.options.PublicKeys;
+import dev.tally.gateway.config.ConfigLoader;
+import java.io.PrintWriter;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.audit.verify.Verifier;
 import dev.tally.audit.verify.VerifyReport;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +42,11 @@ import picocli.CommandLine.Spec;
  * store: a data directory without {@code tally.db} is an error, not an empty, intact log. It
  * only reads; a gateway may keep writing while it runs (SQLite WAL), and entries committed after
  * a chain was read are simply not part of this report. With {@code --url} it asks the gateway's
- * {@code GET /v1/admin/verify} instead and prints the answer the same way. Blocking: returns after the whole store
- * was read. Not thread-safe (one instance per run).
+ * {@code GET /v1/admin/verify} instead and prints the answer the same way. With {@code --deep} it also
+ * runs {@link DeepCheck} (rollups and tag rows recomputed from the entries) and fails on any
+ * difference. Signatures are checked against the pinned keys of {@code --public-key} and
+ * {@code --config}'s {@code audit.trusted_keys} when any are given, else against the keys the
+ * store lists. Blocking: returns after the whole store was read. Not thread-safe (one instance per run).
  */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
@@ -65,13 +75,28 @@ final class VerifyCommand implements Callable<Integer> {
                 "Without it, the keys registered in the store are trusted."})
     List<Path> publicKeys = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "<file>",
+            description = {"Also trust the keys pinned in this tally.yaml's audit.trusted_keys (with --data)."})
+    Path config;
+
+    @Option(names = "--since", paramLabel = "<heads.json>",
+            description = {"Also prove every chain still extends the heads saved in this file (tally heads output,",
+                "or a witness's state file): fails when a chain there is gone, shorter or rewritten (with --data)."})
+    Path since;
+
+    @Option(names = "--deep", description = {"Also recompute every usage rollup and tag row from the entries and name "
+            + "each difference (with --data)."})
+    boolean deep;
+
     @Override
     public Integer call() {
         if (source.remote()) {
-            if (!publicKeys.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--public-key goes with --data: the gateway "
-                        + "verifies with the keys registered in its store (expected: --data <dir> to check signatures "
-                        + "against exported keys)");
+            for (var local : List.of(Map.entry("--public-key", !publicKeys.isEmpty()), Map.entry("--config", config != null),
+                    Map.entry("--since", since != null), Map.entry("--deep", deep))) {
+                if (local.getValue()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), local.getKey() + " goes with --data: the "
+                            + "gateway verifies its own store with the keys its own config pins (expected: --data <dir>)");
+                }
             }
             return remote();
         }
@@ -81,19 +106,31 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandFailure("data: " + data + " has no " + DATABASE_FILE
                     + " (expected: the data directory of a Tally instance, e.g. --data ./data)");
         }
-        Map<String, PublicKey> trusted = readPublicKeys();
+        Map<String, PublicKey> trusted = new LinkedHashMap<>(PublicKeys.read(publicKeys));
+        trusted.putAll(configuredKeys(data));
+        List<SignedHead> saved = savedHeads();
         try (SqliteAuditStore store = SqliteAuditStore.open(database)) {
             // An empty map makes the verifier trust the keys registered in the store.
             Verifier verifier = new Verifier(store, trusted);
-            VerifyReport report = verifier.verify();
+            VerifyReport report = saved == null ? verifier.verify() : verifier.since(saved);
             Optional<FirstBadEntry> firstBad = FirstBadEntry.find(store, report);
-            VerifyOutput output = new VerifyOutput(spec.commandLine().getOut());
+            DeepReport deepReport = deep ? DeepCheck.run(store) : null;
+            PrintWriter out = spec.commandLine().getOut();
+            VerifyOutput output = new VerifyOutput(out, Instant.now(),
+                    chain -> VerifyOutput.keyTrust(chain, trusted.keySet()));
             if (json) {
-                output.json(report, firstBad);
+                ObjectNode root = output.jsonNode(report, firstBad);
+                if (deepReport != null) {
+                    DeepOutput.json(root, deepReport);
+                }
+                output.print(root);
             } else {
                 output.text(database.toString(), report, firstBad);
+                if (deepReport != null) {
+                    DeepOutput.text(out, deepReport);
+                }
             }
-            return report.ok() ? TallyCommand.OK : TallyCommand.FAILURE;
+            return report.ok() && (deepReport == null || deepReport.ok()) ? TallyCommand.OK : TallyCommand.FAILURE;
         } catch (StoreException e) {
             throw new CommandFailure(e.getMessage(), e);
         }
@@ -103,39 +140,49 @@ final class VerifyCommand implements Callable<Integer> {
     private int remote() {
         AdminClient client = source.client();
         JsonNode answer = client.get("/v1/admin/verify", List.of());
-        Map.Entry<VerifyReport, Optional<FirstBadEntry>> report;
+        VerifyOutput.Remote report;
         try {
             report = VerifyOutput.read(answer);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure("url: /v1/admin/verify answered " + e.getMessage(), e);
         }
-        VerifyOutput output = new VerifyOutput(spec.commandLine().getOut());
+        VerifyOutput output = new VerifyOutput(spec.commandLine().getOut(), Instant.now(),
+                chain -> report.trust().getOrDefault(chain.chain(), "store_listed"));
         if (json) {
-            output.json(report.getKey(), report.getValue());
+            output.json(report.report(), report.firstBad());
         } else {
-            output.text(client.base().toString(), report.getKey(), report.getValue());
+            output.text(client.base().toString(), report.report(), report.firstBad());
         }
-        return report.getKey().ok() ? TallyCommand.OK : TallyCommand.FAILURE;
+        return report.report().ok() ? TallyCommand.OK : TallyCommand.FAILURE;
     }
 
-    /** The trusted keys by key id; empty when none was given. */
-    private Map<String, PublicKey> readPublicKeys() {
-        Map<String, PublicKey> keys = new HashMap<>();
-        for (Path file : publicKeys) {
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new CommandFailure("public-key: " + file + " cannot be read (" + e + ")", e);
-            }
-            try {
-                PublicKey key = SigningKeys.parsePublicKey(text);
-                keys.put(SigningKeys.keyIdOf(key), key);
-            } catch (IllegalArgumentException e) {
-                throw new CommandFailure("public-key: " + file + " is not an exported Tally key (expected: "
-                        + "one line of base64 X.509 Ed25519, as in signing.pub)", e);
-            }
+    /** The heads of {@code --since}, or null without it. */
+    private List<SignedHead> savedHeads() {
+        if (since == null) {
+            return null;
         }
-        return keys;
+        try {
+            if (!Files.isRegularFile(since)) {
+                throw new CommandFailure("since: " + since + " does not exist (expected: a file of heads, as tally heads"
+                        + " prints)");
+            }
+            return List.copyOf(WitnessState.read(since).heads().values());
+        } catch (java.io.IOException e) {
+            throw new CommandFailure("since: " + since + " cannot be read (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure("since: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys {@code --config}'s {@code audit.trusted_keys} pins, by key id; empty without {@code --config}. */
+    private Map<String, PublicKey> configuredKeys(Path data) {
+        if (config == null) {
+            return Map.of();
+        }
+        try {
+            return ConfigLoader.load(config, data, System.getenv()).audit().integrity().pinnedKeys();
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure("config: " + e.getMessage(), e);
+        }
     }
 }

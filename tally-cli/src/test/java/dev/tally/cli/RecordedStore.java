@@ -91,6 +91,22 @@ final class RecordedStore {
         }
     }
 
+    /** Deletes the signed heads of the chain above {@code seq}, and with {@code entriesToo} its entries above it. */
+    void cutAfter(long seq, boolean entriesToo) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement heads = c.prepareStatement("DELETE FROM checkpoints WHERE chain = ? AND seq > ?");
+                PreparedStatement rows = c.prepareStatement("DELETE FROM entries WHERE chain = ? AND seq > ?")) {
+            heads.setString(1, CHAIN);
+            heads.setLong(2, seq);
+            heads.executeUpdate();
+            if (entriesToo) {
+                rows.setString(1, CHAIN);
+                rows.setLong(2, seq);
+                rows.executeUpdate();
+            }
+        }
+    }
+
     /** The id stored at {@code seq}. */
     String idAt(long seq) throws SQLException {
         try (Connection c = connect();

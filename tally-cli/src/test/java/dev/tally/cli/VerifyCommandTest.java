@@ -33,8 +33,9 @@ class VerifyCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(TallyCommand.OK);
         assertThat(checkpoints).isPositive();
-        assertThat(run.out()).contains("chain gw-test: " + CALLS + " entries, head seq " + CALLS + " " + head + ", "
-                + checkpoints + " checkpoints: ok", "OK: every chain verifies");
+        assertThat(run.out()).containsPattern("chain gw-test: " + CALLS + " entries, head seq " + CALLS + " " + head + ", "
+                + checkpoints + " checkpoints, latest head size " + CALLS + " signed \\S+ ago, 0 unsigned, key listed by the"
+                + " store: ok").contains("OK: every chain verifies\n");
     }
 
     @Test
@@ -114,7 +115,8 @@ class VerifyCommandTest {
         assertThat(both.exitCode()).as(both.out()).isZero();
         assertThat(both.out()).contains("chain cli: 3 entries", "chain gw-test: " + CALLS + " entries");
         assertThat(one.exitCode()).isEqualTo(TallyCommand.FAILURE);
-        assertThat(one.out()).contains("chain cli: 3 entries", "signed by unknown key id");
+        assertThat(one.out()).contains("chain cli: 3 entries", "signed by unknown key id", "key UNPINNED: BROKEN");
+        assertThat(one.out()).containsPattern("chain gw-test: .*, key pinned: ok");
     }
 
     @Test
@@ -169,5 +171,119 @@ class VerifyCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
         assertThat(run.err()).contains("Missing required parameter for option '--data'");
+    }
+
+    @Test
+    void deepRecomputesRollupsAndNamesAnEditedOne() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+        CliRun clean = CliRun.of("verify", "--data", store.data().toString(), "--deep");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tally.db"));
+                var update = c.createStatement()) {
+            assertThat(update.executeUpdate("UPDATE model_rollups SET calls = calls + 5")).isPositive();
+        }
+
+        CliRun edited = CliRun.of("verify", "--data", store.data().toString(), "--deep");
+        CliRun json = CliRun.of("verify", "--data", store.data().toString(), "--deep", "--json");
+
+        assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("deep gw-test: " + CALLS + " call records", "OK: every rollup and tag row matches");
+        assertThat(edited.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(edited.out()).contains("OK: every chain verifies", "DIFFERS: chain gw-test, model_rollups [",
+                "] calls: stored ", "FAILED: ");
+        JsonNode deep = new ObjectMapper().readTree(json.out()).get("deep");
+        assertThat(deep.get("ok").asBoolean()).isFalse();
+        assertThat(deep.get("differences").get(0).get("table").asText()).isEqualTo("model_rollups");
+        assertThat(deep.get("differences_total").asLong()).isPositive();
+    }
+
+    @Test
+    void deepAndPinsGoWithData() {
+        CliRun run = CliRun.of("verify", "--url", "http://127.0.0.1:1", "--token", "t".repeat(20), "--deep");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).contains("--deep goes with --data");
+    }
+
+    @Test
+    void keysPinnedInTheConfigAreTrustedLikePublicKeyFiles() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), CALLS);
+        Path pinned = Files.writeString(dir.resolve("tally.yaml"), "audit:\n  trusted_keys: [\"" + store.publicKeyBase64()
+                + "\"]\n");
+        Path other = Files.writeString(dir.resolve("other.yaml"), "audit:\n  trusted_keys: [\"" + java.util.Base64.getEncoder()
+                .encodeToString(java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()
+                        .getEncoded()) + "\"]\n");
+
+        CliRun good = CliRun.of("verify", "--data", store.data().toString(), "--config", pinned.toString());
+        CliRun bad = CliRun.of("verify", "--data", store.data().toString(), "--config", other.toString());
+
+        assertThat(good.exitCode()).as(good.out() + good.err()).isZero();
+        assertThat(bad.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(bad.out()).contains("signed by unknown key id");
+    }
+
+    @Test
+    void entriesAfterTheLatestSignedHeadAreCountedAsUnsigned() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS); // heads at 5, 10 and the closing one at 12
+        store.cutAfter(10, false);
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString());
+        CliRun json = CliRun.of("verify", "--data", store.data().toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).contains("latest head size 10 signed ", ", 2 unsigned, key listed by the store: ok",
+                "OK: every chain verifies; 2 newest entries are not yet covered by a signed head");
+        JsonNode chain = new ObjectMapper().readTree(json.out()).get("chains").get(0);
+        assertThat(chain.get("unsigned_entries").asLong()).isEqualTo(2);
+        assertThat(chain.get("key_trust").asText()).isEqualTo("store_listed");
+        assertThat(chain.get("latest_head").get("tree_size").asLong()).isEqualTo(10);
+        assertThat(chain.get("latest_head").get("age_ms").asLong()).isPositive();
+    }
+
+    @Test
+    void sinceSavedHeadsALogCutAfterwardsFailsNamingTheChain() throws Exception {
+        RecordedStore store = RecordedStore.write(dir.resolve("data"), CALLS);
+        CliRun heads = CliRun.of("heads", "--data", store.data().toString());
+        Path saved = Files.writeString(dir.resolve("heads.json"), heads.out());
+        CliRun before = CliRun.of("verify", "--data", store.data().toString(), "--since", saved.toString());
+
+        store.cutAfter(7, true); // the newest entries and their heads deleted, as an attacker would
+        CliRun plain = CliRun.of("verify", "--data", store.data().toString());
+        CliRun after = CliRun.of("verify", "--data", store.data().toString(), "--since", saved.toString());
+
+        assertThat(heads.exitCode()).as(heads.err()).isZero();
+        assertThat(before.exitCode()).as(before.out()).isZero();
+        assertThat(plain.exitCode()).as("without the saved heads the cut is not visible: " + plain.out()).isZero();
+        assertThat(after.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(after.out()).contains("FAILED: first bad entry is chain gw-test").contains("12");
+    }
+
+    @Test
+    void sinceSavedHeadsADeletedChainFails() throws Exception {
+        Path data = dir.resolve("data");
+        RecordedStore.write(data, CALLS);
+        RecordedStore.write(data, "cli", data.resolve("cli"), 3);
+        Path saved = Files.writeString(dir.resolve("heads.json"), CliRun.of("heads", "--data", data.toString()).out());
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("tally.db"));
+                var delete = c.createStatement()) {
+            delete.executeUpdate("DELETE FROM entries WHERE chain = 'cli'");
+            delete.executeUpdate("DELETE FROM checkpoints WHERE chain = 'cli'");
+        }
+
+        CliRun plain = CliRun.of("verify", "--data", data.toString());
+        CliRun run = CliRun.of("verify", "--data", data.toString(), "--since", saved.toString());
+
+        assertThat(plain.exitCode()).as("without the saved heads the deletion is not visible: " + plain.out()).isZero();
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.out()).contains("chain cli", "is gone");
+    }
+
+    @Test
+    void sinceAMissingFileIsAFailureNamingIt() throws Exception {
+        RecordedStore store = RecordedStore.write(dir, CALLS);
+
+        CliRun run = CliRun.of("verify", "--data", store.data().toString(), "--since", dir.resolve("nope.json").toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("since: " + dir.resolve("nope.json") + " does not exist");
     }
 }

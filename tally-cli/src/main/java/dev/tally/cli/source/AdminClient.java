@@ -57,6 +57,19 @@ public final class AdminClient {
         return json(request(path, params).GET().timeout(ANSWER_TIMEOUT).build());
     }
 
+    /**
+     * GET {@code path} and parse the JSON answer; empty when the gateway answers 409 (a state that
+     * passes, such as {@code not_yet_signed}), otherwise like {@link #get}.
+     */
+    public java.util.Optional<JsonNode> getUnlessConflict(String path) {
+        HttpRequest request = request(path, List.of()).GET().timeout(ANSWER_TIMEOUT).build();
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() == 409) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(parsed(request, response));
+    }
+
     /** Sends {@code method path} with a JSON body (or none when null) and parses the JSON answer. */
     public JsonNode send(String method, String path, JsonNode body) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
@@ -98,7 +111,10 @@ public final class AdminClient {
     }
 
     private JsonNode json(HttpRequest request) {
-        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return parsed(request, exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+    }
+
+    private JsonNode parsed(HttpRequest request, HttpResponse<String> response) {
         if (response.statusCode() / 100 != 2) {
             throw failure(request, response.statusCode(), response.body());
         }

@@ -20,6 +20,10 @@ public final class AdminRoutes {
         routing.get("/v1/admin/usage", new AdminEndpoint(auth, new UsageHandler(services)));
         routing.get("/v1/admin/events", new AdminEndpoint(auth, new EventsHandler(services)));
         routing.get("/v1/admin/verify", new AdminEndpoint(auth, new VerifyHandler(services)));
+        routing.get("/v1/admin/proof/{id}", new AdminEndpoint(auth, new ProofHandler(services)));
+        routing.get("/v1/admin/heads", new AdminEndpoint(auth, new HeadsHandler(services)));
+        routing.get("/v1/admin/consistency", new AdminEndpoint(auth, new ConsistencyHandler(services)));
+        routing.get("/v1/admin/witness", new AdminEndpoint(auth, new WitnessHandler(services)));
         routing.get("/v1/admin/export", new AdminEndpoint(auth, new ExportHandler(services)));
         KeysHandler keys = new KeysHandler(services);
         routing.post("/v1/admin/keys", new AdminEndpoint(auth, keys.create()));

@@ -139,8 +139,11 @@ public final class ConfigLoader {
     }
 
     private static Audit audit(ConfigNode n) {
-        n.allowOnly("durability", "flush_interval", "batch_size", "checkpoint_every", "payload", "redaction_patterns",
-                "log_client_ip", "log_key_prefix", "retention", "payload_retention", "payload_max_bytes");
+        List<String> known = new java.util.ArrayList<>(List.of("durability", "flush_interval", "batch_size", "checkpoint_every",
+                "payload", "redaction_patterns", "log_client_ip", "log_key_prefix", "retention", "payload_retention",
+                "payload_max_bytes"));
+        known.addAll(IntegritySection.KEYS);
+        n.allowOnly(known.toArray(String[]::new));
         Durability durability = Json.parseEnum(Durability.class, n.key("durability"), n.string("durability", "async"));
         String payloadText = n.string("payload", "off");
         // YAML 1.1 reads a bare `off` as the boolean false: that is what the user wrote.
@@ -165,7 +168,8 @@ public final class ConfigLoader {
                 payload, patterns, n.bool("log_client_ip", true), n.bool("log_key_prefix", true), retention,
                 payloadRetention,
                 n.integer("payload_max_bytes", Audit.DEFAULT_PAYLOAD_MAX_BYTES, Audit.MIN_PAYLOAD_MAX_BYTES,
-                        Audit.MAX_PAYLOAD_MAX_BYTES));
+                        Audit.MAX_PAYLOAD_MAX_BYTES),
+                IntegritySection.integrity(n));
     }
 
     /** A retention key that is present: empty for {@code forever}, else a duration of at least {@link Audit#MIN_RETENTION}. */

@@ -140,6 +140,7 @@ public record GatewayConfig(
      *     {@code retention} is forever; never longer than {@code retention} (default 30d, or
      *     {@code retention} when that is shorter)
      * @param payloadMaxBytes most UTF-8 bytes kept per body under redacted and full (default 64 KiB)
+     * @param integrity signed heads: how often, with which key, checked against which keys, published where
      */
     public record Audit(
             Durability durability,
@@ -152,7 +153,8 @@ public record GatewayConfig(
             boolean logKeyPrefix,
             Optional<Duration> retention,
             Optional<Duration> payloadRetention,
-            int payloadMaxBytes) {
+            int payloadMaxBytes,
+            Integrity integrity) {
 
         public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
         public static final int DEFAULT_BATCH_SIZE = 1000;
@@ -166,6 +168,7 @@ public record GatewayConfig(
         public static final int MAX_PAYLOAD_MAX_BYTES = 16 * 1024 * 1024;
 
         public Audit {
+            Objects.requireNonNull(integrity, "integrity");
             redactionPatterns = List.copyOf(redactionPatterns);
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(payloadRetention, "payload_retention");
@@ -174,6 +177,14 @@ public record GatewayConfig(
                         + payloadRetention.map(Durations::format).orElse("forever") + "' (expected: at most audit.retention, "
                         + Durations.format(retention.get()) + "; a payload never outlives its record)");
             }
+        }
+
+        /** Audit settings with the default {@link Integrity} settings. */
+        public Audit(Durability durability, Duration flushInterval, int batchSize, int checkpointEvery, PayloadPolicy payload,
+                List<String> redactionPatterns, boolean logClientIp, boolean logKeyPrefix, Optional<Duration> retention,
+                Optional<Duration> payloadRetention, int payloadMaxBytes) {
+            this(durability, flushInterval, batchSize, checkpointEvery, payload, redactionPatterns, logClientIp, logKeyPrefix,
+                    retention, payloadRetention, payloadMaxBytes, Integrity.DEFAULTS);
         }
 
         /** The default payload retention for an entry retention: 30 days, or the entry retention when shorter. */

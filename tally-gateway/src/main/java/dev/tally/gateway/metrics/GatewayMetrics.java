@@ -58,6 +58,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final AuditGauges audit;
     private final JvmGcMetrics gc;
     private volatile Supplier<RetentionStats> retention;
+    private volatile Supplier<dev.tally.gateway.heads.PublishStats> headPublishing;
 
     /**
      * Metrics for a gateway serving {@code config}.
@@ -108,6 +109,25 @@ public final class GatewayMetrics implements AutoCloseable {
 
     private void retentionCounter(String name, String description, ToLongFunction<RetentionStats> value) {
         FunctionCounter.builder(name, this, m -> value.applyAsLong(m.retention.get())).description(description).register(registry);
+    }
+
+    /**
+     * Adds the head publisher's counters ({@code audit.publish_heads}): heads published, failed
+     * attempts, heads dropped from a full queue, heads waiting. Read at each scrape; call once.
+     */
+    public void headPublishing(Supplier<dev.tally.gateway.heads.PublishStats> stats) {
+        this.headPublishing = stats; // held strongly here: Micrometer holds the measured object weakly
+        FunctionCounter.builder("tally.heads.published", this, m -> m.headPublishing.get().published())
+                .description("Signed heads published to audit.publish_heads").register(registry);
+        FunctionCounter.builder("tally.heads.publish.failures", this, m -> m.headPublishing.get().failures())
+                .description("Failed attempts to publish a signed head (each retry counts; logged once a minute at most)")
+                .register(registry);
+        FunctionCounter.builder("tally.heads.publish.dropped", this, m -> m.headPublishing.get().dropped())
+                .description("Signed heads dropped unpublished from a full queue (a later head covers them)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tally.heads.publish.pending", this,
+                m -> m.headPublishing.get().pending())
+                .description("Signed heads waiting to be published").register(registry);
     }
 
     /** A call's opening marker was handed to the audit log: the call is in flight. */

@@ -1,5 +1,6 @@
 package dev.tally.gateway.server;
 
+import dev.tally.audit.chain.SignedHeadJson;
 import dev.tally.audit.id.IdSource;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
@@ -10,6 +11,8 @@ import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.config.AdminTokenFile;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.config.Integrity;
+import dev.tally.gateway.heads.HeadPublisher;
 import dev.tally.gateway.config.Secret;
 import dev.tally.gateway.retention.RetentionRun;
 import dev.tally.gateway.retention.RetentionScheduler;
@@ -30,13 +33,15 @@ import java.util.Optional;
  * happens here), a {@code config_changed} event when the audit settings differ from the last
  * run's ({@link AuditSettingsLog}), the admin token, the gateway, then the retention schedule
  * ({@link RetentionScheduler}: entries past {@code audit.retention} and payloads past
- * {@code audit.payload_retention}, at start and hourly). {@link #close()} stops the retention
- * schedule and taking calls first, then drains the recorder (final checkpoint), then closes the
- * store. Thread-safe; close is idempotent.
+ * {@code audit.payload_retention}, at start and hourly). Every signed head is also handed to the
+ * {@link HeadPublisher} when {@code audit.publish_heads} is set. {@link #close()} stops the retention
+ * schedule and taking calls first, then drains the recorder (final checkpoint), then the head
+ * publisher, then closes the store. Thread-safe; close is idempotent.
  *
  * <p>On disk, under the data directory: {@code gateway/instance-id} (this instance's chain id,
- * made on first start), {@code gateway/} also holds the recorder's spill journal and signing key
- * pair; {@code admin-token} when the token is generated.
+ * made on first start), {@code gateway/} also holds the recorder's spill journal and, unless
+ * {@code audit.signing_key_file} puts it elsewhere, the signing key pair; {@code admin-token} when
+ * the token is generated.
  */
 public final class GatewayRuntime implements AutoCloseable {
 
@@ -48,16 +53,18 @@ public final class GatewayRuntime implements AutoCloseable {
     private final AdminTokenFile.Resolved admin;
     private final String chain;
     private final Optional<RetentionScheduler> retention;
+    private final Optional<HeadPublisher> publisher;
     private boolean closed; // guarded by this
 
     private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain,
-            Optional<RetentionScheduler> retention) {
+            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher) {
         this.store = store;
         this.recorder = recorder;
         this.gateway = gateway;
         this.admin = admin;
         this.chain = chain;
         this.retention = retention;
+        this.publisher = publisher;
     }
 
     /** Starts everything; returns once the server listens (the first retention run then begins in the background). */
@@ -67,12 +74,20 @@ public final class GatewayRuntime implements AutoCloseable {
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
         AuditStore store = openStore(config.store());
         Recorder recorder = null;
+        Optional<HeadPublisher> publisher = Optional.empty();
         try {
             GatewayConfig.Audit audit = config.audit();
+            Integrity integrity = audit.integrity();
+            publisher = integrity.publishHeads().map(target -> HeadPublisher.start(target, clock));
+            Optional<HeadPublisher> publishing = publisher;
             recorder = Recorder.start(store, RecorderConfig.defaults(chain, own)
                     .withDurability(audit.durability())
                     .withBatch(audit.flushInterval(), audit.batchSize())
-                    .withCheckpointEvery(audit.checkpointEvery()), clock);
+                    .withCheckpointEvery(audit.checkpointEvery())
+                    .withSignInterval(integrity.signInterval())
+                    .withSigningKeyFile(integrity.signingKeyFile().orElse(null)), clock,
+                    // On the writer thread: the publisher only queues the head.
+                    head -> publishing.ifPresent(p -> p.publish(SignedHeadJson.write(head))));
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
                     d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
@@ -82,7 +97,8 @@ public final class GatewayRuntime implements AutoCloseable {
                     ? Optional.of(RetentionScheduler.start(run, RetentionScheduler.DEFAULT_INTERVAL))
                     : Optional.empty();
             retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
-            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention);
+            publisher.ifPresent(p -> gateway.telemetry().metrics().headPublishing(p::stats));
+            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher);
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -90,6 +106,7 @@ public final class GatewayRuntime implements AutoCloseable {
             if (recorder != null) {
                 recorder.close();
             }
+            publisher.ifPresent(HeadPublisher::close);
             store.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("interrupted while starting", e);
         }
@@ -209,6 +226,7 @@ public final class GatewayRuntime implements AutoCloseable {
             try {
                 recorder.close();
             } finally {
+                publisher.ifPresent(HeadPublisher::close); // after the recorder: its closing head is published too
                 store.close();
                 LOG.log(System.Logger.Level.INFO, "tally stopped; audit log drained (chain " + chain + ")");
             }

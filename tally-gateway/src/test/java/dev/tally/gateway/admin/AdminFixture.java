@@ -48,14 +48,19 @@ final class AdminFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private AdminFixture(Path dir, String auditLines, Function<AuditStore, AuditStore> storeWrapper) throws Exception {
+        this(dir, auditLines, storeWrapper, c -> c);
+    }
+
+    private AdminFixture(Path dir, String auditLines, Function<AuditStore, AuditStore> storeWrapper,
+            java.util.function.UnaryOperator<RecorderConfig> recorderSettings) throws Exception {
         this.dir = dir;
         this.provider = new FakeProvider();
         this.clock = MutableClock.at("2026-11-20T10:00:00Z");
         this.config = ConfigLoader.parse(yaml(provider.baseUrl(), auditLines), dir,
                 Map.of("FAKE_OPENAI_KEY", "sk-fake-openai-provider-secret-0001", "TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
         this.store = storeWrapper.apply(SqliteAuditStore.open(dir.resolve("tally.db")));
-        this.recorder = Recorder.start(store, RecorderConfig.defaults("test-chain", dir).withCheckpointEvery(5),
-                Clock.systemUTC());
+        this.recorder = Recorder.start(store, recorderSettings.apply(RecorderConfig.defaults("test-chain", dir)
+                .withCheckpointEvery(5)), Clock.systemUTC());
         this.gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, Durability.ASYNC), clock,
                 d -> { }, routing -> { });
         this.clientKey = gateway.keys().create(KeySettings.named("team-a"), "test").secret();
@@ -68,6 +73,15 @@ final class AdminFixture implements AutoCloseable {
     /** With extra {@code audit:} lines, e.g. {@code "  log_client_ip: false\n"}. */
     static AdminFixture startWithAudit(Path dir, String auditLines) throws Exception {
         return new AdminFixture(dir, auditLines, s -> s);
+    }
+
+    /**
+     * With extra {@code audit:} lines and the recorder's settings changed by {@code recorderSettings}
+     * (e.g. a sign interval so long that no head is signed by time during a test).
+     */
+    static AdminFixture startWith(Path dir, String auditLines, java.util.function.UnaryOperator<RecorderConfig> recorderSettings)
+            throws Exception {
+        return new AdminFixture(dir, auditLines, s -> s, recorderSettings);
     }
 
     /** On a store wrapped by {@code storeWrapper} (e.g. a fault-injecting one). */

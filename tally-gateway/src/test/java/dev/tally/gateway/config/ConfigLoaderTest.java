@@ -38,6 +38,8 @@ class ConfigLoaderTest {
         assertThat(c.store().url()).isEqualTo("sqlite:./data/tally.db");
         assertThat(c.audit()).isEqualTo(new Audit(Durability.ASYNC, Duration.ofMillis(10), 1000, 10_000, PayloadPolicy.OFF,
                 List.of(), true, true, Optional.empty(), Optional.of(Duration.ofDays(30)), 65_536));
+        assertThat(c.audit().integrity()).isEqualTo(new Integrity(Duration.ofSeconds(1), Optional.empty(), Map.of(),
+                Optional.empty(), Optional.empty()));
         assertThat(c.providers()).isEmpty();
         assertThat(c.models()).isEmpty();
         assertThat(Timeouts.DEFAULTS).isEqualTo(new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120),

@@ -134,7 +134,11 @@ class DashboardBrowserTest {
         PlaywrightAssertions.assertThat(page.locator("#signin-error")).containsText("was not accepted");
         PlaywrightAssertions.assertThat(page.locator("#app")).isHidden();
         BrowserSession.screenshot(page, "signin-wrong-token");
-        current.problems().removeIf(p -> p.contains("401")); // the browser logs the refused request itself
+        // The browser logs the refused request itself, on its own schedule: wait for that line, then drop it.
+        while (current.problems().stream().noneMatch(p -> p.contains("401"))) {
+            page.waitForTimeout(10);
+        }
+        current.problems().removeIf(p -> p.contains("401"));
 
         page.fill("#token", DashboardFixture.ADMIN_TOKEN);
         page.click("#signin-button");
@@ -352,11 +356,12 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void integrityShowsTheVerifyReport() throws Exception {
+    void integrityShowsTheVerifyReportWithEachChainsSignedHeadOnceEveryEntryIsSigned() throws Exception {
+        JsonNode report = awaitAllSigned();
         Page page = signedIn();
         page.click("nav a[data-page=integrity]");
         PlaywrightAssertions.assertThat(page.locator("#verify-status")).hasAttribute("data-ok", "true");
-        JsonNode report = gw.admin("/v1/admin/verify", Map.of());
+        PlaywrightAssertions.assertThat(page.locator("#verify-status")).hasAttribute("data-unsigned", "0");
         assertThat(report.get("ok").asBoolean()).isTrue();
         long entries = 0;
         for (JsonNode chain : report.get("chains")) {
@@ -365,8 +370,68 @@ class DashboardBrowserTest {
             PlaywrightAssertions.assertThat(row).containsText(count(chain.get("entries").asLong()));
             PlaywrightAssertions.assertThat(row).containsText(chain.get("head").asText().substring(0, 16));
             PlaywrightAssertions.assertThat(row).containsText("intact");
+            PlaywrightAssertions.assertThat(row.locator("[data-cell=latest-head]"))
+                    .containsText("size " + count(chain.get("latest_head").get("tree_size").asLong()) + " · ");
+            PlaywrightAssertions.assertThat(row.locator("[data-cell=unsigned]")).hasText("all signed");
+            PlaywrightAssertions.assertThat(row.locator("[data-cell=key]")).hasText("key listed by the store");
         }
         PlaywrightAssertions.assertThat(page.locator("#verify-status")).containsText("Verified: " + count(entries) + " entries");
+        PlaywrightAssertions.assertThat(page.locator("#verify-status")).containsText("every hash and signature checks out");
+        PlaywrightAssertions.assertThat(page.locator("#witness-status")).hasAttribute("data-state", "none");
         BrowserSession.screenshot(page, "integrity");
+    }
+
+    /** The verify report once a head covers every entry (heads are signed within audit.sign_interval). */
+    private JsonNode awaitAllSigned() throws Exception {
+        while (true) {
+            JsonNode report = gw.admin("/v1/admin/verify", Map.of());
+            boolean signed = true;
+            for (JsonNode chain : report.get("chains")) {
+                signed &= chain.get("unsigned_entries").asLong() == 0;
+            }
+            if (signed) {
+                return report;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void integrityNeverSaysEverySignatureChecksOutWhileEntriesAreUnsignedAndShowsTheWitnessAlarm(@TempDir Path dir)
+            throws Exception {
+        Path witnessState = Files.writeString(dir.resolve("witness.json"), """
+                {"checked_at":"2026-12-03T20:00:00.000Z","ok":false,"heads":[],
+                 "findings":[{"chain":"dash-chain","kind":"rollback","message":"tree size 3 is smaller than the saved 7"}]}
+                """);
+        // No head is signed by time during the test, and none by count: every entry stays unsigned.
+        try (DashboardFixture unsigned = new DashboardFixture(dir, "  witness_state: " + witnessState + "\n",
+                c -> c.withSignInterval(java.time.Duration.ofHours(1)))) {
+            for (int i = 0; i < 3; i++) {
+                unsigned.gateway.keys().create(dev.tally.gateway.keys.KeySettings.named("key-" + i), "test");
+            }
+            unsigned.recorder.flush();
+            current = browser.newPage();
+            Page page = current.page();
+            page.navigate(unsigned.base() + "/dashboard");
+            page.fill("#token", DashboardFixture.ADMIN_TOKEN);
+            page.click("#signin-button");
+            page.waitForSelector("[data-card=calls] .card-value");
+            page.click("nav a[data-page=integrity]");
+
+            PlaywrightAssertions.assertThat(page.locator("#verify-status")).hasAttribute("data-unsigned", "3");
+            PlaywrightAssertions.assertThat(page.locator("#verify-status")).hasAttribute("data-ok", "true");
+            PlaywrightAssertions.assertThat(page.locator("#verify-status")).containsText(
+                    "3 newest entries are not yet covered by a signed head");
+            PlaywrightAssertions.assertThat(page.locator("#verify-status")).not().containsText("every hash and signature");
+            Locator row = page.locator("table[data-table=chains] tr[data-chain='dash-chain']");
+            PlaywrightAssertions.assertThat(row.locator("[data-cell=unsigned]")).hasText("3 unsigned");
+            PlaywrightAssertions.assertThat(row.locator("[data-cell=latest-head]")).hasText("no signed head yet");
+            PlaywrightAssertions.assertThat(page.locator("#witness-status")).hasAttribute("data-state", "alarm");
+            PlaywrightAssertions.assertThat(page.locator("#witness-status")).containsText(
+                    "The witness found 1 problem at 2026-12-03 20:00:00 UTC.");
+            PlaywrightAssertions.assertThat(page.locator("#witness-status li[data-chain=dash-chain]")).hasText(
+                    "dash-chain rollback: tree size 3 is smaller than the saved 7");
+            BrowserSession.screenshot(page, "integrity-unsigned");
+        }
     }
 }

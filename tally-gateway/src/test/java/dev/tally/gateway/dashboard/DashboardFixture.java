@@ -56,10 +56,20 @@ final class DashboardFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     DashboardFixture(Path dir) throws Exception {
+        this(dir, "", c -> c);
+    }
+
+    /**
+     * With extra {@code audit:} lines (e.g. {@code "  witness_state: /x\n"}) and the recorder's
+     * settings changed by {@code recorderSettings}.
+     */
+    DashboardFixture(Path dir, String auditLines, java.util.function.UnaryOperator<RecorderConfig> recorderSettings)
+            throws Exception {
         provider = new FakeProvider();
-        GatewayConfig config = ConfigLoader.parse(yaml(provider.baseUrl()), dir, Map.of("TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
+        GatewayConfig config = ConfigLoader.parse(yaml(provider.baseUrl()).replace("  payload: full\n",
+                "  payload: full\n" + auditLines), dir, Map.of("TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
         store = SqliteAuditStore.open(dir.resolve("tally.db"));
-        recorder = Recorder.start(store, RecorderConfig.defaults("dash-chain", dir), Clock.systemUTC());
+        recorder = Recorder.start(store, recorderSettings.apply(RecorderConfig.defaults("dash-chain", dir)), Clock.systemUTC());
         gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, Durability.ASYNC), Clock.systemUTC(),
                 d -> { }, routing -> { });
     }
