@@ -44,14 +44,15 @@ public final class ProxyHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
-        RequestMeta meta = Envelope.read(req, endpoint, services.ids(), services.clock());
+        Envelope.Received envelope = Envelope.read(req, endpoint, services.ids(), services.clock());
+        RequestMeta meta = envelope.meta();
         res.header(Envelope.REQUEST_ID, meta.id());
-        AuthOutcome outcome = services.authenticator().authenticate(Envelope.presentedKey(req), meta.clientIp());
+        AuthOutcome outcome = services.authenticator().authenticateCredentials(Envelope.credentials(req), meta.clientIp());
         VirtualKey key = switch (outcome) {
             case AuthOutcome.Allowed allowed -> allowed.key();
             case AuthOutcome.Denied denied -> {
                 services.events().authDenied(meta, denied);
-                Replies.error(res, endpoint.protocol(), 401, denied.code(), denied.message(), null);
+                Replies.error(res, endpoint.protocol(), denied.errorCode(), denied.message(), null);
                 yield null;
             }
         };
@@ -60,6 +61,10 @@ public final class ProxyHandler implements Handler {
         }
         CallScope scope = services.records().start(meta, key);
         try {
+            if (envelope.problem() != null) {
+                fail(res, scope, ErrorCode.INVALID_HEADER, envelope.problem(), null);
+                return;
+            }
             proxy(req, res, scope);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,11 +72,11 @@ public final class ProxyHandler implements Handler {
         } catch (RuntimeException | IOException e) {
             LOG.log(Level.ERROR, "call " + meta.id() + " failed inside the gateway", e);
             if (!scope.finished()) {
-                scope.finish(new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
+                scope.finish(new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the gateway failed: " + e.getClass().getSimpleName()));
             }
             try {
                 if (!res.isSent()) {
-                    Replies.error(res, endpoint.protocol(), 500, "internal_error", "the gateway failed; see x-request-id " + meta.id(), null);
+                    Replies.error(res, endpoint.protocol(), ErrorCode.INTERNAL_ERROR, "the gateway failed; see x-request-id " + meta.id(), null);
                 }
             } catch (RuntimeException alreadyStreaming) {
                 // the response was already under way (a stream): the connection is closed instead
@@ -79,7 +84,7 @@ public final class ProxyHandler implements Handler {
         } finally {
             if (!scope.finished()) {
                 // Only reachable on an Error or interrupt: the record is still written.
-                scope.finish(new CallEnd.Failed(500, "internal_error", "the call ended without an answer"));
+                scope.finish(new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the call ended without an answer"));
             }
         }
     }
@@ -87,7 +92,17 @@ public final class ProxyHandler implements Handler {
     private void proxy(ServerRequest req, ServerResponse res, CallScope scope) throws IOException, InterruptedException {
         byte[] raw;
         try {
-            raw = readBody(req);
+            raw = RequestBody.read(req);
+        } catch (RequestBody.Short e) {
+            // The client stopped sending (closed its side) before its content-length: a 400 it may still read.
+            scope.builder().requestBytes(e.received());
+            scope.finish(new CallEnd.Failed(ErrorCode.BODY_LENGTH_MISMATCH, e.getMessage()));
+            try {
+                Replies.error(res, endpoint.protocol(), ErrorCode.BODY_LENGTH_MISMATCH, e.getMessage(), null);
+            } catch (RuntimeException connectionGone) {
+                // a stalled body's connection was closed to stop the read: the record says what happened
+            }
+            return;
         } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException
                 | io.helidon.common.buffers.DataReader.InsufficientDataAvailableException gone) {
             // 499, as proxies write it: the client closed the request before sending all of it.
@@ -100,7 +115,7 @@ public final class ProxyHandler implements Handler {
         try {
             request = ClientRequest.parse(endpoint, raw);
         } catch (ClientRequest.Invalid e) {
-            fail(res, scope, 400, "invalid_request", e.getMessage(), e.param());
+            fail(res, scope, e.code(), e.getMessage(), e.param());
             return;
         }
         scope.builder().model(request.model()).stream(request.stream());
@@ -109,7 +124,7 @@ public final class ProxyHandler implements Handler {
         }
         Optional<List<Target>> route = services.router().route(request.model(), endpoint.protocol());
         if (route.isEmpty()) {
-            refuse(res, scope, request.model(), new Admission.Refused(SecurityEventType.UNKNOWN_MODEL, 404, "model_not_found",
+            refuse(res, scope, request.model(), new Admission.Refused(SecurityEventType.UNKNOWN_MODEL, ErrorCode.MODEL_NOT_FOUND,
                     "model: '" + request.model() + "' (expected: a configured model; GET /v1/models lists them)", null));
             return;
         }
@@ -118,7 +133,7 @@ public final class ProxyHandler implements Handler {
         scope.builder().provider(first.provider().name());
         if (first.provider().kind() != endpoint.protocol()) {
             String other = first.provider().kind() == dev.tally.audit.entry.Protocol.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions";
-            fail(res, scope, 400, "wrong_endpoint", "model: '" + request.model() + "' is served by an "
+            fail(res, scope, ErrorCode.WRONG_ENDPOINT, "model: '" + request.model() + "' is served by an "
                     + first.provider().kind().name().toLowerCase(java.util.Locale.ROOT) + " provider (expected: call " + other + ")", "model");
             return;
         }
@@ -129,7 +144,7 @@ public final class ProxyHandler implements Handler {
             return;
         }
         if (!services.records().sink().open(scope.opening())) {
-            fail(res, scope, 503, "store_unavailable",
+            fail(res, scope, ErrorCode.STORE_UNAVAILABLE,
                     "the audit store cannot be written; calls are refused until it recovers", null);
             return;
         }
@@ -141,7 +156,7 @@ public final class ProxyHandler implements Handler {
         switch (attempt) {
             case Attempt.Unreachable failed -> {
                 scope.builder().upstreamMs((System.nanoTime() - upstreamStart) / 1_000_000);
-                fail(res, scope, failed.httpStatus(), failed.code(), failed.message(), null);
+                fail(res, scope, failed.errorCode(), failed.message(), null);
             }
             case Attempt.Answered answered -> {
                 scope.builder().servedModel(answered.target().upstreamModel());
@@ -154,23 +169,6 @@ public final class ProxyHandler implements Handler {
                 }
             }
         }
-    }
-
-    /**
-     * The request body; with a content-length, read into an array of exactly that size (no
-     * 16 KiB read buffer and copy per call).
-     */
-    private static byte[] readBody(ServerRequest req) throws IOException {
-        java.io.InputStream in = req.content().inputStream();
-        long declared = req.headers().contentLength().orElse(-1);
-        if (declared < 0 || declared > Integer.MAX_VALUE - 8) {
-            return in.readAllBytes();
-        }
-        byte[] body = new byte[(int) declared];
-        if (in.readNBytes(body, 0, body.length) < body.length) {
-            throw new java.io.EOFException("the request body ended before its content-length");
-        }
-        return body;
     }
 
     /**
@@ -193,10 +191,10 @@ public final class ProxyHandler implements Handler {
         return headers;
     }
 
-    private void fail(ServerResponse res, CallScope scope, int status, String code, String message, String param)
+    private void fail(ServerResponse res, CallScope scope, ErrorCode code, String message, String param)
             throws InterruptedException {
-        scope.finish(new CallEnd.Failed(status, code, message));
-        Replies.error(res, endpoint.protocol(), status, code, message, param);
+        scope.finish(new CallEnd.Failed(code, message));
+        Replies.error(res, endpoint.protocol(), code, message, param);
     }
 
     private void refuse(ServerResponse res, CallScope scope, String model, Admission.Refused refused)
