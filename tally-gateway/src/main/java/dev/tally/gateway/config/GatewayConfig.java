@@ -3,6 +3,8 @@ package dev.tally.gateway.config;
 import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.pricing.Price;
 import dev.tally.audit.recorder.Durability;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.recorder.WhenUnrecordable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,13 +68,22 @@ public record GatewayConfig(
      * @param port TCP port, default 8080; 0 picks a free port
      * @param instanceId this instance's chain id; empty = the one kept in the data directory,
      *     made on first start from the host name and the data directory
+     * @param shutdownTimeout longest time from SIGTERM to exit: stop taking calls, drain the audit
+     *     log, fsync the rest into the spill journal (default 30s)
      */
-    public record Server(String host, int port, Optional<String> instanceId) {
+    public record Server(String host, int port, Optional<String> instanceId, Duration shutdownTimeout) {
         public static final String DEFAULT_HOST = "0.0.0.0";
         public static final int DEFAULT_PORT = 8080;
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
         public Server {
             Objects.requireNonNull(instanceId, "instance_id");
+            Objects.requireNonNull(shutdownTimeout, "shutdown_timeout");
+        }
+
+        /** A listener with the default shutdown timeout. */
+        public Server(String host, int port, Optional<String> instanceId) {
+            this(host, port, instanceId, DEFAULT_SHUTDOWN_TIMEOUT);
         }
 
         /** A listener without a configured instance id. */
@@ -140,6 +151,10 @@ public record GatewayConfig(
      *     {@code retention} is forever; never longer than {@code retention} (default 30d, or
      *     {@code retention} when that is shorter)
      * @param payloadMaxBytes most UTF-8 bytes kept per body under redacted and full (default 64 KiB)
+     * @param whenUnrecordable what happens to new calls while nothing durable can take a write:
+     *     refuse them with 503 (default) or forward them and count their records as lost (async only)
+     * @param journalMaxBytes the spill journal's size cap (default 256 MiB); at the cap the log
+     *     counts as unrecordable
      */
     public record Audit(
             Durability durability,
@@ -152,7 +167,9 @@ public record GatewayConfig(
             boolean logKeyPrefix,
             Optional<Duration> retention,
             Optional<Duration> payloadRetention,
-            int payloadMaxBytes) {
+            int payloadMaxBytes,
+            WhenUnrecordable whenUnrecordable,
+            long journalMaxBytes) {
 
         public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
         public static final int DEFAULT_BATCH_SIZE = 1000;
@@ -166,6 +183,15 @@ public record GatewayConfig(
         public static final int MAX_PAYLOAD_MAX_BYTES = 16 * 1024 * 1024;
 
         public Audit {
+            Objects.requireNonNull(whenUnrecordable, "when_unrecordable");
+            if (journalMaxBytes < RecorderConfig.MIN_JOURNAL_MAX_BYTES) {
+                throw new IllegalArgumentException("audit.journal_max_bytes: " + journalMaxBytes
+                        + " (expected: at least " + RecorderConfig.MIN_JOURNAL_MAX_BYTES + ")");
+            }
+            if (whenUnrecordable == WhenUnrecordable.ALLOW && durability == Durability.SYNC) {
+                throw new IllegalArgumentException("audit.when_unrecordable: 'allow' (expected: refuse with audit.durability: "
+                        + "sync; sync mode never answers a call it could not record)");
+            }
             redactionPatterns = List.copyOf(redactionPatterns);
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(payloadRetention, "payload_retention");
@@ -174,6 +200,14 @@ public record GatewayConfig(
                         + payloadRetention.map(Durations::format).orElse("forever") + "' (expected: at most audit.retention, "
                         + Durations.format(retention.get()) + "; a payload never outlives its record)");
             }
+        }
+
+        /** With the default outage settings: refuse, and a 256 MiB journal cap. */
+        public Audit(Durability durability, Duration flushInterval, int batchSize, int checkpointEvery, PayloadPolicy payload,
+                List<String> redactionPatterns, boolean logClientIp, boolean logKeyPrefix, Optional<Duration> retention,
+                Optional<Duration> payloadRetention, int payloadMaxBytes) {
+            this(durability, flushInterval, batchSize, checkpointEvery, payload, redactionPatterns, logClientIp, logKeyPrefix,
+                    retention, payloadRetention, payloadMaxBytes, WhenUnrecordable.REFUSE, RecorderConfig.DEFAULT_JOURNAL_MAX_BYTES);
         }
 
         /** The default payload retention for an entry retention: 30 days, or the entry retention when shorter. */
