@@ -5,12 +5,14 @@ import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.recorder.internal.AuditWriter;
+import dev.tally.audit.recorder.internal.JournalFile;
 import dev.tally.audit.recorder.internal.JournalOp;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.StoredPayload;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +55,18 @@ public final class Recorder implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         return new Recorder(AuditWriter.start(store, config, clock), config);
+    }
+
+    /**
+     * Like {@link #start(AuditStore, RecorderConfig, Clock)}, with the file layer the spill journal
+     * writes through: the seam where tests inject ENOSPC and short writes.
+     */
+    public static Recorder startOnFiles(AuditStore store, RecorderConfig config, Clock clock, JournalFile.Opener files) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(files, "files");
+        return new Recorder(AuditWriter.start(store, config, clock, files), config);
     }
 
     /** Enqueues an opening marker; never blocks, never throws. */
@@ -167,12 +181,34 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Whether the last store write succeeded. After a failure the writer retries by itself (replaying
-     * the spill journal, or probing the store with an idempotent write) with backoff from 50 ms to
-     * 5 s, so this turns true again without new traffic once the store is back.
+     * Whether store commits succeed now: the writer's last commit attempt succeeded. After a failure
+     * the writer retries by itself (replaying the spill journal, or probing the store with an
+     * idempotent write when nothing is spilled) with backoff from 50 ms to 1 s, so this turns true
+     * again without new traffic about a second after the store is back.
      */
     public boolean storeHealthy() {
         return writer.storeHealthy();
+    }
+
+    /**
+     * Whether a write handed over now can be made durable: false when neither the store nor the
+     * journal can take it (the store failing, and the journal full, failing or within 64 KiB of
+     * {@code journal_max_bytes}). A gateway in {@link WhenUnrecordable#REFUSE} refuses new calls while
+     * it is false. It turns true by itself: the writer retries the store, and the journal probes
+     * its disk for space, at least once a second.
+     */
+    public boolean recordable() {
+        return writer.recordable();
+    }
+
+    /** Counts one call refused because {@link #recordable()} was false (in {@link RecorderStats#refusedUnrecordable()}). */
+    public void countRefused() {
+        writer.countRefused();
+    }
+
+    /** What the gateway does with new calls while nothing can record them ({@link RecorderConfig#whenUnrecordable()}). */
+    public WhenUnrecordable whenUnrecordable() {
+        return config.whenUnrecordable();
     }
 
     /** This recorder's chain id. */
@@ -191,11 +227,29 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Drains the queue, writes a final checkpoint, stops the writer; returns when done.
-     * Idempotent. Writes handed over afterwards are counted as lost.
+     * Drains the queue into the store as far as it takes writes, fsyncs the rest into the spill
+     * journal where the disk allows, writes a final checkpoint when everything reached the store,
+     * and stops the writer. Returns within {@code timeout} whatever the store or disk do (it never
+     * waits for the writer beyond it), with how many writes were stored, journaled, or not made
+     * durable at all. Idempotent: later calls return the first result. Writes handed over
+     * afterwards are counted as lost.
      */
+    public CloseResult close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
+        }
+        CloseResult result = writer.close(timeout);
+        if (result.notDurable() > 0) {
+            LOG.log(Level.ERROR, "audit chain {0}: closed with {1} writes not durable (neither stored nor in the"
+                    + " journal)", config.chain(), Long.toString(result.notDurable()));
+        }
+        return result;
+    }
+
+    /** {@link #close(Duration)} with 30 seconds. */
     @Override
     public void close() {
-        writer.close();
+        close(Duration.ofSeconds(30));
     }
 }

@@ -12,7 +12,14 @@ package dev.tally.audit.recorder;
  * @param storeErrors failed store commits since start
  * @param headSeq the last seq assigned on this chain
  * @param writerLagMillis age of the oldest entry still waiting, 0 when the queue is empty
- * @param storeHealthy whether the last store commit succeeded
+ * @param storeHealthy same as {@code writesCommitting} (kept for the existing gauge)
+ * @param journalBytes size of the spill journal now, including records still in memory
+ * @param writesCommitting true only while store commits succeed: the last commit of entries (or
+ *     the idempotent probe, when nothing waits to be written) succeeded
+ * @param refusedUnrecordable calls a gateway refused because the recorder was not recordable
+ *     (counted by {@link Recorder#countRefused()})
+ * @param journalRejected spill journal records refused at replay (bad MAC, out of order,
+ *     duplicated): never chained
  */
 public record RecorderStats(
         long queueDepth,
@@ -23,5 +30,16 @@ public record RecorderStats(
         long storeErrors,
         long headSeq,
         long writerLagMillis,
-        boolean storeHealthy) {
+        boolean storeHealthy,
+        long journalBytes,
+        boolean writesCommitting,
+        long refusedUnrecordable,
+        long journalRejected) {
+
+    /** The counters of before the durability fields, which are then 0 (or follow {@code storeHealthy}). */
+    public RecorderStats(long queueDepth, long committed, long spilled, long replayed, long lost, long storeErrors,
+            long headSeq, long writerLagMillis, boolean storeHealthy) {
+        this(queueDepth, committed, spilled, replayed, lost, storeErrors, headSeq, writerLagMillis, storeHealthy, 0,
+                storeHealthy, 0, 0);
+    }
 }

@@ -7,6 +7,8 @@ import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.id.IdSource;
+import dev.tally.audit.files.PrivateFiles;
+import dev.tally.audit.recorder.CloseResult;
 import dev.tally.audit.recorder.Receipt;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.RecorderStats;
@@ -21,13 +23,16 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -97,6 +102,7 @@ public final class AuditWriter {
     private final SigningKeys keys;
     private final SpillJournal journal;
     private final Counters counters = new Counters();
+    private final LogLimiter limiter = new LogLimiter(LOG);
     private final Ingress ingress;
     private final ChainCursor cursor;
     private final ChainWriter writer;
@@ -105,6 +111,7 @@ public final class AuditWriter {
     private final long flushNanos;
     private Thread thread;
     private boolean stopped; // writer thread only
+    private CloseResult closeResult; // guarded by this
 
     private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal) {
         this.store = store;
@@ -112,9 +119,9 @@ public final class AuditWriter {
         this.clock = clock;
         this.keys = keys;
         this.journal = journal;
-        this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters);
+        this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters, limiter);
         this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
-        this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters);
+        this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters, limiter);
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
@@ -130,11 +137,22 @@ public final class AuditWriter {
      * @throws UncheckedIOException when the data dir, keys or journal cannot be used
      */
     public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock) {
+        return start(store, config, clock, JournalFile.channels());
+    }
+
+    /**
+     * Like {@link #start(AuditStore, RecorderConfig, Clock)}, the spill journal written through
+     * {@code files} (the seam fault-injection tests use).
+     */
+    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock, JournalFile.Opener files) {
         SigningKeys keys;
         SpillJournal journal;
         try {
+            PrivateFiles.createDirectories(config.dataDir());
             keys = SigningKeys.loadOrCreate(config.dataDir());
-            journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME));
+            JournalKey journalKey = JournalKey.loadOrCreate(journalKeyDir(config), new SecureRandom());
+            journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME), journalKey,
+                    config.journalMaxBytes(), files);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -151,6 +169,11 @@ public final class AuditWriter {
         writer.thread.start();
         writer.encoder.start();
         return writer;
+    }
+
+    /** The journal key lives beside the signing key, never in the journal. */
+    private static java.nio.file.Path journalKeyDir(RecorderConfig config) {
+        return config.dataDir();
     }
 
     private void recover() {
@@ -220,29 +243,71 @@ public final class AuditWriter {
         await(done);
     }
 
-    /** Drains, writes a final checkpoint and stops the thread; idempotent. */
-    public void close() {
+    /**
+     * Drains what it can into the store, fsyncs the rest into the journal, writes a final
+     * checkpoint when everything reached the store, and stops the thread; returns within
+     * {@code timeout}, never waiting for the writer beyond it. Idempotent: a second call returns
+     * the first call's result.
+     */
+    public synchronized CloseResult close(Duration timeout) {
+        if (closeResult != null) {
+            return closeResult;
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long committedBefore = counters.committed.get();
+        long lostBefore = counters.lost.get();
+        CloseResult result = null;
+        boolean interrupted = false;
         if (thread.isAlive()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            ingress.submit(new ControlOp.Close(done));
-            boolean interrupted = false;
+            CompletableFuture<CloseResult> done = new CompletableFuture<>();
+            // The writer must answer before our deadline: it stops committing a little earlier.
+            long writerDeadline = deadline - Math.min(timeout.toNanos() / 10, TimeUnit.MILLISECONDS.toNanos(500));
+            ingress.submit(new ControlOp.Close(writerDeadline, done));
             while (true) {
                 try {
-                    thread.join();
+                    result = done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (TimeoutException | ExecutionException e) {
+                    break;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
+        ingress.close();
         int stranded = ingress.abandonQueue();
         if (stranded > 0) {
             counters.lost.addAndGet(stranded);
             LOG.log(Level.ERROR, "audit: {0} writes handed over while closing: lost", Integer.toString(stranded));
         }
+        if (result == null) {
+            // The writer is stuck (a store commit that does not return) or was gone: count, do not wait.
+            long notDurable = ingress.depth() + counters.inFlightCount + journal.unforcedRecords()
+                    + (counters.lost.get() - lostBefore);
+            result = new CloseResult(Math.max(0, counters.committed.get() - committedBefore),
+                    Math.max(0, journal.pendingRecords() - journal.unforcedRecords()), notDurable);
+            if (thread.isAlive()) {
+                LOG.log(Level.ERROR, "audit: the writer of chain {0} did not finish within {1} ms; {2} writes are"
+                        + " not durable", config.chain(), Long.toString(timeout.toMillis()), Long.toString(notDurable));
+            }
+        } else if (stranded > 0) {
+            result = new CloseResult(result.stored(), result.journaled(), result.notDurable() + stranded);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        closeResult = result;
+        return result;
+    }
+
+    /** Whether a write handed over now can be made durable: by the store, or else by the journal. */
+    public boolean recordable() {
+        return journal.accepting() || (counters.storeHealthy && !ingress.spilling());
+    }
+
+    /** Counts a call a gateway refused because {@link #recordable()} was false. */
+    public void countRefused() {
+        counters.refusedUnrecordable.incrementAndGet();
     }
 
     public RecorderStats stats() {
@@ -251,9 +316,11 @@ public final class AuditWriter {
         long inFlight = counters.inFlightSince;
         long since = oldest == 0 ? inFlight : inFlight == 0 ? oldest : Math.min(oldest, inFlight);
         long lag = since == 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - since));
+        boolean committing = counters.storeHealthy;
         return new RecorderStats(ingress.depth(), counters.committed.get(), counters.spilled.get(),
                 counters.replayed.get(), counters.lost.get(), counters.storeErrors.get(), counters.headSeq, lag,
-                counters.storeHealthy);
+                committing, journal.sizeBytes(), committing, counters.refusedUnrecordable.get(),
+                counters.journalRejected.get());
     }
 
     public boolean storeHealthy() {
@@ -294,8 +361,9 @@ public final class AuditWriter {
                     park(flushNanos);
                 }
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "audit writer: unexpected failure; continuing", e);
-                park(ChainWriter.MIN_BACKOFF_NANOS);
+                limiter.log("unexpected", Level.ERROR, 1, "audit writer: unexpected failure ("
+                        + LogLimiter.describe(e) + "); continuing");
+                park(ChainWriter.MAX_BACKOFF_NANOS);
             }
         }
     }
@@ -329,30 +397,46 @@ public final class AuditWriter {
                     prune.done().completeExceptionally(e);
                 }
             }
-            case ControlOp.Close close -> {
-                ingress.close();
-                if (writer.settle()) {
-                    try {
-                        writer.ensureHead();
-                        writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "audit: final checkpoint of " + config.chain() + " failed", e);
-                    }
-                } else {
-                    LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
-                            + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
-                }
-                closeQuietly(journal);
-                encoder.stop();
-                stopped = true;
-                close.done().complete(null);
-                // Controls queued behind the close: answer them instead of leaving callers waiting.
-                ControlOp late;
-                while ((late = ingress.pollControl()) != null) {
-                    late.fail(new IllegalStateException("recorder: closed (expected: open)"));
-                }
-            }
+            case ControlOp.Close close -> close.done().complete(closeNow(close.deadlineNanos()));
         }
+    }
+
+    /** The writer's part of a close: see {@link #close(Duration)}. */
+    private CloseResult closeNow(long deadline) {
+        ingress.close();
+        long committedBefore = counters.committed.get();
+        long lostBefore = counters.lost.get();
+        try {
+            if (writer.settleUntil(deadline)) {
+                try {
+                    writer.ensureHead();
+                    writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "audit: final checkpoint of {0} failed ({1})", config.chain(),
+                            LogLimiter.describe(e));
+                }
+            } else {
+                ingress.moveQueue();
+                writer.syncJournal();
+                LOG.log(Level.WARNING, "audit: closing with {0} writes in the spill journal {1}; they are"
+                        + " replayed on the next start", Long.toString(journal.pendingRecords()), journal.path());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "audit: closing chain {0} failed ({1})", config.chain(), LogLimiter.describe(e));
+        }
+        writer.syncJournal();
+        long unforced = journal.unforcedRecords();
+        long journaled = Math.max(0, journal.pendingRecords() - unforced);
+        closeQuietly(journal);
+        encoder.stop();
+        stopped = true;
+        // Controls queued behind the close: answer them instead of leaving callers waiting.
+        ControlOp late;
+        while ((late = ingress.pollControl()) != null) {
+            late.fail(new IllegalStateException("recorder: closed (expected: open)"));
+        }
+        long notDurable = unforced + ingress.depth() + (counters.lost.get() - lostBefore);
+        return new CloseResult(Math.max(0, counters.committed.get() - committedBefore), journaled, notDurable);
     }
 
     private void applyChange(AdminChange change, AdminEvent event) {
@@ -397,7 +481,8 @@ public final class AuditWriter {
         try {
             journal.close();
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be closed", e);
+            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be closed ("
+                    + LogLimiter.describe(e) + ")");
         }
     }
 

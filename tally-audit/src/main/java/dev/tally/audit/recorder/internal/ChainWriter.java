@@ -23,7 +23,11 @@ final class ChainWriter {
 
     private static final System.Logger LOG = System.getLogger(ChainWriter.class.getName());
     static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * At most this long between two attempts while the store fails: with the journal's space probe
+     * on every loop, the recorder is writing again within about a second of space returning.
+     */
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Journal chunks replayed per loop when not forced, so control ops are not starved. */
     private static final int REPLAY_CHUNKS_PER_LOOP = 16;
 
@@ -34,11 +38,14 @@ final class ChainWriter {
     private final ChainCursor cursor;
     private final Counters counters;
     private final Replayer replayer;
+    private final LogLimiter limiter;
+    private long failuresSinceHealthy;
     private long backoffNanos = MIN_BACKOFF_NANOS;
     private long nextRetryNanos;
 
     ChainWriter(AuditStore store, RecorderConfig config, SpillJournal journal, Ingress ingress, ChainCursor cursor,
-            Counters counters) {
+            Counters counters, LogLimiter limiter) {
+        this.limiter = limiter;
         this.store = store;
         this.config = config;
         this.journal = journal;
@@ -84,6 +91,7 @@ final class ChainWriter {
                     }
                 }
             }
+            counters.inFlightCount = batch.size();
             ensureHead();
             commitBuilt(cursor.build(openings, entries, bodies, List.of(), false), payloads);
             batch.forEach(op -> op.complete(Receipt.STORED));
@@ -94,6 +102,7 @@ final class ChainWriter {
             ingress.spillFailedBatch(batch);
         } finally {
             counters.inFlightSince = 0;
+            counters.inFlightCount = 0;
         }
     }
 
@@ -113,7 +122,8 @@ final class ChainWriter {
                 op.complete(Receipt.STORED);
             } catch (IllegalArgumentException rejected) {
                 counters.lost.incrementAndGet();
-                LOG.log(Level.ERROR, "audit: the store rejects entry " + write.entry().id() + ": LOST", rejected);
+                LOG.log(Level.ERROR, "audit: the store rejects entry " + write.entry().id() + ": LOST ("
+                        + LogLimiter.describe(rejected) + ")");
                 op.fail(rejected);
             } catch (RuntimeException e) {
                 storeFailed(e);
@@ -139,7 +149,7 @@ final class ChainWriter {
             } catch (IllegalArgumentException rejected) {
                 counters.payloadsDropped.incrementAndGet();
                 LOG.log(Level.ERROR, "audit: the store rejects the payload of " + write.entry().id()
-                        + "; storing the record without it", rejected);
+                        + "; storing the record without it (" + LogLimiter.describe(rejected) + ")");
             }
         }
         commitBuilt(cursor.build(openings, entries, List.of(), false));
@@ -163,10 +173,16 @@ final class ChainWriter {
         cursor.accept(built);
         counters.committed.addAndGet(built.batch().entries().size() + built.batch().openings().size());
         counters.headSeq = built.seq();
+        healthy("head seq " + built.seq());
+    }
+
+    private void healthy(String where) {
         if (!counters.storeHealthy) {
-            LOG.log(Level.INFO, "audit store writable again (chain {0}, head seq {1})", config.chain(),
-                    Long.toString(built.seq()));
+            limiter.reset("store");
+            LOG.log(Level.INFO, "audit store writable again (chain {0}, {1}) after {2} failed attempts",
+                    config.chain(), where, Long.toString(failuresSinceHealthy));
         }
+        failuresSinceHealthy = 0;
         counters.storeHealthy = true;
         backoffNanos = MIN_BACKOFF_NANOS;
     }
@@ -174,9 +190,10 @@ final class ChainWriter {
     /** Counts a failed store write, forgets the head (the commit may have happened) and backs off. */
     void storeFailed(RuntimeException e) {
         counters.storeErrors.incrementAndGet();
-        if (counters.storeHealthy) {
-            LOG.log(Level.WARNING, "audit store commit failed; spilling to " + journal.path() + " and retrying", e);
-        }
+        failuresSinceHealthy++;
+        limiter.log("store", Level.WARNING, 1, "audit store commit failed (" + LogLimiter.describe(e) + "); spilling to "
+                + journal.path() + " and retrying every " + TimeUnit.NANOSECONDS.toMillis(MAX_BACKOFF_NANOS)
+                + " ms at most");
         counters.storeHealthy = false;
         cursor.invalidate();
         nextRetryNanos = System.nanoTime() + backoffNanos;
@@ -193,26 +210,53 @@ final class ChainWriter {
         if (!force && System.nanoTime() - nextRetryNanos < 0) {
             return false;
         }
+        return replayUntil(force ? Long.MAX_VALUE : 0, force ? Integer.MAX_VALUE : REPLAY_CHUNKS_PER_LOOP);
+    }
+
+    /**
+     * Replays up to {@code maxChunks} chunks, or until {@code deadlineNanos} (nanoTime; 0 = none)
+     * when that is later than now; returns true when the journal was drained and spilling ended.
+     * A journal that cannot be read backs off like a failing store (logged once per interval),
+     * so replay resumes by itself once the cause is gone.
+     */
+    private boolean replayUntil(long deadlineNanos, int maxChunks) {
         try {
-            if (force) {
-                replayer.replayAll();
-            } else if (!replayer.replay(REPLAY_CHUNKS_PER_LOOP)) {
-                return false;
+            boolean drained;
+            if (deadlineNanos == 0 || deadlineNanos == Long.MAX_VALUE) {
+                drained = replayer.replay(maxChunks);
+                while (!drained && deadlineNanos == Long.MAX_VALUE) {
+                    drained = replayer.replay(maxChunks);
+                }
+            } else {
+                drained = replayer.replay(1);
+                while (!drained && System.nanoTime() - deadlineNanos < 0) {
+                    drained = replayer.replay(1);
+                }
             }
-            return finishSpilling();
+            return drained && finishSpilling();
         } catch (UncheckedIOException e) {
-            throw e;
+            limiter.log("journal-read", Level.ERROR, 1, "audit: spill journal " + journal.path() + " cannot be replayed"
+                    + " (" + LogLimiter.describe(e) + "); writes keep going to it, retrying");
+            nextRetryNanos = System.nanoTime() + MAX_BACKOFF_NANOS;
+            return false;
         } catch (RuntimeException e) {
             storeFailed(e);
             return false;
         }
     }
 
+    /** Like {@code spillStep(true)}, but gives up at {@code deadlineNanos}; true when spilling ended. */
+    boolean spillStepUntil(long deadlineNanos) {
+        ingress.moveQueue();
+        syncJournal();
+        return replayUntil(deadlineNanos, Integer.MAX_VALUE);
+    }
+
     private boolean finishSpilling() {
         try {
             return ingress.finishSpilling();
         } catch (IOException e) {
-            throw new UncheckedIOException("spill journal " + journal.path() + " cannot be emptied", e);
+            throw new UncheckedIOException("spill journal " + journal.path() + " cannot be emptied: " + e.getMessage(), e);
         }
     }
 
@@ -229,9 +273,7 @@ final class ChainWriter {
         }
         try {
             probe.run();
-            counters.storeHealthy = true;
-            backoffNanos = MIN_BACKOFF_NANOS;
-            LOG.log(Level.INFO, "audit store writable again (chain {0})", config.chain());
+            healthy("probe");
         } catch (RuntimeException e) {
             storeFailed(e);
         }
@@ -256,11 +298,35 @@ final class ChainWriter {
         return !ingress.spilling() || spillStep(true);
     }
 
+    /**
+     * Like {@link #settle()}, but stops committing at {@code deadlineNanos}: what is left then is
+     * moved into the journal. Returns whether everything is in the store.
+     */
+    boolean settleUntil(long deadlineNanos) {
+        int budget = ingress.depth();
+        while (budget > 0 && !ingress.spilling() && System.nanoTime() - deadlineNanos < 0) {
+            List<DataOp> batch = ingress.take(config.batchSize());
+            if (batch.isEmpty()) {
+                break;
+            }
+            budget -= batch.size();
+            commitData(batch);
+        }
+        if (!ingress.spilling() && ingress.depth() == 0) {
+            return true;
+        }
+        ingress.startSpilling();
+        return System.nanoTime() - deadlineNanos < 0 && spillStepUntil(deadlineNanos);
+    }
+
     void syncJournal() {
         try {
             journal.sync();
+            limiter.reset("journal-sync");
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "audit: spill journal " + journal.path() + " cannot be synced", e);
+            limiter.log("journal-sync", Level.ERROR, journal.unforcedRecords(), "audit: spill journal " + journal.path()
+                    + " cannot be written (" + LogLimiter.describe(e) + "); " + journal.unforcedRecords()
+                    + " records wait in memory, retrying");
         }
     }
 }

@@ -35,7 +35,12 @@ sealed interface ControlOp {
     record Prune(Instant before, String actor, CompletableFuture<Optional<SignedHead>> done) implements ControlOp {
     }
 
-    /** Drain, final checkpoint, stop. */
-    record Close(CompletableFuture<Void> done) implements ControlOp {
+    /**
+     * Drain what can be drained by {@code deadlineNanos} (a {@link System#nanoTime()} value), final
+     * checkpoint, sync the journal, stop. {@code done} gets what became of the writes, or null when
+     * the writer had already stopped.
+     */
+    record Close(long deadlineNanos, CompletableFuture<dev.tally.audit.recorder.CloseResult> done)
+            implements ControlOp {
     }
 }

@@ -43,15 +43,17 @@ final class Ingress {
     private final int batchSize;
     private final SpillJournal journal;
     private final Counters counters;
+    private final LogLimiter limiter;
     private volatile boolean spilling; // written under lock
     private volatile boolean closed;
     private volatile Thread writer;
 
-    Ingress(int capacity, int batchSize, SpillJournal journal, Counters counters) {
+    Ingress(int capacity, int batchSize, SpillJournal journal, Counters counters, LogLimiter limiter) {
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.journal = journal;
         this.counters = counters;
+        this.limiter = limiter;
     }
 
     void writerThread(Thread thread) {
@@ -62,7 +64,8 @@ final class Ingress {
     void submit(DataOp op) {
         if (closed) {
             counters.lost.incrementAndGet();
-            LOG.log(Level.ERROR, "audit write after the recorder was closed: lost (entry id {0})", op.op().entry().id());
+            limiter.log("closed", Level.ERROR, 1, "audit write after the recorder was closed: LOST (entry id "
+                    + op.op().entry().id() + ")");
             op.fail(new IllegalStateException("recorder: closed (expected: open)"));
             return;
         }
@@ -81,14 +84,14 @@ final class Ingress {
             }
             depth.decrementAndGet();
         }
-        byte[] encoded = encodeOutsideLock(op);
+        byte[] payload = encodeOutsideLock(op);
         synchronized (lock) {
             spilling = true;
             moveQueueLocked();
-            if (encoded == null) {
+            if (payload == null) {
                 spillLocked(List.of(op), false);
             } else {
-                appendEncodedLocked(op, encoded);
+                appendPayloadLocked(op, payload);
             }
         }
     }
@@ -96,18 +99,16 @@ final class Ingress {
     /** Encodes the caller's own write before taking the lock, so spilling callers contend less. */
     private static byte[] encodeOutsideLock(DataOp op) {
         try {
-            return SpillJournal.encode(List.of(op.op()));
+            return SpillJournal.payload(op.op());
         } catch (IOException | RuntimeException e) {
             return null; // spillLocked tries again and accounts for the failure
         }
     }
 
-    private void appendEncodedLocked(DataOp op, byte[] encoded) {
+    /** A waiting caller's write is appended durably (all or nothing), so a failure can be reported exactly. */
+    private void appendPayloadLocked(DataOp op, byte[] payload) {
         try {
-            journal.appendEncoded(encoded, 1);
-            if (op.waiter() != null) {
-                journal.sync();
-            }
+            journal.appendPayloads(List.of(payload), op.waiter() != null);
         } catch (IOException | RuntimeException e) {
             lostLocked(List.of(op), e);
             return;
@@ -253,6 +254,11 @@ final class Ingress {
         return depth.get();
     }
 
+    /** Whether {@link #close} was called. */
+    boolean closed() {
+        return closed;
+    }
+
     /** nanoTime of the oldest write still queued, or 0 when none. */
     long oldestEnqueuedNanos() {
         DataOp head = queue.peek();
@@ -292,12 +298,17 @@ final class Ingress {
         }
         try {
             if (beforeJournal) {
-                journal.prepend(records);
+                int refused = journal.prepend(records);
+                if (refused > 0) {
+                    counters.journalRejected.addAndGet(refused);
+                    LOG.log(Level.ERROR, "audit: spill journal {0}: {1} records failed their MAC or order check while"
+                            + " it was rewritten; they were left out and are never chained", journal.path(), refused);
+                }
+                if (waiting) {
+                    journal.sync();
+                }
             } else {
-                journal.append(records);
-            }
-            if (waiting) {
-                journal.sync();
+                journal.appendPayloads(SpillJournal.payloads(records), waiting);
             }
         } catch (IOException | RuntimeException e) {
             lostLocked(ops, e);
@@ -313,15 +324,16 @@ final class Ingress {
         long dropped = ops.stream().filter(op -> op.payload() != null).count();
         if (dropped > 0) {
             counters.payloadsDropped.addAndGet(dropped);
-            LOG.log(Level.WARNING, "audit: {0} payloads dropped with their records spilled to {1} (records kept)",
-                    dropped, journal.path());
+            limiter.log("payloads", Level.WARNING, dropped, "audit: " + dropped + " payloads dropped with their records"
+                    + " spilled to " + journal.path() + " (records kept)");
         }
     }
 
     private void lostLocked(List<DataOp> ops, Exception e) {
         counters.lost.addAndGet(ops.size());
-        LOG.log(Level.ERROR, "audit: " + ops.size() + " writes could be neither stored nor spilled to "
-                + journal.path() + ": LOST (first entry id " + ops.getFirst().op().entry().id() + ")", e);
+        limiter.log("lost", Level.ERROR, ops.size(), "audit: " + ops.size() + " writes could be neither stored nor"
+                + " spilled to " + journal.path() + ": LOST (first entry id " + ops.getFirst().op().entry().id() + "; "
+                + LogLimiter.describe(e) + ")");
         StoreException error = new StoreException("audit write could be neither stored nor spilled: "
                 + e.getMessage(), e);
         ops.forEach(op -> op.fail(error));

@@ -61,7 +61,7 @@ final class Replayer {
         Set<String> openIds = null;
         for (int i = 0; i < maxChunks; i++) {
             SpillJournal.Chunk chunk = read();
-            if (chunk.ops().isEmpty()) {
+            if (chunk.records() == 0) {
                 return true;
             }
             if (!cursor.loaded()) {
@@ -89,6 +89,12 @@ final class Replayer {
             }
             journal.markReplayed(chunk);
             counters.replayed.addAndGet(fresh.size());
+            if (chunk.rejected() > 0) {
+                counters.journalRejected.addAndGet(chunk.rejected());
+                LOG.log(Level.ERROR, "audit: spill journal {0}: refused {1} records that fail their MAC or order check"
+                        + " (injected, edited, reordered or duplicated); they are never chained", journal.path(),
+                        Integer.toString(chunk.rejected()));
+            }
         }
         return !journal.hasPending();
     }
@@ -113,7 +119,8 @@ final class Replayer {
                     commit.accept(build(List.of(op)));
                 } catch (IllegalArgumentException e) {
                     counters.lost.incrementAndGet();
-                    LOG.log(Level.ERROR, "audit: the store rejects spilled entry " + op.entry().id() + ": LOST", e);
+                    LOG.log(Level.ERROR, "audit: the store rejects spilled entry " + op.entry().id() + ": LOST ("
+                            + LogLimiter.describe(e) + ")");
                 }
             }
         }

@@ -1,5 +1,9 @@
 package dev.tally.audit.recorder.internal;
 
+import static dev.tally.audit.recorder.internal.JournalFormat.FILE_HEADER_BYTES;
+import static dev.tally.audit.recorder.internal.JournalFormat.RECORD_HEADER_BYTES;
+
+import dev.tally.audit.files.PrivateFiles;
 import dev.tally.audit.json.Json;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -9,39 +13,59 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
+import javax.crypto.Mac;
 
 /**
  * The spill journal: an append-only file in the data directory holding audit writes that could
- * not reach the store (it was failing, or the queue was full), in the order they must be
- * replayed.
+ * not reach the store (it was failing, or the queue was full), in the order they must be replayed.
  *
- * <h2>Format</h2>
- * A sequence of records, no file header. Each record is
+ * <h2>Format (v2)</h2>
+ * An empty journal is an empty file. Otherwise a file header, then records:
  * <pre>
- *   length   4 bytes, big-endian, 1..16 MiB: the payload's size
- *   crc      4 bytes, big-endian: CRC32C of the payload
- *   payload  length bytes: UTF-8 JSON of one {@link JournalOp}
- *            {"entry":{"kind":"call",...},"op":"open"|"append"}
+ *   header   8 bytes "TALLYSJ2", then 16 random bytes: the journal id, new each time the journal
+ *            starts anew (its first record after being emptied, or a rewrite by {@link #prepend})
+ *   record   length  4 bytes, big-endian, 1..16 MiB: the payload's size
+ *            crc     4 bytes, big-endian: CRC32C of seq, mac and payload (finds torn writes)
+ *            seq     8 bytes, big-endian: 1, 2, 3, ... the record's position in this journal
+ *            mac     32 bytes: HMAC-SHA-256(journal key, "tally-spill-v2\0" || journal id || seq || payload)
+ *            payload length bytes: UTF-8 JSON of one {@link JournalOp}
  * </pre>
- * Records are unsequenced: the chain (seq, hashes) is assigned when they are replayed.
+ * The chain (seq, hashes in the store) is assigned when records are replayed. The MAC key is in
+ * {@code journal.key} beside the signing key ({@link JournalKey}), never in the journal.
  *
- * <h2>Durability</h2>
- * {@link #append} copies records into a 256 KiB buffer (so a caller spilling under overload pays a
- * memory copy, not a system call); the buffer goes to the file when it fills, before any read, and
- * on {@link #sync}, which then forces the file to the device. The writer syncs on every loop while
- * spilling (at least every {@code flush_interval}), and anyone who answers a waiting caller with
- * {@code SPILLED} syncs first. So an async write that spilled has the same window as one still in
- * the queue: a killed process can lose what was appended since the last sync.
+ * <h2>Authentication</h2>
+ * Replay accepts a record only if its MAC matches and its seq is higher than the last accepted
+ * record's. So a record that was injected or edited (a CRC can be recomputed, the MAC cannot without
+ * the key) fails the MAC; a record moved before an earlier one, or copied a second time, fails the
+ * order check; a record copied from another journal (or from this file before it was emptied) fails
+ * the MAC, which covers the journal id. Refused records are counted and reported, never chained.
+ * What the MAC cannot show: records deleted from the middle or the end (a gap in seq is logged), and
+ * an old journal file restored whole (its records were replayed before: the store already holds
+ * their ids and replay skips them).
+ *
+ * <h2>Durability and full disks</h2>
+ * {@link #append} frames records into a 256 KiB memory buffer; the buffer goes to the file when it
+ * fills and on {@link #sync}, which then forces the file. The journal's view is exact at all times:
+ * {@code fileEnd} is the end of the whole records on disk, the buffer holds whole records not yet
+ * written. A write that fails (ENOSPC) or stops short after some bytes is cut back at once
+ * (truncated to {@code fileEnd}; should even that fail, the next write overwrites the stray bytes and
+ * nothing reads past {@code fileEnd}); the records stay in the buffer and are written again by the
+ * next sync. A durable append ({@code durable = true}, for a caller who waits) is all or nothing: if
+ * its sync fails its own records are taken back out, so the caller can be told it was not recorded.
+ * An append that would pass {@code journal_max_bytes}, or that finds the buffer full and the disk
+ * refusing, throws: the caller counts those writes as lost. {@link #accepting()} says whether the
+ * journal takes writes now; while it does not, each sync probes the disk (writes 64 KiB past the end
+ * and cuts them again) so it turns true by itself once space returns.
  *
  * <h2>Recovery</h2>
  * {@link #open} scans every record. A last record that is incomplete, or whose CRC does not match
- * and which ends the file, or a tail of zero bytes, is a torn write: it is cut off, the number of
- * bytes cut is logged and kept in {@link #tailBytesCut()}. Any other bad record (damage followed
- * by more data) is corruption in the middle: {@link JournalCorruptedException}, nothing is cut or
- * skipped.
+ * and which ends the file, a tail of zero bytes, or an incomplete file header, is a torn write: it is
+ * cut off, the number of bytes cut is logged and kept in {@link #tailBytesCut()}. Any other bad
+ * record is corruption in the middle: {@link JournalCorruptedException}, nothing is cut or skipped.
+ * A file of format v1 (no header, CRC only) is refused the same way: it is not authenticated.
  *
  * <h2>Replay</h2>
  * {@link #read} returns records from the replay position; after they are committed the writer
@@ -51,81 +75,116 @@ import java.util.zip.CRC32C;
  *
  * <h2>One owner</h2>
  * While open, the journal holds an exclusive lock on {@code spill.journal.lock} beside it (an OS
- * file lock, released when the process dies), so a second recorder on the same data directory,
- * in this process or another, fails to start instead of replaying someone else's writes.
+ * file lock, released when the process dies), so a second recorder on the same data directory
+ * fails to start instead of replaying someone else's writes. The journal, its lock and the
+ * temporary file of a rewrite are created with mode 0600.
  *
- * <p>Thread-safe: every method is synchronized on the journal.
+ * <p>Thread-safe: every method that touches the file is synchronized on the journal; the
+ * {@code ...View} fields mirror the state for lock-free readers (stats, close with a timeout).
  */
 public final class SpillJournal implements AutoCloseable {
 
     /** The journal's file name in the data directory. */
     public static final String FILE_NAME = "spill.journal";
 
-    static final int HEADER_BYTES = 8;
-    static final int MAX_PAYLOAD = 16 * 1024 * 1024;
     static final int BUFFER_BYTES = 256 * 1024;
+    static final int PROBE_BYTES = 64 * 1024;
+    private static final long PROBE_EVERY_NANOS = 100_000_000L;
 
     private static final System.Logger LOG = System.getLogger(SpillJournal.class.getName());
 
     private final Path path;
+    private final JournalFile.Opener opener;
+    private final Mac mac; // guarded by this
+    private final long maxBytes;
+    private final long acceptReserve;
     private final FileChannel lockChannel;
     private final long tailBytesCut;
-    private FileChannel channel; // guarded by this
-    private long size; // guarded by this: end of the valid records
+    private final SecureRandom random = new SecureRandom();
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES); // guarded by this: whole records after fileEnd
+    private JournalFile file; // guarded by this
+    private byte[] journalId; // guarded by this: null while the journal is empty
+    private long size; // guarded by this: fileEnd + buffered bytes
+    private long fileEnd; // guarded by this: end of the whole records written to the file
     private long replayOffset; // guarded by this: start of the first record not yet replayed
     private long pendingRecords; // guarded by this: records after replayOffset
-    private boolean dirty; // guarded by this: appended since the last sync
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES); // guarded by this: bytes after fileEnd
-    private long fileEnd; // guarded by this: bytes written to the file
+    private int bufferedRecords; // guarded by this
+    private long unforcedRecords; // guarded by this: appended since the last successful force
+    private long nextSeq = 1; // guarded by this
+    private long lastAcceptedSeq; // guarded by this: replay's order check
+    private long rejected; // guarded by this
+    private boolean tornTail; // guarded by this: bytes after fileEnd left by a failed write
+    private boolean writable = true; // guarded by this: the last write or probe succeeded
+    private long lastProbeNanos; // guarded by this
+    private volatile long sizeView;
+    private volatile long pendingView;
+    private volatile long unforcedView;
+    private volatile boolean acceptingView = true;
 
-    private SpillJournal(Path path, FileChannel lockChannel, FileChannel channel, long size, long records,
-            long tailBytesCut) {
+    private SpillJournal(Path path, JournalFile.Opener opener, JournalKey key, long maxBytes, FileChannel lockChannel,
+            JournalFile file, JournalFormat.Scan scan, long tailBytesCut) {
         this.path = path;
+        this.opener = opener;
+        this.mac = key.mac();
+        this.maxBytes = maxBytes;
+        this.acceptReserve = Math.min(PROBE_BYTES, maxBytes / 16);
         this.lockChannel = lockChannel;
-        this.channel = channel;
-        this.size = size;
-        this.fileEnd = size;
-        this.pendingRecords = records;
+        this.file = file;
+        this.journalId = scan.journalId();
+        this.size = scan.validEnd();
+        this.fileEnd = scan.validEnd();
+        this.replayOffset = scan.journalId() == null ? 0 : FILE_HEADER_BYTES;
+        this.pendingRecords = scan.records();
+        this.nextSeq = scan.maxSeq() + 1;
         this.tailBytesCut = tailBytesCut;
+        publish();
     }
 
     /**
-     * Opens (or creates) the journal at {@code path}, cutting a torn tail.
-     *
-     * @throws JournalCorruptedException when a record before the last one is damaged
+     * Opens the journal at {@code path} with the key in {@code journal.key} beside it (created on
+     * first use), the default {@code journal_max_bytes} and plain files. For tools and tests.
      */
     public static SpillJournal open(Path path) throws IOException {
-        Files.createDirectories(path.toAbsolutePath().getParent());
+        return open(path, JournalKey.loadOrCreate(path.toAbsolutePath().getParent(), new SecureRandom()),
+                dev.tally.audit.recorder.RecorderConfig.DEFAULT_JOURNAL_MAX_BYTES, JournalFile.channels());
+    }
+
+    /**
+     * Opens (or creates, 0600) the journal at {@code path}, cutting a torn tail.
+     *
+     * @param maxBytes the journal never grows past this ({@code journal_max_bytes})
+     * @throws JournalCorruptedException when a record before the last one is damaged, or the file is not format v2
+     */
+    public static SpillJournal open(Path path, JournalKey key, long maxBytes, JournalFile.Opener opener)
+            throws IOException {
+        PrivateFiles.createDirectories(path.toAbsolutePath().getParent());
         FileChannel lockChannel = lock(path.resolveSibling(path.getFileName() + ".lock"));
-        FileChannel channel;
+        JournalFile file = null;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-        } catch (IOException | RuntimeException e) {
-            lockChannel.close();
-            throw e;
-        }
-        try {
-            long fileSize = channel.size();
-            long[] scan = scan(path, channel, fileSize);
-            long valid = scan[0];
-            long cut = fileSize - valid;
+            file = opener.open(path);
+            long fileSize = file.size();
+            JournalFormat.Scan scan = JournalFormat.scan(path, file, fileSize);
+            long cut = fileSize - scan.validEnd();
             if (cut > 0) {
-                channel.truncate(valid);
-                channel.force(true);
+                file.truncate(scan.validEnd());
+                file.force();
                 LOG.log(Level.WARNING, "spill journal {0}: cut a torn tail of {1} bytes after {2} intact records"
-                        + " at offset {3}", path, Long.toString(cut), Long.toString(scan[1]), Long.toString(valid));
+                        + " at offset {3}", path, Long.toString(cut), Long.toString(scan.records()),
+                        Long.toString(scan.validEnd()));
             }
-            return new SpillJournal(path, lockChannel, channel, valid, scan[1], cut);
+            return new SpillJournal(path, opener, key, maxBytes, lockChannel, file, scan, cut);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            if (file != null) {
+                file.close();
+            }
             lockChannel.close();
             throw e;
         }
     }
 
     private static FileChannel lock(Path lockFile) throws IOException {
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        PrivateFiles.ensureFile(lockFile);
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
         java.nio.channels.FileLock lock;
         try {
             lock = channel.tryLock();
@@ -143,232 +202,346 @@ public final class SpillJournal implements AutoCloseable {
         return channel;
     }
 
-    /** Returns {validEnd, records}. */
-    private static long[] scan(Path path, FileChannel channel, long fileSize) throws IOException {
-        long pos = 0;
-        long records = 0;
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        while (pos < fileSize) {
-            if (fileSize - pos < HEADER_BYTES) {
-                return new long[] {pos, records};
-            }
-            header.clear();
-            readFully(channel, header, pos);
-            int length = header.getInt(0);
-            int crc = header.getInt(4);
-            if (length <= 0 || length > MAX_PAYLOAD) {
-                if (zerosFrom(channel, pos, fileSize)) {
-                    return new long[] {pos, records};
-                }
-                throw new JournalCorruptedException(path, pos,
-                        "record length " + length + " (expected: 1.." + MAX_PAYLOAD + ")");
-            }
-            long end = pos + HEADER_BYTES + length;
-            if (end > fileSize) {
-                return new long[] {pos, records};
-            }
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(channel, payload, pos + HEADER_BYTES);
-            if (crc32c(payload.array()) != crc) {
-                if (end == fileSize || zerosFrom(channel, end, fileSize)) {
-                    return new long[] {pos, records};
-                }
-                throw new JournalCorruptedException(path, pos, "CRC32C mismatch in record " + (records + 1));
-            }
-            pos = end;
-            records++;
+    /** The payload of one record: the op's JSON (computed outside any lock by callers who can). */
+    public static byte[] payload(JournalOp op) throws IOException {
+        byte[] payload = Json.mapper().writeValueAsBytes(op);
+        if (payload.length > JournalFormat.MAX_PAYLOAD) {
+            throw new IOException("journal record: " + payload.length + " bytes (expected: <= "
+                    + JournalFormat.MAX_PAYLOAD + ")");
         }
-        return new long[] {pos, records};
+        return payload;
     }
 
-    private static boolean zerosFrom(FileChannel channel, long from, long to) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        long pos = from;
-        while (pos < to) {
-            buffer.clear();
-            int n = channel.read(buffer, pos);
-            if (n <= 0) {
-                break;
-            }
-            for (int i = 0; i < n; i++) {
-                if (buffer.get(i) != 0) {
-                    return false;
-                }
-            }
-            pos += n;
-        }
-        return true;
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long pos) throws IOException {
-        long at = pos;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of spill journal at offset " + at);
-            }
-            at += n;
-        }
-    }
-
-    static int crc32c(byte[] payload) {
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        return (int) crc.getValue();
-    }
-
-    /** The bytes of {@code ops} as journal records (see the format above). */
-    public static byte[] encode(List<JournalOp> ops) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    static List<byte[]> payloads(List<JournalOp> ops) throws IOException {
+        List<byte[]> out = new ArrayList<>(ops.size());
         for (JournalOp op : ops) {
-            byte[] payload = Json.mapper().writeValueAsBytes(op);
-            if (payload.length > MAX_PAYLOAD) {
-                throw new IOException("journal record: " + payload.length + " bytes (expected: <= " + MAX_PAYLOAD + ")");
-            }
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(payload.length).putInt(crc32c(payload));
-            out.write(header.array());
-            out.write(payload);
+            out.add(payload(op));
         }
-        return out.toByteArray();
+        return out;
     }
 
     /** Appends ops at the end, in order, without forcing them to the device (see {@link #sync}). */
     public void append(List<JournalOp> ops) throws IOException {
         if (!ops.isEmpty()) {
-            appendEncoded(encode(ops), ops.size());
+            appendPayloads(payloads(ops), false);
         }
     }
 
     /**
-     * Appends records already encoded with {@link #encode} (so a caller can encode before taking
-     * any lock).
+     * Appends records whose payloads are given ({@link #payload}). With {@code durable}, also syncs,
+     * and if that fails takes these records out again and throws, leaving the journal as before.
+     *
+     * @throws JournalFullException when they would take the journal past {@code journal_max_bytes}
+     * @throws IOException when they can be neither buffered nor written
      */
-    public synchronized void appendEncoded(byte[] records, int count) throws IOException {
-        if (records.length > buffer.remaining()) {
-            flushBuffer();
+    public synchronized void appendPayloads(List<byte[]> payloads, boolean durable) throws IOException {
+        if (payloads.isEmpty()) {
+            return;
         }
-        if (records.length > buffer.remaining()) {
-            writeAt(ByteBuffer.wrap(records), fileEnd);
-            fileEnd += records.length;
+        long need = size == 0 ? FILE_HEADER_BYTES : 0;
+        for (byte[] payload : payloads) {
+            need += RECORD_HEADER_BYTES + payload.length;
+        }
+        if (size + need > maxBytes) {
+            throw new JournalFullException("spill journal " + path + ": " + size + " + " + need
+                    + " bytes would pass journal_max_bytes " + maxBytes);
+        }
+        Mark mark = mark();
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(need, 1 << 20));
+            if (size == 0) {
+                journalId = new byte[JournalFormat.ID_BYTES];
+                random.nextBytes(journalId);
+                out.write(JournalFormat.fileHeader(journalId));
+                replayOffset = FILE_HEADER_BYTES;
+            }
+            for (byte[] payload : payloads) {
+                out.write(JournalFormat.frame(mac, journalId, nextSeq++, payload));
+            }
+            byte[] records = out.toByteArray();
+            if (records.length > buffer.remaining()) {
+                flushBuffer();
+            }
+            if (records.length > buffer.remaining()) {
+                writeAtEnd(ByteBuffer.wrap(records));
+            } else {
+                buffer.put(records);
+                bufferedRecords += payloads.size();
+            }
+            size += records.length;
+            pendingRecords += payloads.size();
+            unforcedRecords += payloads.size();
+            if (durable) {
+                syncLocked();
+            }
+        } catch (IOException | RuntimeException e) {
+            rollback(mark);
+            throw e;
+        } finally {
+            publish();
+        }
+    }
+
+    private record Mark(long size, int bufferedRecords, long pending, long unforced, long nextSeq, long replayOffset,
+            byte[] journalId) {
+    }
+
+    private Mark mark() {
+        return new Mark(size, bufferedRecords, pendingRecords, unforcedRecords, nextSeq, replayOffset, journalId);
+    }
+
+    /** Undoes an append: every byte from where it started leaves the buffer, or the file when it reached it. */
+    private void rollback(Mark mark) {
+        if (fileEnd > mark.size()) {
+            fileEnd = mark.size();
+            tornTail = true;
+            cutTornTail();
+            buffer.clear();
+            bufferedRecords = 0;
         } else {
-            buffer.put(records);
+            int keep = Math.toIntExact(mark.size() - fileEnd);
+            buffer.position(keep);
+            bufferedRecords = keep == 0 ? 0 : mark.bufferedRecords();
         }
-        size += records.length;
-        pendingRecords += count;
-        dirty = true;
+        size = mark.size();
+        pendingRecords = mark.pending();
+        unforcedRecords = mark.unforced();
+        nextSeq = mark.nextSeq();
+        replayOffset = mark.replayOffset();
+        journalId = mark.journalId();
     }
 
     private void flushBuffer() throws IOException {
         if (buffer.position() == 0) {
             return;
         }
-        buffer.flip();
-        int length = buffer.remaining();
-        writeAt(buffer, fileEnd);
+        writeAtEnd(buffer.duplicate().flip()); // a duplicate: on failure the buffer still holds the records
         buffer.clear();
-        fileEnd += length;
+        bufferedRecords = 0;
     }
 
-    private void writeAt(ByteBuffer bytes, long at) throws IOException {
-        long pos = at;
-        while (bytes.hasRemaining()) {
-            pos += channel.write(bytes, pos);
+    /** Writes whole records at {@code fileEnd}; on failure cuts what was written and keeps {@code fileEnd}. */
+    private void writeAtEnd(ByteBuffer bytes) throws IOException {
+        int length = bytes.remaining();
+        try {
+            if (tornTail) {
+                cutTornTail();
+            }
+            JournalFormat.writeFully(file, bytes, fileEnd);
+        } catch (IOException | RuntimeException e) {
+            writable = false;
+            tornTail = true;
+            cutTornTail();
+            throw e;
+        }
+        fileEnd += length;
+        writable = true;
+    }
+
+    private void cutTornTail() {
+        try {
+            file.truncate(fileEnd);
+            tornTail = false;
+        } catch (IOException | RuntimeException e) {
+            // left for the next write, which overwrites those bytes; reads never pass fileEnd
+        }
+    }
+
+    /**
+     * Writes buffered records and forces the file; returns at once when everything is forced. While
+     * the journal is not writable and nothing is buffered, probes for space instead.
+     */
+    public synchronized void sync() throws IOException {
+        try {
+            syncLocked();
+        } finally {
+            publish();
+        }
+    }
+
+    private void syncLocked() throws IOException {
+        if (buffer.position() == 0 && unforcedRecords == 0) {
+            if (!writable) {
+                probe();
+            }
+            return;
+        }
+        flushBuffer();
+        file.force();
+        unforcedRecords = 0;
+    }
+
+    private void probe() {
+        long now = System.nanoTime();
+        if (lastProbeNanos != 0 && now - lastProbeNanos < PROBE_EVERY_NANOS) {
+            return;
+        }
+        lastProbeNanos = now;
+        try {
+            if (tornTail) {
+                file.truncate(fileEnd);
+                tornTail = false;
+            }
+            JournalFormat.writeFully(file, ByteBuffer.allocate(PROBE_BYTES), fileEnd);
+            file.truncate(fileEnd);
+            writable = true;
+        } catch (IOException | RuntimeException e) {
+            tornTail = true;
+            cutTornTail();
         }
     }
 
     /**
      * Puts ops before every record not yet replayed (the writer's failed batch, which is older than
-     * anything callers spilled meanwhile). Rewrites the file through a synced temporary file and an
-     * atomic rename, so a crash leaves either the old or the new journal.
+     * anything callers spilled meanwhile). Rewrites the journal under a new id through a synced
+     * temporary file and an atomic rename, so a crash leaves either the old or the new journal.
+     * Returns how many of the old records were refused (bad MAC, out of order) and left out.
      */
-    public synchronized void prepend(List<JournalOp> ops) throws IOException {
+    public synchronized int prepend(List<JournalOp> ops) throws IOException {
         if (ops.isEmpty()) {
-            return;
+            return 0;
         }
-        if (replayOffset == size) {
-            truncateIfDrained();
-            append(ops);
-            return;
+        try {
+            if (replayOffset == size) {
+                truncateIfDrained();
+                appendPayloads(payloads(ops), false);
+                return 0;
+            }
+            Collected rest = collect(replayOffset, size, Integer.MAX_VALUE, lastAcceptedSeq);
+            int refused = rest.refused();
+            List<byte[]> all = new ArrayList<>(payloads(ops));
+            all.addAll(rest.payloads());
+            byte[] id = new byte[JournalFormat.ID_BYTES];
+            random.nextBytes(id);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write(JournalFormat.fileHeader(id));
+            long seq = 1;
+            for (byte[] payload : all) {
+                out.write(JournalFormat.frame(mac, id, seq++, payload));
+            }
+            byte[] bytes = out.toByteArray();
+            if (bytes.length > maxBytes) {
+                throw new JournalFullException("spill journal " + path + ": rewriting it takes " + bytes.length
+                        + " bytes, more than journal_max_bytes " + maxBytes);
+            }
+            replaceWith(bytes);
+            journalId = id;
+            size = bytes.length;
+            fileEnd = size;
+            buffer.clear();
+            bufferedRecords = 0;
+            unforcedRecords = 0;
+            replayOffset = FILE_HEADER_BYTES;
+            pendingRecords = all.size();
+            nextSeq = seq;
+            lastAcceptedSeq = 0;
+            rejected += refused;
+            return refused;
+        } finally {
+            publish();
         }
-        flushBuffer();
+    }
+
+    private void replaceWith(byte[] bytes) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        ByteBuffer rest = ByteBuffer.allocate(Math.toIntExact(size - replayOffset));
-        readFully(channel, rest, replayOffset);
-        rest.flip();
-        byte[] head = encode(ops);
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer first = ByteBuffer.wrap(head);
-            while (first.hasRemaining()) {
-                out.write(first);
-            }
-            while (rest.hasRemaining()) {
-                out.write(rest);
-            }
-            out.force(true);
+        try (JournalFile out = opener.open(tmp)) {
+            out.truncate(0);
+            JournalFormat.writeFully(out, ByteBuffer.wrap(bytes), 0);
+            out.force();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            writable = false;
+            throw e;
         }
-        channel.close();
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        size = channel.size();
-        fileEnd = size;
-        replayOffset = 0;
-        pendingRecords += ops.size();
-        dirty = false;
-    }
-
-    /** Forces appended records to the device; returns at once when nothing was appended since. */
-    public synchronized void sync() throws IOException {
-        if (dirty) {
-            flushBuffer();
-            channel.force(false);
-            dirty = false;
+        file.close();
+        try {
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            file = opener.open(path);
         }
-    }
-
-    /** A slice of records from the replay position: the ops and the offset just after them. */
-    public record Chunk(List<JournalOp> ops, long endOffset) {
+        writable = true;
     }
 
     /**
-     * Up to {@code max} records from the replay position, in order. Only the file read holds the
-     * journal's lock; parsing happens outside it, so spilling callers are not held up.
+     * A slice of records from the replay position.
+     *
+     * @param ops the accepted records, in order
+     * @param endOffset the offset just after the last record read
+     * @param rejected records refused (bad MAC or CRC, out of order, unreadable): never to be chained
+     * @param records every record read, accepted or refused
+     * @param lastSeq the seq of the last accepted record (for the order check of the next chunk)
      */
-    public Chunk read(int max) throws IOException {
-        List<byte[]> payloads = new ArrayList<>();
-        long[] offsets = new long[1];
-        long end = readRaw(max, payloads, offsets);
-        List<JournalOp> ops = new ArrayList<>(payloads.size());
-        long pos = offsets[0];
-        for (byte[] payload : payloads) {
+    public record Chunk(List<JournalOp> ops, long endOffset, int rejected, long records, long lastSeq) {
+    }
+
+    /** What {@link #collect} found. */
+    private record Collected(List<byte[]> payloads, int refused, long end, long lastSeq) {
+    }
+
+    /**
+     * Up to {@code max} records from the replay position, in order, read from the file or from the
+     * buffer (records not yet written are replayed from memory). Records that fail the MAC or the
+     * order check are refused: left out of {@code ops}, counted in {@code rejected} (and in
+     * {@link #rejectedRecords()} once the chunk is marked replayed).
+     *
+     * @throws IOException when the file cannot be read, or was cut shorter than the journal knows it
+     */
+    public synchronized Chunk read(int max) throws IOException {
+        Collected found = collect(replayOffset, size, max, lastAcceptedSeq);
+        List<JournalOp> ops = new ArrayList<>(found.payloads().size());
+        int refused = found.refused();
+        for (byte[] payload : found.payloads()) {
             try {
                 ops.add(Json.mapper().readValue(payload, JournalOp.class));
             } catch (IOException | IllegalArgumentException e) {
-                throw new JournalCorruptedException(path, pos, "payload is not a journal op: " + e.getMessage());
+                refused++; // authentic but unreadable (another version wrote it): never chained
             }
-            pos += HEADER_BYTES + payload.length;
         }
-        return new Chunk(ops, end);
+        return new Chunk(ops, found.end(), refused, found.payloads().size() + found.refused(), found.lastSeq());
     }
 
-    private synchronized long readRaw(int max, List<byte[]> payloads, long[] start) throws IOException {
-        flushBuffer();
-        long pos = replayOffset;
-        start[0] = pos;
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        while (pos < size && payloads.size() < max) {
-            header.clear();
-            readFully(channel, header, pos);
-            int length = header.getInt(0);
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(channel, payload, pos + HEADER_BYTES);
-            if (crc32c(payload.array()) != header.getInt(4)) {
-                throw new JournalCorruptedException(path, pos, "CRC32C mismatch on replay");
+    /** Reads records in [from, to), at most {@code max}; accepted payloads are returned, refused ones counted. */
+    private Collected collect(long from, long to, int max, long acceptedBefore) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        long pos = from;
+        long accepted = acceptedBefore;
+        int refused = 0;
+        ByteBuffer headerBytes = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+        while (pos < to && out.size() + refused < max) {
+            headerBytes.clear();
+            readAt(headerBytes, pos);
+            JournalFormat.Header header = JournalFormat.Header.parse(headerBytes);
+            if (!header.lengthValid() || pos + RECORD_HEADER_BYTES + header.length() > to) {
+                throw new JournalCorruptedException(path, pos, "record length " + header.length()
+                        + " (expected: 1.." + JournalFormat.MAX_PAYLOAD + ", within the journal)");
             }
-            payloads.add(payload.array());
-            pos += HEADER_BYTES + length;
+            ByteBuffer payload = ByteBuffer.allocate(header.length());
+            readAt(payload, pos + RECORD_HEADER_BYTES);
+            boolean ok = header.crcMatches(payload.array())
+                    && JournalFormat.macMatches(mac, journalId, header.seq(), payload.array(), header.tag())
+                    && header.seq() > accepted;
+            if (ok) {
+                out.add(payload.array());
+                accepted = header.seq();
+            } else {
+                refused++;
+            }
+            pos += RECORD_HEADER_BYTES + header.length();
         }
-        return pos;
+        return new Collected(out, refused, pos, accepted);
+    }
+
+    private void readAt(ByteBuffer dst, long pos) throws IOException {
+        if (pos >= fileEnd) {
+            int offset = Math.toIntExact(pos - fileEnd);
+            if (offset + dst.remaining() > buffer.position()) {
+                throw new IOException("spill journal " + path + ": offset " + pos + " is past the journal's end "
+                        + size);
+            }
+            dst.put(buffer.array(), offset, dst.remaining());
+            return;
+        }
+        JournalFormat.readFully(file, dst, pos);
     }
 
     /** Records that everything before {@code endOffset} (from {@link #read}) is now in the store. */
@@ -378,7 +551,10 @@ public final class SpillJournal implements AutoCloseable {
                     + ".." + size + ")");
         }
         replayOffset = chunk.endOffset();
-        pendingRecords -= chunk.ops().size();
+        pendingRecords = Math.max(0, pendingRecords - chunk.records());
+        lastAcceptedSeq = Math.max(lastAcceptedSeq, chunk.lastSeq());
+        rejected += chunk.rejected();
+        publish();
     }
 
     /** Empties the file when every record was replayed; returns whether it is now empty. */
@@ -386,17 +562,30 @@ public final class SpillJournal implements AutoCloseable {
         if (replayOffset != size) {
             return false;
         }
-        if (size > 0) {
-            channel.truncate(0);
-            channel.force(true);
+        if (size > 0 || tornTail) {
+            file.truncate(0);
+            file.force();
         }
         buffer.clear();
+        journalId = null;
         size = 0;
         fileEnd = 0;
         replayOffset = 0;
         pendingRecords = 0;
-        dirty = false;
+        bufferedRecords = 0;
+        unforcedRecords = 0;
+        nextSeq = 1;
+        lastAcceptedSeq = 0;
+        tornTail = false;
+        publish();
         return true;
+    }
+
+    private void publish() {
+        sizeView = size;
+        pendingView = pendingRecords;
+        unforcedView = unforcedRecords;
+        acceptingView = writable && size + acceptReserve <= maxBytes;
     }
 
     /** Whether records wait for replay. */
@@ -404,9 +593,29 @@ public final class SpillJournal implements AutoCloseable {
         return replayOffset < size;
     }
 
-    /** Records waiting for replay. */
-    public synchronized long pendingRecords() {
-        return pendingRecords;
+    /** Records waiting for replay (lock-free snapshot). */
+    public long pendingRecords() {
+        return pendingView;
+    }
+
+    /** Records appended but not yet forced to the device (lock-free snapshot): a killed process loses them. */
+    public long unforcedRecords() {
+        return unforcedView;
+    }
+
+    /** The journal's size in bytes, records still in memory included (lock-free snapshot). */
+    public long sizeBytes() {
+        return sizeView;
+    }
+
+    /** Whether the journal takes writes now: its last write succeeded and it is not near {@code journal_max_bytes}. */
+    public boolean accepting() {
+        return acceptingView;
+    }
+
+    /** Records refused at replay since open (bad MAC, out of order, unreadable). */
+    public synchronized long rejectedRecords() {
+        return rejected;
     }
 
     /** Bytes of a torn tail cut when the journal was opened (0 when it was intact). */
@@ -418,13 +627,18 @@ public final class SpillJournal implements AutoCloseable {
         return path;
     }
 
-    /** Syncs and closes the journal, then releases its lock; idempotent. */
+    /** Syncs (as far as the disk allows) and closes the journal, then releases its lock; idempotent. */
     @Override
     public synchronized void close() throws IOException {
         try {
-            if (channel.isOpen()) {
-                sync();
-                channel.close();
+            if (file != null) {
+                try {
+                    syncLocked();
+                } finally {
+                    file.close();
+                    file = null;
+                    publish();
+                }
             }
         } finally {
             lockChannel.close(); // releases the lock
