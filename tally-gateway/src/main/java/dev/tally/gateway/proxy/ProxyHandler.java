@@ -2,6 +2,7 @@ package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.store.StoreException;
 import dev.tally.gateway.auth.AuthOutcome;
 import dev.tally.gateway.limits.Admission;
 import dev.tally.gateway.upstream.Attempt;
@@ -92,14 +93,27 @@ public final class ProxyHandler implements Handler {
         if (e instanceof CloseConnectionException abort) {
             throw abort;
         }
-        LOG.log(Level.ERROR, "call " + scope.meta().id() + " failed inside the gateway: " + e);
+        // Sync mode: a record that could be neither stored nor spilled. Not a fault of the gateway's
+        // own: the client is told the log is unavailable (503), like any call refused for it.
+        boolean unrecordable = e instanceof StoreException;
+        if (unrecordable) {
+            LOG.log(Level.WARNING, "call " + scope.meta().id() + ": its record could not be made durable: " + e.getMessage());
+        } else {
+            LOG.log(Level.ERROR, "call " + scope.meta().id() + " failed inside the gateway", e);
+        }
         if (!scope.finished()) {
-            finishQuietly(scope, new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
+            finishQuietly(scope, unrecordable ? new CallEnd.Failed(503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+                    : new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
         }
         try {
             if (!res.isSent()) {
-                Replies.error(res, endpoint.protocol(), 500, "internal_error",
-                        "the gateway failed; see x-request-id " + scope.meta().id(), null);
+                if (unrecordable) {
+                    res.header(HeaderNames.RETRY_AFTER, "1");
+                    Replies.error(res, endpoint.protocol(), 503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
+                } else {
+                    Replies.error(res, endpoint.protocol(), 500, "internal_error",
+                            "the gateway failed; see x-request-id " + scope.meta().id(), null);
+                }
                 return;
             }
         } catch (RuntimeException alreadyStreaming) {
@@ -129,17 +143,17 @@ public final class ProxyHandler implements Handler {
         }
         scope.builder().requestBytes((long) raw.length).stream(false);
         scope.requestBody(raw);
-        ClientRequest request;
+        ClientRequest parsed;
         ClientRequest.Invalid invalid = null;
         try {
-            request = ClientRequest.parse(endpoint, raw);
+            parsed = ClientRequest.parse(endpoint, raw);
         } catch (ClientRequest.Invalid e) {
-            request = null;
+            parsed = null;
             invalid = e;
         }
         // Before anything is recorded or sent upstream: a call that could not be recorded is
         // refused and counted for a summary, never recorded one by one (OutageGate).
-        if (services.records().gate().refuse(scope.key().id(), request == null ? null : request.model())) {
+        if (services.records().gate().refuse(scope.key().id(), parsed == null ? null : parsed.model())) {
             unrecordable(res, scope);
             return;
         }
@@ -147,6 +161,7 @@ public final class ProxyHandler implements Handler {
             fail(res, scope, 400, "invalid_request", invalid.getMessage(), invalid.param());
             return;
         }
+        ClientRequest request = parsed;
         scope.builder().model(request.model()).stream(request.stream());
         if (scope.meta().headerUser() == null && request.user() != null) {
             scope.builder().user(request.user());

@@ -172,7 +172,15 @@ class FullDiskTest {
                         && "audit_unavailable".equals(a.code)));
         Map<String, Integer> records = recordsAfterReplay(chain);
         assertThat(records.values()).as("no duplicate records").allMatch(n -> n == 1);
-        return new Run(all, records, lostBefore + shutdown.audit().notDurable());
+        Run run = new Run(all, records, lostBefore + shutdown.audit().notDurable());
+        long recoveredMs = (all.stream().filter(a -> a.atNanos > emptied && a.status / 100 == 2).mapToLong(Answer::atNanos)
+                .min().orElseThrow() - emptied) / 1_000_000;
+        System.out.printf("full disk, %s+%s: %d calls, %d answered 2xx, %d refused 503 audit_unavailable, %d cut; %d call"
+                        + " records; %d 2xx without a record; %d lost; first 2xx %d ms after space returned; shutdown %d ms%n",
+                durability, policy, all.size(), all.stream().filter(a -> a.status / 100 == 2).count(), run.refusedJson(),
+                all.stream().filter(a -> a.status == -1).count(), records.size(), run.answeredWithoutRecord().size(),
+                run.lost(), recoveredMs, shutdown.took().toMillis());
+        return run;
     }
 
     private Answer call(String key) {
