@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  * its whole data directory on a small filesystem of its own, under mixed traffic from
  * {@code SOAK_CALLERS} callers without back-off for {@code SOAK_SECONDS}: plain calls, streams,
  * streams the client abandons after the first event, unknown models (404) and calls to a
- * provider that is down (502). Twice, at a quarter and at two thirds of the run, the
- * filesystem is filled (a filler file written until ENOSPC) for {@code SOAK_FILL_SECONDS} and
- * emptied. At the end the gateway is shut down, the audit log is reopened (replaying the spill
+ * provider that is down (502). {@code SOAK_FILLS} times (default twice: at a quarter and at
+ * 65% of the run) the filesystem is filled (a filler file written until ENOSPC) for
+ * {@code SOAK_FILL_SECONDS} and emptied. At the end the gateway is shut down, the audit log is reopened (replaying the spill
  * journal) and every call the client saw answered 2xx is looked up.
  *
  * <p>Prints the calls by outcome, the records, the calls answered 2xx without a record, the
@@ -71,7 +71,9 @@ public final class SoakBenchmark {
             }
             long t0 = System.nanoTime();
             List<Long> recoveries = new ArrayList<>();
-            for (double at : new double[] {0.25, 0.65}) {
+            int fills = env("SOAK_FILLS", 2);
+            for (int f = 0; f < fills; f++) {
+                double at = fills == 1 ? 0.25 : 0.25 + 0.4 * f / (fills - 1); // 0.25 and 0.65 for two
                 sleepUntil(t0 + (long) (seconds * at * 1e9));
                 if (ownFilesystem) {
                     long filled = fill(dir.resolve("filler"));
@@ -96,7 +98,14 @@ public final class SoakBenchmark {
             long lostCounted = traffic.metric("tally_audit_lost_total");
             String end = self.snapshot();
             GatewayRuntime.Shutdown shutdown = runtime.shutdown(config.server().shutdownTimeout());
-            Map<String, Integer> records = records(dir, chain);
+            Map<String, Integer> records;
+            try {
+                records = records(dir, chain);
+            } catch (RuntimeException e) {
+                System.out.println("records: the audit log could not be reopened and replayed: " + e.getMessage());
+                System.out.println("calls: " + traffic.outcomes());
+                return;
+            }
             long duplicates = records.values().stream().filter(n -> n > 1).count();
             long without = traffic.answered2xx().stream().filter(id -> !records.containsKey(id)).count();
             CloseResult closed = shutdown.audit();
