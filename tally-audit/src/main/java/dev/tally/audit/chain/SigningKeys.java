@@ -1,9 +1,9 @@
 package dev.tally.audit.chain;
 
+import dev.tally.audit.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -21,9 +21,9 @@ import java.util.HexFormat;
  * The instance's Ed25519 key pair, which signs checkpoints and retention anchors.
  *
  * <p>On disk, in the data directory: {@code signing.key} holds the PKCS#8 private key as one
- * line of base64 and is created with permissions 0600 (never readable by others, never
- * logged); {@code signing.pub} holds the X.509 public key as one line of base64 and is what
- * an auditor is given. The key id is the first 16 hex digits of SHA-256 over the public key's
+ * line of base64 (never readable by others, never logged); {@code signing.pub} holds the X.509
+ * public key as one line of base64 and is what an auditor is given. Both are created with mode
+ * 0600 in a directory created 0700 (files of an older version are narrowed to 0600 on load). The key id is the first 16 hex digits of SHA-256 over the public key's
  * X.509 bytes. Thread-safe: each signature uses its own {@link Signature}.
  */
 public final class SigningKeys {
@@ -43,28 +43,44 @@ public final class SigningKeys {
 
     /** Loads the pair from {@code dataDir}, creating it (0600) on first use. */
     public static SigningKeys loadOrCreate(Path dataDir) throws IOException {
-        Path privateFile = dataDir.resolve(PRIVATE_FILE);
-        Path publicFile = dataDir.resolve(PUBLIC_FILE);
+        return loadOrCreateFile(dataDir.resolve(PRIVATE_FILE));
+    }
+
+    /**
+     * Loads the pair from {@code privateFile} (which may live outside the data directory, e.g. a
+     * mounted secret) and the public key beside it ({@value #PUBLIC_FILE} in the same directory),
+     * creating both on first use.
+     */
+    public static SigningKeys loadOrCreateFile(Path privateFile) throws IOException {
+        Path dir = privateFile.toAbsolutePath().getParent();
+        Path publicFile = dir.resolve(PUBLIC_FILE);
         try {
             KeyFactory factory = KeyFactory.getInstance("Ed25519");
             if (Files.exists(privateFile)) {
+                if (!Files.exists(publicFile)) {
+                    throw new IOException("signing key " + privateFile + " has no public key beside it (expected: "
+                            + publicFile + ")");
+                }
+                PrivateFiles.restrict(privateFile);
+                PrivateFiles.restrict(publicFile);
                 byte[] privateBytes = Base64.getDecoder().decode(Files.readString(privateFile).strip());
                 byte[] publicBytes = Base64.getDecoder().decode(Files.readString(publicFile).strip());
                 return new SigningKeys(
                         factory.generatePrivate(new PKCS8EncodedKeySpec(privateBytes)),
                         factory.generatePublic(new X509EncodedKeySpec(publicBytes)));
             }
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dir);
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Path tmp = dataDir.resolve(PRIVATE_FILE + ".tmp");
+            Path tmp = privateFile.resolveSibling(privateFile.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            PrivateFiles.ensureFile(tmp);
             Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+            PrivateFiles.ensureFile(publicFile);
             Files.writeString(publicFile, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
             Files.move(tmp, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new SigningKeys(pair.getPrivate(), pair.getPublic());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException("signing key in " + dataDir + " cannot be read: " + e.getMessage(), e);
+            throw new IOException("signing key " + privateFile + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -105,6 +121,22 @@ public final class SigningKeys {
             signer.update(SignedHead.signedBytes(purpose, chain, seq, hash, ms));
             String signature = Base64.getEncoder().encodeToString(signer.sign());
             return new SignedHead(purpose, chain, seq, hash, ms, keyId, signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
+    /**
+     * Signs {@code draft} (its key id and signature are ignored): returns it with this key's id
+     * and an Ed25519 signature over its {@link SignedHead#signedBytes()}.
+     */
+    public SignedHead sign(SignedHead draft) {
+        SignedHead unsigned = draft.withSignature(keyId, null);
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(privateKey);
+            signer.update(unsigned.signedBytes());
+            return unsigned.withSignature(keyId, Base64.getEncoder().encodeToString(signer.sign()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
         }

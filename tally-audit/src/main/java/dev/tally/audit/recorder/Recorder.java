@@ -51,10 +51,22 @@ public final class Recorder implements AutoCloseable {
      *     used, or the journal is corrupt before its last record
      */
     public static Recorder start(AuditStore store, RecorderConfig config, Clock clock) {
+        return start(store, config, clock, head -> { });
+    }
+
+    /**
+     * Like {@link #start(AuditStore, RecorderConfig, Clock)}, with a listener told of every signed
+     * head (checkpoint) once it is committed. It is called on the writer thread: it must hand the
+     * head off (a queue, a virtual thread) and return at once, never block or throw; a listener that
+     * throws is logged and the head stays committed.
+     */
+    public static Recorder start(AuditStore store, RecorderConfig config, Clock clock,
+            java.util.function.Consumer<SignedHead> headListener) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        return new Recorder(AuditWriter.start(store, config, clock), config);
+        Objects.requireNonNull(headListener, "head listener");
+        return new Recorder(AuditWriter.start(store, config, clock, headListener), config);
     }
 
     /**
@@ -66,7 +78,7 @@ public final class Recorder implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(files, "files");
-        return new Recorder(AuditWriter.start(store, config, clock, files), config);
+        return new Recorder(AuditWriter.start(store, config, clock, head -> { }, files), config);
     }
 
     /** Enqueues an opening marker; never blocks, never throws. */
@@ -170,6 +182,9 @@ public final class Recorder implements AutoCloseable {
     /**
      * Waits until everything enqueued before this call is durable: committed, or (when the store
      * is failing) fsynced to the spill journal.
+     *
+     * @throws dev.tally.audit.store.StoreException when the store fails and the journal cannot be
+     *     written either: some writes are only in memory (they are written as soon as the disk allows)
      */
     public void flush() throws InterruptedException {
         writer.flush();

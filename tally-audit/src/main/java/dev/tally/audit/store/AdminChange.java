@@ -1,5 +1,7 @@
 package dev.tally.audit.store;
 
+import java.util.List;
+
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.keys.VirtualKey;
 
@@ -30,8 +32,22 @@ public sealed interface AdminChange {
      * chain's new starting point, so the rest still verifies. Checkpoints before the anchor's
      * seq go too (they speak of deleted entries), and so do the kept payloads of the deleted
      * call records (a payload never outlives its record); an anchor may not move backwards.
-     * Rollups are kept.
+     * Rollups are kept. The newest checkpoint at or below the anchor is kept, so the signed
+     * prev_head links of the retained checkpoints still start at a stored head.
+     *
+     * @param anchor the signed retention anchor
+     * @param frontier the Merkle frontier (hex) at the anchor's seq, stored with it so subtrees of
+     *     the pruned prefix stay computable; null for an anchor without a tree (v1)
      */
-    record Prune(SignedHead anchor) implements AdminChange {
+    record Prune(SignedHead anchor, List<String> frontier) implements AdminChange {
+
+        public Prune {
+            frontier = frontier == null ? null : List.copyOf(frontier);
+        }
+
+        /** A v1 prune, without a frontier. */
+        public Prune(SignedHead anchor) {
+            this(anchor, null);
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param changes admin changes recorded by admin events among {@code entries}
  * @param checkpoints signed checkpoints over entries of this or earlier batches
  * @param payloads kept payloads, each of a call record among {@code entries}
+ * @param frontiers the Merkle tree's frontier (hex, see {@link dev.tally.audit.chain.MerkleFrontier#toHex()})
+ *     at the seq of each checkpoint that has one, by seq; stored with the checkpoint
  */
 public record WriteBatch(
         String chain,
@@ -23,14 +25,22 @@ public record WriteBatch(
         List<ChainedEntry> entries,
         List<AdminChange> changes,
         List<SignedHead> checkpoints,
-        List<StoredPayload> payloads) {
+        List<StoredPayload> payloads,
+        java.util.Map<Long, List<String>> frontiers) {
 
     public WriteBatch {
+        frontiers = java.util.Map.copyOf(frontiers);
         payloads = List.copyOf(payloads);
         openings = List.copyOf(openings);
         entries = List.copyOf(entries);
         changes = List.copyOf(changes);
         checkpoints = List.copyOf(checkpoints);
+    }
+
+    /** A batch without frontiers. */
+    public WriteBatch(String chain, List<CallOpening> openings, List<ChainedEntry> entries, List<AdminChange> changes,
+            List<SignedHead> checkpoints, List<StoredPayload> payloads) {
+        this(chain, openings, entries, changes, checkpoints, payloads, java.util.Map.of());
     }
 
     /** A batch without payloads. */
@@ -46,7 +56,7 @@ public record WriteBatch(
         }
         List<StoredPayload> all = new java.util.ArrayList<>(payloads);
         all.addAll(more);
-        return new WriteBatch(chain, openings, entries, changes, checkpoints, all);
+        return new WriteBatch(chain, openings, entries, changes, checkpoints, all, frontiers);
     }
 
     public boolean isEmpty() {

@@ -51,6 +51,8 @@ public class MemoryAuditStore implements AuditStore {
     private final Map<String, LinkedHashMap<String, CallOpening>> openings = new HashMap<>();
     private final Map<String, List<SignedHead>> checkpoints = new HashMap<>();
     private final Map<String, SignedHead> anchors = new HashMap<>();
+    /** Stored frontiers by "chain@seq", of checkpoints and anchors. */
+    private final Map<String, List<String>> frontiers = new HashMap<>();
     private final Map<String, String> signingKeys = new HashMap<>();
     private final Map<String, VirtualKey> keys = new LinkedHashMap<>();
     private final Map<String, String> settings = new HashMap<>();
@@ -135,6 +137,13 @@ public class MemoryAuditStore implements AuditStore {
         for (AdminChange change : batch.changes()) {
             if (change instanceof AdminChange.Prune prune) {
                 anchors.put(batch.chain(), prune.anchor());
+                if (prune.frontier() != null) {
+                    frontiers.put(batch.chain() + "@" + prune.anchor().seq(), prune.frontier());
+                }
+                List<SignedHead> heads = checkpoints.getOrDefault(batch.chain(), new ArrayList<>());
+                long keep = heads.stream().mapToLong(SignedHead::seq).filter(q -> q <= prune.anchor().seq()).max()
+                        .orElse(prune.anchor().seq());
+                heads.removeIf(h -> h.seq() < keep);
                 rows.headMap(prune.anchor().seq(), true).values().forEach(e -> {
                     byId.remove(e.entry().id());
                     payloads.remove(e.entry().id());
@@ -144,7 +153,16 @@ public class MemoryAuditStore implements AuditStore {
                 settings.put(put.name(), put.value());
             }
         }
-        checkpoints.computeIfAbsent(batch.chain(), c -> new ArrayList<>()).addAll(batch.checkpoints());
+        List<SignedHead> heads = checkpoints.computeIfAbsent(batch.chain(), c -> new ArrayList<>());
+        for (SignedHead signed : batch.checkpoints()) {
+            heads.removeIf(h -> h.seq() == signed.seq()); // never two heads at one seq: the later replaces
+            heads.add(signed);
+            heads.sort(java.util.Comparator.comparingLong(SignedHead::seq));
+            List<String> frontier = batch.frontiers().get(signed.seq());
+            if (frontier != null) {
+                frontiers.put(batch.chain() + "@" + signed.seq(), frontier);
+            }
+        }
         batch.payloads().forEach(p -> payloads.putIfAbsent(p.callId(), p));
         commits++;
     }
@@ -259,6 +277,13 @@ public class MemoryAuditStore implements AuditStore {
     public synchronized List<SignedHead> checkpoints(String chain) {
         read();
         return new ArrayList<>(checkpoints.getOrDefault(chain, List.of()));
+    }
+
+    @Override
+    public synchronized Optional<dev.tally.audit.chain.MerkleFrontier> frontier(String chain, long seq) {
+        read();
+        List<String> hex = frontiers.get(chain + "@" + seq);
+        return hex == null ? Optional.empty() : Optional.of(dev.tally.audit.chain.MerkleFrontier.of(seq, hex));
     }
 
     @Override

@@ -153,7 +153,7 @@ class SpillJournalTest {
             journal.markReplayed(journal.read(1));
             journal.append(ops.subList(2, 4));
 
-            journal.prepend(ops.subList(1, 2));
+            journal.prepend(ops.subList(1, 2), false);
 
             assertThat(readAll(journal)).containsExactlyElementsOf(ops.subList(1, 4));
         }

@@ -114,6 +114,26 @@ public final class FaultyStore implements AuditStore {
     }
 
     @Override
+    public Optional<SignedHead> checkpointAtOrBefore(String chain, long seq) {
+        return real.checkpointAtOrBefore(chain, seq);
+    }
+
+    @Override
+    public Optional<dev.tally.audit.chain.MerkleFrontier> frontier(String chain, long seq) {
+        return real.frontier(chain, seq);
+    }
+
+    @Override
+    public void entryHashes(String chain, long fromSeq, long toSeq, java.util.function.ObjLongConsumer<String> sink) {
+        real.entryHashes(chain, fromSeq, toSeq, sink);
+    }
+
+    @Override
+    public void scanFrom(String chain, long fromSeq, Consumer<StoredRow> sink) {
+        real.scanFrom(chain, fromSeq, sink);
+    }
+
+    @Override
     public Map<String, String> signingKeys() {
         return real.signingKeys();
     }

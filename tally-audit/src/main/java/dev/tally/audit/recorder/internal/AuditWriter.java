@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The one thread that writes a chain: it numbers and hashes entries, commits them in groups,
@@ -59,11 +60,19 @@ import java.util.concurrent.locks.LockSupport;
  * <p>When the store fails, the failed group goes to the {@link SpillJournal} (fsynced before any
  * waiter hears {@code SPILLED}) and from then on every write goes there too, until the journal is
  * replayed into the store in order and emptied; the thread retries with exponential backoff
- * (50 ms to 5 s). Journal records carry no seq: the chain is assigned at replay, so the chain never
+ * (50 ms to 1 s, so it is writing again about a second after the store or the disk recovers).
+ * Journal records carry no seq: the chain is assigned at replay, so the chain never
  * has a hole where the store was down. A full queue spills the same way. Admin changes never
  * spill: they need the store now, so they fail and the change does not happen. Health is "the
  * last store write succeeded"; when a failed write left nothing spilled to retry, the thread probes
  * the store with an idempotent write on the same backoff, so health comes back by itself.
+ *
+ * <p>When the journal cannot be written either (a full disk), a write is "nowhere durable": the
+ * caller who waits gets a {@link StoreException} (its records were taken back out of the journal),
+ * a fire-and-forget write is counted in {@code lost}, never silently dropped, and
+ * {@link #recordable()} is false so a gateway refuses new calls. Records the journal had buffered
+ * stay in memory and are written once the disk takes them (see {@link SpillJournal}). Repeated
+ * failures are logged through a {@link LogLimiter}: once per 10 s with a count, no stack traces.
  *
  * <p>On start, before the thread runs: the signing key is registered, the journal is opened (a
  * torn tail cut and reported), replayed and emptied, and every opening marker still in the store
@@ -82,11 +91,13 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code recordAndWait}/{@code openAndWait} return STORED after the group's store commit, or
  *       SPILLED after the journal was fsynced.</li>
  *   <li>{@code flush} returns when everything handed over before it is committed or fsynced in the
- *       journal (it tries to replay the journal first).</li>
+ *       journal (it tries to replay the journal first); it throws when some are only in memory.</li>
  *   <li>{@code commitChange}/{@code prune} return after the change and its admin event committed
  *       in one transaction, after everything queued before them.</li>
- *   <li>{@code close} returns after the queue was committed (or spilled and fsynced) and a final
- *       signed checkpoint was committed.</li>
+ *   <li>{@code close(timeout)} returns within the timeout: after the queue was committed (or
+ *       spilled and fsynced) and a final signed checkpoint was committed, or, when the store or
+ *       the disk does not allow that in time, with the count of writes not made durable. It never
+ *       joins the thread: a writer stuck in a store call is left behind (a daemon).</li>
  * </ul>
  *
  * <p>Thread-safe: the public methods may be called from any thread; all store writes happen on
@@ -113,19 +124,21 @@ public final class AuditWriter {
     private boolean stopped; // writer thread only
     private CloseResult closeResult; // guarded by this
 
-    private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal) {
+    private AuditWriter(AuditStore store, RecorderConfig config, Clock clock, SigningKeys keys, SpillJournal journal,
+            Consumer<SignedHead> headListener) {
         this.store = store;
         this.config = config;
         this.clock = clock;
         this.keys = keys;
         this.journal = journal;
         this.ingress = new Ingress(config.queueCapacity(), config.batchSize(), journal, counters, limiter);
-        this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery());
+        this.cursor = new ChainCursor(config.chain(), keys, clock, config.checkpointEvery(), config.signInterval());
         this.writer = new ChainWriter(store, config, journal, ingress, cursor, counters, limiter);
+        this.writer.headListener(headListener);
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
-        this.flushNanos = config.flushInterval().toNanos();
+        this.flushNanos = Math.min(config.flushInterval().toNanos(), config.signInterval().toNanos());
     }
 
     /**
@@ -137,26 +150,33 @@ public final class AuditWriter {
      * @throws UncheckedIOException when the data dir, keys or journal cannot be used
      */
     public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock) {
-        return start(store, config, clock, JournalFile.channels());
+        return start(store, config, clock, head -> { }, JournalFile.channels());
+    }
+
+    /** Like {@link #start(AuditStore, RecorderConfig, Clock)}; {@code headListener} hears of each committed head. */
+    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock,
+            Consumer<SignedHead> headListener) {
+        return start(store, config, clock, headListener, JournalFile.channels());
     }
 
     /**
-     * Like {@link #start(AuditStore, RecorderConfig, Clock)}, the spill journal written through
-     * {@code files} (the seam fault-injection tests use).
+     * Like {@link #start(AuditStore, RecorderConfig, Clock, Consumer)}, the spill journal written
+     * through {@code files} (the seam fault-injection tests use).
      */
-    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock, JournalFile.Opener files) {
+    public static AuditWriter start(AuditStore store, RecorderConfig config, Clock clock,
+            Consumer<SignedHead> headListener, JournalFile.Opener files) {
         SigningKeys keys;
         SpillJournal journal;
         try {
             PrivateFiles.createDirectories(config.dataDir());
-            keys = SigningKeys.loadOrCreate(config.dataDir());
+            keys = SigningKeys.loadOrCreateFile(config.signingKeyPath());
             JournalKey journalKey = JournalKey.loadOrCreate(journalKeyDir(config), new SecureRandom());
             journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME), journalKey,
                     config.journalMaxBytes(), files);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        AuditWriter writer = new AuditWriter(store, config, clock, keys, journal);
+        AuditWriter writer = new AuditWriter(store, config, clock, keys, journal, headListener);
         try {
             writer.recover();
         } catch (RuntimeException e) {
@@ -173,12 +193,15 @@ public final class AuditWriter {
 
     /** The journal key lives beside the signing key, never in the journal. */
     private static java.nio.file.Path journalKeyDir(RecorderConfig config) {
-        return config.dataDir();
+        return config.signingKeyPath().toAbsolutePath().getParent();
     }
 
     private void recover() {
         store.registerSigningKey(keys.keyId(), keys.publicKeyBase64());
-        cursor.load(store);
+        ChainResume.Result resumed = cursor.load(store);
+        if (!resumed.problems().isEmpty()) {
+            IntegrityAlert.record(resumed, config.chain(), ids, clock, writer, cursor);
+        }
         if (journal.hasPending()) {
             long pending = journal.pendingRecords();
             writer.replayAtStart();
@@ -357,6 +380,9 @@ public final class AuditWriter {
                     writer.commitData(batch);
                 }
                 writer.probeIfUnhealthy(() -> store.registerSigningKey(keys.keyId(), keys.publicKeyBase64()));
+                if (!ingress.spilling() && cursor.signDue()) {
+                    signHead();
+                }
                 if (ingress.depth() < config.batchSize() && !ingress.hasControl()) {
                     park(flushNanos);
                 }
@@ -380,7 +406,14 @@ public final class AuditWriter {
             case ControlOp.Flush flush -> {
                 writer.settle();
                 writer.syncJournal();
-                flush.done().complete(null);
+                long unforced = journal.unforcedRecords();
+                if (unforced > 0) {
+                    flush.done().completeExceptionally(new StoreException("audit: " + unforced + " writes are neither"
+                            + " stored nor fsynced: the store fails and the spill journal " + journal.path()
+                            + " cannot be written; they wait in memory"));
+                } else {
+                    flush.done().complete(null);
+                }
             }
             case ControlOp.Change change -> {
                 try {
@@ -410,7 +443,7 @@ public final class AuditWriter {
             if (writer.settleUntil(deadline)) {
                 try {
                     writer.ensureHead();
-                    writer.commitBuilt(cursor.build(List.of(), List.of(), List.of(), true));
+                    writer.commitBuilt(cursor.buildClose());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "audit: final checkpoint of {0} failed ({1})", config.chain(),
                             LogLimiter.describe(e));
@@ -437,6 +470,16 @@ public final class AuditWriter {
         }
         long notDurable = unforced + ingress.depth() + (counters.lost.get() - lostBefore);
         return new CloseResult(Math.max(0, counters.committed.get() - committedBefore), journaled, notDurable);
+    }
+
+    /** Commits a head over the entries waiting for one ({@code sign_interval} passed); a failure is retried. */
+    private void signHead() {
+        try {
+            writer.ensureHead();
+            writer.commitBuilt(cursor.buildHead());
+        } catch (RuntimeException e) {
+            writer.storeFailed(e);
+        }
     }
 
     private void applyChange(AdminChange change, AdminEvent event) {
@@ -468,13 +511,25 @@ public final class AuditWriter {
         }
         ChainHead head = through.get();
         Instant now = clock.instant();
-        SignedHead anchor = keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now);
+        dev.tally.audit.chain.MerkleFrontier tree = treeAt(head.seq());
+        SignedHead anchor = tree == null
+                ? keys.sign(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(), now)
+                : keys.sign(new SignedHead(SignedHead.Purpose.ANCHOR, config.chain(), head.seq(), head.hash(),
+                        tree.rootHex(), null, false, null, now, null, null));
         AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
                 Map.of(), Map.of("before", Json.INSTANT_FORMAT.format(before), "pruned_through_seq",
                         Long.toString(head.seq())),
                 "pruned entries of chain " + config.chain() + " through seq " + head.seq());
-        applyChange(new AdminChange.Prune(anchor), event);
+        applyChange(new AdminChange.Prune(anchor, tree == null ? null : tree.toHex()), event);
         return Optional.of(anchor);
+    }
+
+    /** The tree's frontier at {@code seq} (from the nearest stored frontier), or null when the tree is unknown. */
+    private dev.tally.audit.chain.MerkleFrontier treeAt(long seq) {
+        if (cursor.frontier() == null) {
+            return null;
+        }
+        return dev.tally.audit.proof.StoredTree.near(store, config.chain(), seq).frontierAt(seq);
     }
 
     private static void closeQuietly(SpillJournal journal) {

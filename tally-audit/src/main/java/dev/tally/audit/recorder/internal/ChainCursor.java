@@ -2,56 +2,95 @@ package dev.tally.audit.recorder.internal;
 
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.MerkleFrontier;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
-import dev.tally.audit.store.ChainHead;
 import dev.tally.audit.store.WriteBatch;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The writer's position in its chain: the last committed seq and hash, and the seq of the last
- * checkpoint. {@link #build} places entries after the head without moving it; only
- * {@link #accept}, called after the store committed, moves it. So a failed commit leaves the head
- * where it was and the next batch reuses those seqs and hashes.
+ * The writer's position in its chain: the last committed seq and hash, the Merkle tree's
+ * {@link MerkleFrontier} there, and the last signed head. {@link #build} places entries after the
+ * head without moving it; only {@link #accept}, called after the store committed, moves it. So a
+ * failed commit leaves the head where it was and the next batch reuses those seqs and hashes.
+ *
+ * <h2>Signed heads</h2>
+ * A head (purpose CHECKPOINT: tree size = seq, root, the entry hash at seq, prev_head = the
+ * previous head's {@link SignedHead#headHash()}) is built every {@code checkpointEvery} entries
+ * inside a batch, by {@link #buildHead} once {@link #signDue} (the first unsigned entry is
+ * {@code signInterval} old), and by {@link #buildClose} with {@code closed = true}. Never two heads
+ * at one seq: a close at a seq that has a head already re-signs that head as closed (same
+ * prev_head) and the store replaces it. Every head is committed with the frontier at its seq.
+ *
+ * <p>When the tree is unknown (a chain pruned by a version without frontiers), heads are signed as
+ * v1 heads (no root) and say so at load.
  *
  * <p>Not thread-safe: owned by the writer thread.
  */
 final class ChainCursor {
 
-    /** A batch ready to commit and where the head will be once it is committed. */
-    record Built(WriteBatch batch, long seq, String hash, long checkpointSeq) {
+    /** A batch ready to commit and where the cursor will be once it is committed. */
+    record Built(WriteBatch batch, long seq, String hash, long checkpointSeq, MerkleFrontier frontier,
+            SignedHead lastHead) {
     }
 
     private final String chain;
     private final SigningKeys keys;
     private final Clock clock;
     private final int checkpointEvery;
+    private final Duration signInterval;
     private boolean loaded;
     private long seq;
     private String hash;
-    private long lastCheckpointSeq;
+    private long lastCheckpointSeq; // the last seq a head or the anchor signed
+    private MerkleFrontier frontier; // null: the tree is unknown (v1 heads)
+    private SignedHead lastHead; // the last checkpoint, the prev_head of the next one
+    private Instant firstUnsignedAt; // when an entry after lastCheckpointSeq was first committed
+    private ChainResume.Result lastLoad;
 
-    ChainCursor(String chain, SigningKeys keys, Clock clock, int checkpointEvery) {
+    ChainCursor(String chain, SigningKeys keys, Clock clock, int checkpointEvery, Duration signInterval) {
         this.chain = chain;
         this.keys = keys;
         this.clock = clock;
         this.checkpointEvery = checkpointEvery;
+        this.signInterval = signInterval;
     }
 
-    /** Reads the head from the store: the truth after a failure whose outcome is unknown. */
-    void load(AuditStore store) {
-        ChainHead head = store.head(chain);
-        List<SignedHead> checkpoints = store.checkpoints(chain);
-        seq = head.seq();
-        hash = head.hash();
-        lastCheckpointSeq = checkpoints.isEmpty() ? 0 : checkpoints.getLast().seq();
+    ChainCursor(String chain, SigningKeys keys, Clock clock, int checkpointEvery) {
+        this(chain, keys, clock, checkpointEvery, dev.tally.audit.recorder.RecorderConfig.DEFAULT_SIGN_INTERVAL);
+    }
+
+    /**
+     * Reads the head from the store (the truth after a failure whose outcome is unknown): the last
+     * signed head, its frontier, and the entries after it, re-verified (see {@link ChainResume}).
+     * Returns what was found, problems included; the cursor continues after the stored head either way.
+     */
+    ChainResume.Result load(AuditStore store) {
+        ChainResume.Result found = ChainResume.resume(store, chain, keys);
+        seq = found.seq();
+        hash = found.hash();
+        frontier = found.frontier();
+        lastHead = found.lastHead();
+        lastCheckpointSeq = found.signedSeq();
+        firstUnsignedAt = seq > lastCheckpointSeq ? clock.instant() : null;
         loaded = true;
+        lastLoad = found;
+        return found;
+    }
+
+    /** What the last {@link #load} found. */
+    ChainResume.Result lastLoad() {
+        return lastLoad;
     }
 
     /** Forgets the head, so it is read again before the next commit. */
@@ -71,11 +110,21 @@ final class ChainCursor {
         return lastCheckpointSeq;
     }
 
+    /** The Merkle frontier at {@link #seq()} (a copy), or null when the tree is unknown. */
+    MerkleFrontier frontier() {
+        return frontier == null ? null : frontier.copy();
+    }
+
+    /** Whether committed entries have waited {@code signInterval} for a head. */
+    boolean signDue() {
+        return loaded && firstUnsignedAt != null && seq > lastCheckpointSeq
+                && !clock.instant().isBefore(firstUnsignedAt.plus(signInterval));
+    }
+
     /**
      * Chains {@code entries} after the head into a batch with {@code openings} and {@code changes};
-     * adds a signed checkpoint at every entry that is {@code checkpointEvery} entries after the
-     * previous checkpoint, and one at the batch's last entry when {@code forceCheckpoint} and the
-     * head moved since the last one.
+     * adds a signed head at every entry that is {@code checkpointEvery} entries after the previous
+     * one, and one at the batch's last entry when {@code forceCheckpoint} and the head moved since.
      */
     Built build(List<CallOpening> openings, List<AuditEntry> entries, List<AdminChange> changes,
             boolean forceCheckpoint) {
@@ -88,14 +137,15 @@ final class ChainCursor {
      */
     Built build(List<CallOpening> openings, List<AuditEntry> entries, List<byte[]> bodies, List<AdminChange> changes,
             boolean forceCheckpoint) {
-        if (!loaded) {
-            throw new IllegalStateException("chain head of " + chain + " is not loaded");
-        }
+        requireLoaded();
         long at = seq;
         String last = hash;
         long checkpointSeq = lastCheckpointSeq;
+        SignedHead head = lastHead;
+        MerkleFrontier tree = frontier == null ? null : frontier.copy();
         List<ChainedEntry> chained = new ArrayList<>(entries.size());
-        List<SignedHead> checkpoints = new ArrayList<>(1);
+        List<SignedHead> heads = new ArrayList<>(1);
+        Map<Long, List<String>> frontiers = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             AuditEntry entry = entries.get(i);
             byte[] body = bodies == null ? null : bodies.get(i);
@@ -106,22 +156,86 @@ final class ChainCursor {
             ChainedEntry placed = new ChainedEntry(chain, at, last, EntryHasher.hash(chain, at, last, body), entry, body);
             chained.add(placed);
             last = placed.hash();
+            if (tree != null) {
+                tree.appendEntry(last);
+            }
             if (at - checkpointSeq >= checkpointEvery) {
-                checkpoints.add(keys.sign(SignedHead.Purpose.CHECKPOINT, chain, at, last, clock.instant()));
+                head = sign(at, last, tree, head, false, frontiers);
+                heads.add(head);
                 checkpointSeq = at;
             }
         }
         if (forceCheckpoint && at > checkpointSeq) {
-            checkpoints.add(keys.sign(SignedHead.Purpose.CHECKPOINT, chain, at, last, clock.instant()));
+            head = sign(at, last, tree, head, false, frontiers);
+            heads.add(head);
             checkpointSeq = at;
         }
-        return new Built(new WriteBatch(chain, openings, chained, changes, checkpoints), at, last, checkpointSeq);
+        return new Built(new WriteBatch(chain, openings, chained, changes, heads, List.of(), frontiers), at, last,
+                checkpointSeq, tree, head);
+    }
+
+    /** A batch holding only a head over everything committed (empty when nothing is unsigned). */
+    Built buildHead() {
+        return build(List.of(), List.of(), List.of(), true);
+    }
+
+    /**
+     * The head a clean close writes, {@code closed = true}: at the current seq, re-signing the
+     * head already there (same prev_head) instead of adding a second one at that seq.
+     */
+    Built buildClose() {
+        requireLoaded();
+        if (frontier == null) {
+            return buildHead(); // tree unknown: a v1 head, which cannot say closed
+        }
+        boolean atHead = lastHead != null && lastHead.seq() == seq;
+        if (seq == 0 || (atHead && lastHead.closed())) {
+            return new Built(new WriteBatch(chain, List.of(), List.of(), List.of(), List.of()), seq, hash,
+                    lastCheckpointSeq, frontier.copy(), lastHead);
+        }
+        Map<Long, List<String>> frontiers = new HashMap<>();
+        SignedHead head;
+        if (atHead) {
+            // Replaces the head at this seq, keeping its link: never two heads at one seq.
+            frontiers.put(seq, frontier.toHex());
+            head = keys.sign(new SignedHead(SignedHead.Purpose.CHECKPOINT, chain, seq, hash, frontier.rootHex(),
+                    lastHead.prevHead(), true, null, clock.instant(), null, null));
+        } else {
+            head = sign(seq, hash, frontier, lastHead, true, frontiers);
+        }
+        return new Built(new WriteBatch(chain, List.of(), List.of(), List.of(), List.of(head), List.of(), frontiers),
+                seq, hash, seq, frontier.copy(), head);
+    }
+
+    private SignedHead sign(long at, String entryHash, MerkleFrontier tree, SignedHead previous, boolean closed,
+            Map<Long, List<String>> frontiers) {
+        Instant now = clock.instant();
+        if (tree == null) {
+            return keys.sign(SignedHead.Purpose.CHECKPOINT, chain, at, entryHash, now);
+        }
+        frontiers.put(at, tree.toHex());
+        return keys.sign(new SignedHead(SignedHead.Purpose.CHECKPOINT, chain, at, entryHash, tree.rootHex(),
+                previous == null ? null : previous.headHash(), closed, null, now, null, null));
     }
 
     /** Moves the head after {@code built} was committed. */
     void accept(Built built) {
+        boolean signed = built.checkpointSeq() > lastCheckpointSeq || built.checkpointSeq() == built.seq();
         seq = built.seq();
         hash = built.hash();
         lastCheckpointSeq = built.checkpointSeq();
+        frontier = built.frontier();
+        lastHead = built.lastHead();
+        if (seq == lastCheckpointSeq) {
+            firstUnsignedAt = null;
+        } else if (firstUnsignedAt == null || signed) {
+            firstUnsignedAt = clock.instant();
+        }
+    }
+
+    private void requireLoaded() {
+        if (!loaded) {
+            throw new IllegalStateException("chain head of " + chain + " is not loaded");
+        }
     }
 }

@@ -42,6 +42,7 @@ final class ChainWriter {
     private long failuresSinceHealthy;
     private long backoffNanos = MIN_BACKOFF_NANOS;
     private long nextRetryNanos;
+    private java.util.function.Consumer<dev.tally.audit.chain.SignedHead> headListener = head -> { };
 
     ChainWriter(AuditStore store, RecorderConfig config, SpillJournal journal, Ingress ingress, ChainCursor cursor,
             Counters counters, LogLimiter limiter) {
@@ -54,6 +55,11 @@ final class ChainWriter {
         this.counters = counters;
         this.replayer = new Replayer(store, config.chain(), journal, cursor, counters, config.batchSize(),
                 this::commitBuilt);
+    }
+
+    /** Who hears of each head once it is committed (called on this thread; must not block). */
+    void headListener(java.util.function.Consumer<dev.tally.audit.chain.SignedHead> listener) {
+        this.headListener = listener;
     }
 
     ChainCursor cursor() {
@@ -174,6 +180,14 @@ final class ChainWriter {
         counters.committed.addAndGet(built.batch().entries().size() + built.batch().openings().size());
         counters.headSeq = built.seq();
         healthy("head seq " + built.seq());
+        for (dev.tally.audit.chain.SignedHead head : built.batch().checkpoints()) {
+            try {
+                headListener.accept(head);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "audit: the head listener failed on the head of " + head.chain() + " at seq "
+                        + head.seq() + "; the head is committed", e);
+            }
+        }
     }
 
     private void healthy(String where) {

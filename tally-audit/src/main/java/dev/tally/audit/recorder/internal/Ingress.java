@@ -298,14 +298,11 @@ final class Ingress {
         }
         try {
             if (beforeJournal) {
-                int refused = journal.prepend(records);
+                int refused = journal.prepend(records, waiting);
                 if (refused > 0) {
                     counters.journalRejected.addAndGet(refused);
                     LOG.log(Level.ERROR, "audit: spill journal {0}: {1} records failed their MAC or order check while"
                             + " it was rewritten; they were left out and are never chained", journal.path(), refused);
-                }
-                if (waiting) {
-                    journal.sync();
                 }
             } else {
                 journal.appendPayloads(SpillJournal.payloads(records), waiting);

@@ -88,7 +88,8 @@ final class JournalFormat {
      *
      * @param validEnd end of the last intact record (0 for an empty journal)
      * @param records intact records
-     * @param maxSeq highest seq among them (0 if none)
+     * @param maxSeq highest seq among those whose MAC matches (0 if none): a forged record cannot
+     *     push the numbering of later genuine records
      * @param journalId the journal's id, null when the journal is empty
      */
     record Scan(long validEnd, long records, long maxSeq, byte[] journalId) {
@@ -101,7 +102,7 @@ final class JournalFormat {
      *
      * @throws JournalCorruptedException on corruption in the middle, or when the file is not a v2 journal
      */
-    static Scan scan(Path path, JournalFile file, long fileSize) throws IOException {
+    static Scan scan(Path path, JournalFile file, long fileSize, Mac mac) throws IOException {
         if (fileSize == 0) {
             return new Scan(0, 0, 0, null);
         }
@@ -153,7 +154,9 @@ final class JournalFormat {
                 }
                 throw new JournalCorruptedException(path, pos, "CRC32C mismatch in record " + (records + 1));
             }
-            maxSeq = Math.max(maxSeq, header.seq());
+            if (macMatches(mac, id, header.seq(), payload.array(), header.tag())) {
+                maxSeq = Math.max(maxSeq, header.seq());
+            }
             pos = end;
             records++;
         }

@@ -87,10 +87,6 @@ public final class SpillJournal implements AutoCloseable {
     /** The journal's file name in the data directory. */
     public static final String FILE_NAME = "spill.journal";
 
-    static final int BUFFER_BYTES = 256 * 1024;
-    static final int PROBE_BYTES = 64 * 1024;
-    private static final long PROBE_EVERY_NANOS = 100_000_000L;
-
     private static final System.Logger LOG = System.getLogger(SpillJournal.class.getName());
 
     private final Path path;
@@ -101,21 +97,16 @@ public final class SpillJournal implements AutoCloseable {
     private final FileChannel lockChannel;
     private final long tailBytesCut;
     private final SecureRandom random = new SecureRandom();
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES); // guarded by this: whole records after fileEnd
-    private JournalFile file; // guarded by this
+    private final JournalTail tail; // guarded by this
+    private boolean closed; // guarded by this
     private byte[] journalId; // guarded by this: null while the journal is empty
-    private long size; // guarded by this: fileEnd + buffered bytes
-    private long fileEnd; // guarded by this: end of the whole records written to the file
+    private long size; // guarded by this: the tail's end
     private long replayOffset; // guarded by this: start of the first record not yet replayed
     private long pendingRecords; // guarded by this: records after replayOffset
-    private int bufferedRecords; // guarded by this
     private long unforcedRecords; // guarded by this: appended since the last successful force
     private long nextSeq = 1; // guarded by this
     private long lastAcceptedSeq; // guarded by this: replay's order check
     private long rejected; // guarded by this
-    private boolean tornTail; // guarded by this: bytes after fileEnd left by a failed write
-    private boolean writable = true; // guarded by this: the last write or probe succeeded
-    private long lastProbeNanos; // guarded by this
     private volatile long sizeView;
     private volatile long pendingView;
     private volatile long unforcedView;
@@ -127,12 +118,11 @@ public final class SpillJournal implements AutoCloseable {
         this.opener = opener;
         this.mac = key.mac();
         this.maxBytes = maxBytes;
-        this.acceptReserve = Math.min(PROBE_BYTES, maxBytes / 16);
+        this.acceptReserve = Math.min(JournalTail.PROBE_BYTES, maxBytes / 16);
         this.lockChannel = lockChannel;
-        this.file = file;
+        this.tail = new JournalTail(file, scan.validEnd());
         this.journalId = scan.journalId();
         this.size = scan.validEnd();
-        this.fileEnd = scan.validEnd();
         this.replayOffset = scan.journalId() == null ? 0 : FILE_HEADER_BYTES;
         this.pendingRecords = scan.records();
         this.nextSeq = scan.maxSeq() + 1;
@@ -163,7 +153,7 @@ public final class SpillJournal implements AutoCloseable {
         try {
             file = opener.open(path);
             long fileSize = file.size();
-            JournalFormat.Scan scan = JournalFormat.scan(path, file, fileSize);
+            JournalFormat.Scan scan = JournalFormat.scan(path, file, fileSize, key.mac());
             long cut = fileSize - scan.validEnd();
             if (cut > 0) {
                 file.truncate(scan.validEnd());
@@ -259,15 +249,7 @@ public final class SpillJournal implements AutoCloseable {
                 out.write(JournalFormat.frame(mac, journalId, nextSeq++, payload));
             }
             byte[] records = out.toByteArray();
-            if (records.length > buffer.remaining()) {
-                flushBuffer();
-            }
-            if (records.length > buffer.remaining()) {
-                writeAtEnd(ByteBuffer.wrap(records));
-            } else {
-                buffer.put(records);
-                bufferedRecords += payloads.size();
-            }
+            tail.append(records, payloads.size());
             size += records.length;
             pendingRecords += payloads.size();
             unforcedRecords += payloads.size();
@@ -287,64 +269,19 @@ public final class SpillJournal implements AutoCloseable {
     }
 
     private Mark mark() {
-        return new Mark(size, bufferedRecords, pendingRecords, unforcedRecords, nextSeq, replayOffset, journalId);
+        return new Mark(size, tail.bufferedRecords(), pendingRecords, unforcedRecords, nextSeq, replayOffset,
+                journalId);
     }
 
     /** Undoes an append: every byte from where it started leaves the buffer, or the file when it reached it. */
     private void rollback(Mark mark) {
-        if (fileEnd > mark.size()) {
-            fileEnd = mark.size();
-            tornTail = true;
-            cutTornTail();
-            buffer.clear();
-            bufferedRecords = 0;
-        } else {
-            int keep = Math.toIntExact(mark.size() - fileEnd);
-            buffer.position(keep);
-            bufferedRecords = keep == 0 ? 0 : mark.bufferedRecords();
-        }
+        tail.cutBackTo(mark.size(), mark.bufferedRecords());
         size = mark.size();
         pendingRecords = mark.pending();
         unforcedRecords = mark.unforced();
         nextSeq = mark.nextSeq();
         replayOffset = mark.replayOffset();
         journalId = mark.journalId();
-    }
-
-    private void flushBuffer() throws IOException {
-        if (buffer.position() == 0) {
-            return;
-        }
-        writeAtEnd(buffer.duplicate().flip()); // a duplicate: on failure the buffer still holds the records
-        buffer.clear();
-        bufferedRecords = 0;
-    }
-
-    /** Writes whole records at {@code fileEnd}; on failure cuts what was written and keeps {@code fileEnd}. */
-    private void writeAtEnd(ByteBuffer bytes) throws IOException {
-        int length = bytes.remaining();
-        try {
-            if (tornTail) {
-                cutTornTail();
-            }
-            JournalFormat.writeFully(file, bytes, fileEnd);
-        } catch (IOException | RuntimeException e) {
-            writable = false;
-            tornTail = true;
-            cutTornTail();
-            throw e;
-        }
-        fileEnd += length;
-        writable = true;
-    }
-
-    private void cutTornTail() {
-        try {
-            file.truncate(fileEnd);
-            tornTail = false;
-        } catch (IOException | RuntimeException e) {
-            // left for the next write, which overwrites those bytes; reads never pass fileEnd
-        }
     }
 
     /**
@@ -360,51 +297,31 @@ public final class SpillJournal implements AutoCloseable {
     }
 
     private void syncLocked() throws IOException {
-        if (buffer.position() == 0 && unforcedRecords == 0) {
-            if (!writable) {
-                probe();
-            }
+        if (!tail.hasBuffered() && unforcedRecords == 0) {
+            tail.probeIfUnwritable();
             return;
         }
-        flushBuffer();
-        file.force();
+        tail.flush();
+        tail.force();
         unforcedRecords = 0;
-    }
-
-    private void probe() {
-        long now = System.nanoTime();
-        if (lastProbeNanos != 0 && now - lastProbeNanos < PROBE_EVERY_NANOS) {
-            return;
-        }
-        lastProbeNanos = now;
-        try {
-            if (tornTail) {
-                file.truncate(fileEnd);
-                tornTail = false;
-            }
-            JournalFormat.writeFully(file, ByteBuffer.allocate(PROBE_BYTES), fileEnd);
-            file.truncate(fileEnd);
-            writable = true;
-        } catch (IOException | RuntimeException e) {
-            tornTail = true;
-            cutTornTail();
-        }
     }
 
     /**
      * Puts ops before every record not yet replayed (the writer's failed batch, which is older than
      * anything callers spilled meanwhile). Rewrites the journal under a new id through a synced
      * temporary file and an atomic rename, so a crash leaves either the old or the new journal.
-     * Returns how many of the old records were refused (bad MAC, out of order) and left out.
+     * The rewritten file is forced before the rename; when nothing is pending the ops are simply
+     * appended, durably (all or nothing, see {@link #appendPayloads}) if {@code durable}. Returns how
+     * many of the old records were refused (bad MAC, out of order) and left out.
      */
-    public synchronized int prepend(List<JournalOp> ops) throws IOException {
+    public synchronized int prepend(List<JournalOp> ops, boolean durable) throws IOException {
         if (ops.isEmpty()) {
             return 0;
         }
         try {
             if (replayOffset == size) {
                 truncateIfDrained();
-                appendPayloads(payloads(ops), false);
+                appendPayloads(payloads(ops), durable);
                 return 0;
             }
             Collected rest = collect(replayOffset, size, Integer.MAX_VALUE, lastAcceptedSeq);
@@ -427,9 +344,6 @@ public final class SpillJournal implements AutoCloseable {
             replaceWith(bytes);
             journalId = id;
             size = bytes.length;
-            fileEnd = size;
-            buffer.clear();
-            bufferedRecords = 0;
             unforcedRecords = 0;
             replayOffset = FILE_HEADER_BYTES;
             pendingRecords = all.size();
@@ -450,16 +364,17 @@ public final class SpillJournal implements AutoCloseable {
             out.force();
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
-            writable = false;
+            tail.unwritable();
             throw e;
         }
-        file.close();
+        tail.close();
         try {
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            file = opener.open(path);
+        } catch (IOException | RuntimeException e) {
+            tail.reopen(opener.open(path)); // the old file is still in place, the buffer still valid
+            throw e;
         }
-        writable = true;
+        tail.replaced(opener.open(path), bytes.length);
     }
 
     /**
@@ -532,16 +447,7 @@ public final class SpillJournal implements AutoCloseable {
     }
 
     private void readAt(ByteBuffer dst, long pos) throws IOException {
-        if (pos >= fileEnd) {
-            int offset = Math.toIntExact(pos - fileEnd);
-            if (offset + dst.remaining() > buffer.position()) {
-                throw new IOException("spill journal " + path + ": offset " + pos + " is past the journal's end "
-                        + size);
-            }
-            dst.put(buffer.array(), offset, dst.remaining());
-            return;
-        }
-        JournalFormat.readFully(file, dst, pos);
+        tail.readAt(dst, pos);
     }
 
     /** Records that everything before {@code endOffset} (from {@link #read}) is now in the store. */
@@ -562,21 +468,14 @@ public final class SpillJournal implements AutoCloseable {
         if (replayOffset != size) {
             return false;
         }
-        if (size > 0 || tornTail) {
-            file.truncate(0);
-            file.force();
-        }
-        buffer.clear();
+        tail.truncateAll();
         journalId = null;
         size = 0;
-        fileEnd = 0;
         replayOffset = 0;
         pendingRecords = 0;
-        bufferedRecords = 0;
         unforcedRecords = 0;
         nextSeq = 1;
         lastAcceptedSeq = 0;
-        tornTail = false;
         publish();
         return true;
     }
@@ -585,7 +484,7 @@ public final class SpillJournal implements AutoCloseable {
         sizeView = size;
         pendingView = pendingRecords;
         unforcedView = unforcedRecords;
-        acceptingView = writable && size + acceptReserve <= maxBytes;
+        acceptingView = tail.writable() && size + acceptReserve <= maxBytes;
     }
 
     /** Whether records wait for replay. */
@@ -631,12 +530,12 @@ public final class SpillJournal implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         try {
-            if (file != null) {
+            if (!closed) {
+                closed = true;
                 try {
                     syncLocked();
                 } finally {
-                    file.close();
-                    file = null;
+                    tail.close();
                     publish();
                 }
             }

@@ -39,7 +39,7 @@ final class PostgresAdmin {
             case AdminChange.UpdateKey update -> updateKey(update.key());
             case AdminChange.RevokeKey revoke -> revokeKey(revoke.keyId(), revoke.at());
             case AdminChange.PutSetting put -> putSetting(put.name(), put.value());
-            case AdminChange.Prune prune -> prune(prune.anchor());
+            case AdminChange.Prune prune -> prune(prune.anchor(), prune.frontier());
         }
     }
 
@@ -106,7 +106,7 @@ final class PostgresAdmin {
         }
     }
 
-    private void prune(SignedHead anchor) throws SQLException {
+    private void prune(SignedHead anchor, java.util.List<String> frontier) throws SQLException {
         if (anchor.purpose() != SignedHead.Purpose.ANCHOR) {
             throw new IllegalArgumentException("prune: purpose " + anchor.purpose() + " (expected: ANCHOR)");
         }
@@ -123,22 +123,8 @@ final class PostgresAdmin {
             s.setLong(3, anchor.seq());
             s.executeUpdate();
         }
-        try (PreparedStatement s = connection.prepareStatement("DELETE FROM checkpoints WHERE chain = ? AND seq < ?")) {
-            s.setString(1, anchor.chain());
-            s.setLong(2, anchor.seq());
-            s.executeUpdate();
-        }
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO anchors (chain, seq, hash, at, key_id, "
-                + "signature) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, "
-                + "hash = excluded.hash, at = excluded.at, key_id = excluded.key_id, signature = excluded.signature")) {
-            s.setString(1, anchor.chain());
-            s.setLong(2, anchor.seq());
-            s.setString(3, anchor.hash());
-            s.setLong(4, anchor.at().toEpochMilli());
-            PostgresReads.setNullable(s, 5, anchor.keyId());
-            PostgresReads.setNullable(s, 6, anchor.signature());
-            s.executeUpdate();
-        }
+        dev.tally.audit.store.HeadRows.pruneCheckpoints(connection, anchor.chain(), anchor.seq());
+        dev.tally.audit.store.HeadRows.upsertAnchor(connection, anchor, frontier);
         // A chain pruned to its very end keeps its head row: head() is then the anchor itself.
         pruned = true;
     }

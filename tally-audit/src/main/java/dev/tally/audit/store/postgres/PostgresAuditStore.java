@@ -335,6 +335,44 @@ public final class PostgresAuditStore implements AuditStore {
     }
 
     @Override
+    public Optional<SignedHead> checkpointAtOrBefore(String chain, long seq) {
+        return work("checkpoint", c -> dev.tally.audit.store.HeadRows.checkpointAtOrBefore(c, chain, seq));
+    }
+
+    @Override
+    public Optional<dev.tally.audit.chain.MerkleFrontier> frontier(String chain, long seq) {
+        return work("frontier", c -> dev.tally.audit.store.HeadRows.frontier(c, chain, seq));
+    }
+
+    /** {@inheritDoc} Reads the (chain, seq) index and the hash column only. */
+    @Override
+    public void entryHashes(String chain, long fromSeq, long toSeq, java.util.function.ObjLongConsumer<String> sink) {
+        inTransaction("entry hashes", c -> {
+            dev.tally.audit.store.HeadRows.entryHashes(c, chain, PostgresReads.anchorSeq(c, chain), fromSeq, toSeq, sink);
+            return null;
+        });
+    }
+
+    @Override
+    public void scanFrom(String chain, long fromSeq, Consumer<StoredRow> sink) {
+        inTransaction("scan", c -> {
+            long from = Math.max(fromSeq, PostgresReads.anchorSeq(c, chain) + 1);
+            try (PreparedStatement s = c.prepareStatement("SELECT " + PostgresReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.chain = ? AND e.seq >= ? ORDER BY e.seq")) {
+                s.setFetchSize(1_000);
+                s.setString(1, chain);
+                s.setLong(2, from);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(PostgresReads.storedRowOf(rs));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<SignedHead> anchor(String chain) {
         return work("anchor", c -> PostgresReads.anchor(c, chain));
     }

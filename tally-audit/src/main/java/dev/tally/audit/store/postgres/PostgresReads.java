@@ -117,27 +117,11 @@ final class PostgresReads {
     }
 
     static Optional<SignedHead> anchor(Connection c, String chain) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT chain, seq, hash, at, key_id, signature FROM anchors WHERE chain = ?")) {
-            s.setString(1, chain);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(signedHead(SignedHead.Purpose.ANCHOR, rs)) : Optional.empty();
-            }
-        }
+        return dev.tally.audit.store.HeadRows.anchor(c, chain);
     }
 
     static List<SignedHead> checkpoints(Connection c, String chain) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT chain, seq, hash, at, key_id, signature FROM checkpoints "
-                + "WHERE chain = ? ORDER BY seq")) {
-            s.setString(1, chain);
-            List<SignedHead> result = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    result.add(signedHead(SignedHead.Purpose.CHECKPOINT, rs));
-                }
-            }
-            return result;
-        }
+        return dev.tally.audit.store.HeadRows.checkpoints(c, chain);
     }
 
     /** The visible entry with {@code id}, if any. */
@@ -149,11 +133,6 @@ final class PostgresReads {
                 return rs.next() ? Optional.of(entryOf(rs)) : Optional.empty();
             }
         }
-    }
-
-    private static SignedHead signedHead(SignedHead.Purpose purpose, ResultSet rs) throws SQLException {
-        return new SignedHead(purpose, rs.getString(1), rs.getLong(2), rs.getString(3),
-                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), rs.getString(6));
     }
 
     static void setNullable(PreparedStatement s, int index, String value) throws SQLException {

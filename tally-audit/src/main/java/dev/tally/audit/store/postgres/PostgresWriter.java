@@ -134,7 +134,7 @@ final class PostgresWriter {
             admin.apply(change);
         }
         pruned = admin.pruned();
-        insertCheckpoints(c, batch);
+        dev.tally.audit.store.HeadRows.insertCheckpoints(c, batch);
         if (!batch.entries().isEmpty()) {
             ChainedEntry last = batch.entries().getLast();
             try (PreparedStatement s = c.prepareStatement("INSERT INTO chain_heads (chain, seq, hash) VALUES (?, ?, ?) "
@@ -349,28 +349,6 @@ final class PostgresWriter {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM openings WHERE id = ANY (?)")) {
             s.setArray(1, c.createArrayOf("text", closedIds.toArray()));
             s.executeUpdate();
-        }
-    }
-
-    private static void insertCheckpoints(Connection c, WriteBatch batch) throws SQLException {
-        if (batch.checkpoints().isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO checkpoints (chain, seq, hash, at, key_id, signature) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING")) {
-            for (SignedHead h : batch.checkpoints()) {
-                if (h.purpose() != SignedHead.Purpose.CHECKPOINT) {
-                    throw new IllegalArgumentException("checkpoints: purpose " + h.purpose() + " (expected: CHECKPOINT)");
-                }
-                s.setString(1, h.chain());
-                s.setLong(2, h.seq());
-                s.setString(3, h.hash());
-                s.setLong(4, h.at().toEpochMilli());
-                PostgresReads.setNullable(s, 5, h.keyId());
-                PostgresReads.setNullable(s, 6, h.signature());
-                s.addBatch();
-            }
-            s.executeBatch();
         }
     }
 

@@ -27,7 +27,7 @@ final class SqliteAdmin implements AutoCloseable {
             case AdminChange.UpdateKey update -> updateKey(update.key());
             case AdminChange.RevokeKey revoke -> revokeKey(revoke.keyId(), revoke.at());
             case AdminChange.PutSetting put -> putSetting(put.name(), put.value());
-            case AdminChange.Prune prune -> prune(prune.anchor());
+            case AdminChange.Prune prune -> prune(prune.anchor(), prune.frontier());
         }
     }
 
@@ -101,7 +101,7 @@ final class SqliteAdmin implements AutoCloseable {
      * seq, and the checkpoints before it, which speak of entries that no longer exist; the anchor
      * replaces them. Rollups stay.
      */
-    private void prune(SignedHead anchor) throws SQLException {
+    private void prune(SignedHead anchor, java.util.List<String> frontier) throws SQLException {
         if (anchor.purpose() != SignedHead.Purpose.ANCHOR) {
             throw new IllegalArgumentException("prune: purpose " + anchor.purpose() + " (expected: ANCHOR)");
         }
@@ -115,18 +115,8 @@ final class SqliteAdmin implements AutoCloseable {
         execute("DELETE FROM call_tags WHERE row_id IN (SELECT row_id FROM entries WHERE chain = ? AND seq <= ?)",
                 anchor.chain(), anchor.seq());
         execute("DELETE FROM entries WHERE chain = ? AND seq <= ?", anchor.chain(), anchor.seq());
-        execute("DELETE FROM checkpoints WHERE chain = ? AND seq < ?", anchor.chain(), anchor.seq());
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO anchors (chain, seq, hash, at, key_id, "
-                + "signature) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, "
-                + "hash = excluded.hash, at = excluded.at, key_id = excluded.key_id, signature = excluded.signature")) {
-            s.setString(1, anchor.chain());
-            s.setLong(2, anchor.seq());
-            s.setString(3, anchor.hash());
-            s.setLong(4, anchor.at().toEpochMilli());
-            SqliteWriter.setNullable(s, 5, anchor.keyId());
-            SqliteWriter.setNullable(s, 6, anchor.signature());
-            s.executeUpdate();
-        }
+        dev.tally.audit.store.HeadRows.pruneCheckpoints(connection, anchor.chain(), anchor.seq());
+        dev.tally.audit.store.HeadRows.upsertAnchor(connection, anchor, frontier);
     }
 
     private void execute(String sql, String chain, long seq) throws SQLException {

@@ -19,6 +19,7 @@ import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.WriteBatch;
 import java.nio.file.Path;
 import java.sql.Connection;
+import dev.tally.audit.files.PrivateFiles;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,8 +126,13 @@ public final class SqliteAuditStore implements AuditStore {
         Connection writer = null;
         try {
             if (absolute.getParent() != null) {
-                java.nio.file.Files.createDirectories(absolute.getParent());
+                PrivateFiles.createDirectories(absolute.getParent());
             }
+            // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
+            // database file's mode.
+            PrivateFiles.ensureFile(absolute);
+            PrivateFiles.restrict(absolute.resolveSibling(absolute.getFileName() + "-wal"));
+            PrivateFiles.restrict(absolute.resolveSibling(absolute.getFileName() + "-shm"));
             org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
             config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
@@ -281,6 +287,44 @@ public final class SqliteAuditStore implements AuditStore {
     @Override
     public List<SignedHead> checkpoints(String chain) {
         return readers.read("checkpoints", c -> SqliteReads.checkpoints(c, chain));
+    }
+
+    @Override
+    public Optional<SignedHead> checkpointAtOrBefore(String chain, long seq) {
+        return readers.read("checkpoint", c -> dev.tally.audit.store.HeadRows.checkpointAtOrBefore(c, chain, seq));
+    }
+
+    @Override
+    public Optional<dev.tally.audit.chain.MerkleFrontier> frontier(String chain, long seq) {
+        return readers.read("frontier", c -> dev.tally.audit.store.HeadRows.frontier(c, chain, seq));
+    }
+
+    /** {@inheritDoc} Reads the (chain, seq) index and the hash column only. */
+    @Override
+    public void entryHashes(String chain, long fromSeq, long toSeq, java.util.function.ObjLongConsumer<String> sink) {
+        readers.read("entry hashes", c -> {
+            dev.tally.audit.store.HeadRows.entryHashes(c, chain, 0L, fromSeq, toSeq, sink);
+            return null;
+        });
+    }
+
+    @Override
+    public void scanFrom(String chain, long fromSeq, Consumer<StoredRow> sink) {
+        readers.read("scan", c -> {
+            long from = Math.max(fromSeq, 0L + 1);
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
+                    + " FROM entries e WHERE e.chain = ? AND e.seq >= ? ORDER BY e.seq")) {
+                s.setFetchSize(1_000);
+                s.setString(1, chain);
+                s.setLong(2, from);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(SqliteReads.storedRowOf(rs));
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     @Override

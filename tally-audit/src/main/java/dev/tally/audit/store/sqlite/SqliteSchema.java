@@ -33,7 +33,7 @@ import org.flywaydb.core.api.MigrationVersion;
 final class SqliteSchema {
 
     /** The newest schema version this code reads and writes. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     /**
      * Flyway reports every check at INFO (several lines per open, also for every CLI command);
@@ -71,7 +71,8 @@ final class SqliteSchema {
                 .dataSource(new OneConnection(connection))
                 .locations("classpath:db/sqlite")
                 .baselineOnMigrate(true)
-                .baselineVersion("1")
+                // A file made before Flyway is at the version its user_version says (1 for every real one).
+                .baselineVersion(Integer.toString(Math.max(1, userVersion)))
                 .baselineDescription("schema made before migrations were versioned by Flyway")
                 .cleanDisabled(true)
                 .load();

@@ -41,7 +41,6 @@ final class SqliteWriter implements AutoCloseable {
     private final PreparedStatement insertTag;
     private final PreparedStatement insertOpening;
     private final PreparedStatement deleteOpening;
-    private final PreparedStatement insertCheckpoint;
     private final PreparedStatement maxRowId;
     private final PreparedStatement anyOpening;
     private final SqlitePayloads payloads;
@@ -57,8 +56,6 @@ final class SqliteWriter implements AutoCloseable {
         insertOpening = connection.prepareStatement(
                 "INSERT INTO openings (id, chain, ts, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
         deleteOpening = connection.prepareStatement("DELETE FROM openings WHERE id = ?");
-        insertCheckpoint = connection.prepareStatement("INSERT INTO checkpoints (chain, seq, hash, at, key_id, signature) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO NOTHING");
         maxRowId = connection.prepareStatement("SELECT coalesce(max(row_id), 0) FROM entries");
         anyOpening = connection.prepareStatement("SELECT 1 FROM openings LIMIT 1");
         payloads = new SqlitePayloads(connection);
@@ -87,7 +84,7 @@ final class SqliteWriter implements AutoCloseable {
         for (AdminChange change : batch.changes()) {
             admin.apply(change);
         }
-        insertCheckpoints(batch);
+        dev.tally.audit.store.HeadRows.insertCheckpoints(connection, batch);
     }
 
     /** The batch must continue its chain: no gap, no overlap, linked by hash. */
@@ -205,25 +202,6 @@ final class SqliteWriter implements AutoCloseable {
         deleteOpening.executeBatch();
     }
 
-    private void insertCheckpoints(WriteBatch batch) throws SQLException {
-        if (batch.checkpoints().isEmpty()) {
-            return;
-        }
-        for (SignedHead c : batch.checkpoints()) {
-            if (c.purpose() != SignedHead.Purpose.CHECKPOINT) {
-                throw new IllegalArgumentException("checkpoints: purpose " + c.purpose() + " (expected: CHECKPOINT)");
-            }
-            insertCheckpoint.setString(1, c.chain());
-            insertCheckpoint.setLong(2, c.seq());
-            insertCheckpoint.setString(3, c.hash());
-            insertCheckpoint.setLong(4, c.at().toEpochMilli());
-            setNullable(insertCheckpoint, 5, c.keyId());
-            setNullable(insertCheckpoint, 6, c.signature());
-            insertCheckpoint.addBatch();
-        }
-        insertCheckpoint.executeBatch();
-    }
-
     static void setNullable(PreparedStatement s, int index, String value) throws SQLException {
         if (value == null) {
             s.setNull(index, Types.VARCHAR);
@@ -235,7 +213,7 @@ final class SqliteWriter implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         for (PreparedStatement s : new PreparedStatement[] {insertEntry, insertTag, insertOpening, deleteOpening,
-                insertCheckpoint, maxRowId, anyOpening}) {
+                maxRowId, anyOpening}) {
             s.close();
         }
         admin.close();

@@ -32,6 +32,9 @@ class SqliteSchemaTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("1");
             assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("2");
+            assertThat(rs.getBoolean(2)).isTrue();
             assertThat(rs.next()).isFalse();
         }
         SqliteAuditStore.open(dir.resolve("tally.db")).close(); // a second open changes nothing
@@ -43,10 +46,10 @@ class SqliteSchemaTest {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
                     + "checksum, installed_by, execution_time, success) "
-                    + "VALUES (99, '2', 'from the future', 'SQL', 'V2__future.sql', 0, 'tally', 1, 1)");
+                    + "VALUES (99, '3', 'from the future', 'SQL', 'V3__future.sql', 0, 'tally', 1, 1)");
         }
         assertThatThrownBy(() -> SqliteAuditStore.open(dir.resolve("tally.db"))).isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 2")
+                .hasMessageContaining("schema version 3")
                 .hasMessageContaining("expected: at most " + SqliteSchema.CURRENT_VERSION)
                 .hasMessageContaining("newer Tally");
     }
@@ -68,7 +71,7 @@ class SqliteSchemaTest {
         try (Connection c = connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version, type FROM flyway_schema_history")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("1");
+            assertThat(rs.getString(1)).isEqualTo(Integer.toString(SqliteSchema.CURRENT_VERSION));
             assertThat(rs.getString(2)).isEqualTo("BASELINE");
         }
     }
@@ -78,6 +81,9 @@ class SqliteSchemaTest {
         String script = new String(getClass().getClassLoader().getResourceAsStream("db/sqlite/V1__init.sql")
                 .readAllBytes(), StandardCharsets.UTF_8);
         assertThat(script).contains("PRAGMA user_version = 1;");
+        String v2 = new String(getClass().getClassLoader().getResourceAsStream("db/sqlite/V2__merkle_heads.sql")
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(v2).contains("PRAGMA user_version = 2;");
     }
 
     private Connection connect() throws Exception {
