@@ -113,8 +113,15 @@ class FullDiskTest {
         assertThat(run.answeredWithoutRecord()).as("2xx without a record").isEmpty();
     }
 
-    /** What one outage produced. */
-    private record Run(List<Answer> answers, Map<String, Integer> recordsById, long lost) {
+    /**
+     * What one outage produced.
+     *
+     * @param recordsById call records in the chain by id, counted
+     * @param summarized calls counted in {@code calls_refused_unrecordable} summaries
+     * @param unavailableRecords call records with error code {@code audit_unavailable}
+     */
+    private record Run(List<Answer> answers, Map<String, Integer> recordsById, long summarized, long unavailableRecords,
+            long lost) {
 
         long refusedJson() {
             return answers.stream().filter(a -> a.status == 503 && "audit_unavailable".equals(a.code) && a.json).count();
@@ -170,15 +177,22 @@ class FullDiskTest {
         assertThat(all).as("never a 500, never a plain-text error").noneMatch(a -> a.status >= 500 && a.status != 503)
                 .allMatch(a -> a.status == -1 || a.status / 100 == 2 || (a.status == 503 && a.json
                         && "audit_unavailable".equals(a.code)));
-        Map<String, Integer> records = recordsAfterReplay(chain);
+        Log log = recordsAfterReplay(chain);
+        Map<String, Integer> records = log.calls();
         assertThat(records.values()).as("no duplicate records").allMatch(n -> n == 1);
-        Run run = new Run(all, records, lostBefore + shutdown.audit().notDurable());
+        Run run = new Run(all, records, log.summarized(), log.unavailable(), lostBefore + shutdown.audit().notDurable());
+        // Each call refused with 503 audit_unavailable is either in a summary (refused at the door)
+        // or has its own record (its opening marker got in before the log failed): never neither.
+        assertThat(run.summarized() + run.unavailableRecords()).as("refused calls counted or recorded")
+                .isEqualTo(run.refusedJson());
         long recoveredMs = (all.stream().filter(a -> a.atNanos > emptied && a.status / 100 == 2).mapToLong(Answer::atNanos)
                 .min().orElseThrow() - emptied) / 1_000_000;
         System.out.printf("full disk, %s+%s: %d calls, %d answered 2xx, %d refused 503 audit_unavailable, %d cut; %d call"
-                        + " records; %d 2xx without a record; %d lost; first 2xx %d ms after space returned; shutdown %d ms%n",
+                        + " records (%d audit_unavailable); %d refused calls in summaries; %d 2xx without a record; %d lost; first 2xx %d ms"
+                        + " after space returned; shutdown %d ms%n",
                 durability, policy, all.size(), all.stream().filter(a -> a.status / 100 == 2).count(), run.refusedJson(),
-                all.stream().filter(a -> a.status == -1).count(), records.size(), run.answeredWithoutRecord().size(),
+                all.stream().filter(a -> a.status == -1).count(), records.size(), run.unavailableRecords(), run.summarized(),
+                run.answeredWithoutRecord().size(),
                 run.lost(), recoveredMs, shutdown.took().toMillis());
         return run;
     }
@@ -219,20 +233,37 @@ class FullDiskTest {
         }
     }
 
-    /** Every entry id of the chain, counted, after a restart's replay of whatever the journal kept. */
-    private Map<String, Integer> recordsAfterReplay(String chain) {
+    /** The chain as a restart finds it, after replaying whatever the journal kept. */
+    private record Log(Map<String, Integer> calls, long summarized, long unavailable) {
+    }
+
+    private Log recordsAfterReplay(String chain) {
         Map<String, Integer> ids = new HashMap<>();
+        long[] summarized = {0};
+        long[] unavailable = {0};
         try (SqliteAuditStore store = SqliteAuditStore.open(disk.dir().resolve("tally.db"))) {
             Recorder.start(store, RecorderConfig.defaults(chain, disk.dir().resolve("gateway")), Clock.systemUTC())
                     .close(Duration.ofSeconds(10));
             store.scan(chain, row -> {
+                JsonNode body = body(row.body());
                 if ("call".equals(row.columns().kind())) {
                     ids.merge(row.columns().id(), 1, Integer::sum);
+                    unavailable[0] += "audit_unavailable".equals(body.path("error_code").asText()) ? 1 : 0;
+                } else if ("calls_refused_unrecordable".equals(row.columns().eventType())) {
+                    summarized[0] += Long.parseLong(body.path("detail").asText().split(" ")[0]);
                 }
             });
         }
         assertThat(ids).as("records were read back").isNotEmpty();
-        return ids;
+        return new Log(ids, summarized[0], unavailable[0]);
+    }
+
+    private static JsonNode body(byte[] canonical) {
+        try {
+            return JSON.readTree(canonical);
+        } catch (IOException e) {
+            throw new AssertionError("a stored entry is not JSON", e);
+        }
     }
 
     private String createKey() throws Exception {
