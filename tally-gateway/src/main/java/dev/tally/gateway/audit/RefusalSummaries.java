@@ -242,7 +242,7 @@ public final class RefusalSummaries implements AutoCloseable {
 
         String detail() {
             StringBuilder b = new StringBuilder();
-            b.append(count).append(count == 1 ? " call" : " calls").append(" refused with 503 audit_unavailable from ")
+            b.append(count).append(count == 1 ? " call" : " calls").append(" refused with 503 " + OutageGate.ERROR_CODE + " from ")
                     .append(first).append(" to ").append(last).append(" (the audit log could not be written); keys: ");
             list(b, keys, otherKeyCalls, "keys");
             b.append("; models: ");

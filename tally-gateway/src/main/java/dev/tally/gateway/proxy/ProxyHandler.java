@@ -38,7 +38,7 @@ public final class ProxyHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
     private static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
     /** The error code of a call refused because the audit log cannot be written (docs/errors.md). */
-    static final String AUDIT_UNAVAILABLE = "audit_unavailable";
+    static final String AUDIT_UNAVAILABLE = dev.tally.gateway.audit.OutageGate.ERROR_CODE;
     private static final String UNAVAILABLE_MESSAGE =
             "the audit log cannot be written; calls are refused until it recovers";
 
