@@ -1,5 +1,6 @@
 package dev.tally.gateway.admin;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
@@ -49,9 +50,15 @@ final class AdminAuth {
      */
     boolean allows(ServerRequest req, ServerResponse res) throws InterruptedException {
         String presented = bearer(req).orElse(null);
+        int sent = req.headers().all(HeaderNames.AUTHORIZATION, java.util.List::of).size();
         String problem;
+        ErrorCode code = presented == null ? ErrorCode.MISSING_ADMIN_TOKEN : ErrorCode.INVALID_ADMIN_TOKEN;
         if (tokenDigest == null) {
             problem = "no admin token is configured (set admin.token or TALLY_ADMIN_TOKEN)";
+        } else if (sent > 1) {
+            // Which of two tokens counts is never guessed (a proxy in front may have added one).
+            problem = "ambiguous credentials: the Authorization header was sent " + sent + " times (expected: once)";
+            code = ErrorCode.AMBIGUOUS_CREDENTIALS;
         } else if (presented == null) {
             problem = "no admin token: send 'Authorization: Bearer <admin token>'";
         } else if (!MessageDigest.isEqual(tokenDigest, sha256(presented))) {
@@ -69,7 +76,7 @@ final class AdminAuth {
             services.sleeper().sleep(delay);
         }
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        JsonReply.error(res, 401, presented == null ? "missing_admin_token" : "invalid_admin_token", problem, null);
+        JsonReply.error(res, code, problem, null);
         return false;
     }
 

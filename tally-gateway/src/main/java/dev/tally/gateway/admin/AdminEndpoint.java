@@ -1,6 +1,7 @@
 package dev.tally.gateway.admin;
 
 import dev.tally.audit.store.StoreException;
+import dev.tally.gateway.proxy.ErrorCode;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -62,24 +63,24 @@ final class AdminEndpoint implements Handler {
             LOG.log(Level.WARNING, req.path().path() + ": " + e.getMessage());
             throw e;
         } catch (ApiException e) {
-            fail(res, e, e.status(), e.code(), e.getMessage(), e.param());
+            fail(res, e, e.code(), e.getMessage(), e.param());
         } catch (StoreException e) {
             LOG.log(Level.WARNING, req.path().path() + ": the audit store failed: " + e.getMessage());
-            fail(res, e, 503, "store_unavailable", "the audit store cannot be used now: " + e.getMessage(), null);
+            fail(res, e, ErrorCode.STORE_UNAVAILABLE, "the audit store cannot be used now: " + e.getMessage(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, req.path().path() + " failed inside the gateway", e);
-            fail(res, e, 500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName(), null);
+            fail(res, e, ErrorCode.INTERNAL_ERROR, "the gateway failed: " + e.getClass().getSimpleName(), null);
         }
     }
 
-    private static void fail(ServerResponse res, Exception cause, int status, String code, String message, String param)
+    private static void fail(ServerResponse res, Exception cause, ErrorCode code, String message, String param)
             throws Exception {
         if (res.isSent()) {
             throw cause;
         }
-        JsonReply.error(res, status, code, message, param);
+        JsonReply.error(res, code, message, param);
     }
 }

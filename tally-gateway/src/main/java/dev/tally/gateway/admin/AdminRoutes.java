@@ -1,5 +1,6 @@
 package dev.tally.gateway.admin;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -31,7 +32,7 @@ public final class AdminRoutes {
         // Last: any other method or path under /v1/admin is a JSON 404 (after the token check, so
         // the API's shape is not revealed to callers without it).
         routing.any("/v1/admin/*", new AdminEndpoint(auth, (req, res) -> {
-            throw new ApiException(404, "unknown_route", null, "route: " + req.prologue().method().text() + " "
+            throw new ApiException(ErrorCode.UNKNOWN_ROUTE, null, "route: " + req.prologue().method().text() + " "
                     + Params.clip(req.path().path()) + " (expected: a route listed in docs/admin-api.md)");
         }));
     }

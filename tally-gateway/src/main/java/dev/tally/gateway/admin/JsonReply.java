@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.entry.Protocol;
 import dev.tally.gateway.json.GatewayJson;
 import dev.tally.gateway.proxy.ErrorBody;
+import dev.tally.gateway.proxy.ErrorCode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -46,7 +47,7 @@ final class JsonReply {
     }
 
     /** Sends an error body. */
-    static void error(ServerResponse res, int status, String code, String message, String param) {
-        send(res, status, ErrorBody.json(Protocol.OPENAI, status, code, message, param));
+    static void error(ServerResponse res, ErrorCode code, String message, String param) {
+        send(res, code.httpStatus(), ErrorBody.json(Protocol.OPENAI, code, message, param));
     }
 }

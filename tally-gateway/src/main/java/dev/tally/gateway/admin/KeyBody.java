@@ -1,9 +1,11 @@
 package dev.tally.gateway.admin;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
+import dev.tally.gateway.json.ClientJson;
 import dev.tally.gateway.keys.KeySettings;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -36,6 +38,10 @@ final class KeyBody {
     private static final Set<String> MEMBERS = new TreeSet<>(Set.of("name", "allowed_models", "requests_per_minute",
             "tokens_per_minute", "budget_micros", "budget_period", "expires_at", "enabled", "payload_policy", "tags"));
 
+    /** Client input: within {@link ClientJson}'s limits, one value, duplicate members refused. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = ClientJson.newMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private final ObjectNode body;
 
     private KeyBody(ObjectNode body) {
@@ -45,17 +51,17 @@ final class KeyBody {
     /** Parses and checks the member names and types. */
     static KeyBody parse(byte[] raw) {
         if (raw.length > MAX_BYTES) {
-            throw new ApiException(413, "request_too_large", null, "body: more than " + MAX_BYTES
+            throw new ApiException(ErrorCode.REQUEST_TOO_LARGE, null, "body: more than " + MAX_BYTES
                     + " bytes (expected: a JSON object of key settings)");
         }
         JsonNode root;
         try {
-            root = JsonReply.MAPPER.readTree(raw);
+            root = raw.length == 0 ? null : MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw ApiException.badParam(null, "body: not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + " (expected: a JSON object of key settings)");
+            throw new ApiException(ErrorCode.INVALID_JSON, null, "body: " + ClientJson.problem(e)
+                    + "; expected: a JSON object of key settings");
         } catch (java.io.IOException e) {
-            throw ApiException.badParam(null, "body: unreadable (expected: a JSON object of key settings)");
+            throw new ApiException(ErrorCode.INVALID_JSON, null, "body: unreadable (expected: a JSON object of key settings)");
         }
         if (root == null || !root.isObject()) {
             throw ApiException.badParam(null, "body: " + (root == null ? "empty" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
@@ -64,7 +70,7 @@ final class KeyBody {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!MEMBERS.contains(name)) {
-                throw new ApiException(400, "unknown_parameter", Params.clip(name), Params.clip(name)
+                throw new ApiException(ErrorCode.UNKNOWN_PARAMETER, Params.clip(name), Params.clip(name)
                         + ": unknown member (expected one of: " + String.join(", ", MEMBERS) + ")");
             }
         }

@@ -1,5 +1,7 @@
 package dev.tally.gateway.admin;
 
+import dev.tally.gateway.proxy.ErrorCode;
+import dev.tally.gateway.proxy.RequestBody;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.keys.VirtualKey;
@@ -10,7 +12,6 @@ import dev.tally.gateway.keys.UnknownKeyException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.Set;
 
@@ -118,8 +119,10 @@ final class KeysHandler {
     }
 
     private static byte[] read(ServerRequest req) throws IOException {
-        try (InputStream in = req.content().inputStream()) {
-            return in.readNBytes(KeyBody.MAX_BYTES + 1);
+        try {
+            return RequestBody.read(req, KeyBody.MAX_BYTES);
+        } catch (RequestBody.Short e) {
+            throw new ApiException(ErrorCode.BODY_LENGTH_MISMATCH, null, e.getMessage());
         }
     }
 
@@ -134,10 +137,10 @@ final class KeysHandler {
         }
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("name:")) {
-            return new ApiException(409, "key_name_taken", "name", message);
+            return new ApiException(ErrorCode.KEY_NAME_TAKEN, "name", message);
         }
         if (message.startsWith("key:")) {
-            return new ApiException(409, "key_revoked", "id", message);
+            return new ApiException(ErrorCode.KEY_ALREADY_REVOKED, "id", message);
         }
         if (message.startsWith("expires_at:")) {
             return ApiException.badParam("expires_at", message);

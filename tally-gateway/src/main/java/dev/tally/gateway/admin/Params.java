@@ -1,5 +1,6 @@
 package dev.tally.gateway.admin;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.json.Json;
 import io.helidon.common.parameters.Parameters;
@@ -40,7 +41,7 @@ final class Params {
         this.query = query;
         for (String name : query.names()) {
             if (!allowed.contains(name)) {
-                throw new ApiException(400, "unknown_parameter", clip(name), clip(name) + ": unknown parameter (expected"
+                throw new ApiException(ErrorCode.UNKNOWN_PARAMETER, clip(name), clip(name) + ": unknown parameter (expected"
                         + (allowed.isEmpty() ? ": none)" : " one of: " + String.join(", ", new TreeSet<>(allowed)) + ")"));
             }
         }

@@ -55,12 +55,12 @@ final class SelfUsageHandler implements Handler {
     /** Authenticates the key (a store failure here is a 503 like any other), then answers. */
     private void authenticated(ServerRequest req, ServerResponse res) throws InterruptedException {
         String ip = AdminAuth.clientIp(req);
-        AuthOutcome outcome = services.keyAuthenticator().authenticate(Envelope.presentedKey(req), ip);
+        AuthOutcome outcome = services.keyAuthenticator().authenticateCredentials(Envelope.credentials(req), ip);
         switch (outcome) {
             case AuthOutcome.Allowed allowed -> answer(req, res, allowed.key());
             case AuthOutcome.Denied denied -> {
                 denied(req, ip, denied);
-                JsonReply.error(res, 401, denied.code(), denied.message(), null);
+                JsonReply.error(res, denied.errorCode(), denied.message(), null);
             }
         }
     }

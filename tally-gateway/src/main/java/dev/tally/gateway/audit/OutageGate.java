@@ -24,12 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OutageGate implements AutoCloseable {
 
-    /**
-     * The error code of a call refused because the audit log cannot be written (503). The one
-     * place it is spelled until the error catalogue's enum replaces it.
-     */
-    public static final String ERROR_CODE = "audit_unavailable";
-
     private final WhenUnrecordable policy;
     private final AuditSink sink;
     private final RefusalSummaries summaries;

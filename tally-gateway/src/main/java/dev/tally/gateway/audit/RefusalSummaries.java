@@ -43,6 +43,7 @@ public final class RefusalSummaries implements AutoCloseable {
 
     private final AuditSink sink;
     private final BooleanSupplier recordable;
+    private final String code;
     private final IdSource ids;
     private final Clock clock;
     private final TreeMap<Long, Window> pending = new TreeMap<>(); // guarded by this
@@ -54,8 +55,10 @@ public final class RefusalSummaries implements AutoCloseable {
     /**
      * @param sink where summaries are written
      * @param recordable whether the log can take a write now (the recorder's {@code recordable()})
+     * @param code the error code the refused calls got ({@code audit_unavailable}), named in each summary
      */
-    public RefusalSummaries(AuditSink sink, BooleanSupplier recordable, IdSource ids, Clock clock) {
+    public RefusalSummaries(AuditSink sink, BooleanSupplier recordable, String code, IdSource ids, Clock clock) {
+        this.code = code;
         this.sink = sink;
         this.recordable = recordable;
         this.ids = ids;
@@ -144,7 +147,7 @@ public final class RefusalSummaries implements AutoCloseable {
         String keyId = w.keys.size() == 1 && w.otherKeyCalls == 0 ? w.keys.keySet().iterator().next() : null;
         String model = w.models.size() == 1 && w.otherModelCalls == 0 ? w.models.keySet().iterator().next() : null;
         return new SecurityEvent(ids.next(), w.first, SecurityEventType.CALLS_REFUSED_UNRECORDABLE, null,
-                keyId, null, null, null, model, 503, w.detail());
+                keyId, null, null, null, model, 503, w.detail(code));
     }
 
     private void run() {
@@ -240,9 +243,9 @@ public final class RefusalSummaries implements AutoCloseable {
             return s.length() > MAX_NAME_CHARS ? s.substring(0, MAX_NAME_CHARS) + "..." : s;
         }
 
-        String detail() {
+        String detail(String code) {
             StringBuilder b = new StringBuilder();
-            b.append(count).append(count == 1 ? " call" : " calls").append(" refused with 503 " + OutageGate.ERROR_CODE + " from ")
+            b.append(count).append(count == 1 ? " call" : " calls").append(" refused with 503 " + code + " from ")
                     .append(first).append(" to ").append(last).append(" (the audit log could not be written); keys: ");
             list(b, keys, otherKeyCalls, "keys");
             b.append("; models: ");

@@ -2,6 +2,7 @@ package dev.tally.gateway.auth;
 
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
+import dev.tally.gateway.proxy.ErrorCode;
 
 /** What authenticating a presented virtual key decided. */
 public sealed interface AuthOutcome {
@@ -21,5 +22,14 @@ public sealed interface AuthOutcome {
      */
     record Denied(SecurityEventType type, String code, String message, String keyPrefix, String keyId)
             implements AuthOutcome {
+        /** A denial with a catalogued code. */
+        public Denied(SecurityEventType type, ErrorCode code, String message, String keyPrefix, String keyId) {
+            this(type, code.code(), message, keyPrefix, keyId);
+        }
+
+        /** The catalogued code (every denial is a 401). */
+        public ErrorCode errorCode() {
+            return ErrorCode.of(code, 401);
+        }
     }
 }

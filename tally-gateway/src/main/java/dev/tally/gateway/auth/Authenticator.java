@@ -14,4 +14,10 @@ public interface Authenticator {
      * @return allowed with the key, or denied with the reason; returns after any slowdown delay
      */
     AuthOutcome authenticate(String presentedSecret, String clientIp);
+
+    /**
+     * As {@link #authenticate(String, String)} for what a request presented; {@link Credentials.Ambiguous}
+     * is denied ({@code auth_failure} / {@code ambiguous_credentials}) and counted like any failure.
+     */
+    AuthOutcome authenticateCredentials(Credentials presented, String clientIp);
 }

@@ -1,5 +1,6 @@
 package dev.tally.gateway.auth;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.gateway.keys.KeyLookup;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * Authenticates virtual keys: hashes the presented secret, finds the key by that hash and
  * checks that it is usable now.
  *
- * <p>Outcomes: no key → {@code auth_failure}/{@code missing_api_key}; anything not shaped like
+ * <p>Outcomes: more than one key ({@link Credentials.Ambiguous}) → {@code auth_failure}/
+ * {@code ambiguous_credentials}; no key → {@code auth_failure}/{@code missing_api_key}; anything not shaped like
  * a virtual key, or no key with that hash → {@code auth_failure}/{@code invalid_api_key};
  * revoked → {@code auth_disabled}/{@code key_revoked}; switched off →
  * {@code auth_disabled}/{@code key_disabled}; past its expiry → {@code auth_expired}/
@@ -50,7 +52,21 @@ public final class KeyAuthenticator implements Authenticator {
 
     @Override
     public AuthOutcome authenticate(String presentedSecret, String clientIp) {
-        AuthOutcome outcome = decide(presentedSecret);
+        return counted(decide(presentedSecret), clientIp);
+    }
+
+    @Override
+    public AuthOutcome authenticateCredentials(Credentials presented, String clientIp) {
+        AuthOutcome outcome = switch (presented) {
+            case Credentials.Key key -> decide(key.secret());
+            case Credentials.Absent ignored -> decide(null);
+            case Credentials.Ambiguous ambiguous -> new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE,
+                    ErrorCode.AMBIGUOUS_CREDENTIALS, "ambiguous credentials: " + ambiguous.message(), null, null);
+        };
+        return counted(outcome, clientIp);
+    }
+
+    private AuthOutcome counted(AuthOutcome outcome, String clientIp) {
         if (outcome instanceof AuthOutcome.Denied) {
             holdBack(throttle.recordFailure(clientIp));
         }
@@ -64,32 +80,32 @@ public final class KeyAuthenticator implements Authenticator {
 
     private AuthOutcome decide(String presented) {
         if (presented == null || presented.isBlank()) {
-            return new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE, "missing_api_key",
+            return new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE, ErrorCode.MISSING_API_KEY,
                     "no API key: " + HOW_TO_SEND, null, null);
         }
         if (!KeySecrets.wellFormed(presented)) {
-            return new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE, "invalid_api_key",
+            return new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE, ErrorCode.INVALID_API_KEY,
                     "invalid API key: not a virtual key (" + HOW_TO_SEND + ")", null, null);
         }
         String prefix = KeySecrets.prefix(presented);
         String hash = KeySecrets.hash(presented);
         Optional<VirtualKey> found = keys.bySecretHash(hash);
         if (found.isEmpty() || !KeySecrets.sameHash(found.get().secretHash(), hash)) {
-            return new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE, "invalid_api_key",
+            return new AuthOutcome.Denied(SecurityEventType.AUTH_FAILURE, ErrorCode.INVALID_API_KEY,
                     "invalid API key " + prefix + "...: no such key", prefix, null);
         }
         VirtualKey key = found.get();
         Instant now = clock.instant();
         if (key.revokedAt() != null) {
-            return new AuthOutcome.Denied(SecurityEventType.AUTH_DISABLED, "key_revoked",
+            return new AuthOutcome.Denied(SecurityEventType.AUTH_DISABLED, ErrorCode.KEY_REVOKED,
                     "API key " + key.prefix() + "... was revoked at " + key.revokedAt(), key.prefix(), key.id());
         }
         if (!key.enabled()) {
-            return new AuthOutcome.Denied(SecurityEventType.AUTH_DISABLED, "key_disabled",
+            return new AuthOutcome.Denied(SecurityEventType.AUTH_DISABLED, ErrorCode.KEY_DISABLED,
                     "API key " + key.prefix() + "... is disabled", key.prefix(), key.id());
         }
         if (key.expiresAt() != null && !now.isBefore(key.expiresAt())) {
-            return new AuthOutcome.Denied(SecurityEventType.AUTH_EXPIRED, "key_expired",
+            return new AuthOutcome.Denied(SecurityEventType.AUTH_EXPIRED, ErrorCode.KEY_EXPIRED,
                     "API key " + key.prefix() + "... expired at " + key.expiresAt(), key.prefix(), key.id());
         }
         return new AuthOutcome.Allowed(key);

@@ -1,6 +1,7 @@
 package dev.tally.gateway.limits;
 
 import dev.tally.audit.entry.SecurityEventType;
+import dev.tally.gateway.proxy.ErrorCode;
 import java.time.Duration;
 
 /** Whether an authenticated call may go upstream. */
@@ -22,5 +23,9 @@ public sealed interface Admission {
      */
     record Refused(SecurityEventType type, int httpStatus, String code, String message, Duration retryAfter)
             implements Admission {
+        /** A refusal with a catalogued code (its status comes with it). */
+        public Refused(SecurityEventType type, ErrorCode code, String message, Duration retryAfter) {
+            this(type, code.httpStatus(), code.code(), message, retryAfter);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.gateway.limits;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
@@ -58,7 +59,7 @@ final class BudgetTracker {
         }
         Duration retry = KeyLimiter.roundUpToSeconds(Duration.between(now, nextPeriodStart(key.budgetPeriod(), now)));
         String limit = key.budgetPeriod() == BudgetPeriod.DAY ? "budget_per_day" : "budget_per_month";
-        return new Admission.Refused(SecurityEventType.BUDGET_EXCEEDED, 429, "budget_exceeded",
+        return new Admission.Refused(SecurityEventType.BUDGET_EXCEEDED, ErrorCode.BUDGET_EXCEEDED,
                 limit + ": limit " + usd(budget) + " reached (spent " + usd(spent) + " since " + start
                         + "; retry after " + retry.toSeconds() + "s)", retry);
     }

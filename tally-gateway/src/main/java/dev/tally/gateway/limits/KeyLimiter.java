@@ -1,5 +1,6 @@
 package dev.tally.gateway.limits;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
 import java.time.Clock;
@@ -71,7 +72,7 @@ public final class KeyLimiter implements Limiter {
     @Override
     public Admission admit(VirtualKey key, String model, long estimatedInputTokens) {
         if (!key.allows(model)) {
-            return new Admission.Refused(SecurityEventType.SCOPE_VIOLATION, 403, "model_not_allowed",
+            return new Admission.Refused(SecurityEventType.SCOPE_VIOLATION, ErrorCode.MODEL_NOT_ALLOWED,
                     "model '" + model + "' is not allowed for key '" + key.name() + "' (allowed_models: "
                             + String.join(", ", key.allowedModels()) + ")", null);
         }
@@ -93,7 +94,7 @@ public final class KeyLimiter implements Limiter {
             if (tpm != null) {
                 long need = Math.max(1, estimatedInputTokens);
                 if (need > tpm) {
-                    return new Admission.Refused(SecurityEventType.RATE_LIMITED, 429, "rate_limit_exceeded",
+                    return new Admission.Refused(SecurityEventType.RATE_LIMITED, ErrorCode.RATE_LIMIT_EXCEEDED,
                             "tokens_per_minute: limit " + tpm + " is below the about " + need
                                     + " input tokens of this request", null);
                 }
@@ -165,7 +166,7 @@ public final class KeyLimiter implements Limiter {
 
     private static Admission.Refused rateLimited(String limit, long value, Duration wait) {
         Duration retry = roundUpToSeconds(wait);
-        return new Admission.Refused(SecurityEventType.RATE_LIMITED, 429, "rate_limit_exceeded",
+        return new Admission.Refused(SecurityEventType.RATE_LIMITED, ErrorCode.RATE_LIMIT_EXCEEDED,
                 limit + ": limit " + value + " reached (retry after " + retry.toSeconds() + "s)", retry);
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.gateway.metrics;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
@@ -73,7 +74,7 @@ public final class ScrapeAuth {
         if (!delay.isZero()) {
             sleeper.sleep(delay);
         }
-        String code = presented == null ? "missing_admin_token" : "invalid_admin_token";
+        String code = (presented == null ? ErrorCode.MISSING_ADMIN_TOKEN : ErrorCode.INVALID_ADMIN_TOKEN).code();
         res.status(401);
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         res.header(HeaderNames.CONTENT_TYPE, "application/json");

@@ -17,10 +17,18 @@ public sealed interface CallEnd {
 
     /** The call failed: bad input, provider error, unreachable provider, broken stream, store down. */
     record Failed(int httpStatus, String code, String message) implements CallEnd {
+        /** A failure the gateway itself names. */
+        public Failed(ErrorCode code, String message) {
+            this(code.httpStatus(), code.code(), message);
+        }
     }
 
     /** Refused before any upstream call: unknown model, limits, budget, scope. */
     record Refused(int httpStatus, String code, String message) implements CallEnd {
+        /** A refusal the gateway itself names. */
+        public Refused(ErrorCode code, String message) {
+            this(code.httpStatus(), code.code(), message);
+        }
     }
 
     /** The client went away before the answer was complete. */

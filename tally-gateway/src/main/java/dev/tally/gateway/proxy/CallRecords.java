@@ -53,7 +53,7 @@ public final class CallRecords {
         this.payloads = new PayloadKeeper(audit.payload(), new Redactor(audit.redactionPatterns()),
                 audit.payloadMaxBytes(), clock);
         this.gate = new OutageGate(audit.whenUnrecordable(), sink,
-                new RefusalSummaries(sink, sink::recordable, IdSource.fast(clock), clock));
+                new RefusalSummaries(sink, sink::recordable, ErrorCode.AUDIT_UNAVAILABLE.code(), IdSource.fast(clock), clock));
     }
 
     /**

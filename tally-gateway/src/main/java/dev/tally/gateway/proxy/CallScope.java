@@ -116,7 +116,7 @@ public final class CallScope {
             case CallEnd.Completed ignored -> builder.errorCode(null).errorMessage(null);
             case CallEnd.Failed f -> builder.errorCode(f.code()).errorMessage(f.message());
             case CallEnd.Refused r -> builder.errorCode(r.code()).errorMessage(r.message());
-            case CallEnd.Cancelled c -> builder.errorCode("client_cancelled").errorMessage(c.message());
+            case CallEnd.Cancelled c -> builder.errorCode(ErrorCode.CLIENT_CANCELLED.code()).errorMessage(c.message());
         }
         Optional<Cost> cost = Optional.empty();
         if (usage != null) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.gateway.json.GatewayJson;
+import dev.tally.gateway.json.ClientJson;
 import java.io.IOException;
 
 /**
@@ -33,15 +33,26 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
      * the first {@code "model"} where the gateway read the last would serve a model the key's
      * scope and the price never saw.
      */
-    private static final ObjectMapper MAPPER = GatewayJson.newMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = ClientJson.newMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Bad client input, with the field, bad value and expectation in the message. */
     public static final class Invalid extends Exception {
         private final String param;
+        private final ErrorCode code;
 
         Invalid(String param, String message) {
+            this(ErrorCode.INVALID_REQUEST, param, message);
+        }
+
+        Invalid(ErrorCode code, String param, String message) {
             super(message, null, false, false);
+            this.code = code;
             this.param = param;
+        }
+
+        /** {@code invalid_json} when the body is not one JSON value within the limits, else {@code invalid_request}. */
+        public ErrorCode code() {
+            return code;
         }
 
         /** The offending field, or null for the body as a whole. */
@@ -56,10 +67,9 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
         try {
             tree = raw.length == 0 ? null : MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw new Invalid(null, "body: not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + " (expected: a JSON object)");
+            throw new Invalid(ErrorCode.INVALID_JSON, null, "body: " + ClientJson.problem(e) + "; expected: a JSON object");
         } catch (IOException e) {
-            throw new Invalid(null, "body: unreadable (expected: a JSON object)");
+            throw new Invalid(ErrorCode.INVALID_JSON, null, "body: unreadable (expected: a JSON object)");
         }
         if (tree == null || !tree.isObject()) {
             throw new Invalid(null, "body: " + (tree == null ? "empty" : "a JSON " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
@@ -89,6 +99,10 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
         if (user != null && !user.isNull() && !user.isTextual()) {
             throw new Invalid("user", (endpoint == Endpoint.MESSAGE ? "metadata.user_id: " : "user: ") + clip(user)
                     + " (expected: a string)");
+        }
+        if (user != null && user.isTextual() && user.asText().length() > Envelope.MAX_USER) {
+            throw new Invalid("user", (endpoint == Endpoint.MESSAGE ? "metadata.user_id: " : "user: ") + clip(user) + " is "
+                    + user.asText().length() + " characters (expected: at most " + Envelope.MAX_USER + ")");
         }
         return new ClientRequest(endpoint, body, model.asText(), streamed, user == null || user.isNull() ? null : user.asText(), raw.length,
                 raw);
@@ -125,6 +139,6 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
 
     private static String clip(JsonNode value) {
         String text = value.toString();
-        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+        return text.length() > 43 ? text.substring(0, 40) + "..." : text;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.id.IdSource;
+import dev.tally.gateway.auth.Credentials;
 import dev.tally.gateway.trace.TraceContext;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -8,11 +9,12 @@ import io.helidon.webserver.http.ServerRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Reads a call's HTTP envelope: the presented virtual key, {@code traceparent} and
@@ -20,8 +22,25 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code x-request-id}, {@code x-tally-user} and {@code x-tally-tag-<name>} headers, peer
  * address and User-Agent. None of the {@code x-tally-*} headers or credentials are ever
  * forwarded upstream (the upstream request is built from scratch). Stateless.
+ *
+ * <p>Values are decoded as UTF-8 ({@link HeaderText}; the User-Agent leniently, the others strictly). Limits, checked here because the values
+ * end up in the record, its index columns and the rollups: {@code x-tally-user} at most
+ * {@value #MAX_USER} characters, at most {@value #MAX_TAGS} tags, a tag name of 1 to
+ * {@value #MAX_TAG_NAME} characters out of {@code a-z 0-9 _ . -}, a tag value at most
+ * {@value #MAX_TAG_VALUE} characters. A value outside them is not silently cut: the envelope
+ * carries a {@link Received#problem()} and the call is answered 400 {@code invalid_header}
+ * (after authentication, so it is recorded like any other bad request).
  */
 public final class Envelope {
+
+    /** Longest {@code x-tally-user} (and body {@code user}), in characters. */
+    public static final int MAX_USER = 256;
+    /** Most {@code x-tally-tag-*} headers on one call. */
+    public static final int MAX_TAGS = 32;
+    /** Longest tag name, in characters. */
+    public static final int MAX_TAG_NAME = 64;
+    /** Longest tag value, in characters. */
+    public static final int MAX_TAG_VALUE = 256;
 
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
@@ -29,44 +48,90 @@ public final class Envelope {
     private static final HeaderName USER = HeaderNames.create("x-tally-user");
     private static final HeaderName API_KEY = HeaderNames.create("x-api-key");
     private static final String TAG_PREFIX = "x-tally-tag-";
+    private static final Pattern TAG_NAME = Pattern.compile("[a-z0-9_.-]{1," + MAX_TAG_NAME + "}");
     private static final int MAX_VALUE = 256;
 
     private Envelope() {
     }
 
+    /**
+     * The envelope as received.
+     *
+     * @param meta the call's envelope; a header with a problem is left out of it
+     * @param problem what is wrong with a header (naming it, the value and the limit), or null
+     */
+    public record Received(RequestMeta meta, String problem) {
+    }
+
     /** The envelope of {@code request} on {@code endpoint}, with a fresh record id. */
-    public static RequestMeta read(ServerRequest request, Endpoint endpoint, IdSource ids, Clock clock) {
+    public static Received read(ServerRequest request, Endpoint endpoint, IdSource ids, Clock clock) {
         long startNanos = System.nanoTime();
         var headers = request.headers();
         Map<String, String> tags = new TreeMap<>();
-        headers.stream().forEach(h -> {
+        String problem = null;
+        int tagHeaders = 0;
+        for (var h : headers) {
             String name = h.name().toLowerCase(Locale.ROOT);
-            if (name.startsWith(TAG_PREFIX) && name.length() > TAG_PREFIX.length()) {
-                tags.put(name.substring(TAG_PREFIX.length()), clip(h.get()));
+            if (!name.startsWith(TAG_PREFIX)) {
+                continue;
             }
-        });
+            tagHeaders++;
+            String tag = name.substring(TAG_PREFIX.length());
+            String value;
+            try {
+                value = HeaderText.utf8(name, h);
+            } catch (HeaderText.Undecodable e) {
+                problem = problem != null ? problem : e.getMessage();
+                continue;
+            }
+            if (!TAG_NAME.matcher(tag).matches()) {
+                problem = problem != null ? problem : "tag name '" + HeaderText.shown(tag) + "' (" + tag.length()
+                        + " characters; expected: 1 to " + MAX_TAG_NAME + " of a-z, 0-9, '_', '.', '-')";
+            } else if (value.length() > MAX_TAG_VALUE) {
+                problem = problem != null ? problem : name + ": '" + HeaderText.shown(value) + "' is " + value.length()
+                        + " characters (expected: at most " + MAX_TAG_VALUE + ")";
+            } else {
+                tags.put(tag, value);
+            }
+        }
+        if (tagHeaders > MAX_TAGS && problem == null) {
+            problem = "x-tally-tag-*: " + tagHeaders + " tags (expected: at most " + MAX_TAGS + ")";
+        }
+        String user = null;
+        int users = headers.all(USER, List::of).size();
+        if (users > 1) {
+            problem = problem != null ? problem : "x-tally-user: sent " + users + " times (expected: once)";
+        } else if (users == 1) {
+            try {
+                user = HeaderText.utf8("x-tally-user", headers.get(USER));
+                if (user.length() > MAX_USER) {
+                    problem = problem != null ? problem : "x-tally-user: '" + HeaderText.shown(user) + "' is " + user.length()
+                            + " characters (expected: at most " + MAX_USER + ")";
+                    user = null;
+                }
+            } catch (HeaderText.Undecodable e) {
+                problem = problem != null ? problem : e.getMessage();
+            }
+        }
+        String clientRequestId = null;
+        try {
+            clientRequestId = headers.contains(REQUEST_ID) ? clip(HeaderText.utf8("x-request-id", headers.get(REQUEST_ID))) : null;
+        } catch (HeaderText.Undecodable e) {
+            problem = problem != null ? problem : e.getMessage();
+        }
         String id = ids.next();
         // A new trace id only needs to be unpredictable enough to be unique, not secret.
         TraceContext trace = TraceContext.of(headers.first(TRACEPARENT).orElse(null), headers.first(TRACESTATE).orElse(null),
                 id, ThreadLocalRandom.current());
-        return new RequestMeta(id, clock.instant(), startNanos, endpoint, trace,
-                headers.first(REQUEST_ID).map(Envelope::clip).orElse(null),
-                headers.first(USER).map(Envelope::clip).orElse(null),
-                tags, peer(request.remotePeer().address()),
-                headers.first(HeaderNames.USER_AGENT).map(Envelope::clip).orElse(null));
+        RequestMeta meta = new RequestMeta(id, clock.instant(), startNanos, endpoint, trace, clientRequestId, user,
+                problem == null ? tags : Map.of(), peer(request.remotePeer().address()),
+                headers.find(HeaderNames.USER_AGENT).map(HeaderText::lenient).map(Envelope::clip).orElse(null));
+        return new Received(meta, problem);
     }
 
-    /** The presented virtual key: {@code Authorization: Bearer …} or {@code x-api-key}; null when absent. */
-    public static String presentedKey(ServerRequest request) {
-        Optional<String> auth = request.headers().first(HeaderNames.AUTHORIZATION);
-        if (auth.isPresent()) {
-            String value = auth.get().strip();
-            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                String token = value.substring(7).strip();
-                return token.isEmpty() ? null : token;
-            }
-        }
-        return request.headers().first(API_KEY).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+    /** The virtual key(s) presented: {@code Authorization: Bearer …} and/or {@code x-api-key}. */
+    public static Credentials credentials(ServerRequest request) {
+        return Credentials.of(request.headers().all(HeaderNames.AUTHORIZATION, List::of), request.headers().all(API_KEY, List::of));
     }
 
     private static String peer(SocketAddress address) {

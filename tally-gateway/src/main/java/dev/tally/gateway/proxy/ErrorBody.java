@@ -19,8 +19,13 @@ public final class ErrorBody {
     private ErrorBody() {
     }
 
-    /** The error JSON for {@code protocol}. */
-    public static byte[] json(Protocol protocol, int httpStatus, String code, String message, String param) {
+    /** The error JSON for {@code protocol} and a catalogued {@code code}. */
+    public static byte[] json(Protocol protocol, ErrorCode code, String message, String param) {
+        return json(protocol, code.httpStatus(), code.code(), message, param);
+    }
+
+    /** The error JSON for {@code protocol}; {@code code} is a catalogued code string. */
+    static byte[] json(Protocol protocol, int httpStatus, String code, String message, String param) {
         ObjectNode root = MAPPER.createObjectNode();
         switch (protocol) {
             case OPENAI -> {
@@ -78,24 +83,11 @@ public final class ErrorBody {
     }
 
     static String openAiType(int status) {
-        return switch (status) {
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 429 -> "rate_limit_error";
-            default -> status >= 500 ? "server_error" : "invalid_request_error";
-        };
+        return ErrorCode.openAiType(status);
     }
 
     static String anthropicType(int status) {
-        return switch (status) {
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 503, 529 -> "overloaded_error";
-            default -> status >= 500 ? "api_error" : "invalid_request_error";
-        };
+        return ErrorCode.anthropicType(status);
     }
 
     private static byte[] bytes(ObjectNode node) {

@@ -55,10 +55,10 @@ final class JsonRelay {
         } catch (IOException e) {
             scope.builder().upstreamMs(elapsedMs());
             boolean timeout = e instanceof UpstreamTimeoutException;
-            String code = timeout ? "upstream_timeout" : "upstream_broken";
+            ErrorCode code = timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_BROKEN;
             String message = timeout ? e.getMessage() : "the provider's answer broke off: " + e.getClass().getSimpleName();
-            scope.finish(new CallEnd.Failed(timeout ? 504 : 502, code, message));
-            Replies.error(res, endpoint.protocol(), timeout ? 504 : 502, code, message, null);
+            scope.finish(new CallEnd.Failed(code, message));
+            Replies.error(res, endpoint.protocol(), code, message, null);
             return;
         } finally {
             upstream.close();
@@ -75,8 +75,8 @@ final class JsonRelay {
             }
             if (tree == null || !tree.isObject()) {
                 String message = "provider " + answered.target().provider().name() + " answered with invalid JSON";
-                scope.finish(new CallEnd.Failed(502, "upstream_invalid_response", message));
-                Replies.error(res, endpoint.protocol(), 502, "upstream_invalid_response", message, null);
+                scope.finish(new CallEnd.Failed(ErrorCode.UPSTREAM_INVALID_RESPONSE, message));
+                Replies.error(res, endpoint.protocol(), ErrorCode.UPSTREAM_INVALID_RESPONSE, message, null);
                 return;
             }
             learn(tree);

@@ -34,16 +34,24 @@ public final class ModelsHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
-        RequestMeta meta = Envelope.read(req, Endpoint.CHAT, services.ids(), services.clock());
+        Envelope.Received envelope = Envelope.read(req, Endpoint.CHAT, services.ids(), services.clock());
+        RequestMeta meta = envelope.meta();
         RequestMeta models = meta;
         res.header(Envelope.REQUEST_ID, meta.id());
-        AuthOutcome outcome = services.authenticator().authenticate(Envelope.presentedKey(req), meta.clientIp());
+        AuthOutcome outcome = services.authenticator().authenticateCredentials(Envelope.credentials(req), meta.clientIp());
         if (outcome instanceof AuthOutcome.Denied denied) {
             services.events().authDenied(models, denied);
-            Replies.error(res, dev.tally.audit.entry.Protocol.OPENAI, 401, denied.code(), denied.message(), null);
+            Replies.error(res, dev.tally.audit.entry.Protocol.OPENAI, denied.errorCode(), denied.message(), null);
             return;
         }
         VirtualKey key = ((AuthOutcome.Allowed) outcome).key();
+        if (envelope.problem() != null) {
+            CallScope refused = services.records().start(models, key);
+            refused.builder().operation(dev.tally.audit.entry.Operation.MODELS).endpoint("/v1/models").stream(false);
+            refused.finish(new CallEnd.Failed(ErrorCode.INVALID_HEADER, envelope.problem()));
+            Replies.error(res, dev.tally.audit.entry.Protocol.OPENAI, ErrorCode.INVALID_HEADER, envelope.problem(), null);
+            return;
+        }
         ObjectNode root = MAPPER.createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");

@@ -37,8 +37,6 @@ public final class ProxyHandler implements Handler {
 
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
     private static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
-    /** The error code of a call refused because the audit log cannot be written (docs/errors.md). */
-    static final String AUDIT_UNAVAILABLE = dev.tally.gateway.audit.OutageGate.ERROR_CODE;
     private static final String UNAVAILABLE_MESSAGE =
             "the audit log cannot be written; calls are refused until it recovers";
 
@@ -52,14 +50,15 @@ public final class ProxyHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
-        RequestMeta meta = Envelope.read(req, endpoint, services.ids(), services.clock());
+        Envelope.Received envelope = Envelope.read(req, endpoint, services.ids(), services.clock());
+        RequestMeta meta = envelope.meta();
         res.header(Envelope.REQUEST_ID, meta.id());
-        AuthOutcome outcome = services.authenticator().authenticate(Envelope.presentedKey(req), meta.clientIp());
+        AuthOutcome outcome = services.authenticator().authenticateCredentials(Envelope.credentials(req), meta.clientIp());
         VirtualKey key = switch (outcome) {
             case AuthOutcome.Allowed allowed -> allowed.key();
             case AuthOutcome.Denied denied -> {
                 services.events().authDenied(meta, denied);
-                Replies.error(res, endpoint.protocol(), 401, denied.code(), denied.message(), null);
+                Replies.error(res, endpoint.protocol(), denied.errorCode(), denied.message(), null);
                 yield null;
             }
         };
@@ -68,6 +67,10 @@ public final class ProxyHandler implements Handler {
         }
         CallScope scope = services.records().start(meta, key);
         try {
+            if (envelope.problem() != null) {
+                fail(res, scope, ErrorCode.INVALID_HEADER, envelope.problem(), null);
+                return;
+            }
             proxy(req, res, scope);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -77,7 +80,7 @@ public final class ProxyHandler implements Handler {
         } finally {
             if (!scope.finished()) {
                 // Only reachable on an Error or interrupt: the record is still written.
-                finishQuietly(scope, new CallEnd.Failed(500, "internal_error", "the call ended without an answer"));
+                finishQuietly(scope, new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the call ended without an answer"));
             }
         }
     }
@@ -102,16 +105,16 @@ public final class ProxyHandler implements Handler {
             LOG.log(Level.ERROR, "call " + scope.meta().id() + " failed inside the gateway", e);
         }
         if (!scope.finished()) {
-            finishQuietly(scope, unrecordable ? new CallEnd.Failed(503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE)
-                    : new CallEnd.Failed(500, "internal_error", "the gateway failed: " + e.getClass().getSimpleName()));
+            finishQuietly(scope, unrecordable ? new CallEnd.Failed(ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+                    : new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the gateway failed: " + e.getClass().getSimpleName()));
         }
         try {
             if (!res.isSent()) {
                 if (unrecordable) {
                     res.header(HeaderNames.RETRY_AFTER, "1");
-                    Replies.error(res, endpoint.protocol(), 503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
+                    Replies.error(res, endpoint.protocol(), ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
                 } else {
-                    Replies.error(res, endpoint.protocol(), 500, "internal_error",
+                    Replies.error(res, endpoint.protocol(), ErrorCode.INTERNAL_ERROR,
                             "the gateway failed; see x-request-id " + scope.meta().id(), null);
                 }
                 return;
@@ -134,7 +137,17 @@ public final class ProxyHandler implements Handler {
     private void proxy(ServerRequest req, ServerResponse res, CallScope scope) throws IOException, InterruptedException {
         byte[] raw;
         try {
-            raw = readBody(req);
+            raw = RequestBody.read(req);
+        } catch (RequestBody.Short e) {
+            // The client stopped sending (closed its side) before its content-length: a 400 it may still read.
+            scope.builder().requestBytes(e.received());
+            scope.finish(new CallEnd.Failed(ErrorCode.BODY_LENGTH_MISMATCH, e.getMessage()));
+            try {
+                Replies.error(res, endpoint.protocol(), ErrorCode.BODY_LENGTH_MISMATCH, e.getMessage(), null);
+            } catch (RuntimeException connectionGone) {
+                // a stalled body's connection was closed to stop the read: the record says what happened
+            }
+            return;
         } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException
                 | io.helidon.common.buffers.DataReader.InsufficientDataAvailableException gone) {
             // 499, as proxies write it: the client closed the request before sending all of it.
@@ -158,7 +171,7 @@ public final class ProxyHandler implements Handler {
             return;
         }
         if (invalid != null) {
-            fail(res, scope, 400, "invalid_request", invalid.getMessage(), invalid.param());
+            fail(res, scope, invalid.code(), invalid.getMessage(), invalid.param());
             return;
         }
         ClientRequest request = parsed;
@@ -168,7 +181,7 @@ public final class ProxyHandler implements Handler {
         }
         Optional<List<Target>> route = services.router().route(request.model(), endpoint.protocol());
         if (route.isEmpty()) {
-            refuse(res, scope, request.model(), new Admission.Refused(SecurityEventType.UNKNOWN_MODEL, 404, "model_not_found",
+            refuse(res, scope, request.model(), new Admission.Refused(SecurityEventType.UNKNOWN_MODEL, ErrorCode.MODEL_NOT_FOUND,
                     "model: '" + request.model() + "' (expected: a configured model; GET /v1/models lists them)", null));
             return;
         }
@@ -177,7 +190,7 @@ public final class ProxyHandler implements Handler {
         scope.builder().provider(first.provider().name());
         if (first.provider().kind() != endpoint.protocol()) {
             String other = first.provider().kind() == dev.tally.audit.entry.Protocol.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions";
-            fail(res, scope, 400, "wrong_endpoint", "model: '" + request.model() + "' is served by an "
+            fail(res, scope, ErrorCode.WRONG_ENDPOINT, "model: '" + request.model() + "' is served by an "
                     + first.provider().kind().name().toLowerCase(java.util.Locale.ROOT) + " provider (expected: call " + other + ")", "model");
             return;
         }
@@ -200,9 +213,9 @@ public final class ProxyHandler implements Handler {
         if (!opened) {
             // Sync mode, the store failed after the gate: the opening marker may be in the
             // journal, so the call is closed with a record of its own (when that can be written).
-            finishQuietly(scope, new CallEnd.Failed(503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE));
+            finishQuietly(scope, new CallEnd.Failed(ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE));
             res.header(HeaderNames.RETRY_AFTER, "1");
-            Replies.error(res, endpoint.protocol(), 503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
+            Replies.error(res, endpoint.protocol(), ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
             return;
         }
         Map<String, String> headers = upstreamHeaders(req, scope.meta());
@@ -213,7 +226,7 @@ public final class ProxyHandler implements Handler {
         switch (attempt) {
             case Attempt.Unreachable failed -> {
                 scope.builder().upstreamMs((System.nanoTime() - upstreamStart) / 1_000_000);
-                fail(res, scope, failed.httpStatus(), failed.code(), failed.message(), null);
+                fail(res, scope, failed.errorCode(), failed.message(), null);
             }
             case Attempt.Answered answered -> {
                 scope.builder().servedModel(answered.target().upstreamModel());
@@ -226,23 +239,6 @@ public final class ProxyHandler implements Handler {
                 }
             }
         }
-    }
-
-    /**
-     * The request body; with a content-length, read into an array of exactly that size (no
-     * 16 KiB read buffer and copy per call).
-     */
-    private static byte[] readBody(ServerRequest req) throws IOException {
-        java.io.InputStream in = req.content().inputStream();
-        long declared = req.headers().contentLength().orElse(-1);
-        if (declared < 0 || declared > Integer.MAX_VALUE - 8) {
-            return in.readAllBytes();
-        }
-        byte[] body = new byte[(int) declared];
-        if (in.readNBytes(body, 0, body.length) < body.length) {
-            throw new java.io.EOFException("the request body ended before its content-length");
-        }
-        return body;
     }
 
     /**
@@ -269,13 +265,13 @@ public final class ProxyHandler implements Handler {
     private void unrecordable(ServerResponse res, CallScope scope) {
         scope.counted();
         res.header(HeaderNames.RETRY_AFTER, "1");
-        Replies.error(res, endpoint.protocol(), 503, AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
+        Replies.error(res, endpoint.protocol(), ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
     }
 
-    private void fail(ServerResponse res, CallScope scope, int status, String code, String message, String param)
+    private void fail(ServerResponse res, CallScope scope, ErrorCode code, String message, String param)
             throws InterruptedException {
-        scope.finish(new CallEnd.Failed(status, code, message));
-        Replies.error(res, endpoint.protocol(), status, code, message, param);
+        scope.finish(new CallEnd.Failed(code, message));
+        Replies.error(res, endpoint.protocol(), code, message, param);
     }
 
     private void refuse(ServerResponse res, CallScope scope, String model, Admission.Refused refused)

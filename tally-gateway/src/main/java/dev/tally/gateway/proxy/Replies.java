@@ -17,7 +17,12 @@ final class Replies {
         res.send(body);
     }
 
-    /** Sends a protocol-shaped error. */
+    /** Sends a protocol-shaped error for a catalogued code. */
+    static void error(ServerResponse res, Protocol protocol, ErrorCode code, String message, String param) {
+        json(res, code.httpStatus(), ErrorBody.json(protocol, code, message, param));
+    }
+
+    /** Sends a protocol-shaped error; {@code code} is a catalogued code string (e.g. an auth denial's). */
     static void error(ServerResponse res, Protocol protocol, int status, String code, String message, String param) {
         json(res, status, ErrorBody.json(protocol, status, code, message, param));
     }

@@ -65,8 +65,14 @@ public final class GatewayRuntime implements AutoCloseable {
         this.retention = retention;
     }
 
-    /** Starts everything; returns once the server listens (the first retention run then begins in the background). */
+    /**
+     * Starts everything; returns once the server listens (the first retention run then begins in the background).
+     *
+     * @throws IllegalStateException with one line naming the problem and the fix when the port is taken or the
+     *     data directory cannot be written ({@link StartupCheck}; then nothing was created)
+     */
     public static GatewayRuntime start(GatewayConfig config, Path dataDir, Clock clock) {
+        StartupCheck.check(config, dataDir);
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
@@ -83,6 +89,11 @@ public final class GatewayRuntime implements AutoCloseable {
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
                     d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
+            if (gateway.port() < 0) {
+                // Helidon logs a failed bind and goes on without a listener: taken since the check.
+                gateway.close();
+                throw new IllegalStateException(StartupCheck.inUse(config.server().port()));
+            }
             RetentionRun run = new RetentionRun(recorder, store, audit.retention(), audit.payloadRetention(),
                     new IdSource(clock, new SecureRandom()), clock);
             Optional<RetentionScheduler> retention = run.prunesAnything()

@@ -41,10 +41,13 @@ public final class GatewayServer implements AutoCloseable {
         routing.get("/health", new HealthHandler(sink));
         DashboardHandler.register(routing);
         extraRoutes.accept(routing);
+        // Last: any other path or method is a JSON 404 with a catalogued code, not Helidon's text.
+        routing.any(UnknownRoute::handle);
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .directHandlers(TransportErrors.handlers())
                 .maxPayloadSize(MAX_BODY_BYTES)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(30))

@@ -1,5 +1,6 @@
 package dev.tally.gateway.stream;
 
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.gateway.upstream.UpstreamTimeoutException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -70,9 +71,9 @@ public final class SseTee {
             try {
                 event = upstream.next();
             } catch (UpstreamTimeoutException e) {
-                return new TeeEnd.BrokeOff("upstream_timeout", e.getMessage());
+                return new TeeEnd.BrokeOff(ErrorCode.UPSTREAM_TIMEOUT, e.getMessage());
             } catch (IOException e) {
-                return new TeeEnd.BrokeOff("upstream_broken", "the provider's stream broke: " + e.getClass().getSimpleName()
+                return new TeeEnd.BrokeOff(ErrorCode.UPSTREAM_BROKEN, "the provider's stream broke: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
             if (event == null) {
@@ -82,7 +83,7 @@ public final class SseTee {
                 if (observer.completed()) {
                     return new TeeEnd.Completed();
                 }
-                return new TeeEnd.BrokeOff("stream_truncated", "the provider closed the stream before its end after "
+                return new TeeEnd.BrokeOff(ErrorCode.STREAM_TRUNCATED, "the provider closed the stream before its end after "
                         + events + " events");
             }
             events++;

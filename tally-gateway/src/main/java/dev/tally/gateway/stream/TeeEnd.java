@@ -1,5 +1,7 @@
 package dev.tally.gateway.stream;
 
+import dev.tally.gateway.proxy.ErrorCode;
+
 /** How a tee'd stream ended. */
 public sealed interface TeeEnd {
 
@@ -19,6 +21,10 @@ public sealed interface TeeEnd {
      * @param message what happened, for the record and the client's error event
      */
     record BrokeOff(String code, String message) implements TeeEnd {
+        /** With a catalogued code. */
+        public BrokeOff(ErrorCode code, String message) {
+            this(code.code(), message);
+        }
     }
 
     /** Writing to the client failed: it went away. The upstream must be stopped. */

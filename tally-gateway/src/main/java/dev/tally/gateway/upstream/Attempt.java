@@ -1,5 +1,7 @@
 package dev.tally.gateway.upstream;
 
+import dev.tally.gateway.proxy.ErrorCode;
+
 /** How trying a call's targets ended. */
 public sealed interface Attempt {
 
@@ -24,5 +26,14 @@ public sealed interface Attempt {
      * @param message what went wrong last; names the provider, never a secret
      */
     record Unreachable(Target target, int attempts, int httpStatus, String code, String message) implements Attempt {
+        /** With a catalogued code (its status comes with it). */
+        public Unreachable(Target target, int attempts, ErrorCode code, String message) {
+            this(target, attempts, code.httpStatus(), code.code(), message);
+        }
+
+        /** The catalogued code. */
+        public ErrorCode errorCode() {
+            return ErrorCode.of(code, httpStatus);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tally.gateway.upstream;
 
+import dev.tally.gateway.proxy.ErrorCode;
+
 import dev.tally.gateway.config.GatewayConfig.Retries;
 import dev.tally.gateway.upstream.UpstreamTimeoutException.Which;
 import java.io.IOException;
@@ -58,14 +60,14 @@ public final class UpstreamCaller {
                     response = client.send(requestFor.apply(target));
                 } catch (UpstreamTimeoutException e) {
                     boolean connect = e.which() == Which.CONNECT;
-                    lastFailure = new Attempt.Unreachable(target, attempts, 504, "upstream_timeout", e.getMessage());
+                    lastFailure = new Attempt.Unreachable(target, attempts, ErrorCode.UPSTREAM_TIMEOUT, e.getMessage());
                     if (connect && retriesLeft) {
                         sleeper.sleep(backoff(retries, retry));
                         continue;
                     }
                     break; // a first-byte timeout is not retried on the same target
                 } catch (IOException e) {
-                    lastFailure = new Attempt.Unreachable(target, attempts, 502, "upstream_unreachable",
+                    lastFailure = new Attempt.Unreachable(target, attempts, ErrorCode.UPSTREAM_UNREACHABLE,
                             "provider " + target.provider().name() + " could not be reached: " + describe(e));
                     if (retriesLeft) {
                         sleeper.sleep(backoff(retries, retry));
@@ -97,8 +99,8 @@ public final class UpstreamCaller {
                 break;
             }
         }
-        return lastFailure != null ? lastFailure : new Attempt.Unreachable(targets.getLast(), attempts, 502,
-                "upstream_unreachable", "no provider answered");
+        return lastFailure != null ? lastFailure : new Attempt.Unreachable(targets.getLast(), attempts,
+                ErrorCode.UPSTREAM_UNREACHABLE, "no provider answered");
     }
 
     static Duration backoff(Retries retries, int retry) {

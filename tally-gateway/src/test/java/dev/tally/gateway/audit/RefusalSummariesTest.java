@@ -26,7 +26,8 @@ class RefusalSummariesTest {
 
     private final MutableClock clock = MutableClock.at("2026-12-03T20:00:00.100Z");
     private final FakeSink sink = new FakeSink();
-    private final RefusalSummaries summaries = new RefusalSummaries(sink, () -> sink.recordable, IdSource.fast(clock), clock);
+    private final RefusalSummaries summaries = new RefusalSummaries(sink, () -> sink.recordable, "audit_unavailable",
+            IdSource.fast(clock), clock);
 
     @Test
     void nothing_is_written_while_the_log_cannot_be_written_then_one_summary_per_second() throws Exception {
