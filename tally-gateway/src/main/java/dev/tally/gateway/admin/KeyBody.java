@@ -58,8 +58,8 @@ final class KeyBody {
         try {
             root = raw.length == 0 ? null : MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw new ApiException(ErrorCode.INVALID_JSON, null, "body: " + ClientJson.problem(e)
-                    + "; expected: a JSON object of key settings");
+            throw new ApiException(ErrorCode.INVALID_JSON, null, "body: "
+                    + ClientJson.problem(e, "a JSON object of key settings"));
         } catch (java.io.IOException e) {
             throw new ApiException(ErrorCode.INVALID_JSON, null, "body: unreadable (expected: a JSON object of key settings)");
         }

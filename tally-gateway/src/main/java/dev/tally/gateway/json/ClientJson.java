@@ -46,9 +46,11 @@ public final class ClientJson {
 
     /**
      * What is wrong with a body Jackson refused, for a client: the limit passed, or the syntax
-     * error and where it is. Never fails, also when Jackson knows no location.
+     * error and where it is, with one expectation ({@code expected} for a syntax error, e.g.
+     * {@code "a JSON object"}). Never fails, also when Jackson knows no location (it knows none
+     * for a limit passed).
      */
-    public static String problem(JsonProcessingException e) {
+    public static String problem(JsonProcessingException e, String expected) {
         String where = where(e.getLocation());
         if (e instanceof StreamConstraintsException) {
             String text = String.valueOf(e.getOriginalMessage());
@@ -64,13 +66,13 @@ public final class ClientJson {
                 return "a string longer than " + MAX_STRING_LENGTH + " characters" + where + " (expected: at most "
                         + MAX_STRING_LENGTH + ")";
             }
-            return "past a parser limit" + where + ": " + clip(text);
+            return "past a parser limit" + where + ": " + clip(text) + " (expected: " + expected + ")";
         }
         String text = String.valueOf(e.getOriginalMessage());
         if (text.startsWith("Trailing token")) {
             return "more data after the JSON value" + where + " (expected: exactly one JSON value)";
         }
-        return "not valid JSON" + where + ": " + clip(firstLine(text));
+        return "not valid JSON" + where + ": " + clip(firstLine(text)) + " (expected: " + expected + ")";
     }
 
     private static String where(JsonLocation location) {

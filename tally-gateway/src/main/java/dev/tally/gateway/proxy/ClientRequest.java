@@ -67,7 +67,7 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
         try {
             tree = raw.length == 0 ? null : MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw new Invalid(ErrorCode.INVALID_JSON, null, "body: " + ClientJson.problem(e) + "; expected: a JSON object");
+            throw new Invalid(ErrorCode.INVALID_JSON, null, "body: " + ClientJson.problem(e, "a JSON object"));
         } catch (IOException e) {
             throw new Invalid(ErrorCode.INVALID_JSON, null, "body: unreadable (expected: a JSON object)");
         }

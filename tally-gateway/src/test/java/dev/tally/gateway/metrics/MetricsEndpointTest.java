@@ -85,7 +85,7 @@ class MetricsEndpointTest {
         assertThat(m.value("tally_upstream_attempts_total", "model", "free-model", "provider", "openai")).isEqualTo(3);
         assertThat(m.value("tally_call_errors_total", "model", "free-model", "origin", "upstream", "code", "server_error"))
                 .isEqualTo(1);
-        assertThat(m.value("tally_call_errors_total", "model", "none", "origin", "gateway", "code", "invalid_request"))
+        assertThat(m.value("tally_call_errors_total", "model", "none", "origin", "gateway", "code", "invalid_json"))
                 .isEqualTo(1);
         assertThat(m.value("tally_refusals_total", "reason", "model_not_found")).isEqualTo(1);
         assertThat(m.value("tally_security_events_total", "type", "unknown_model")).isEqualTo(1);

@@ -175,11 +175,11 @@ class JsonProxyTest {
         JsonNode error = JSON.readTree(res.body()).path("error");
         assertThat(error.path("message").asText()).startsWith("body: not valid JSON").contains("expected: a JSON object");
         assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(error.path("code").asText()).isEqualTo("invalid_request");
+        assertThat(error.path("code").asText()).isEqualTo("invalid_json");
         CallRecord r = gw.onlyCall();
         assertThat(r.status()).isEqualTo(CallStatus.ERROR);
         assertThat(r.httpStatus()).isEqualTo(400);
-        assertThat(r.errorCode()).isEqualTo("invalid_request");
+        assertThat(r.errorCode()).isEqualTo("invalid_json");
         assertThat(gw.provider.received()).isEmpty();
     }
 
@@ -297,7 +297,7 @@ class JsonProxyTest {
     }
 
     @Test
-    void a_client_that_leaves_halfway_through_its_request_body_leaves_a_cancelled_record() throws Exception {
+    void a_client_that_stops_halfway_through_its_request_body_gets_a_400_and_leaves_an_error_record() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.gateway.port())) {
             socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gw.clientKey
                     + "\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"model\":\"gpt-4o\",")
@@ -311,8 +311,13 @@ class JsonProxyTest {
             Thread.sleep(50);
         }
         assertThat(r).isNotNull();
-        assertThat(r.status()).isEqualTo(CallStatus.CANCELLED);
-        assertThat(r.httpStatus()).isEqualTo(499);
+        // The gateway cannot tell a client that closed its side from one that left: both sent
+        // fewer bytes than their content-length said.
+        assertThat(r.status()).isEqualTo(CallStatus.ERROR);
+        assertThat(r.httpStatus()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo("body_length_mismatch");
+        assertThat(r.errorMessage()).isEqualTo("body: 18 bytes arrived; content-length declared 5000 (expected: exactly "
+                + "content-length bytes)");
         assertThat(gw.provider.received()).isEmpty();
     }
 }
