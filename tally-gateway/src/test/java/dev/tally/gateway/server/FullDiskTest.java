@@ -168,6 +168,9 @@ class FullDiskTest {
             t.join();
         }
         long lostBefore = metric("tally_audit_lost_total");
+        long refusedCounted = metric("tally_audit_refused_unrecordable_total");
+        assertThat(metric("tally_audit_store_healthy")).as("the store commits again").isEqualTo(1);
+        assertThat(metric("tally_audit_recordable")).isEqualTo(1);
         String chain = runtime.chain();
         GatewayRuntime.Shutdown shutdown = runtime.shutdown(SHUTDOWN);
         runtime = null;
@@ -185,6 +188,11 @@ class FullDiskTest {
         // or has its own record (its opening marker got in before the log failed): never neither.
         assertThat(run.summarized() + run.unavailableRecords()).as("refused calls counted or recorded")
                 .isEqualTo(run.refusedJson());
+        if (durability.equals("async")) {
+            // In sync mode this counter has been seen one short of the summaries (1 in 245 and in
+            // 732); not yet explained, so it is pinned where it holds.
+            assertThat(refusedCounted).as("tally_audit_refused_unrecordable_total").isEqualTo(run.summarized());
+        }
         long recoveredMs = (all.stream().filter(a -> a.atNanos > emptied && a.status / 100 == 2).mapToLong(Answer::atNanos)
                 .min().orElseThrow() - emptied) / 1_000_000;
         System.out.printf("full disk, %s+%s: %d calls, %d answered 2xx, %d refused 503 audit_unavailable, %d cut; %d call"
@@ -241,6 +249,7 @@ class FullDiskTest {
         Map<String, Integer> ids = new HashMap<>();
         long[] summarized = {0};
         long[] unavailable = {0};
+        Map<String, Integer> summaries = new HashMap<>();
         try (SqliteAuditStore store = SqliteAuditStore.open(disk.dir().resolve("tally.db"))) {
             Recorder.start(store, RecorderConfig.defaults(chain, disk.dir().resolve("gateway")), Clock.systemUTC())
                     .close(Duration.ofSeconds(10));
@@ -251,10 +260,12 @@ class FullDiskTest {
                     unavailable[0] += "audit_unavailable".equals(body.path("error_code").asText()) ? 1 : 0;
                 } else if ("calls_refused_unrecordable".equals(row.columns().eventType())) {
                     summarized[0] += Long.parseLong(body.path("detail").asText().split(" ")[0]);
+                    summaries.merge(body.path("detail").asText(), 1, Integer::sum);
                 }
             });
         }
         assertThat(ids).as("records were read back").isNotEmpty();
+        assertThat(summaries.entrySet()).as("no summary written twice").allMatch(e -> e.getValue() == 1);
         return new Log(ids, summarized[0], unavailable[0]);
     }
 
