@@ -6,6 +6,7 @@ import dev.tally.gateway.server.GatewayRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tally serve}: starts the store, the recorder and the gateway, prints where it listens
  * (and, on the first start without a configured admin token, the generated token, once), then
- * runs until SIGTERM or SIGINT, when it stops taking calls, drains the audit log and exits 0.
+ * runs until SIGTERM or SIGINT, when it stops taking calls and drains the audit log within
+ * {@code server.shutdown_timeout}, prints how many entries could not be made durable, and exits
+ * 0 when there were none, else 1.
  * Blocking: {@link #call()} returns only after that shutdown. Not thread-safe (one per run).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -50,11 +53,16 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandFailure(e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runtime.close();
-            stopped.countDown();
-        }, "tally-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration timeout = settings.server().shutdownTimeout();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int code = stop(runtime, timeout, out, err);
+            stopped.countDown();
+            // A hook cannot choose the exit code; halting is the only way to tell the supervisor
+            // whether every entry was made durable (everything else is stopped by now).
+            Runtime.getRuntime().halt(code);
+        }, "tally-shutdown"));
         out.printf("tally listening on http://%s:%d (audit: %s, store: %s, chain: %s)%n", settings.server().host(),
                 runtime.port(), settings.audit().durability().name().toLowerCase(java.util.Locale.ROOT),
                 settings.store().url(), runtime.chain());
@@ -67,5 +75,33 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return TallyCommand.OK;
+    }
+
+    /**
+     * Stops {@code runtime} within {@code timeout} and prints how it went: one line on stdout when
+     * every audit entry was made durable (returns 0), on stderr with the count otherwise (returns
+     * 1). A watchdog halts the JVM with 1 one second after the timeout if the stop itself hangs.
+     */
+    static int stop(GatewayRuntime runtime, Duration timeout, PrintWriter out, PrintWriter err) {
+        Thread watchdog = Thread.ofPlatform().daemon().name("tally-shutdown-watchdog").start(() -> {
+            try {
+                Thread.sleep(timeout.plusSeconds(1));
+            } catch (InterruptedException done) {
+                return;
+            }
+            err.println("tally: shutdown did not finish within server.shutdown_timeout (" + timeout.toMillis()
+                    + " ms); exiting, entries still in memory are lost");
+            err.flush();
+            Runtime.getRuntime().halt(TallyCommand.FAILURE);
+        });
+        GatewayRuntime.Shutdown result = runtime.shutdown(timeout);
+        watchdog.interrupt();
+        long notDurable = result.audit().notDurable();
+        PrintWriter to = notDurable == 0 ? out : err;
+        to.printf("tally stopped in %d ms: %d audit entries stored, %d kept in the spill journal, %d could not be made durable%s%n",
+                result.took().toMillis(), result.audit().stored(), result.audit().journaled(), notDurable,
+                result.callsDrained() ? "" : " (calls still in flight at the deadline were cut off)");
+        to.flush();
+        return notDurable == 0 ? TallyCommand.OK : TallyCommand.FAILURE;
     }
 }

@@ -37,4 +37,14 @@ public interface AuditSink {
 
     /** Whether the store accepted its last write. */
     boolean storeHealthy();
+
+    /**
+     * Whether anything durable can take a write now: the store, or the spill journal while the
+     * store is failing. False means a record handed over now cannot be made durable (see
+     * {@link OutageGate}).
+     */
+    boolean recordable();
+
+    /** Counts one call refused because nothing durable could take its record (a metric). */
+    void countRefused();
 }

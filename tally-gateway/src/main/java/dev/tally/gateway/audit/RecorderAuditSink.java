@@ -55,4 +55,14 @@ public final class RecorderAuditSink implements AuditSink {
     public boolean storeHealthy() {
         return recorder.storeHealthy();
     }
+
+    @Override
+    public boolean recordable() {
+        return recorder.recordable();
+    }
+
+    @Override
+    public void countRefused() {
+        recorder.countRefused();
+    }
 }

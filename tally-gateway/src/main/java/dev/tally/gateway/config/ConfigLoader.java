@@ -6,6 +6,8 @@ import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.pricing.Price;
 import dev.tally.audit.recorder.Durability;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.recorder.WhenUnrecordable;
 import dev.tally.gateway.config.GatewayConfig.Admin;
 import dev.tally.gateway.config.GatewayConfig.Audit;
 import dev.tally.gateway.config.GatewayConfig.Model;
@@ -85,7 +87,7 @@ public final class ConfigLoader {
     }
 
     private static Server server(ConfigNode n) {
-        n.allowOnly("host", "port", "instance_id");
+        n.allowOnly("host", "port", "instance_id", "shutdown_timeout");
         Optional<String> instanceId = n.optionalString("instance_id");
         instanceId.ifPresent(id -> {
             if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -94,7 +96,8 @@ public final class ConfigLoader {
             }
         });
         return new Server(n.string("host", Server.DEFAULT_HOST), n.integer("port", Server.DEFAULT_PORT, 0, 65_535),
-                instanceId);
+                instanceId, n.duration("shutdown_timeout", Server.DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1),
+                        Duration.ofHours(1)));
     }
 
     private static Admin admin(ConfigNode n, Map<String, String> env) {
@@ -141,7 +144,7 @@ public final class ConfigLoader {
     private static Audit audit(ConfigNode n) {
         List<String> known = new java.util.ArrayList<>(List.of("durability", "flush_interval", "batch_size", "checkpoint_every",
                 "payload", "redaction_patterns", "log_client_ip", "log_key_prefix", "retention", "payload_retention",
-                "payload_max_bytes"));
+                "payload_max_bytes", "when_unrecordable", "journal_max_bytes"));
         known.addAll(IntegritySection.KEYS);
         n.allowOnly(known.toArray(String[]::new));
         Durability durability = Json.parseEnum(Durability.class, n.key("durability"), n.string("durability", "async"));
@@ -169,7 +172,40 @@ public final class ConfigLoader {
                 payloadRetention,
                 n.integer("payload_max_bytes", Audit.DEFAULT_PAYLOAD_MAX_BYTES, Audit.MIN_PAYLOAD_MAX_BYTES,
                         Audit.MAX_PAYLOAD_MAX_BYTES),
+                Json.parseEnum(WhenUnrecordable.class, n.key("when_unrecordable"), n.string("when_unrecordable", "refuse")),
+                bytes(n, "journal_max_bytes", RecorderConfig.DEFAULT_JOURNAL_MAX_BYTES, RecorderConfig.MIN_JOURNAL_MAX_BYTES),
                 IntegritySection.integrity(n));
+    }
+
+    /**
+     * A size in bytes: a plain integer, or an integer with a binary suffix {@code KiB}, {@code MiB},
+     * {@code GiB} (e.g. {@code 256MiB}); at least {@code min}.
+     */
+    private static long bytes(ConfigNode n, String name, long fallback, long min) {
+        String text = n.string(name, "").strip();
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        java.util.regex.Matcher m = Pattern.compile("(\\d{1,19})\\s*(KiB|MiB|GiB)?").matcher(text);
+        long value = -1;
+        if (m.matches()) {
+            int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                default -> 30;
+            };
+            try {
+                long base = Long.parseLong(m.group(1));
+                value = base <= (Long.MAX_VALUE >> shift) ? base << shift : -1;
+            } catch (NumberFormatException tooLarge) {
+                value = -1;
+            }
+        }
+        if (value < min) {
+            throw new IllegalArgumentException(n.key(name) + ": '" + text + "' (expected: a size of at least " + min
+                    + " bytes, e.g. 268435456 or 256MiB)");
+        }
+        return value;
     }
 
     /** A retention key that is present: empty for {@code forever}, else a duration of at least {@link Audit#MIN_RETENTION}. */

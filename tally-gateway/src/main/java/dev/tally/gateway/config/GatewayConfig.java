@@ -3,6 +3,8 @@ package dev.tally.gateway.config;
 import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.pricing.Price;
 import dev.tally.audit.recorder.Durability;
+import dev.tally.audit.recorder.RecorderConfig;
+import dev.tally.audit.recorder.WhenUnrecordable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,13 +68,22 @@ public record GatewayConfig(
      * @param port TCP port, default 8080; 0 picks a free port
      * @param instanceId this instance's chain id; empty = the one kept in the data directory,
      *     made on first start from the host name and the data directory
+     * @param shutdownTimeout longest time from SIGTERM to exit: stop taking calls, drain the audit
+     *     log, fsync the rest into the spill journal (default 30s)
      */
-    public record Server(String host, int port, Optional<String> instanceId) {
+    public record Server(String host, int port, Optional<String> instanceId, Duration shutdownTimeout) {
         public static final String DEFAULT_HOST = "0.0.0.0";
         public static final int DEFAULT_PORT = 8080;
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
         public Server {
             Objects.requireNonNull(instanceId, "instance_id");
+            Objects.requireNonNull(shutdownTimeout, "shutdown_timeout");
+        }
+
+        /** A listener with the default shutdown timeout. */
+        public Server(String host, int port, Optional<String> instanceId) {
+            this(host, port, instanceId, DEFAULT_SHUTDOWN_TIMEOUT);
         }
 
         /** A listener without a configured instance id. */
@@ -141,6 +152,10 @@ public record GatewayConfig(
      *     {@code retention} when that is shorter)
      * @param payloadMaxBytes most UTF-8 bytes kept per body under redacted and full (default 64 KiB)
      * @param integrity signed heads: how often, with which key, checked against which keys, published where
+     * @param whenUnrecordable what happens to new calls while nothing durable can take a write:
+     *     refuse them with 503 (default) or forward them and count their records as lost (async only)
+     * @param journalMaxBytes the spill journal's size cap (default 256 MiB); at the cap the log
+     *     counts as unrecordable
      */
     public record Audit(
             Durability durability,
@@ -154,6 +169,8 @@ public record GatewayConfig(
             Optional<Duration> retention,
             Optional<Duration> payloadRetention,
             int payloadMaxBytes,
+            WhenUnrecordable whenUnrecordable,
+            long journalMaxBytes,
             Integrity integrity) {
 
         public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(10);
@@ -169,6 +186,15 @@ public record GatewayConfig(
 
         public Audit {
             Objects.requireNonNull(integrity, "integrity");
+            Objects.requireNonNull(whenUnrecordable, "when_unrecordable");
+            if (journalMaxBytes < RecorderConfig.MIN_JOURNAL_MAX_BYTES) {
+                throw new IllegalArgumentException("audit.journal_max_bytes: " + journalMaxBytes
+                        + " (expected: at least " + RecorderConfig.MIN_JOURNAL_MAX_BYTES + ")");
+            }
+            if (whenUnrecordable == WhenUnrecordable.ALLOW && durability == Durability.SYNC) {
+                throw new IllegalArgumentException("audit.when_unrecordable: 'allow' (expected: refuse with audit.durability: "
+                        + "sync; sync mode never answers a call it could not record)");
+            }
             redactionPatterns = List.copyOf(redactionPatterns);
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(payloadRetention, "payload_retention");
@@ -179,12 +205,13 @@ public record GatewayConfig(
             }
         }
 
-        /** Audit settings with the default {@link Integrity} settings. */
+        /** Audit settings with the default outage ({@code refuse}, a 256 MiB journal cap) and {@link Integrity} settings. */
         public Audit(Durability durability, Duration flushInterval, int batchSize, int checkpointEvery, PayloadPolicy payload,
                 List<String> redactionPatterns, boolean logClientIp, boolean logKeyPrefix, Optional<Duration> retention,
                 Optional<Duration> payloadRetention, int payloadMaxBytes) {
             this(durability, flushInterval, batchSize, checkpointEvery, payload, redactionPatterns, logClientIp, logKeyPrefix,
-                    retention, payloadRetention, payloadMaxBytes, Integrity.DEFAULTS);
+                    retention, payloadRetention, payloadMaxBytes, WhenUnrecordable.REFUSE, RecorderConfig.DEFAULT_JOURNAL_MAX_BYTES,
+                    Integrity.DEFAULTS);
         }
 
         /** The default payload retention for an entry retention: 30 days, or the entry retention when shorter. */

@@ -12,8 +12,9 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The audit recorder's state as metrics: queue depth, writer lag, chain head and store health
- * as gauges; committed, spilled, replayed, lost, store errors and payloads dropped as counters
+ * The audit recorder's state as metrics: queue depth, writer lag, chain head, store health
+ * (writes really committing) and journal size as gauges; committed, spilled, replayed, lost,
+ * store errors, payloads dropped and calls refused as unrecordable as counters
  * (the recorder counts them since start); span export counts when tracing is on. All of them
  * read one snapshot taken by {@link #refresh()} at the start of each scrape, so the numbers of
  * one scrape agree with each other. Thread-safe (the snapshot is a volatile immutable value).
@@ -39,8 +40,13 @@ final class AuditGauges {
                 .description("Age of the oldest entry still waiting for the writer (0 when the queue is empty)")
                 .strongReference(true).register(registry);
         gauge(registry, "tally.audit.chain.head.seq", "Last seq assigned on this instance's chain", s -> s.recorder().headSeq());
-        gauge(registry, "tally.audit.store.healthy", "1 when the last store commit succeeded, else 0",
-                s -> s.recorder().storeHealthy() ? 1 : 0);
+        gauge(registry, "tally.audit.store.healthy", "1 only while writes really commit to the store, else 0",
+                s -> s.recorder().writesCommitting() ? 1 : 0);
+        gauge(registry, "tally.audit.journal.bytes", "Bytes in the spill journal waiting to be replayed",
+                s -> s.recorder().journalBytes());
+        counter(registry, "tally.audit.refused.unrecordable",
+                "Calls refused with 503 audit_unavailable because nothing durable could take their record",
+                s -> s.recorder().refusedUnrecordable());
         counter(registry, "tally.audit.committed", "Entries committed to the store", s -> s.recorder().committed());
         counter(registry, "tally.audit.spilled", "Entries written to the spill journal because the store could not take them",
                 s -> s.recorder().spilled());

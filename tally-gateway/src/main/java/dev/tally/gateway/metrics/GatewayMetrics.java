@@ -8,6 +8,7 @@ import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.recorder.RecorderStats;
+import dev.tally.gateway.audit.OutageGate;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.retention.RetentionStats;
 import dev.tally.gateway.trace.TracerStats;
@@ -59,6 +60,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final JvmGcMetrics gc;
     private volatile Supplier<RetentionStats> retention;
     private volatile Supplier<dev.tally.gateway.heads.PublishStats> headPublishing;
+    private volatile OutageGate gate;
 
     /**
      * Metrics for a gateway serving {@code config}.
@@ -105,6 +107,25 @@ public final class GatewayMetrics implements AutoCloseable {
                 RetentionStats::entriesDeleted);
         retentionCounter("tally.retention.payloads.deleted", "Kept payloads pruned on their own retention",
                 RetentionStats::payloadsDeleted);
+    }
+
+    /**
+     * Adds the outage counters ({@code audit.when_unrecordable}): summaries of refused calls
+     * written, calls forwarded under {@code allow} while the log could not be written, and whether
+     * it can take a write now (the refused calls themselves are counted by the recorder,
+     * {@link AuditGauges}). Call once.
+     */
+    public void outage(OutageGate gate) {
+        this.gate = gate; // Micrometer holds the measured object weakly
+        FunctionCounter.builder("tally.audit.refusal.summaries", this, m -> m.gate.summaries().summariesWritten())
+                .description("calls_refused_unrecordable summaries handed to the audit log (one per second of refusals)")
+                .register(registry);
+        FunctionCounter.builder("tally.audit.forwarded.unrecordable", this, m -> m.gate.forwardedUnrecordable())
+                .description("Calls forwarded under when_unrecordable: allow while nothing durable could take their record")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tally.audit.recordable", this, m -> m.gate.recordableNow() ? 1 : 0)
+                .description("1 when the store or the spill journal can take a write now, else 0")
+                .strongReference(true).register(registry);
     }
 
     private void retentionCounter(String name, String description, ToLongFunction<RetentionStats> value) {

@@ -60,6 +60,16 @@ public final class MetricsAuditSink implements AuditSink {
         return delegate.storeHealthy();
     }
 
+    @Override
+    public boolean recordable() {
+        return delegate.recordable();
+    }
+
+    @Override
+    public void countRefused() {
+        delegate.countRefused();
+    }
+
     private void count(AuditEntry entry) {
         try {
             metrics.recorded(entry);

@@ -7,7 +7,10 @@ import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.pricing.Cost;
 import dev.tally.audit.pricing.CostCalculator;
 import dev.tally.audit.pricing.TokenUsage;
+import dev.tally.audit.id.IdSource;
 import dev.tally.gateway.audit.AuditSink;
+import dev.tally.gateway.audit.OutageGate;
+import dev.tally.gateway.audit.RefusalSummaries;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.limits.Limiter;
 import dev.tally.audit.store.StoredPayload;
@@ -33,6 +36,7 @@ public final class CallRecords {
     private final Limiter limiter;
     private final PayloadKeeper payloads;
     private final CallTracer tracer;
+    private final OutageGate gate;
 
     public CallRecords(GatewayConfig.Audit audit, CostCalculator costs, AuditSink sink, Limiter limiter, Clock clock) {
         this(audit, costs, sink, limiter, clock, CallTracer.NONE);
@@ -48,6 +52,16 @@ public final class CallRecords {
         this.limiter = limiter;
         this.payloads = new PayloadKeeper(audit.payload(), new Redactor(audit.redactionPatterns()),
                 audit.payloadMaxBytes(), clock);
+        this.gate = new OutageGate(audit.whenUnrecordable(), sink,
+                new RefusalSummaries(sink, sink::recordable, ErrorCode.AUDIT_UNAVAILABLE.code(), IdSource.fast(clock), clock));
+    }
+
+    /**
+     * {@code audit.when_unrecordable} at the door of each call, with the summaries of refused calls
+     * (whose background writer the owner starts and closes).
+     */
+    public OutageGate gate() {
+        return gate;
     }
 
     /** A scope for a call by {@code key} (authenticated) described by {@code meta}. */

@@ -86,6 +86,16 @@ public final class CallScope {
         return finished;
     }
 
+    /**
+     * Ends the scope without a record of its own: the call was refused because the audit log
+     * could not be written, and is counted in a summary instead (the one exception to one record
+     * per call; see {@link dev.tally.gateway.audit.RefusalSummaries}). Nothing was sent upstream,
+     * so no limit is settled.
+     */
+    void counted() {
+        finished = true;
+    }
+
     /** The opening marker for this call: what is known now, as recovery would show it. */
     public CallOpening opening() {
         return new CallOpening(builder.status(CallStatus.INTERRUPTED).build());

@@ -2,12 +2,14 @@ package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.store.StoreException;
 import dev.tally.gateway.auth.AuthOutcome;
 import dev.tally.gateway.limits.Admission;
 import dev.tally.gateway.upstream.Attempt;
 import dev.tally.gateway.upstream.Target;
 import dev.tally.gateway.upstream.UpstreamRequest;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,9 +22,11 @@ import java.util.TreeMap;
 
 /**
  * One proxied route. The path of a call: envelope (request id, trace, tags) → authenticate →
- * parse and check the body → unknown model (404, refused) → limits (refused) → opening marker
- * (sync: 503 when the store cannot take it) → upstream with retries and fallbacks → relay the
- * answer ({@link JsonRelay} or {@link StreamRelay}) → exactly one record.
+ * read the body → nowhere durable to write (503 {@code audit_unavailable}, counted in a summary
+ * instead of a record: {@link dev.tally.gateway.audit.OutageGate}) → check the body → unknown
+ * model (404, refused) → limits (refused) → opening marker (sync: 503 when the store cannot take
+ * it) → upstream with retries and fallbacks → relay the answer ({@link JsonRelay} or
+ * {@link StreamRelay}) → exactly one record.
  *
  * <p>Runs on the request's virtual thread and blocks. {@link #handle} returns once the answer
  * has been written to the client and the record handed to the audit sink (in sync mode: made
@@ -33,6 +37,8 @@ public final class ProxyHandler implements Handler {
 
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
     private static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+    private static final String UNAVAILABLE_MESSAGE =
+            "the audit log cannot be written; calls are refused until it recovers";
 
     private final Endpoint endpoint;
     private final ProxyServices services;
@@ -70,22 +76,61 @@ public final class ProxyHandler implements Handler {
             Thread.currentThread().interrupt();
             throw e;
         } catch (RuntimeException | IOException e) {
-            LOG.log(Level.ERROR, "call " + meta.id() + " failed inside the gateway", e);
-            if (!scope.finished()) {
-                scope.finish(new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the gateway failed: " + e.getClass().getSimpleName()));
-            }
-            try {
-                if (!res.isSent()) {
-                    Replies.error(res, endpoint.protocol(), ErrorCode.INTERNAL_ERROR, "the gateway failed; see x-request-id " + meta.id(), null);
-                }
-            } catch (RuntimeException alreadyStreaming) {
-                // the response was already under way (a stream): the connection is closed instead
-            }
+            failedInside(res, scope, e);
         } finally {
             if (!scope.finished()) {
                 // Only reachable on an Error or interrupt: the record is still written.
-                scope.finish(new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the call ended without an answer"));
+                finishQuietly(scope, new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the call ended without an answer"));
             }
+        }
+    }
+
+    /**
+     * A fault inside the gateway: the call is recorded as an internal error (if it was not yet)
+     * and answered with a JSON 500. When the answer was already under way, or its record could
+     * not be made durable in sync mode (the store and journal failed under it), the connection
+     * is closed instead of completing the response: the client never sees a complete answer whose
+     * closing record is not durable.
+     */
+    private void failedInside(ServerResponse res, CallScope scope, Exception e) throws InterruptedException {
+        if (e instanceof CloseConnectionException abort) {
+            throw abort;
+        }
+        // Sync mode: a record that could be neither stored nor spilled. Not a fault of the gateway's
+        // own: the client is told the log is unavailable (503), like any call refused for it.
+        boolean unrecordable = e instanceof StoreException;
+        if (unrecordable) {
+            LOG.log(Level.WARNING, "call " + scope.meta().id() + ": its record could not be made durable: " + e.getMessage());
+        } else {
+            LOG.log(Level.ERROR, "call " + scope.meta().id() + " failed inside the gateway", e);
+        }
+        if (!scope.finished()) {
+            finishQuietly(scope, unrecordable ? new CallEnd.Failed(ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+                    : new CallEnd.Failed(ErrorCode.INTERNAL_ERROR, "the gateway failed: " + e.getClass().getSimpleName()));
+        }
+        try {
+            if (!res.isSent()) {
+                if (unrecordable) {
+                    res.header(HeaderNames.RETRY_AFTER, "1");
+                    Replies.error(res, endpoint.protocol(), ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
+                } else {
+                    Replies.error(res, endpoint.protocol(), ErrorCode.INTERNAL_ERROR,
+                            "the gateway failed; see x-request-id " + scope.meta().id(), null);
+                }
+                return;
+            }
+        } catch (RuntimeException alreadyStreaming) {
+            // the answer's status and part of its body are out: fall through and cut the connection
+        }
+        throw new CloseConnectionException("call " + scope.meta().id() + " failed after its answer began");
+    }
+
+    /** Finishes the scope; a record that cannot be made durable (sync mode, nowhere to write) is logged, not thrown. */
+    private static void finishQuietly(CallScope scope, CallEnd end) throws InterruptedException {
+        try {
+            scope.finish(end);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "call " + scope.meta().id() + ": its record could not be made durable: " + e);
         }
     }
 
@@ -111,13 +156,25 @@ public final class ProxyHandler implements Handler {
         }
         scope.builder().requestBytes((long) raw.length).stream(false);
         scope.requestBody(raw);
-        ClientRequest request;
+        ClientRequest parsed;
+        ClientRequest.Invalid invalid = null;
         try {
-            request = ClientRequest.parse(endpoint, raw);
+            parsed = ClientRequest.parse(endpoint, raw);
         } catch (ClientRequest.Invalid e) {
-            fail(res, scope, e.code(), e.getMessage(), e.param());
+            parsed = null;
+            invalid = e;
+        }
+        // Before anything is recorded or sent upstream: a call that could not be recorded is
+        // refused and counted for a summary, never recorded one by one (OutageGate).
+        if (services.records().gate().refuse(scope.key().id(), parsed == null ? null : parsed.model())) {
+            unrecordable(res, scope);
             return;
         }
+        if (invalid != null) {
+            fail(res, scope, invalid.code(), invalid.getMessage(), invalid.param());
+            return;
+        }
+        ClientRequest request = parsed;
         scope.builder().model(request.model()).stream(request.stream());
         if (scope.meta().headerUser() == null && request.user() != null) {
             scope.builder().user(request.user());
@@ -143,9 +200,22 @@ public final class ProxyHandler implements Handler {
             refuse(res, scope, request.model(), refused);
             return;
         }
-        if (!services.records().sink().open(scope.opening())) {
-            fail(res, scope, ErrorCode.STORE_UNAVAILABLE,
-                    "the audit store cannot be written; calls are refused until it recovers", null);
+        boolean opened;
+        try {
+            opened = services.records().sink().open(scope.opening());
+        } catch (RuntimeException neitherStoredNorSpilled) {
+            // Sync mode, the store and the journal failed between the gate and here: nothing of
+            // this call is in the log, so it is refused and counted like any unrecordable call.
+            services.records().gate().countRefused(scope.key().id(), request.model());
+            unrecordable(res, scope);
+            return;
+        }
+        if (!opened) {
+            // Sync mode, the store failed after the gate: the opening marker may be in the
+            // journal, so the call is closed with a record of its own (when that can be written).
+            finishQuietly(scope, new CallEnd.Failed(ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE));
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Replies.error(res, endpoint.protocol(), ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
             return;
         }
         Map<String, String> headers = upstreamHeaders(req, scope.meta());
@@ -189,6 +259,13 @@ public final class ProxyHandler implements Handler {
             req.headers().first(HeaderNames.create("openai-beta")).ifPresent(v -> headers.put("openai-beta", v));
         }
         return headers;
+    }
+
+    /** 503 {@code audit_unavailable}, with no record of its own: the call is counted in a summary. */
+    private void unrecordable(ServerResponse res, CallScope scope) {
+        scope.counted();
+        res.header(HeaderNames.RETRY_AFTER, "1");
+        Replies.error(res, endpoint.protocol(), ErrorCode.AUDIT_UNAVAILABLE, UNAVAILABLE_MESSAGE, null);
     }
 
     private void fail(ServerResponse res, CallScope scope, ErrorCode code, String message, String param)

@@ -9,6 +9,7 @@ import dev.tally.audit.store.AuditStore;
 import dev.tally.gateway.admin.AdminRoutes;
 import dev.tally.gateway.admin.AdminServices;
 import dev.tally.gateway.audit.AuditSink;
+import dev.tally.gateway.audit.OutageGate;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
@@ -42,8 +43,8 @@ import java.util.function.Consumer;
  * upstream client and the HTTP server together. The store and recorder are owned by the caller
  * (who starts them before and closes them after, so the recorder drains last).
  * Everything recorded goes through {@link GatewayTelemetry}'s counting sink (metrics, span export).
- * Thread-safe; {@link #close()} stops the server, then the upstream client, then exports the last
- * spans.
+ * Thread-safe; {@link #close()} stops the server, then the upstream client, writes the summaries
+ * of refused calls, then exports the last spans.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -60,11 +61,14 @@ public final class Gateway implements AutoCloseable {
     private final KeyService keys;
     private final GatewayTelemetry telemetry;
 
-    private Gateway(GatewayServer server, UpstreamClient upstream, KeyService keys, GatewayTelemetry telemetry) {
+    private final OutageGate gate;
+
+    private Gateway(GatewayServer server, UpstreamClient upstream, KeyService keys, GatewayTelemetry telemetry, OutageGate gate) {
         this.server = server;
         this.upstream = upstream;
         this.keys = keys;
         this.telemetry = telemetry;
+        this.gate = gate;
     }
 
     /**
@@ -94,9 +98,13 @@ public final class Gateway implements AutoCloseable {
         TokenEstimator estimator = new TokenEstimator();
         Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
         UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());
+        CallRecords records = new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock,
+                telemetry.tracer());
+        OutageGate gate = records.gate();
+        gate.summaries().start();
+        telemetry.metrics().outage(gate);
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
-                new UpstreamCaller(upstream, retrySleeper, clock),
-                new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock, telemetry.tracer()),
+                new UpstreamCaller(upstream, retrySleeper, clock), records,
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
                 BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock);
@@ -105,7 +113,7 @@ public final class Gateway implements AutoCloseable {
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });
-        return new Gateway(server, upstream, keys, telemetry);
+        return new Gateway(server, upstream, keys, telemetry, gate);
     }
 
     /** The price table of the configured models (public name → price). */
@@ -129,13 +137,26 @@ public final class Gateway implements AutoCloseable {
         return telemetry;
     }
 
+    /** {@code audit.when_unrecordable} and the summaries of calls refused under it. */
+    public OutageGate gate() {
+        return gate;
+    }
+
+    /**
+     * Stops the server (waiting for calls in flight), the upstream client, writes the pending
+     * summaries of refused calls (when the log can take them), then exports the last spans.
+     */
     @Override
     public void close() {
         try {
             server.close();
             upstream.close();
         } finally {
-            telemetry.close();
+            try {
+                gate.close();
+            } finally {
+                telemetry.close();
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.gateway.server;
 
 import dev.tally.audit.chain.SignedHeadJson;
 import dev.tally.audit.id.IdSource;
+import dev.tally.audit.recorder.CloseResult;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -34,9 +36,11 @@ import java.util.Optional;
  * run's ({@link AuditSettingsLog}), the admin token, the gateway, then the retention schedule
  * ({@link RetentionScheduler}: entries past {@code audit.retention} and payloads past
  * {@code audit.payload_retention}, at start and hourly). Every signed head is also handed to the
- * {@link HeadPublisher} when {@code audit.publish_heads} is set. {@link #close()} stops the retention
- * schedule and taking calls first, then drains the recorder (final checkpoint), then the head
- * publisher, then closes the store. Thread-safe; close is idempotent.
+ * {@link HeadPublisher} when {@code audit.publish_heads} is set. {@link #shutdown(Duration)} (and
+ * {@link #close()}, within {@code server.shutdown_timeout}) stops the retention schedule and
+ * taking calls first, then drains the recorder (final checkpoint), then the head publisher, then
+ * closes the store, and returns within its timeout whatever hangs. Thread-safe; closing is
+ * idempotent.
  *
  * <p>On disk, under the data directory: {@code gateway/instance-id} (this instance's chain id,
  * made on first start), {@code gateway/} also holds the recorder's spill journal and, unless
@@ -54,10 +58,12 @@ public final class GatewayRuntime implements AutoCloseable {
     private final String chain;
     private final Optional<RetentionScheduler> retention;
     private final Optional<HeadPublisher> publisher;
-    private boolean closed; // guarded by this
+    private final Duration shutdownTimeout;
+    private Shutdown shutdown; // guarded by this
 
     private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain,
-            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher) {
+            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher, Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
         this.store = store;
         this.recorder = recorder;
         this.gateway = gateway;
@@ -91,7 +97,9 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withBatch(audit.flushInterval(), audit.batchSize())
                     .withCheckpointEvery(audit.checkpointEvery())
                     .withSignInterval(integrity.signInterval())
-                    .withSigningKeyFile(integrity.signingKeyFile().orElse(null)), clock,
+                    .withSigningKeyFile(integrity.signingKeyFile().orElse(null))
+                    .withWhenUnrecordable(audit.whenUnrecordable())
+                    .withJournalMaxBytes(audit.journalMaxBytes()), clock,
                     // On the writer thread: the publisher only queues the head.
                     head -> publishing.ifPresent(p -> p.publish(SignedHeadJson.write(head))));
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
@@ -109,7 +117,8 @@ public final class GatewayRuntime implements AutoCloseable {
                     : Optional.empty();
             retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
             publisher.ifPresent(p -> gateway.telemetry().metrics().headPublishing(p::stats));
-            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher);
+            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher,
+                    config.server().shutdownTimeout());
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -223,24 +232,50 @@ public final class GatewayRuntime implements AutoCloseable {
         return admin;
     }
 
-    /** Stops the server (waiting for calls in flight), drains the recorder, closes the store. */
+    /** {@link #shutdown(Duration)} within {@code server.shutdown_timeout}. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        shutdown(shutdownTimeout);
+    }
+
+    /**
+     * Stops everything within {@code timeout}, whatever hangs: the retention schedule, then the
+     * server (waiting for calls in flight, for at most half the time), then the recorder
+     * ({@link Recorder#close(Duration)}: drains what it can into the store and fsyncs the rest into
+     * the spill journal, within most of what is left), then the store. Steps that outlive their
+     * share are left behind on their own threads; entries the recorder could not make durable by
+     * the deadline are counted in the result. Idempotent: a second call returns the first result.
+     */
+    public synchronized Shutdown shutdown(Duration timeout) {
+        if (shutdown != null) {
+            return shutdown;
         }
-        closed = true;
-        retention.ifPresent(RetentionScheduler::close); // before the recorder it prunes through
-        try {
-            gateway.close();
-        } finally {
-            try {
-                recorder.close();
-            } finally {
-                publisher.ifPresent(HeadPublisher::close); // after the recorder: its closing head is published too
-                store.close();
-                LOG.log(System.Logger.Level.INFO, "tally stopped; audit log drained (chain " + chain + ")");
-            }
-        }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long half = start + timeout.toNanos() / 2;
+        Bounded.run("retention", () -> retention.ifPresent(RetentionScheduler::close), half); // before the recorder it prunes through
+        boolean drained = Bounded.run("gateway", gateway::close, half); // calls in flight hand their records over
+        long left = Math.max(0, deadline - System.nanoTime());
+        CloseResult audit = recorder.close(Duration.ofNanos(left - left / 10));
+        // After the recorder: its closing head is published too.
+        Bounded.run("head publisher", () -> publisher.ifPresent(HeadPublisher::close), deadline);
+        Bounded.run("store", store::close, deadline);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        shutdown = new Shutdown(audit, drained, took);
+        LOG.log(audit.notDurable() == 0 ? System.Logger.Level.INFO : System.Logger.Level.ERROR,
+                "tally stopped in " + took.toMillis() + " ms (chain " + chain + "): " + audit.stored() + " entries stored, "
+                        + audit.journaled() + " kept in the spill journal, " + audit.notDurable() + " could not be made durable"
+                        + (drained ? "" : "; calls still in flight at the deadline were cut off"));
+        return shutdown;
+    }
+
+    /**
+     * How a shutdown went.
+     *
+     * @param audit what the recorder made durable, and what it could not
+     * @param callsDrained whether every call in flight ended before its share of the timeout
+     * @param took how long the shutdown took
+     */
+    public record Shutdown(CloseResult audit, boolean callsDrained, Duration took) {
     }
 }

@@ -164,7 +164,7 @@ class ConfigLoaderTest {
     @Test
     void invalid_values_name_the_key_the_value_and_the_expectation() {
         assertError("server: {port: 70000}", "server.port: '70000' (expected: an integer 0..65535)");
-        assertError("server: {prot: 1}", "server.prot: unknown key (expected one of: host, instance_id, port)");
+        assertError("server: {prot: 1}", "server.prot: unknown key (expected one of: host, instance_id, port, shutdown_timeout)");
         assertError("audit: {durability: maybe}", "audit.durability: 'maybe' (expected one of: async, sync)");
         assertError("audit: {payload: all}", "audit.payload: 'all' (expected one of: off, hash, redacted, full)");
         assertError("audit: {flush_interval: soon}",

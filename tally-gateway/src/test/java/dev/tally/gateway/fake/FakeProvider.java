@@ -50,6 +50,7 @@ public final class FakeProvider implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger clientGone = new AtomicInteger();
     private final CountDownLatch clientGoneLatch = new CountDownLatch(1);
+    private volatile Reply otherwise;
 
     public FakeProvider() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -69,6 +70,12 @@ public final class FakeProvider implements AutoCloseable {
     /** Queues replies, answered in order, one per request. */
     public FakeProvider then(Reply... replies) {
         script.addAll(List.of(replies));
+        return this;
+    }
+
+    /** Answers {@code reply} whenever no scripted reply is left (instead of a 500), e.g. under load. */
+    public FakeProvider otherwise(Reply reply) {
+        this.otherwise = reply;
         return this;
     }
 
@@ -93,6 +100,9 @@ public final class FakeProvider implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
             Reply reply = script.pollFirst();
+            if (reply == null) {
+                reply = otherwise;
+            }
             if (reply == null) {
                 reply = json(500, "{\"error\":{\"message\":\"fake provider: no reply scripted\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
             }
