@@ -48,7 +48,7 @@ final class ProofHandler implements AdminEndpoint.Action {
             Duration interval = services.audit().integrity().signInterval();
             long seconds = Math.max(1, (interval.toMillis() + 999) / 1000);
             res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
-            throw new ApiException(409, "not_yet_signed", "id", "id: '" + id + "' is seq " + entry.get().seq()
+            throw new ApiException(dev.tally.gateway.proxy.ErrorCode.NOT_YET_SIGNED, "id", "id: '" + id + "' is seq " + entry.get().seq()
                     + " of chain " + entry.get().chain() + ", which no signed head covers yet (expected: retry in "
                     + seconds + "s; a head is signed at most audit.sign_interval after an entry)");
         }

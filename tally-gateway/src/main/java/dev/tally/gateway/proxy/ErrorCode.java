@@ -61,6 +61,8 @@ public enum ErrorCode {
     KEY_NAME_TAKEN("key_name_taken", 409),
     /** Admin API: a change to a revoked key. */
     KEY_ALREADY_REVOKED("key_revoked", 409),
+    /** Admin API: an inclusion proof for an entry no signed head covers yet (with {@code Retry-After}). */
+    NOT_YET_SIGNED("not_yet_signed", 409),
     /** A body over the route's size limit. */
     REQUEST_TOO_LARGE("request_too_large", 413),
     /** The key's requests or tokens per minute are used up. */
