@@ -263,7 +263,7 @@ class PostgresMultiInstanceTest {
                 HttpResponse<String> s = sync.chat(secret, "gpt-4o");
                 assertThat(s.statusCode()).as("sync with the store down: %s", s.body()).isNotEqualTo(200);
                 if (s.statusCode() == 503) {
-                    assertThat(s.body()).contains("store_unavailable");
+                    assertThat(s.body()).contains("audit_unavailable");
                     syncRefused++;
                 }
             }
