@@ -2,6 +2,7 @@ package dev.tally.bench;
 
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.chain.EntryHasher;
+import dev.tally.audit.chain.MerkleFrontier;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
@@ -13,8 +14,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -24,11 +27,22 @@ import java.util.Map;
  * batch size, no queue, no hashing, no rollups) measured in the same run; prints the ratio.
  * Also prints the time {@code record()} takes in the caller.
  *
+ * <p>A third side shows what signed tree heads cost: the recorder as it runs by default (a head
+ * signed within {@code sign_interval}, 1 s, of every entry) beside the same recorder signing only
+ * every {@code checkpoint_every} entries, which is how often it signed before heads became
+ * per-second ({@code sign_interval} set to its 1 h maximum, so a run of a few seconds signs
+ * only by count). The Merkle tree itself is maintained on both sides; its own cost per entry is
+ * timed alone ({@link MerkleFrontier#appendEntry} over the same number of entries) and printed as
+ * a share of the recorder's time per entry.
+ *
  * <p>Usage: {@code bench/ingest [entries] [rounds]} (defaults 1,000,000 and 3). Each round runs
- * both sides on fresh database files, alternating which goes first; the best round of each
- * side is reported next to the median, because this machine is shared and noisy.
+ * every side on fresh database files, rotating which goes first; the best round of each side
+ * is reported next to the median, because this machine is shared and noisy.
  */
 public final class IngestBenchmark {
+
+    /** Signing only every {@code checkpoint_every} entries, as before heads were signed every second. */
+    private static final Duration COUNT_SIGNED = Duration.ofHours(1);
 
     private IngestBenchmark() {
     }
@@ -44,6 +58,7 @@ public final class IngestBenchmark {
         warmUp(dir);
 
         double[] recorderRates = new double[rounds];
+        double[] countSignedRates = new double[rounds];
         double[] rawRates = new double[rounds];
         long[] callerNanos = new long[entries];
         long[] p99s = new long[rounds];
@@ -52,19 +67,26 @@ public final class IngestBenchmark {
             boolean rawFirst = r % 2 == 1;
             if (rawFirst) {
                 rawRates[r] = rawInsert(dir.resolve("raw-" + r + ".db"), records);
+            } else {
+                countSignedRates[r] = throughRecorder(dir.resolve("cnt-" + r + ".db"), dir.resolve("cnt-data-" + r),
+                        records, new long[entries], COUNT_SIGNED);
             }
             recorderRates[r] = throughRecorder(dir.resolve("rec-" + r + ".db"), dir.resolve("data-" + r), records,
-                    callerNanos);
+                    callerNanos, RecorderConfig.DEFAULT_SIGN_INTERVAL);
             long[] sorted = callerNanos.clone();
             Arrays.sort(sorted);
             p50s[r] = sorted[sorted.length / 2];
             p99s[r] = sorted[(int) (sorted.length * 0.99)];
             if (!rawFirst) {
                 rawRates[r] = rawInsert(dir.resolve("raw-" + r + ".db"), records);
+            } else {
+                countSignedRates[r] = throughRecorder(dir.resolve("cnt-" + r + ".db"), dir.resolve("cnt-data-" + r),
+                        records, new long[entries], COUNT_SIGNED);
             }
-            System.out.printf("round %d: recorder %,.0f entries/s, raw insert %,.0f rows/s, ratio %.2f, "
-                    + "record() p50 %.2f us p99 %.2f us%n", r + 1, recorderRates[r], rawRates[r],
-                    recorderRates[r] / rawRates[r], p50s[r] / 1000.0, p99s[r] / 1000.0);
+            System.out.printf("round %d: recorder %,.0f entries/s, signing only by count %,.0f entries/s, raw insert"
+                    + " %,.0f rows/s, ratio %.2f, heads %.2f, record() p50 %.2f us p99 %.2f us%n", r + 1,
+                    recorderRates[r], countSignedRates[r], rawRates[r], recorderRates[r] / rawRates[r],
+                    recorderRates[r] / countSignedRates[r], p50s[r] / 1000.0, p99s[r] / 1000.0);
         }
         double recMedian = median(recorderRates);
         double rawMedian = median(rawRates);
@@ -73,8 +95,15 @@ public final class IngestBenchmark {
                 recMedian, Arrays.stream(recorderRates).max().orElseThrow());
         System.out.printf("raw batched insert of the same rows:                median %,.0f rows/s, best %,.0f%n",
                 rawMedian, Arrays.stream(rawRates).max().orElseThrow());
+        System.out.printf("recorder signing only every checkpoint_every entries: median %,.0f entries/s, best %,.0f%n",
+                median(countSignedRates), Arrays.stream(countSignedRates).max().orElseThrow());
         System.out.printf("ratio recorder/raw (median of per-round ratios): %.2f   (target >= 0.60)%n",
                 median(ratios(recorderRates, rawRates)));
+        System.out.printf("ratio heads every 1 s / signing by count (median of per-round ratios): %.2f   (target >= 0.90)%n",
+                median(ratios(recorderRates, countSignedRates)));
+        double treeNanos = treeNanosPerEntry(records.length);
+        System.out.printf("Merkle tree alone: %.0f ns per entry, %.1f%% of the recorder's time per entry%n",
+                treeNanos, 100 * treeNanos / (1e9 / recMedian));
         System.out.printf("record() in the caller: p50 %.2f us, p99 %.2f us (median over rounds; target p99 < 5 us)%n",
                 median(toDouble(p50s)) / 1000.0, median(toDouble(p99s)) / 1000.0);
         System.out.printf("target >= 150,000 entries/s: %s%n", recMedian >= 150_000 ? "met" : "NOT met");
@@ -93,15 +122,19 @@ public final class IngestBenchmark {
 
     private static void warmUp(Path dir) throws Exception {
         CallRecord[] few = generate(200_000);
-        throughRecorder(dir.resolve("warm-rec.db"), dir.resolve("warm-data"), few, new long[few.length]);
+        throughRecorder(dir.resolve("warm-rec.db"), dir.resolve("warm-data"), few, new long[few.length],
+                RecorderConfig.DEFAULT_SIGN_INTERVAL);
+        throughRecorder(dir.resolve("warm-cnt.db"), dir.resolve("warm-cnt-data"), few, new long[few.length],
+                COUNT_SIGNED);
         rawInsert(dir.resolve("warm-raw.db"), few);
     }
 
     /** Entries per second from the first record() until everything is committed. */
-    private static double throughRecorder(Path db, Path dataDir, CallRecord[] records, long[] callerNanos)
-            throws Exception {
+    private static double throughRecorder(Path db, Path dataDir, CallRecord[] records, long[] callerNanos,
+            Duration signInterval) throws Exception {
         try (SqliteAuditStore store = SqliteAuditStore.open(db)) {
-            RecorderConfig config = RecorderConfig.defaults("bench", dataDir).withQueueCapacity(1 << 20);
+            RecorderConfig config = RecorderConfig.defaults("bench", dataDir).withQueueCapacity(1 << 20)
+                    .withSignInterval(signInterval);
             Recorder recorder = Recorder.start(store, config, Clock.systemUTC());
             long start = System.nanoTime();
             for (int i = 0; i < records.length; i++) {
@@ -118,6 +151,30 @@ public final class IngestBenchmark {
             recorder.close();
             return records.length / (elapsed / 1e9);
         }
+    }
+
+    /**
+     * Nanoseconds per entry to add entries to a Merkle frontier, as the writer does for each entry
+     * (leaf hash plus the merges it completes), best of three passes over as many entries.
+     */
+    private static double treeNanosPerEntry(int n) {
+        String[] hashes = new String[Math.min(n, 1 << 16)];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = HexFormat.of().formatHex(EntryHasher.sha256().digest(Integer.toString(i).getBytes()));
+        }
+        double best = Double.MAX_VALUE;
+        for (int pass = 0; pass < 3; pass++) {
+            MerkleFrontier tree = new MerkleFrontier();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                tree.appendEntry(hashes[i % hashes.length]);
+            }
+            best = Math.min(best, (System.nanoTime() - start) / (double) n);
+            if (tree.size() != n) {
+                throw new IllegalStateException("tree size " + tree.size() + " (expected: " + n + ")");
+            }
+        }
+        return best;
     }
 
     /** Rows per second for plain batched inserts of the same rows into the same schema. */
