@@ -82,6 +82,12 @@ import java.util.function.Consumer;
  * about {@code sign_interval} even without traffic; heads also fall every {@code checkpoint_every}
  * entries and at close. Heads are never spilled: while spilling nothing new is in the store to sign.
  *
+ * <h2>Retention</h2>
+ * A retention run signs a digest of the rollups it leaves behind, which takes one read of every
+ * rollup row of the pruned months: seconds on a large store, during which no record could be
+ * committed if this thread did it. So the caller's thread plans the run from a store snapshot and
+ * this thread only checks the plan still holds before it commits ({@link Retention}).
+ *
  * <h2>What is durable when</h2>
  * "Committed" means what the store promises for a commit (SQLite, {@code synchronous=NORMAL}: in
  * the WAL; it survives a killed process, an OS crash may lose the commits since the WAL's last
