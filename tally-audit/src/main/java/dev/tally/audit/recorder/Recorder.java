@@ -155,7 +155,10 @@ public final class Recorder implements AutoCloseable {
 
     /**
      * Prunes entries before {@code before}, leaving a signed anchor and a retention_run event in
-     * one transaction. Returns the anchor, or empty when no entry is old enough.
+     * one transaction. Returns the anchor, or empty when no entry is old enough. The rollup digest
+     * the anchor signs is computed on the calling thread, from one snapshot of the store taken
+     * after everything handed over before this call is durable; the writer thread only checks that
+     * no entry committed since changes what is pruned, so records keep being committed meanwhile.
      *
      * @throws dev.tally.audit.store.StoreException when the store cannot be written
      */

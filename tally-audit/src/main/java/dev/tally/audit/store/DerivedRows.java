@@ -72,16 +72,59 @@ public interface DerivedRows extends AuditStore {
     long strayTagRows();
 
     /**
-     * The {@link RollupDigest} a retention run of {@code chain} through {@code throughSeq} with
-     * cut-off {@code before} signs. Called by the chain's writer before the prune commits, so
-     * nothing adds to the chain's rows meanwhile. Reads the rows before {@code until} and the
-     * retained calls before it (usually few: those of the cut-off's last day).
+     * Runs {@code work} against one snapshot of the store ({@link SnapshotReads}) and returns its
+     * result; an {@link java.sql.SQLException} becomes a {@link StoreException}.
      */
-    default RollupDigest rollupDigestAtPrune(String chain, long throughSeq, Instant before) {
-        long until = RollupDigest.until(before.toEpochMilli(), previousRollupDigest(chain)
-                .map(RollupDigest::until).orElse(Long.MIN_VALUE));
+    <T> T inSnapshot(String what, SnapshotReads.Work<T> work);
+
+    /**
+     * What a retention run of {@code chain} with cut-off {@code before} would prune, and the
+     * {@link RollupDigest} its anchor signs, read from one snapshot; empty when no entry is old
+     * enough. The expensive part of a run: it reads every rollup row of the chain before
+     * {@code until} and the retained calls before it (usually few: those of the cut-off's last
+     * day). Any thread may call it; the writer checks {@link PrunePlan#holds} before using it.
+     *
+     * @throws IllegalStateException when the chain's anchor kept moving while this read (other
+     *     runs pruning the chain at the same time)
+     */
+    default Optional<PrunePlan> planPrune(String chain, Instant before) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // The previous digest can lie in a retention_run event (a v1 anchor), read apart from
+            // the snapshot: it is fixed by the anchor, so the snapshot only has to see the same one.
+            Optional<SignedHead> anchor = anchor(chain);
+            long anchorSeq = anchor.map(SignedHead::seq).orElse(0L);
+            long until = RollupDigest.until(before.toEpochMilli(), previousRollupDigest(chain, anchor)
+                    .map(RollupDigest::until).orElse(Long.MIN_VALUE));
+            // Outer empty: the anchor moved between the two reads, so read again.
+            Optional<Optional<PrunePlan>> plan = inSnapshot("retention plan", reads -> {
+                if (reads.anchor(chain).map(SignedHead::seq).orElse(0L) != anchorSeq) {
+                    return Optional.empty();
+                }
+                Optional<ChainHead> through = reads.prunableThrough(chain, before.toEpochMilli());
+                if (through.isEmpty()) {
+                    return Optional.of(Optional.empty());
+                }
+                RollupDigest digest = residualDigest(reads, chain, through.get().seq(), until);
+                return Optional.of(Optional.of(new PrunePlan(chain, before, through.get(), anchorSeq,
+                        reads.lastSeq(chain), digest)));
+            });
+            if (plan.isPresent()) {
+                return plan.get();
+            }
+        }
+        throw new IllegalStateException("retention plan of chain " + chain + ": its anchor moved three times while"
+                + " it was read (expected: one retention run of a chain at a time)");
+    }
+
+    /**
+     * The {@link RollupDigest} over the residuals of {@code chain}'s rollup rows before
+     * {@code until}, when the entries through {@code throughSeq} are pruned: each stored row minus
+     * what the retained calls (above {@code throughSeq}, before {@code until}) add to it.
+     */
+    private static RollupDigest residualDigest(SnapshotReads reads, String chain, long throughSeq, long until)
+            throws java.sql.SQLException {
         RollupBatch retained = new RollupBatch();
-        calls(chain, throughSeq, until, row -> {
+        reads.calls(chain, throughSeq, until, row -> {
             if (EntryHasher.parse(row.body()) instanceof CallRecord call) {
                 retained.add(chain, call);
             }
@@ -89,7 +132,7 @@ public interface DerivedRows extends AuditStore {
         List<RollupRow> residuals = new ArrayList<>();
         for (RollupTable table : RollupTable.values()) {
             Map<RollupKey, UsageTotals> left = new HashMap<>(retained.rows(table));
-            rollupRows(chain, table, until, stored -> {
+            reads.rollupRows(chain, table, until, stored -> {
                 UsageTotals recomputed = left.remove(stored.key());
                 residuals.add(RollupRow.residual(table, stored.key(), stored,
                         recomputed == null ? null : RollupRow.of(table, stored.key(), recomputed)));
@@ -106,7 +149,10 @@ public interface DerivedRows extends AuditStore {
      * cannot carry one), if that event carries one.
      */
     default Optional<RollupDigest> previousRollupDigest(String chain) {
-        Optional<SignedHead> anchor = anchor(chain);
+        return previousRollupDigest(chain, anchor(chain));
+    }
+
+    private Optional<RollupDigest> previousRollupDigest(String chain, Optional<SignedHead> anchor) {
         if (anchor.isEmpty()) {
             return Optional.empty();
         }

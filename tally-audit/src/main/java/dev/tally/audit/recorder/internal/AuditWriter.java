@@ -3,7 +3,6 @@ package dev.tally.audit.recorder.internal;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AdminEvent;
-import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.id.IdSource;
@@ -13,10 +12,7 @@ import dev.tally.audit.recorder.RecorderStats;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.StoredPayload;
-import dev.tally.audit.store.ChainHead;
-import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -25,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +69,12 @@ import java.util.function.Consumer;
  * about {@code sign_interval} even without traffic; heads also fall every {@code checkpoint_every}
  * entries and at close. Heads are never spilled: while spilling nothing new is in the store to sign.
  *
+ * <h2>Retention</h2>
+ * A retention run signs a digest of the rollups it leaves behind, which takes one read of every
+ * rollup row of the pruned months: seconds on a large store, during which no record could be
+ * committed if this thread did it. So the caller's thread plans the run from a store snapshot and
+ * this thread only checks the plan still holds before it commits ({@link Retention}).
+ *
  * <h2>What is durable when</h2>
  * "Committed" means what the store promises for a commit (SQLite, {@code synchronous=NORMAL}: in
  * the WAL; it survives a killed process, an OS crash may lose the commits since the WAL's last
@@ -112,6 +113,7 @@ public final class AuditWriter {
     private final ChainWriter writer;
     private final AheadEncoder encoder;
     private final IdSource ids;
+    private final Retention retention;
     private final long flushNanos;
     private Thread thread;
     private boolean stopped; // writer thread only
@@ -130,6 +132,7 @@ public final class AuditWriter {
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
+        this.retention = new Retention(store, config.chain(), keys, cursor, ids, clock);
         this.flushNanos = Math.min(config.flushInterval().toNanos(), config.signInterval().toNanos());
     }
 
@@ -233,10 +236,24 @@ public final class AuditWriter {
         await(done);
     }
 
+    /**
+     * A retention run ({@link Retention}): plans it on this thread, from a snapshot taken after
+     * everything handed over before is durable, then has the writer check the plan and commit.
+     */
     public Optional<SignedHead> prune(Instant before, String actor) throws InterruptedException {
-        CompletableFuture<Optional<SignedHead>> done = new CompletableFuture<>();
-        ingress.submit(new ControlOp.Prune(before, actor, done));
-        return await(done);
+        flush();
+        for (int attempt = 1; ; attempt++) {
+            CompletableFuture<Retention.Outcome> done = new CompletableFuture<>();
+            ingress.submit(new ControlOp.Prune(before, actor, retention.plan(before), attempt >= 2, done));
+            switch (await(done)) {
+                case Retention.Outcome.Pruned pruned -> {
+                    return pruned.anchor();
+                }
+                case Retention.Outcome.Stale stale -> {
+                    // An entry committed after the snapshot may be prunable: plan once more.
+                }
+            }
+        }
     }
 
     public void flush() throws InterruptedException {
@@ -352,7 +369,10 @@ public final class AuditWriter {
             }
             case ControlOp.Prune prune -> {
                 try {
-                    prune.done().complete(applyPrune(prune.before(), prune.actor()));
+                    if (!writer.settle()) {
+                        throw new StoreException("audit store is not writable: retention did not run");
+                    }
+                    prune.done().complete(retention.apply(prune, this::applyChange));
                 } catch (RuntimeException e) {
                     prune.done().completeExceptionally(e);
                 }
@@ -410,35 +430,6 @@ public final class AuditWriter {
             writer.storeFailed(e);
             throw new StoreException("audit store commit failed: " + e.getMessage(), e);
         }
-    }
-
-    private Optional<SignedHead> applyPrune(Instant before, String actor) {
-        if (!writer.settle()) {
-            throw new StoreException("audit store is not writable: retention did not run");
-        }
-        Optional<ChainHead> through = store.prunableThrough(config.chain(), before);
-        if (through.isEmpty()) {
-            return Optional.empty();
-        }
-        ChainHead head = through.get();
-        Instant now = clock.instant();
-        AdminChange.Prune prune = cursor.anchor(store, head, now);
-        // The rollups the pruned calls leave behind, checked by verify --deep (RollupDigest):
-        // a v2 anchor signs it; the retention_run event carries it too (alone for a v1 anchor).
-        String rollupDigest = store instanceof DerivedRows rows
-                ? rows.rollupDigestAtPrune(config.chain(), head.seq(), before).text() : null;
-        if (rollupDigest != null && !prune.anchor().v1()) {
-            prune = new AdminChange.Prune(keys.sign(prune.anchor().withRollupDigest(rollupDigest)), prune.frontier());
-        }
-        Map<String, String> after = new java.util.TreeMap<>(Map.of("before", Json.INSTANT_FORMAT.format(before),
-                "pruned_through_seq", Long.toString(head.seq())));
-        if (rollupDigest != null) {
-            after.put(DerivedRows.ROLLUP_DIGEST, rollupDigest);
-        }
-        AdminEvent event = new AdminEvent(ids.next(), now, AdminEventType.RETENTION_RUN, actor, config.chain(),
-                Map.of(), after, "pruned entries of chain " + config.chain() + " through seq " + head.seq());
-        applyChange(prune, event);
-        return Optional.of(prune.anchor());
     }
 
     private static void closeQuietly(SpillJournal journal) {

@@ -1,10 +1,9 @@
 package dev.tally.audit.recorder.internal;
 
-import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.store.PrunePlan;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,8 +30,12 @@ sealed interface ControlOp {
     record Change(AdminChange change, AdminEvent event, CompletableFuture<Void> done) implements ControlOp {
     }
 
-    /** A retention run. */
-    record Prune(Instant before, String actor, CompletableFuture<Optional<SignedHead>> done) implements ControlOp {
+    /**
+     * A retention run as {@code plan}ned on the caller's thread (null: nothing was prunable, or the
+     * store derives no rows); on the {@code lastTry} the writer plans again itself if it must.
+     */
+    record Prune(Instant before, String actor, PrunePlan plan, boolean lastTry,
+            CompletableFuture<Retention.Outcome> done) implements ControlOp {
     }
 
     /** Drain, final checkpoint, stop. */

@@ -405,6 +405,12 @@ public final class PostgresAuditStore implements DerivedRows {
         inTransaction("calls before", c -> PostgresDerivedReads.calls(c, chain, afterSeq, before, sink));
     }
 
+    /** {@inheritDoc} One repeatable-read transaction: one snapshot. */
+    @Override
+    public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
+        return inTransaction(what, c -> work.run(new PostgresDerivedReads.Snapshot(c)));
+    }
+
     @Override
     public long strayTagRows() {
         return work("stray tag rows", PostgresDerivedReads::strayTagRows);

@@ -3,14 +3,17 @@ package dev.tally.audit.store.postgres;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.rollup.RollupRow;
 import dev.tally.audit.rollup.RollupTable;
+import dev.tally.audit.store.ChainHead;
 import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.RollupRowReads;
+import dev.tally.audit.store.SnapshotReads;
 import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.TagRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -92,5 +95,41 @@ final class PostgresDerivedReads {
             throws SQLException {
         RollupRowReads.read(c, chain, table, before, sink);
         return null;
+    }
+
+    /** {@link SnapshotReads} on {@code c}, which the caller keeps in one repeatable-read transaction. */
+    record Snapshot(Connection c) implements SnapshotReads {
+
+        @Override
+        public Optional<SignedHead> anchor(String chain) throws SQLException {
+            return PostgresReads.anchor(c, chain);
+        }
+
+        @Override
+        public long lastSeq(String chain) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM entries WHERE chain = ?")) {
+                s.setString(1, chain);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        @Override
+        public Optional<ChainHead> prunableThrough(String chain, long before) throws SQLException {
+            return PostgresReads.prunableThrough(c, chain, before);
+        }
+
+        @Override
+        public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) throws SQLException {
+            PostgresDerivedReads.calls(c, chain, afterSeq, before, sink);
+        }
+
+        @Override
+        public void rollupRows(String chain, RollupTable table, long before, Consumer<RollupRow> sink)
+                throws SQLException {
+            RollupRowReads.read(c, chain, table, before, sink);
+        }
     }
 }

@@ -356,6 +356,20 @@ public final class SqliteAuditStore implements DerivedRows {
         readers.read("calls before", c -> SqliteDerivedReads.calls(c, chain, afterSeq, before, sink));
     }
 
+    /** {@inheritDoc} One read transaction on a reader connection: one WAL snapshot. */
+    @Override
+    public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
+        return readers.read(what, c -> {
+            c.setAutoCommit(false);
+            try {
+                return work.run(new SqliteDerivedReads.Snapshot(c));
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
     @Override
     public long strayTagRows() {
         return readers.read("stray tag rows", SqliteDerivedReads::strayTagRows);

@@ -12,6 +12,9 @@ import dev.tally.audit.rollup.RollupDigest;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.StoreContractSupport;
 import dev.tally.audit.testing.Entries;
+import dev.tally.audit.store.DerivedRows;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,8 +55,12 @@ public abstract class DeepCheckContract extends StoreContractSupport {
     }
 
     private Recorder recorder() {
+        return recorder(store);
+    }
+
+    private Recorder recorder(dev.tally.audit.store.AuditStore on) {
         if (recorder == null) {
-            recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, dataDir),
+            recorder = Recorder.start(on, RecorderConfig.defaults(CHAIN, dataDir),
                     Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC));
         }
         return recorder;
@@ -268,5 +275,84 @@ public abstract class DeepCheckContract extends StoreContractSupport {
                         "hour=2026-03-02T10:00:00Z model=gpt-4o-mini provider=openai status=success", "calls", "5",
                         "1"));
     }
-}
 
+    // ---- calls committed while a retention run is planned off the writer thread ----
+
+    /**
+     * The store, with {@code between} run on the caller's thread right after each of the first
+     * {@code times} retention plans was read from its snapshot, before the writer gets the plan.
+     * A JDK proxy: every call goes to the real store.
+     */
+    private DerivedRows afterPlanning(int times, Runnable between) {
+        DerivedRows real = (DerivedRows) store;
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(times);
+        return (DerivedRows) Proxy.newProxyInstance(DerivedRows.class.getClassLoader(),
+                new Class<?>[] {DerivedRows.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("planPrune") && left.getAndDecrement() > 0) {
+                        between.run();
+                    }
+                    return result;
+                });
+    }
+
+    private void recordLate(CallRecord call) {
+        try {
+            recorder.recordAndWait(call);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aCallCommittedAfterThePlanIntoThePrunedRangeKeepsTheDigestTrue() throws InterruptedException {
+        // Started in the hour the run prunes, committed between the plan's snapshot and the prune.
+        CallRecord late = entries.call(DAY1.plusSeconds(9 * 3600 + 2400)).tags(Map.of("team", "a")).user("u1")
+                .build();
+        recorder(afterPlanning(1, () -> recordLate(late)));
+        writeSample();
+        SignedHead anchor = recorder.prune(DAY1.plusSeconds(10 * 3600), "cli").orElseThrow();
+        assertThat(anchor.seq()).isEqualTo(2); // the plan held: seq 3 (11:30) ends the prunable prefix
+        assertThat(store.entry(late.id())).get().extracting(e -> e.seq()).isEqualTo(7L);
+        DeepReport report = DeepCheck.run(store);
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.chains().get(0).pruned()).isInstanceOfSatisfying(PrunedRollups.Matched.class,
+                m -> assertThat(m.digest().text()).isEqualTo(anchor.rollupDigest()));
+    }
+
+    @Test
+    void aCallCommittedAfterThePlanThatJoinsThePrunedPrefixIsPlannedAgain() throws InterruptedException {
+        // Every sampled entry is before the cut-off, so a call committed after the plan is prunable too.
+        CallRecord late = entries.call(DAY2.plusSeconds(13 * 3600 + 1800)).build();
+        recorder(afterPlanning(1, () -> recordLate(late)));
+        writeSample();
+        SignedHead anchor = recorder.prune(DAY2.plusSeconds(14 * 3600), "cli").orElseThrow();
+        assertThat(anchor.seq()).isEqualTo(7);
+        DeepReport report = DeepCheck.run(store);
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.chains().get(0).calls()).isZero();
+        assertThat(report.chains().get(0).pruned()).isInstanceOfSatisfying(PrunedRollups.Matched.class,
+                m -> assertThat(m.digest().text()).isEqualTo(anchor.rollupDigest()));
+    }
+
+    @Test
+    void whenBothPlansAreOvertakenTheWriterPlansItself() throws InterruptedException {
+        List<CallRecord> late = List.of(entries.call(DAY2.plusSeconds(13 * 3600 + 600)).build(),
+                entries.call(DAY2.plusSeconds(13 * 3600 + 1200)).tags(Map.of("team", "c")).build());
+        java.util.Iterator<CallRecord> next = late.iterator();
+        recorder(afterPlanning(2, () -> recordLate(next.next())));
+        writeSample();
+        SignedHead anchor = recorder.prune(DAY2.plusSeconds(14 * 3600), "cli").orElseThrow();
+        assertThat(next.hasNext()).isFalse();
+        assertThat(anchor.seq()).isEqualTo(8);
+        DeepReport report = DeepCheck.run(store);
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.chains().get(0).pruned()).isInstanceOfSatisfying(PrunedRollups.Matched.class,
+                m -> assertThat(m.digest().text()).isEqualTo(anchor.rollupDigest()));
+    }
+}
