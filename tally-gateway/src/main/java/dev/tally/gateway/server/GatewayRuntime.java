@@ -102,6 +102,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withJournalMaxBytes(audit.journalMaxBytes()), clock,
                     // On the writer thread: the publisher only queues the head.
                     head -> publishing.ifPresent(p -> p.publish(SignedHeadJson.write(head))));
+            warnWhenOwnKeyIsNotPinned(integrity, recorder.publicKeyBase64());
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
                     d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
@@ -129,6 +130,22 @@ public final class GatewayRuntime implements AutoCloseable {
             publisher.ifPresent(HeadPublisher::close);
             store.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    /**
+     * With {@code audit.trusted_keys} set, this gateway's own verify checks against those keys only:
+     * if its own signing key is not among them, its chain will show as unpinned, so say so now.
+     */
+    private static void warnWhenOwnKeyIsNotPinned(Integrity integrity, String ownPublicKey) {
+        if (integrity.trustedKeys().isEmpty()) {
+            return;
+        }
+        String ownId = dev.tally.audit.chain.SigningKeys.keyIdOf(dev.tally.audit.chain.SigningKeys.parsePublicKey(ownPublicKey));
+        if (!integrity.trustedKeys().containsKey(ownId)) {
+            LOG.log(System.Logger.Level.WARNING, "audit.trusted_keys does not pin this gateway's own signing key (key id "
+                    + ownId + "): GET /v1/admin/verify will report its chain as unpinned; add its signing.pub to"
+                    + " audit.trusted_keys unless the key is being replaced");
         }
     }
 

@@ -10,6 +10,10 @@ import dev.tally.audit.proof.Proofs;
 import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.gateway.config.ConfigLoader;
 import dev.tally.gateway.config.GatewayConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -54,6 +58,11 @@ class ServeHeadsTest {
             while (!Files.exists(published) || Files.readAllLines(published).isEmpty()) {
                 Thread.sleep(10);
             }
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + serve.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).containsPattern("(?m)^tally_heads_published_total [1-9]")
+                    .contains("tally_heads_publish_failures_total 0.0", "tally_heads_publish_dropped_total 0.0",
+                            "tally_heads_publish_pending");
         }
 
         PublicKey key = SigningKeys.parsePublicKey(Files.readString(keyFile.resolveSibling(SigningKeys.PUBLIC_FILE)));
