@@ -62,9 +62,4 @@ public sealed interface Credentials {
     private static String blankToNull(String s) {
         return s.isEmpty() ? null : s;
     }
-
-    /** The presented secret, or null (absent or ambiguous). */
-    default String secretOrNull() {
-        return this instanceof Key key ? key.secret() : null;
-    }
 }

@@ -196,6 +196,28 @@ class InputLimitsTest {
     }
 
     @Test
+    void a_body_that_stops_arriving_on_an_open_connection_does_not_hold_its_call_forever() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.gateway.port())) {
+            socket.getOutputStream().write(("POST " + CHAT + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gw.clientKey
+                    + "\r\nContent-Length: 100\r\n\r\n{\"model\":").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(120_000); // the watchdog gives up after 30 s without a byte and closes the connection
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+
+        // The connection closes when the read is interrupted; the record follows on the call's thread.
+        CallRecord r = null;
+        for (int i = 0; i < 200 && r == null; i++) {
+            r = gw.calls().stream().findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        assertThat(r).isNotNull();
+        assertThat(r.errorCode()).isEqualTo("body_length_mismatch");
+        assertThat(r.errorMessage()).isEqualTo("body: 9 bytes arrived, then none for 30 s; content-length declared 100 "
+                + "(expected: exactly content-length bytes)");
+    }
+
+    @Test
     void an_unknown_route_and_a_malformed_request_line_are_json_errors() throws Exception {
         HttpResponse<String> unknown = gw.get("/v1/chat/completions");
         RawExchange garbage = RawExchange.send(gw.gateway.port(), "127.0.0.1", "GARBAGE\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false);
