@@ -131,7 +131,8 @@ public final class RefusalSummaries implements AutoCloseable {
                 sink.record(event(oldest.getValue()));
             } catch (RuntimeException e) {
                 synchronized (this) {
-                    pending.putIfAbsent(oldest.getKey(), oldest.getValue());
+                    // the second may have a new window by now (drain takes the current one): merge
+                    pending.merge(oldest.getKey(), oldest.getValue(), Window::merge);
                 }
                 LOG.log(Level.WARNING, "audit: a summary of " + oldest.getValue().count
                         + " refused calls could not be written yet: " + e);
@@ -206,7 +207,7 @@ public final class RefusalSummaries implements AutoCloseable {
 
     /** One second's refusals (or more, once folded). Guarded by the enclosing instance. */
     private static final class Window {
-        private final Instant first;
+        private Instant first;
         private Instant last;
         private long count;
         private final Map<String, Long> keys = new LinkedHashMap<>();
@@ -219,23 +220,38 @@ public final class RefusalSummaries implements AutoCloseable {
             this.last = first;
         }
 
+        /** {@code a} with {@code b}'s refusals added (the lists stay capped); returns {@code a}. */
+        static Window merge(Window a, Window b) {
+            Window first = a.first.isAfter(b.first) ? b : a;
+            Window other = first == a ? b : a;
+            first.count += other.count;
+            if (other.last.isAfter(first.last)) {
+                first.last = other.last;
+            }
+            other.keys.forEach((k, n) -> first.otherKeyCalls += tally(first.keys, k, n));
+            other.models.forEach((m, n) -> first.otherModelCalls += tally(first.models, m, n));
+            first.otherKeyCalls += other.otherKeyCalls;
+            first.otherModelCalls += other.otherModelCalls;
+            return first;
+        }
+
         void add(Instant at, String keyId, String model) {
             count++;
             if (at.isAfter(last)) {
                 last = at;
             }
-            otherKeyCalls += tally(keys, keyId == null ? "-" : keyId);
-            otherModelCalls += tally(models, model == null ? "-" : clean(model));
+            otherKeyCalls += tally(keys, keyId == null ? "-" : keyId, 1);
+            otherModelCalls += tally(models, model == null ? "-" : clean(model), 1);
         }
 
-        /** Adds one to {@code name}'s count when listed or when there is room; else returns 1 (an unlisted call). */
-        private static long tally(Map<String, Long> counts, String name) {
+        /** Adds {@code calls} to {@code name}'s count when listed or when there is room; else returns them (unlisted calls). */
+        private static long tally(Map<String, Long> counts, String name, long calls) {
             Long n = counts.get(name);
             if (n != null || counts.size() < MAX_LISTED) {
-                counts.put(name, n == null ? 1 : n + 1);
+                counts.put(name, n == null ? calls : n + calls);
                 return 0;
             }
-            return 1;
+            return calls;
         }
 
         private static String clean(String name) {

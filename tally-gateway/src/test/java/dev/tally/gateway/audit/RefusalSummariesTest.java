@@ -124,6 +124,21 @@ class RefusalSummariesTest {
     }
 
     @Test
+    void a_failed_drain_of_the_current_second_keeps_the_calls_refused_meanwhile_in_the_same_summary() throws Exception {
+        summaries.refused("key-a", "m");
+        sink.failing = true;
+        sink.duringRecord = () -> summaries.refused("key-b", "m"); // the same second, while its window is out
+        assertThat(summaries.drain()).isEqualTo(2);
+
+        sink.failing = false;
+        sink.duringRecord = () -> { };
+        assertThat(summaries.drain()).isZero();
+
+        assertThat(sink.events()).singleElement().satisfies(e -> assertThat(e.detail())
+                .startsWith("2 calls refused").contains("key-a=1").contains("key-b=1").contains("models: m=2"));
+    }
+
+    @Test
     void the_gate_refuses_only_when_nothing_can_record_and_allow_forwards_in_async_only() {
         OutageGate refuse = new OutageGate(WhenUnrecordable.REFUSE, sink, summaries);
         OutageGate allow = new OutageGate(WhenUnrecordable.ALLOW, sink, summaries);
@@ -150,6 +165,7 @@ class RefusalSummariesTest {
         volatile boolean failing;
         volatile Durability durability = Durability.ASYNC;
         volatile int refusedCounted;
+        volatile Runnable duringRecord = () -> { };
         final List<AuditEntry> entries = new CopyOnWriteArrayList<>();
 
         List<SecurityEvent> events() {
@@ -168,6 +184,7 @@ class RefusalSummariesTest {
 
         @Override
         public void record(AuditEntry entry) {
+            duringRecord.run();
             if (failing) {
                 throw new IllegalStateException("the store cannot be written");
             }

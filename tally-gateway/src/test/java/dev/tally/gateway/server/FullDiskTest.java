@@ -157,6 +157,7 @@ class FullDiskTest {
             }));
         }
         Thread.sleep(1000);
+        long filled = System.nanoTime();
         disk.fill();
         Thread.sleep(3000);
         long emptied = System.nanoTime();
@@ -195,10 +196,11 @@ class FullDiskTest {
         }
         long recoveredMs = (all.stream().filter(a -> a.atNanos > emptied && a.status / 100 == 2).mapToLong(Answer::atNanos)
                 .min().orElseThrow() - emptied) / 1_000_000;
-        System.out.printf("full disk, %s+%s: %d calls, %d answered 2xx, %d refused 503 audit_unavailable, %d cut; %d call"
+        long duringFill = all.stream().filter(a -> a.atNanos > filled && a.atNanos < emptied).count();
+        System.out.printf("full disk, %s+%s: %d calls (%d while full), %d answered 2xx, %d refused 503 audit_unavailable, %d cut; %d call"
                         + " records (%d audit_unavailable); %d refused calls in summaries; %d 2xx without a record; %d lost; first 2xx %d ms"
                         + " after space returned; shutdown %d ms%n",
-                durability, policy, all.size(), all.stream().filter(a -> a.status / 100 == 2).count(), run.refusedJson(),
+                durability, policy, all.size(), duringFill, all.stream().filter(a -> a.status / 100 == 2).count(), run.refusedJson(),
                 all.stream().filter(a -> a.status == -1).count(), records.size(), run.unavailableRecords(), run.summarized(),
                 run.answeredWithoutRecord().size(),
                 run.lost(), recoveredMs, shutdown.took().toMillis());
