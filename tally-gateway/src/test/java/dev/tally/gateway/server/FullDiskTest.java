@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole data directory on a real 20 MB tmpfs, a real gateway on a real socket, 16 callers
- * without back-off; the filesystem is filled for a few seconds and emptied. Whatever the mode:
+ * The whole data directory on a real tmpfs, a real gateway on a real socket, 16 callers without
+ * back-off; the filesystem is filled for a few seconds and emptied. The tmpfs is sized so that the
+ * records of a fast machine's calls never fill it by themselves: only the filler does. Whatever the mode:
  * never a 500, no duplicate record, recovery by itself once space returns, shutdown within its
  * timeout. In refuse mode (async and sync) every call answered 2xx has exactly one record and
  * every refusal is a JSON 503 {@code audit_unavailable}; in allow mode a 2xx without a record is
@@ -68,7 +69,7 @@ class FullDiskTest {
     void mount() throws IOException {
         assumeTrue(Tmpfs.root(), "mounting a tmpfs needs root");
         try {
-            disk = Tmpfs.mount(tmp.resolve("data"), 20);
+            disk = Tmpfs.mount(tmp.resolve("data"), 256);
         } catch (IOException e) {
             assumeTrue(false, "cannot mount a tmpfs here: " + e.getMessage());
         }
@@ -168,6 +169,7 @@ class FullDiskTest {
         for (Thread t : callers) {
             t.join();
         }
+        awaitMetric("tally_audit_store_healthy", 1, Duration.ofSeconds(15));
         long lostBefore = metric("tally_audit_lost_total");
         long refusedCounted = metric("tally_audit_refused_unrecordable_total");
         assertThat(metric("tally_audit_store_healthy")).as("the store commits again").isEqualTo(1);
@@ -285,6 +287,14 @@ class FullDiskTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"full-disk\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
         return JSON.readTree(res.body()).path("secret").asText();
+    }
+
+    /** Waits until a gauge reads {@code value}: recovery is by itself, but not at a fixed moment. */
+    private void awaitMetric(String name, long value, Duration atMost) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (metric(name) != value && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private long metric(String name) throws Exception {
