@@ -71,6 +71,13 @@ final class JsonRelay {
             CallEnd end = ProviderError.of(endpoint.protocol(), status, body, answered.target().provider());
             return deliver(res, status, body, end, upstreamMs, null, null, List.of(), null, UsageSource.UNKNOWN);
         }
+        // The common case in one pass without a tree: a chat answer with its usage (see AnswerReader).
+        Answer reported = endpoint == Endpoint.CHAT || endpoint == Endpoint.COMPLETION
+                ? AnswerReader.readChatReported(MAPPER, body) : null;
+        if (reported != null) {
+            return deliver(res, status, body, new CallEnd.Completed(status), upstreamMs, reported.servedModel(),
+                    reported.finishReason(), reported.toolCalls(), reported.usage(), UsageSource.REPORTED);
+        }
         JsonNode tree;
         try {
             tree = MAPPER.readTree(body);
