@@ -1,6 +1,7 @@
 package dev.tally.audit.chain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.json.Json;
 import java.nio.ByteBuffer;
@@ -42,6 +43,12 @@ public final class EntryHasher {
     private static final HexFormat HEX = HexFormat.of();
     /** Never used itself, only cloned ({@link MessageDigest} is not thread-safe). */
     private static final MessageDigest SHA_256 = newSha256();
+    /**
+     * Looked up once: {@code writerFor} resolves the type and its serializer on every call, and
+     * this runs for every entry (twice for a call: its opening marker and its record). Immutable,
+     * so shared by every thread.
+     */
+    private static final ObjectWriter ENTRY_WRITER = Json.mapper().writerFor(AuditEntry.class);
 
     private EntryHasher() {
     }
@@ -49,7 +56,7 @@ public final class EntryHasher {
     /** The canonical bytes of an entry. */
     public static byte[] canonicalBytes(AuditEntry entry) {
         try {
-            return Json.mapper().writerFor(AuditEntry.class).writeValueAsBytes(entry);
+            return ENTRY_WRITER.writeValueAsBytes(entry);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("entry cannot be encoded: " + e.getOriginalMessage(), e);
         }

@@ -18,12 +18,14 @@ public enum Endpoint {
     private final Protocol protocol;
     private final Operation operation;
     private final String upstreamPath;
+    private final CallRoute route;
 
     Endpoint(String path, Protocol protocol, Operation operation, String upstreamPath) {
         this.path = path;
         this.protocol = protocol;
         this.operation = operation;
         this.upstreamPath = upstreamPath;
+        this.route = new CallRoute(operation, path, protocol);
     }
 
     public String path() {
@@ -40,6 +42,11 @@ public enum Endpoint {
 
     public String upstreamPath() {
         return upstreamPath;
+    }
+
+    /** What a call on this endpoint records as its route. */
+    public CallRoute route() {
+        return route;
     }
 
     /** Whether the endpoint can answer as an event stream. */

@@ -63,8 +63,8 @@ public final class Envelope {
     public record Received(RequestMeta meta, String problem) {
     }
 
-    /** The envelope of {@code request} on {@code endpoint}, with a fresh record id. */
-    public static Received read(ServerRequest request, Endpoint endpoint, IdSource ids, Clock clock) {
+    /** The envelope of {@code request} on {@code route}, with a fresh record id. */
+    public static Received read(ServerRequest request, CallRoute route, IdSource ids, Clock clock) {
         long startNanos = System.nanoTime();
         var headers = request.headers();
         Map<String, String> tags = new TreeMap<>();
@@ -123,7 +123,7 @@ public final class Envelope {
         // A new trace id only needs to be unpredictable enough to be unique, not secret.
         TraceContext trace = TraceContext.of(headers.first(TRACEPARENT).orElse(null), headers.first(TRACESTATE).orElse(null),
                 id, ThreadLocalRandom.current());
-        RequestMeta meta = new RequestMeta(id, clock.instant(), startNanos, endpoint, trace, clientRequestId, user,
+        RequestMeta meta = new RequestMeta(id, clock.instant(), startNanos, route, trace, clientRequestId, user,
                 problem == null ? tags : Map.of(), peer(request.remotePeer().address()),
                 headers.find(HeaderNames.USER_AGENT).map(HeaderText::lenient).map(Envelope::clip).orElse(null));
         return new Received(meta, problem);

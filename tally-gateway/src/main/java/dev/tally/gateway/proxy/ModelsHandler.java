@@ -3,55 +3,46 @@ package dev.tally.gateway.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.audit.entry.UsageSource;
 import dev.tally.audit.keys.VirtualKey;
-import dev.tally.gateway.auth.AuthOutcome;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.json.GatewayJson;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code GET /v1/models}: the configured public model names a key may call, in OpenAI's list
  * shape {@code {"object":"list","data":[{"id","object":"model","created","owned_by"}]}}. Needs a
- * virtual key like every proxied route and leaves one record (operation {@code models}). Runs on
- * the request's virtual thread; returns once the list was sent. Thread-safe.
+ * virtual key like every proxied route and leaves one record (operation {@code models}, its own
+ * {@link CallRoute#MODELS}): {@link #route} wraps it in {@link Authenticated} and {@link Audited}.
+ * {@link #serve} returns the list as what is left to send. Thread-safe.
  */
-public final class ModelsHandler implements Handler {
+public final class ModelsHandler implements CallService {
 
     private static final ObjectMapper MAPPER = GatewayJson.newMapper();
 
     private final GatewayConfig config;
-    private final ProxyServices services;
     private final long created;
 
-    public ModelsHandler(GatewayConfig config, ProxyServices services, Instant startedAt) {
+    ModelsHandler(GatewayConfig config, Instant startedAt) {
         this.config = config;
-        this.services = services;
         this.created = startedAt.getEpochSecond();
     }
 
+    /** The route's whole pipeline, as a Helidon handler. */
+    public static Handler route(GatewayConfig config, ProxyServices services, Instant startedAt) {
+        return new Authenticated(CallRoute.MODELS, services.authenticator(), services.events(), services.ids(), services.clock(),
+                new Audited(new ModelsHandler(config, startedAt), services.assembler(), services.sink(), services.tracer(),
+                        services.events()));
+    }
+
     @Override
-    public void handle(ServerRequest req, ServerResponse res) throws Exception {
-        Envelope.Received envelope = Envelope.read(req, Endpoint.CHAT, services.ids(), services.clock());
-        RequestMeta meta = envelope.meta();
-        RequestMeta models = meta;
-        res.header(Envelope.REQUEST_ID, meta.id());
-        AuthOutcome outcome = services.authenticator().authenticateCredentials(Envelope.credentials(req), meta.clientIp());
-        if (outcome instanceof AuthOutcome.Denied denied) {
-            services.events().authDenied(models, denied);
-            Replies.error(res, dev.tally.audit.entry.Protocol.OPENAI, denied.errorCode(), denied.message(), null);
-            return;
-        }
-        VirtualKey key = ((AuthOutcome.Allowed) outcome).key();
-        if (envelope.problem() != null) {
-            CallScope refused = services.records().start(models, key);
-            refused.builder().operation(dev.tally.audit.entry.Operation.MODELS).endpoint("/v1/models").stream(false);
-            refused.finish(new CallEnd.Failed(ErrorCode.INVALID_HEADER, envelope.problem()));
-            Replies.error(res, dev.tally.audit.entry.Protocol.OPENAI, ErrorCode.INVALID_HEADER, envelope.problem(), null);
-            return;
-        }
+    public CallOutcome serve(Call call, ServerRequest req, ServerResponse res) throws IOException {
+        VirtualKey key = call.key();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
@@ -63,10 +54,10 @@ public final class ModelsHandler implements Handler {
             item.put("owned_by", m.provider());
         });
         byte[] body = MAPPER.writeValueAsBytes(root);
-        CallScope scope = services.records().start(models, key);
-        scope.builder().operation(dev.tally.audit.entry.Operation.MODELS).endpoint("/v1/models").stream(false)
-                .responseBytes((long) body.length);
-        scope.finish(new CallEnd.Completed(200));
-        Replies.json(res, 200, body);
+        CallEnd end = new CallEnd.Completed(200);
+        RelayOutcome answer = new RelayOutcome(end, null, null, (long) body.length, null, null, List.of(), null,
+                UsageSource.UNKNOWN, null, () -> Replies.json(res, 200, body));
+        return new CallOutcome.Recorded(end, new RequestFacts(null, false, null, null, null), null, answer, null, null,
+                answer.reply());
     }
 }

@@ -1,6 +1,10 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.id.IdSource;
+import dev.tally.audit.pricing.CostCalculator;
+import dev.tally.gateway.audit.AuditSink;
+import dev.tally.gateway.audit.OutageGate;
+import dev.tally.gateway.trace.CallTracer;
 import dev.tally.gateway.auth.Authenticator;
 import dev.tally.gateway.limits.Limiter;
 import dev.tally.gateway.upstream.Router;
@@ -16,7 +20,11 @@ import java.util.Objects;
  * @param limiter applies scopes, rate limits and budgets
  * @param router public model to targets
  * @param caller upstream attempts with retries and fallbacks
- * @param records writes call records
+ * @param assembler builds call records
+ * @param sink where opening markers, records and security events go
+ * @param gate {@code audit.when_unrecordable} at the door of each call
+ * @param costs prices usage
+ * @param tracer told about every finished call (span export)
  * @param events writes security events
  * @param estimator local token counts
  * @param ids record ids
@@ -27,7 +35,11 @@ public record ProxyServices(
         Limiter limiter,
         Router router,
         UpstreamCaller caller,
-        CallRecords records,
+        CallAssembler assembler,
+        AuditSink sink,
+        OutageGate gate,
+        CostCalculator costs,
+        CallTracer tracer,
         SecurityEvents events,
         TokenEstimator estimator,
         IdSource ids,
@@ -38,7 +50,11 @@ public record ProxyServices(
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(caller, "caller");
-        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(assembler, "assembler");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(costs, "costs");
+        Objects.requireNonNull(tracer, "tracer");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(estimator, "estimator");
         Objects.requireNonNull(ids, "ids");

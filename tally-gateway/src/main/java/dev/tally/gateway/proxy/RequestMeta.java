@@ -1,6 +1,5 @@
 package dev.tally.gateway.proxy;
 
-import dev.tally.audit.entry.CallRecord;
 import dev.tally.gateway.trace.TraceContext;
 import java.time.Instant;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Objects;
  * @param id our record id, sent back as {@code x-request-id}
  * @param startedAt wall-clock start
  * @param startNanos monotonic start, for durations
- * @param endpoint the route
+ * @param route the route: operation, path and protocol recorded
  * @param trace the W3C trace context: the client's trace continued, or a new one
  * @param clientRequestId the client's own {@code x-request-id}, or null
  * @param headerUser {@code x-tally-user}, or null
@@ -26,7 +25,7 @@ public record RequestMeta(
         String id,
         Instant startedAt,
         long startNanos,
-        Endpoint endpoint,
+        CallRoute route,
         TraceContext trace,
         String clientRequestId,
         String headerUser,
@@ -37,7 +36,7 @@ public record RequestMeta(
     public RequestMeta {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(startedAt, "started_at");
-        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(route, "route");
         Objects.requireNonNull(trace, "trace");
         tags = Map.copyOf(tags);
     }
@@ -45,21 +44,5 @@ public record RequestMeta(
     /** The W3C trace id of this call (always present: a call without a valid traceparent starts a trace). */
     public String traceId() {
         return trace.traceId();
-    }
-
-    /** A builder carrying the envelope fields (client IP only when {@code logClientIp}). */
-    CallRecord.Builder recordBuilder(boolean logClientIp) {
-        return CallRecord.builder()
-                .id(id)
-                .startedAt(startedAt)
-                .traceId(trace.traceId())
-                .clientRequestId(clientRequestId)
-                .user(headerUser)
-                .tags(tags)
-                .clientIp(logClientIp ? clientIp : null)
-                .userAgent(userAgent)
-                .operation(endpoint.operation())
-                .endpoint(endpoint.path())
-                .protocol(endpoint.protocol());
     }
 }

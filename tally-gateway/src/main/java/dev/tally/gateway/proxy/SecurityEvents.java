@@ -1,7 +1,6 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.SecurityEvent;
-import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.id.IdSource;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.auth.AuthOutcome;
@@ -35,11 +34,10 @@ public final class SecurityEvents {
     }
 
     /** A refusal of an authenticated call, next to its refused call record. */
-    public void refused(CallScope scope, SecurityEventType type, String model, int httpStatus, String detail)
-            throws InterruptedException {
-        RequestMeta meta = scope.meta();
-        sink.record(new SecurityEvent(ids.next(), clock.instant(), type, meta.id(), scope.key().id(),
-                audit.logKeyPrefix() ? scope.key().prefix() : null, audit.logClientIp() ? meta.clientIp() : null,
-                meta.userAgent(), model, httpStatus, detail));
+    void refused(Call call, Refusal refusal) throws InterruptedException {
+        RequestMeta meta = call.meta();
+        sink.record(new SecurityEvent(ids.next(), clock.instant(), refusal.type(), meta.id(), call.key().id(),
+                audit.logKeyPrefix() ? call.key().prefix() : null, audit.logClientIp() ? meta.clientIp() : null,
+                meta.userAgent(), refusal.model(), refusal.httpStatus(), refusal.detail()));
     }
 }

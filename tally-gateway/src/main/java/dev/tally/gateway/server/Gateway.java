@@ -11,6 +11,7 @@ import dev.tally.gateway.admin.AdminServices;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.OutageGate;
 import dev.tally.gateway.audit.RecorderAuditSink;
+import dev.tally.gateway.audit.RefusalSummaries;
 import dev.tally.gateway.auth.BruteForcePolicy;
 import dev.tally.gateway.auth.KeyAuthenticator;
 import dev.tally.gateway.auth.Sleeper;
@@ -21,7 +22,10 @@ import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.limits.KeyLimiter;
 import dev.tally.gateway.limits.SpendReader;
 import dev.tally.gateway.metrics.GatewayTelemetry;
-import dev.tally.gateway.proxy.CallRecords;
+import dev.tally.gateway.payload.PayloadKeeper;
+import dev.tally.gateway.payload.Redactor;
+import dev.tally.gateway.proxy.CallAssembler;
+import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.gateway.proxy.ProxyServices;
 import dev.tally.gateway.proxy.SecurityEvents;
 import dev.tally.gateway.upstream.ProviderUpstreamClient;
@@ -98,13 +102,15 @@ public final class Gateway implements AutoCloseable {
         TokenEstimator estimator = new TokenEstimator();
         Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
         UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());
-        CallRecords records = new CallRecords(config.audit(), new CostCalculator(priceTable(config)), sink, limiter, clock,
-                telemetry.tracer());
-        OutageGate gate = records.gate();
+        OutageGate gate = new OutageGate(config.audit().whenUnrecordable(), sink, new RefusalSummaries(sink, sink::recordable,
+                ErrorCode.AUDIT_UNAVAILABLE.code(), IdSource.fast(clock), clock));
         gate.summaries().start();
         telemetry.metrics().outage(gate);
+        CallAssembler assembler = new CallAssembler(config.audit(), new PayloadKeeper(config.audit().payload(),
+                new Redactor(config.audit().redactionPatterns()), config.audit().payloadMaxBytes(), clock));
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
-                new UpstreamCaller(upstream, retrySleeper, clock), records,
+                new UpstreamCaller(upstream, retrySleeper, clock), assembler, sink, gate,
+                new CostCalculator(priceTable(config)), telemetry.tracer(),
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
                 BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock);

@@ -35,9 +35,9 @@ public final class GatewayServer implements AutoCloseable {
             Consumer<HttpRouting.Builder> extraRoutes) {
         HttpRouting.Builder routing = HttpRouting.builder();
         for (Endpoint endpoint : Endpoint.values()) {
-            routing.post(endpoint.path(), new ProxyHandler(endpoint, services));
+            routing.post(endpoint.path(), ProxyHandler.route(endpoint, services));
         }
-        routing.get("/v1/models", new ModelsHandler(config, services, services.clock().instant()));
+        routing.get("/v1/models", ModelsHandler.route(config, services, services.clock().instant()));
         routing.get("/health", new HealthHandler(sink));
         DashboardHandler.register(routing);
         extraRoutes.accept(routing);
