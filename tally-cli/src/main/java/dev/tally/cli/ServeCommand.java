@@ -38,14 +38,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "Data directory: store, signing keys, spill journal, admin token (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @Option(names = "--port", paramLabel = "<port>",
+            description = "TCP port to listen on, 0 for a free one (overrides server.port).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "<host>",
+            description = "Interface to listen on, e.g. 127.0.0.1 or 0.0.0.0 (overrides server.host).")
+    String host;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (port != null && (port < 0 || port > 65_535)) {
+            throw new UsageFailure("--port: " + port + " (expected: 0..65535)");
+        }
+        if (host != null && (host.isBlank() || host.chars().anyMatch(Character::isWhitespace))) {
+            throw new UsageFailure("--host: '" + host + "' (expected: a host name or an IP address, e.g. 127.0.0.1)");
+        }
         GatewayConfig settings;
         try {
             settings = ConfigLoader.load(config, data, System.getenv());
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
         }
+        GatewayConfig.Server server = settings.server();
+        settings = settings.withServer(new GatewayConfig.Server(host == null ? server.host() : host,
+                port == null ? server.port() : port, server.instanceId(), server.shutdownTimeout()));
         GatewayRuntime runtime;
         try {
             runtime = GatewayRuntime.start(settings, data, Clock.systemUTC());

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code scripts/find-jdk.sh}, which {@code ./tally} and the bench scripts use, run by bash with
- * fake JDKs: a fake JDK is a directory whose {@code bin/java -version} prints a version line
- * like a real one, and whose {@code bin/javac} exists. The PATH holds only the tools the script
- * needs, so no real java on the machine can answer.
+ * fake JDKs: a fake JDK is a directory with a {@code release} file naming its version, like a
+ * real one, a {@code bin/javac}, and a {@code bin/java} that leaves a mark when it is run, so a
+ * test sees that the search read files instead of starting JVMs. A fake JDK without a
+ * {@code release} file has a {@code bin/java -version} that prints a version line. The PATH holds
+ * only the tools the script needs, so no real java on the machine can answer.
  */
 class FindJdkScriptTest {
 
@@ -33,7 +35,7 @@ class FindJdkScriptTest {
     void sandbox() throws IOException {
         home = Files.createDirectories(dir.resolve("home"));
         tools = Files.createDirectories(dir.resolve("tools"));
-        for (String tool : List.of("bash", "sed", "readlink", "dirname")) {
+        for (String tool : List.of("bash", "readlink", "dirname")) {
             Path real = List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)).stream()
                     .filter(Files::isExecutable).findFirst().orElseThrow();
             Files.createSymbolicLink(tools.resolve(tool), real);
@@ -50,6 +52,26 @@ class FindJdkScriptTest {
 
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).isEqualTo(home.resolve(".jdks/newer").toString());
+        assertThat(javaRuns()).as("versions come from release files, no java is started").isEmpty();
+    }
+
+    @Test
+    void aJdkWithoutAReleaseFileIsAskedForItsVersion() throws Exception {
+        fakeJdk(home.resolve(".jdks/listed"), "21.0.4");
+        Path bare = fakeJdkWithoutRelease(home.resolve(".jdks/bare"), "92.0.1");
+
+        Result result = run(Map.of());
+
+        assertThat(result.out()).as(result.err()).isEqualTo(bare.toString());
+        assertThat(javaRuns()).containsExactly(bare.toString());
+    }
+
+    @Test
+    void aReleaseFileWithoutAVersionFallsBackToJava() throws Exception {
+        Path jdk = fakeJdkWithoutRelease(home.resolve(".jdks/odd"), "93");
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Someone\"\n");
+
+        assertThat(run(Map.of()).out()).isEqualTo(jdk.toString());
     }
 
     @Test
@@ -88,12 +110,33 @@ class FindJdkScriptTest {
         assertThat(result.err()).contains("no JDK 200 or newer found", "set JAVA_HOME");
     }
 
+    /** A JDK as shipped: its version in {@code release}; its java only leaves a mark. */
     private Path fakeJdk(Path jdk, String version) throws IOException {
         Path bin = Files.createDirectories(jdk.resolve("bin"));
-        executable(bin.resolve("java"), "#!" + tools.resolve("bash") + "\necho 'openjdk version \"" + version
-                + "\" 2026-01-20' >&2\necho 'OpenJDK Runtime Environment' >&2\n");
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Fake\"\nJAVA_RUNTIME_VERSION=\"" + version
+                + "+1\"\nJAVA_VERSION=\"" + version + "\"\nOS_NAME=\"Linux\"\n");
+        executable(bin.resolve("java"), "#!" + tools.resolve("bash") + "\necho '" + jdk + "' >> '" + marks()
+                + "'\nexit 1\n");
         executable(bin.resolve("javac"), "#!" + tools.resolve("bash") + "\nexit 0\n");
         return jdk;
+    }
+
+    /** A JDK with no {@code release} file: its java prints a version line and leaves a mark. */
+    private Path fakeJdkWithoutRelease(Path jdk, String version) throws IOException {
+        Path bin = Files.createDirectories(jdk.resolve("bin"));
+        executable(bin.resolve("java"), "#!" + tools.resolve("bash") + "\necho '" + jdk + "' >> '" + marks()
+                + "'\necho 'openjdk version \"" + version + "\" 2026-01-20' >&2\necho 'OpenJDK Runtime Environment' >&2\n");
+        executable(bin.resolve("javac"), "#!" + tools.resolve("bash") + "\nexit 0\n");
+        return jdk;
+    }
+
+    private Path marks() {
+        return dir.resolve("java-runs.txt");
+    }
+
+    /** The homes whose java was run, in order. */
+    private List<String> javaRuns() throws IOException {
+        return Files.exists(marks()) ? Files.readAllLines(marks()) : List.of();
     }
 
     private static void executable(Path file, String text) throws IOException {

@@ -40,9 +40,18 @@ final class GatewayProcess implements AutoCloseable {
     /** Starts {@code tally serve}; returns once it printed its port. */
     static GatewayProcess start(Path config, Path data, Map<String, String> env) throws IOException,
             InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        return start(config, data, env, java.util.List.of());
+    }
+
+    /** Starts {@code tally serve} with {@code flags} after its config and data options; returns once it printed its port. */
+    static GatewayProcess start(Path config, Path data, Map<String, String> env, java.util.List<String> flags)
+            throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                "dev.tally.cli.Main", "serve", "--config", config.toString(), "--data", data.toString());
+                "dev.tally.cli.Main", "serve", "--config", config.toString(), "--data", data.toString()));
+        command.addAll(flags);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("OPENAI_API_KEY");
         builder.environment().remove("ANTHROPIC_API_KEY");
         builder.environment().putAll(env);
@@ -76,6 +85,10 @@ final class GatewayProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
                         + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    int port() {
+        return port;
     }
 
     String output() {

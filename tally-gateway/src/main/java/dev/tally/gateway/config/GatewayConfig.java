@@ -51,6 +51,11 @@ public record GatewayConfig(
         Objects.requireNonNull(telemetry, "telemetry");
     }
 
+    /** This configuration with {@code server} in place of its own (e.g. {@code serve --port}). */
+    public GatewayConfig withServer(Server server) {
+        return new GatewayConfig(server, admin, store, audit, providers, models, metrics, telemetry);
+    }
+
     /** A provider by name. */
     public Optional<Provider> provider(String name) {
         return Optional.ofNullable(providers.get(name));

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The HTTP listener: Helidon SE 4 on virtual threads (one per request, blocking handler code),
  * TCP_NODELAY on accepted sockets. Routes: the proxied {@link Endpoint}s, {@code GET /v1/models},
- * {@code GET /health}, {@code GET /dashboard} (the web dashboard's files); more routes (admin, metrics) can be added through {@code extraRoutes}.
+ * {@code GET /health}, {@code GET /dashboard} (the web dashboard's files), {@code GET /} (a redirect
+ * to {@code /dashboard}, {@link RootRedirect}); more routes (admin, metrics) can be added through {@code extraRoutes}.
  * Thread-safe; {@link #close()} stops accepting and waits for calls in flight (bounded).
  */
 public final class GatewayServer implements AutoCloseable {
@@ -40,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
         routing.get("/v1/models", ModelsHandler.route(config, services, services.clock().instant()));
         routing.get("/health", new HealthHandler(sink));
         DashboardHandler.register(routing);
+        RootRedirect.register(routing);
         extraRoutes.accept(routing);
         // Last: any other path or method is a JSON 404 with a catalogued code, not Helidon's text.
         routing.any(UnknownRoute::handle);

@@ -41,6 +41,69 @@ class SqliteSchemaTest {
     }
 
     @Test
+    void aDatabaseAlreadyCurrentIsOpenedWithoutStartingFlyway() throws Exception {
+        Path db = dir.resolve("tally.db");
+        assertThat(flywayLines(() -> SqliteAuditStore.open(db).close())).as("the first open migrates with Flyway")
+                .isNotEmpty();
+
+        assertThat(flywayLines(() -> {
+            try (SqliteAuditStore store = SqliteAuditStore.open(db)) {
+                new TestChain(store, "gw-1").append(entries.call(Entries.T0).build());
+            }
+        })).as("a current database is opened without Flyway").isEmpty();
+    }
+
+    @Test
+    void aFailedMigrationInTheHistoryIsLeftToFlyway() throws Exception {
+        Path db = dir.resolve("tally.db");
+        SqliteAuditStore.open(db).close();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE flyway_schema_history SET success = 0 WHERE version = '2'");
+        }
+
+        assertThat(flywayLines(() -> {
+            try {
+                SqliteAuditStore.open(db).close();
+            } catch (StoreException refused) {
+                // whatever Flyway decides, it is Flyway that decides
+            }
+        })).isNotEmpty();
+    }
+
+    /**
+     * The lines Flyway logs while {@code action} runs: Flyway reports each run on its JUL logger at
+     * INFO, so a run that leaves no line did not happen.
+     */
+    private static java.util.List<String> flywayLines(Runnable action) {
+        java.util.logging.Logger flyway = java.util.logging.Logger.getLogger("org.flywaydb");
+        java.util.logging.Level before = flyway.getLevel();
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler probe = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord entry) {
+                lines.add(entry.getLoggerName() + ": " + entry.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        flyway.setLevel(java.util.logging.Level.INFO);
+        flyway.addHandler(probe);
+        try {
+            action.run();
+        } finally {
+            flyway.removeHandler(probe);
+            flyway.setLevel(before);
+        }
+        return lines;
+    }
+
+    @Test
     void aDatabaseMigratedByANewerTallyIsRefusedWithBothVersions() throws Exception {
         SqliteAuditStore.open(dir.resolve("tally.db")).close();
         try (Connection c = connect(); Statement s = c.createStatement()) {
