@@ -3,6 +3,7 @@ package dev.tally.gateway.limits;
 import dev.tally.gateway.proxy.ErrorCode;
 import dev.tally.audit.entry.SecurityEventType;
 import dev.tally.audit.keys.VirtualKey;
+import dev.tally.audit.store.RateLeases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,21 +29,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * <p>A refused call consumes nothing. Messages name the limit and its value, e.g.
- * {@code requests_per_minute: limit 60 reached (retry after 12s)}. Buckets live in memory, per
- * instance, one per key that has limits (so memory grows with the number of keys, not calls);
- * a restart starts them full. Thread-safe: each key's state has its own lock; {@link #admit}
- * blocks only when it reads a key's spend from the store (once per spend ttl per key).
+ * {@code requests_per_minute: limit 60 reached (retry after 12s)}. Without sharing, buckets live
+ * in memory, per instance, one per key that has limits (so memory grows with the number of
+ * keys, not calls); a restart starts them full. With {@link SharedRates} (a PostgreSQL store),
+ * requests and tokens per minute hold for the whole fleet: each key's budget is a bucket in the
+ * store, and this instance spends slices it leased from it ({@link LeasedAllowance}). Budgets
+ * are shared as before: every instance reads the key's spend from the store's rollups.
+ * Thread-safe: each key's state has its own lock; {@link #admit} blocks only when it reads a
+ * key's spend from the store (once per spend ttl per key) or, with sharing, waits for a key's
+ * first lease on this instance (or a lease in flight when its slice cannot cover the call).
  */
 public final class KeyLimiter implements Limiter {
 
     private static final class KeyState {
         final ReentrantLock lock = new ReentrantLock();
-        final RateBucket requests = new RateBucket(); // guarded by lock
-        final RateBucket tokens = new RateBucket(); // guarded by lock
+        final Allowance requests; // guarded by lock
+        final Allowance tokens; // guarded by lock
         final BudgetTracker budget; // guarded by lock
 
-        KeyState(BudgetTracker budget) {
+        KeyState(String keyId, BudgetTracker budget, Optional<SharedRates> shared) {
             this.budget = budget;
+            this.requests = shared.<Allowance>map(s -> new LeasedAllowance(keyId, RateLeases.REQUESTS, s, lock))
+                    .orElseGet(LocalAllowance::new);
+            this.tokens = shared.<Allowance>map(s -> new LeasedAllowance(keyId, RateLeases.TOKENS, s, lock))
+                    .orElseGet(LocalAllowance::new);
         }
     }
 
@@ -52,6 +62,7 @@ public final class KeyLimiter implements Limiter {
     private final SpendReader spend;
     private final Clock clock;
     private final Duration spendTtl;
+    private final Optional<SharedRates> shared;
     private final ConcurrentHashMap<String, KeyState> states = new ConcurrentHashMap<>();
 
     /**
@@ -60,6 +71,17 @@ public final class KeyLimiter implements Limiter {
      * @param spendTtl how long a spend figure read from the store is used (see {@link BudgetTracker})
      */
     public KeyLimiter(SpendReader spend, Clock clock, Duration spendTtl) {
+        this(spend, clock, spendTtl, Optional.empty());
+    }
+
+    /**
+     * A limiter whose requests and tokens per minute are shared by every instance of the store
+     * behind {@code shared} (empty: enforced per instance, as by the other constructor).
+     *
+     * @param shared the fleet's shared buckets, see {@link SharedRates}
+     */
+    public KeyLimiter(SpendReader spend, Clock clock, Duration spendTtl, Optional<SharedRates> shared) {
+        this.shared = Objects.requireNonNull(shared, "shared");
         this.spend = Objects.requireNonNull(spend, "spend");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (spendTtl.isNegative() || spendTtl.compareTo(Duration.ofMinutes(5)) > 0) {
@@ -85,9 +107,9 @@ public final class KeyLimiter implements Limiter {
             long now = clock.millis();
             Long rpm = key.requestsPerMinute();
             if (rpm != null) {
-                state.requests.refill(now, rpm);
-                if (!state.requests.has(1)) {
-                    return rateLimited("requests_per_minute", rpm, state.requests.waitFor(1, rpm));
+                Duration wait = state.requests.shortfall(now, rpm, 1);
+                if (wait != null) {
+                    return rateLimited("requests_per_minute", rpm, wait);
                 }
             }
             Long tpm = key.tokensPerMinute();
@@ -98,9 +120,9 @@ public final class KeyLimiter implements Limiter {
                             "tokens_per_minute: limit " + tpm + " is below the about " + need
                                     + " input tokens of this request", null);
                 }
-                state.tokens.refill(now, tpm);
-                if (!state.tokens.has(need)) {
-                    return rateLimited("tokens_per_minute", tpm, state.tokens.waitFor(need, tpm));
+                Duration wait = state.tokens.shortfall(now, tpm, need);
+                if (wait != null) {
+                    return rateLimited("tokens_per_minute", tpm, wait);
                 }
             }
             if (key.budgetMicros() != null) {
@@ -110,7 +132,7 @@ public final class KeyLimiter implements Limiter {
                 }
             }
             if (rpm != null) {
-                state.requests.take(1);
+                state.requests.take(now, rpm, 1);
             }
             return new Admission.Admitted();
         } finally {
@@ -127,8 +149,7 @@ public final class KeyLimiter implements Limiter {
         state.lock.lock();
         try {
             if (key.tokensPerMinute() != null && totalTokens > 0) {
-                state.tokens.refill(clock.millis(), key.tokensPerMinute());
-                state.tokens.take(totalTokens);
+                state.tokens.take(clock.millis(), key.tokensPerMinute(), totalTokens);
             }
             if (key.budgetMicros() != null && costMicros != null && costMicros > 0) {
                 state.budget.settled(key, costMicros, clock.instant());
@@ -161,7 +182,7 @@ public final class KeyLimiter implements Limiter {
     }
 
     private KeyState state(VirtualKey key) {
-        return states.computeIfAbsent(key.id(), id -> new KeyState(new BudgetTracker(spend, spendTtl)));
+        return states.computeIfAbsent(key.id(), id -> new KeyState(id, new BudgetTracker(spend, spendTtl), shared));
     }
 
     private static Admission.Refused rateLimited(String limit, long value, Duration wait) {

@@ -20,6 +20,7 @@ import dev.tally.gateway.config.Secret;
 import dev.tally.gateway.keys.KeyCache;
 import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.limits.KeyLimiter;
+import dev.tally.gateway.limits.SharedRates;
 import dev.tally.gateway.limits.SpendReader;
 import dev.tally.gateway.metrics.GatewayTelemetry;
 import dev.tally.gateway.payload.PayloadKeeper;
@@ -98,7 +99,7 @@ public final class Gateway implements AutoCloseable {
         sink = telemetry.sink();
         KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
-        KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL);
+        KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL, SharedRates.of(store, clock));
         TokenEstimator estimator = new TokenEstimator();
         Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
         UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());

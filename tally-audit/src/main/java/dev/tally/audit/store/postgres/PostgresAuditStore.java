@@ -13,6 +13,7 @@ import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.ChainHead;
 import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.store.PortableReads;
+import dev.tally.audit.store.RateLeases;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.store.StoredRow;
@@ -58,6 +59,7 @@ import java.util.function.Consumer;
  *              kind = 'call'; (ts), (event_type, ts) WHERE kind &lt;&gt; 'call'
  * call_tags    (name, value, ts, chain, seq) PK, partitioned like entries (call_tags_pYYYYMMDD)
  * chain_heads  chain PK, seq, hash: each chain's last entry, updated in every batch
+ * rate_buckets (key_id, limit_name) PK: the fleet's shared per-minute buckets (V4, {@link RateLeases})
  * </pre>
  * Partitions for yesterday through {@link PostgresOptions#partitionDaysAhead()} days ahead are
  * created at open and every {@link #MAINTENANCE_INTERVAL} by a background task; a batch holding
@@ -78,7 +80,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class PostgresAuditStore implements DerivedRows {
+public final class PostgresAuditStore implements DerivedRows, RateLeases {
 
     /** How often partitions ahead are created and pruned days dropped. */
     public static final Duration MAINTENANCE_INTERVAL = Duration.ofHours(1);
@@ -93,6 +95,7 @@ public final class PostgresAuditStore implements DerivedRows {
     private final PostgresPool pool;
     private final Partitions partitions = new Partitions();
     private final PostgresWriter writer = new PostgresWriter(); // guarded by this
+    private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;
     private final AtomicLong maintenanceFailures = new AtomicLong();
     private volatile boolean closed;
@@ -100,6 +103,7 @@ public final class PostgresAuditStore implements DerivedRows {
     private PostgresAuditStore(PostgresOptions options, PostgresPool pool) {
         this.options = options;
         this.pool = pool;
+        this.leases = new PostgresRateLeases(pool);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-postgres-maintenance");
             t.setDaemon(true);
@@ -183,6 +187,14 @@ public final class PostgresAuditStore implements DerivedRows {
     /** The UTC days (epoch day numbers) that have partitions now, oldest first. */
     public List<Long> partitionDays() {
         return work("partitions", c -> List.copyOf(Partitions.existing(c).keySet()));
+    }
+
+    // ---- shared rate limits ----
+
+    /** Not synchronized: a lease is one statement on its own connection, never behind the writer. */
+    @Override
+    public long lease(String keyId, String limitName, long perMinute, long units, long nowMillis) {
+        return leases.lease(keyId, limitName, perMinute, units, nowMillis);
     }
 
     // ---- writing ----

@@ -1,0 +1,250 @@
+package dev.tally.audit.store.postgres;
+
+import dev.tally.audit.entry.CallStatus;
+import dev.tally.audit.rollup.LatencyHistogram;
+import dev.tally.audit.rollup.RollupKey;
+import dev.tally.audit.rollup.RollupTable;
+import dev.tally.audit.rollup.UsageTotals;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rollup half of a PostgreSQL write batch: per table, the batch's rows (already summed in
+ * memory per key by {@link dev.tally.audit.rollup.RollupBatch}) go in as ONE multi-row upsert,
+ * {@code INSERT ... SELECT * FROM unnest(?::bigint[], ?::text[], ...) ON CONFLICT DO UPDATE},
+ * one array parameter per column. Arrays rather than a VALUES list because the statement text
+ * and its parameter count stay the same whatever the batch holds (one prepared shape, no
+ * 32,767-parameter ceiling), and the server plans it once per connection.
+ *
+ * <p>Counts and sums add up in SQL. Histograms are opaque bytes merged in Java: a row this
+ * writer wrote recently is known in {@link KnownHistograms}; the others are read first with ONE
+ * select per table for all of the batch's unknown keys (a join against the same kind of arrays),
+ * instead of one select per row. So a batch costs two statements per table at most, whatever
+ * its size.
+ *
+ * <p>Stateless; not thread-safe in the sense that the caller's connection and
+ * {@link KnownHistograms} are used under the store's writer lock.
+ */
+final class RollupUpserts {
+
+    private static final String[] MEASURES = {"calls", "input_tokens", "cached_input_tokens", "cache_write_tokens",
+        "output_tokens", "reasoning_tokens", "cost_micros", "unpriced_calls", "latency_count", "latency_sum",
+        "latency_hist", "ttft_count", "ttft_sum", "ttft_hist"};
+    private static final String[] STATUSES = {"success", "errors", "refused", "cancelled", "interrupted"};
+
+    /** Upsert and histogram-select SQL per table, built from its key columns (fixed names). */
+    private static final Map<RollupTable, String[]> SQL = new EnumMap<>(RollupTable.class);
+
+    static {
+        for (RollupTable table : RollupTable.values()) {
+            List<String> key = table.keyColumns();
+            List<String> columns = new ArrayList<>(key);
+            columns.addAll(List.of(MEASURES));
+            if (table.statusColumns()) {
+                columns.addAll(List.of(STATUSES));
+            }
+            List<String> arrays = new ArrayList<>();
+            List<String> updates = new ArrayList<>();
+            for (String column : columns) {
+                arrays.add("?::" + type(column) + "[]");
+                if (!key.contains(column)) {
+                    // Histograms arrive merged already; everything else is a sum.
+                    updates.add(column.endsWith("_hist") ? column + " = excluded." + column
+                            : column + " = t." + column + " + excluded." + column);
+                }
+            }
+            String keyList = String.join(", ", key);
+            String upsert = "INSERT INTO " + table.tableName() + " AS t (" + String.join(", ", columns)
+                    + ") SELECT * FROM unnest(" + String.join(", ", arrays) + ") ON CONFLICT (" + keyList
+                    + ") DO UPDATE SET " + String.join(", ", updates);
+            List<String> keyArrays = arrays.subList(0, key.size());
+            String select = "SELECT " + keyList + ", latency_hist, ttft_hist FROM " + table.tableName()
+                    + " WHERE (" + keyList + ") IN (SELECT * FROM unnest(" + String.join(", ", keyArrays) + "))";
+            SQL.put(table, new String[] {upsert, select});
+        }
+    }
+
+    private RollupUpserts() {
+    }
+
+    /** Adds {@code rows} to {@code table} in the caller's open transaction on {@code c}. */
+    static void upsert(Connection c, RollupTable table, Map<RollupKey, UsageTotals> rows, KnownHistograms known)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Map<RollupKey, byte[][]> stored = storedHistograms(c, table, rows, known);
+        int n = rows.size();
+        List<String> key = table.keyColumns();
+        Object[][] keyValues = new Object[key.size()][];
+        for (int k = 0; k < key.size(); k++) {
+            keyValues[k] = type(key.get(k)).equals("bigint") ? new Long[n] : new String[n];
+        }
+        long[][] sums = new long[12][n];
+        byte[][] latencies = new byte[n][];
+        byte[][] ttfts = new byte[n][];
+        long[][] statuses = new long[STATUSES.length][n];
+        int r = 0;
+        for (Map.Entry<RollupKey, UsageTotals> row : rows.entrySet()) {
+            RollupKey k = row.getKey();
+            UsageTotals t = row.getValue();
+            for (int col = 0; col < key.size(); col++) {
+                keyValues[col][r] = keyValue(k, key.get(col));
+            }
+            byte[][] before = stored.get(k);
+            latencies[r] = histogramBytes(merged(t.latency(), before[0]));
+            ttfts[r] = histogramBytes(merged(t.ttft(), before[1]));
+            long[] measures = {t.calls(), t.inputTokens(), t.cachedInputTokens(), t.cacheWriteTokens(),
+                t.outputTokens(), t.reasoningTokens(), t.costMicros(), t.unpricedCalls(), t.latency().count(),
+                t.latency().sum(), t.ttft().count(), t.ttft().sum()};
+            for (int m = 0; m < measures.length; m++) {
+                sums[m][r] = measures[m];
+            }
+            if (table.statusColumns()) {
+                CallStatus[] all = CallStatus.values();
+                for (int s = 0; s < all.length; s++) {
+                    statuses[s][r] = t.statusCalls(all[s]);
+                }
+            }
+            known.put(k, latencies[r], ttfts[r]);
+            r++;
+        }
+        try (PreparedStatement upsert = c.prepareStatement(SQL.get(table)[0])) {
+            int p = 1;
+            for (int col = 0; col < key.size(); col++) {
+                upsert.setArray(p++, c.createArrayOf(type(key.get(col)), keyValues[col]));
+            }
+            // MEASURES order: 10 sums, latency_hist, 2 sums, ttft_hist.
+            for (int m = 0; m < 10; m++) {
+                upsert.setObject(p++, sums[m]);
+            }
+            upsert.setArray(p++, c.createArrayOf("bytea", latencies));
+            upsert.setObject(p++, sums[10]);
+            upsert.setObject(p++, sums[11]);
+            upsert.setArray(p++, c.createArrayOf("bytea", ttfts));
+            if (table.statusColumns()) {
+                for (long[] status : statuses) {
+                    upsert.setObject(p++, status);
+                }
+            }
+            upsert.executeUpdate();
+        }
+    }
+
+    /**
+     * The {latency, ttft} bytes stored for every key of {@code rows} ({null, null} for a row not
+     * there yet): from {@code known}, and for the keys it does not know, from one select.
+     */
+    private static Map<RollupKey, byte[][]> storedHistograms(Connection c, RollupTable table,
+            Map<RollupKey, UsageTotals> rows, KnownHistograms known) throws SQLException {
+        Map<RollupKey, byte[][]> stored = new HashMap<>(rows.size() * 2);
+        List<RollupKey> unknown = new ArrayList<>();
+        for (RollupKey k : rows.keySet()) {
+            byte[][] bytes = known.get(k);
+            if (bytes == null) {
+                unknown.add(k);
+                stored.put(k, new byte[2][]);
+            } else {
+                stored.put(k, bytes);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return stored;
+        }
+        List<String> key = table.keyColumns();
+        try (PreparedStatement select = c.prepareStatement(SQL.get(table)[1])) {
+            for (int col = 0; col < key.size(); col++) {
+                String column = key.get(col);
+                Object[] values = type(column).equals("bigint") ? new Long[unknown.size()] : new String[unknown.size()];
+                for (int i = 0; i < unknown.size(); i++) {
+                    values[i] = keyValue(unknown.get(i), column);
+                }
+                select.setArray(col + 1, c.createArrayOf(type(column), values));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    RollupKey k = keyOf(rs, table);
+                    if (stored.containsKey(k)) {
+                        stored.put(k, new byte[][] {rs.getBytes(key.size() + 1), rs.getBytes(key.size() + 2)});
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** The key of the row at {@code rs}'s cursor, projected onto {@code table} as the batch's keys are. */
+    private static RollupKey keyOf(ResultSet rs, RollupTable table) throws SQLException {
+        long time = 0;
+        String chain = "";
+        String keyId = "";
+        String model = "";
+        String provider = "";
+        String status = "";
+        String user = "";
+        String tagName = "";
+        String tagValue = "";
+        List<String> key = table.keyColumns();
+        for (int i = 0; i < key.size(); i++) {
+            String column = key.get(i);
+            switch (column) {
+                case "hour", "day" -> time = rs.getLong(i + 1);
+                case "chain" -> chain = rs.getString(i + 1);
+                case "key_id" -> keyId = rs.getString(i + 1);
+                case "model" -> model = rs.getString(i + 1);
+                case "provider" -> provider = rs.getString(i + 1);
+                case "status" -> status = rs.getString(i + 1);
+                case "user_id" -> user = rs.getString(i + 1);
+                case "tag_name" -> tagName = rs.getString(i + 1);
+                case "tag_value" -> tagValue = rs.getString(i + 1);
+                default -> throw new IllegalStateException("rollup key column: '" + column + "' (expected: a known one)");
+            }
+        }
+        return new RollupKey(time, chain, keyId, model, provider, status, user, tagName, tagValue);
+    }
+
+    private static Object keyValue(RollupKey k, String column) {
+        return switch (column) {
+            case "hour", "day" -> k.hour();
+            case "chain" -> k.chain();
+            case "tag_name" -> k.tagName();
+            case "tag_value" -> k.tagValue();
+            case "key_id" -> k.keyId();
+            case "model" -> k.model();
+            case "provider" -> k.provider();
+            case "user_id" -> k.user();
+            case "status" -> k.status();
+            default -> throw new IllegalStateException("rollup key column: '" + column + "' (expected: a known one)");
+        };
+    }
+
+    /** The SQL type of a rollup column. */
+    private static String type(String column) {
+        return switch (column) {
+            case "chain", "tag_name", "tag_value", "key_id", "model", "provider", "user_id", "status" -> "text";
+            case "latency_hist", "ttft_hist" -> "bytea";
+            default -> "bigint";
+        };
+    }
+
+    private static LatencyHistogram merged(LatencyHistogram batch, byte[] stored) {
+        if (stored == null) {
+            return batch;
+        }
+        LatencyHistogram merged = LatencyHistogram.fromBytes(stored);
+        merged.merge(batch);
+        return merged;
+    }
+
+    private static byte[] histogramBytes(LatencyHistogram h) {
+        return h.count() == 0 ? null : h.toBytes();
+    }
+}
