@@ -1,6 +1,6 @@
 package dev.tally.cli;
 
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainReads;
 import dev.tally.audit.verify.ChainReport;
 import dev.tally.audit.verify.VerifyReport;
 import java.util.Optional;
@@ -21,7 +21,7 @@ record FirstBadEntry(String chain, long seq, String id, String reason) {
      * The first broken chain's first bad entry, empty when every chain verifies. Reads the
      * broken chain once more to find the id; returns when that scan is done.
      */
-    static Optional<FirstBadEntry> find(AuditStore store, VerifyReport report) {
+    static Optional<FirstBadEntry> find(ChainReads store, VerifyReport report) {
         for (ChainReport chain : report.chains()) {
             if (!chain.ok()) {
                 long seq = chain.firstBad().seq();

@@ -7,10 +7,9 @@ import dev.tally.cli.witness.WitnessState;
 import java.time.Instant;
 import dev.tally.audit.verify.deep.DeepReport;
 import dev.tally.cli.options.PublicKeys;
-import dev.tally.gateway.config.ConfigLoader;
 import java.io.PrintWriter;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.audit.store.DerivedRows;
 import dev.tally.audit.verify.Verifier;
 import dev.tally.audit.verify.VerifyReport;
 import java.nio.file.Files;
@@ -46,19 +45,20 @@ import picocli.CommandLine.Spec;
  * runs {@link DeepCheck} (rollups and tag rows recomputed from the entries) and fails on any
  * difference. Signatures are checked against the pinned keys of {@code --public-key} and
  * {@code --config}'s {@code audit.trusted_keys} when any are given, else against the keys the
- * store lists. Blocking: returns after the whole store was read. Not thread-safe (one instance per run).
+ * store lists. The store is the one {@code --config} names ({@code store.url}, also a PostgreSQL
+ * database) or the SQLite file in {@code --data}. Blocking: returns after the whole store was read. Not thread-safe (one instance per run).
  */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
         description = {
             "Verify the audit log: recompute every hash chain and check every signature.",
-            "Reads the store in --data directly, or asks a running gateway with --url (GET /v1/admin/verify).",
+            "Reads the store in --data (or the one --config names) directly, or asks a running gateway with --url.",
             "Exits 0 when every chain verifies, 1 when one does not (naming the first bad entry)."
         })
 final class VerifyCommand implements Callable<Integer> {
 
     /** The database file inside a data directory. */
-    static final String DATABASE_FILE = "tally.db";
+    static final String DATABASE_FILE = dev.tally.cli.source.StoreReader.DATABASE_FILE;
 
     @Spec
     CommandSpec spec;
@@ -75,41 +75,32 @@ final class VerifyCommand implements Callable<Integer> {
                 "Without it, the keys registered in the store are trusted."})
     List<Path> publicKeys = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "<file>",
-            description = {"Also trust the keys pinned in this tally.yaml's audit.trusted_keys (with --data)."})
-    Path config;
-
     @Option(names = "--since", paramLabel = "<heads.json>",
             description = {"Also prove every chain still extends the heads saved in this file (tally heads output,",
-                "or a witness's state file): fails when a chain there is gone, shorter or rewritten (with --data)."})
+                "or a witness's state file): fails when a chain there is gone, shorter or rewritten (not with --url)."})
     Path since;
 
     @Option(names = "--deep", description = {"Also recompute every usage rollup and tag row from the entries and name "
-            + "each difference (with --data)."})
+            + "each difference (not with --url)."})
     boolean deep;
 
     @Override
     public Integer call() {
         if (source.remote()) {
-            for (var local : List.of(Map.entry("--public-key", !publicKeys.isEmpty()), Map.entry("--config", config != null),
+            for (var local : List.of(Map.entry("--public-key", !publicKeys.isEmpty()), Map.entry("--config", source.configFile() != null),
                     Map.entry("--since", since != null), Map.entry("--deep", deep))) {
                 if (local.getValue()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), local.getKey() + " goes with --data: the "
-                            + "gateway verifies its own store with the keys its own config pins (expected: --data <dir>)");
+                    throw new CommandLine.ParameterException(spec.commandLine(), local.getKey() + " goes with --data or "
+                            + "--config: the gateway verifies its own store with the keys its own config pins (expected: "
+                            + "--data <dir> or --config <tally.yaml>)");
                 }
             }
             return remote();
         }
-        Path data = source.dataDir();
-        Path database = data.resolve(DATABASE_FILE);
-        if (!Files.isRegularFile(database)) {
-            throw new CommandFailure("data: " + data + " has no " + DATABASE_FILE
-                    + " (expected: the data directory of a Tally instance, e.g. --data ./data)");
-        }
         Map<String, PublicKey> trusted = new LinkedHashMap<>(PublicKeys.read(publicKeys));
-        trusted.putAll(configuredKeys(data));
+        source.settings().ifPresent(settings -> trusted.putAll(settings.audit().integrity().pinnedKeys()));
         List<SignedHead> saved = savedHeads();
-        try (SqliteAuditStore store = SqliteAuditStore.open(database)) {
+        try (DerivedRows store = source.openStore(false)) {
             // An empty map makes the verifier trust the keys registered in the store.
             Verifier verifier = new Verifier(store, trusted);
             VerifyReport report = saved == null ? verifier.verify() : verifier.since(saved);
@@ -125,7 +116,7 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 output.print(root);
             } else {
-                output.text(database.toString(), report, firstBad);
+                output.text(source.storeWhere(), report, firstBad);
                 if (deepReport != null) {
                     DeepOutput.text(out, deepReport);
                 }
@@ -171,18 +162,6 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandFailure("since: " + since + " cannot be read (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure("since: " + e.getMessage(), e);
-        }
-    }
-
-    /** The keys {@code --config}'s {@code audit.trusted_keys} pins, by key id; empty without {@code --config}. */
-    private Map<String, PublicKey> configuredKeys(Path data) {
-        if (config == null) {
-            return Map.of();
-        }
-        try {
-            return ConfigLoader.load(config, data, System.getenv()).audit().integrity().pinnedKeys();
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure("config: " + e.getMessage(), e);
         }
     }
 }

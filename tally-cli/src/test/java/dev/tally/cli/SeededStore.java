@@ -47,11 +47,17 @@ final class SeededStore {
     }
 
     static SeededStore write(Path data) throws InterruptedException {
+        try (SqliteAuditStore store = SqliteAuditStore.open(data.resolve("tally.db"))) {
+            return write(data, store);
+        }
+    }
+
+    /** The same log written into {@code store} (any store; it stays open), with the recorder's files in {@code data}. */
+    static SeededStore write(Path data, dev.tally.audit.store.AuditStore store) throws InterruptedException {
         SeededStore seeded = new SeededStore(data);
         Entries entries = new Entries();
         Clock clock = Clock.fixed(T0.plus(Duration.ofDays(2)), ZoneOffset.UTC);
-        try (SqliteAuditStore store = SqliteAuditStore.open(data.resolve("tally.db"));
-                Recorder recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, data).withCheckpointEvery(4), clock)) {
+        try (Recorder recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, data).withCheckpointEvery(4), clock)) {
             recorder.commitChange(new AdminChange.CreateKey(Entries.key("key-1", "team-a", T0.minusSeconds(120))),
                     entries.admin(T0.minusSeconds(120), AdminEventType.KEY_CREATED, "key-1"));
             recorder.commitChange(new AdminChange.CreateKey(Entries.key("key-2", "team-b", T0.minusSeconds(60))),

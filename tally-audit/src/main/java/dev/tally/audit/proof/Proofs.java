@@ -2,7 +2,7 @@ package dev.tally.audit.proof;
 
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.chain.SignedHead;
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainReads;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ public final class Proofs {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final AuditStore store;
+    private final ChainReads store;
 
-    public Proofs(AuditStore store) {
+    public Proofs(ChainReads store) {
         this.store = store;
     }
 

@@ -4,6 +4,7 @@ import dev.tally.audit.chain.MerkleFrontier;
 import dev.tally.audit.chain.MerkleTree;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.chain.SubtreeHashes;
+import dev.tally.audit.store.ChainReads;
 import dev.tally.audit.store.AuditStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,12 +44,12 @@ public final class StoredTree {
     private record Tile(long start, long end, byte[] hash) {
     }
 
-    private final AuditStore store;
+    private final ChainReads store;
     private final String chain;
     private final TreeMap<Long, Tile> tiles = new TreeMap<>(); // by start
     private final long firstLeaf; // the first leaf index whose entry is retained
 
-    private StoredTree(AuditStore store, String chain, long firstLeaf) {
+    private StoredTree(ChainReads store, String chain, long firstLeaf) {
         this.store = store;
         this.chain = chain;
         this.firstLeaf = firstLeaf;
@@ -58,7 +59,7 @@ public final class StoredTree {
      * The tree of {@code chain} using the stored frontier of the latest checkpoint at or below
      * {@code bound} (a tree size) and the anchor's.
      */
-    public static StoredTree near(AuditStore store, String chain, long bound) {
+    public static StoredTree near(ChainReads store, String chain, long bound) {
         Optional<SignedHead> anchor = store.anchor(chain);
         StoredTree tree = new StoredTree(store, chain, anchor.map(SignedHead::seq).orElse(0L));
         // One frontier: the larger of the anchor's and the checkpoint's (it covers the other's range).

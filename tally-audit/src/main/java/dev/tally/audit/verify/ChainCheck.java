@@ -6,7 +6,7 @@ import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainReads;
 import dev.tally.audit.store.IndexColumns;
 import dev.tally.audit.store.StoredRow;
 import java.security.PublicKey;
@@ -24,7 +24,7 @@ import java.util.Optional;
  */
 final class ChainCheck {
 
-    private final AuditStore store;
+    private final ChainReads store;
     private final String chain;
     private final Map<String, PublicKey> keys;
     private final boolean pinned;
@@ -42,7 +42,7 @@ final class ChainCheck {
     private final Map<Long, SignedHead> checkpointsBySeq = new HashMap<>();
     private final Map<Long, String> rootsAtSaved = new HashMap<>();
 
-    ChainCheck(AuditStore store, String chain, Map<String, PublicKey> keys, boolean pinned, List<SignedHead> saved) {
+    ChainCheck(ChainReads store, String chain, Map<String, PublicKey> keys, boolean pinned, List<SignedHead> saved) {
         this.store = store;
         this.chain = chain;
         this.keys = keys;

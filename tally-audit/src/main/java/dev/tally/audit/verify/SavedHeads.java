@@ -3,7 +3,7 @@ package dev.tally.audit.verify;
 import dev.tally.audit.chain.MerkleTree;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.proof.StoredTree;
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.ChainReads;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ final class SavedHeads {
     private SavedHeads() {
     }
 
-    static void compare(AuditStore store, String chain, List<SignedHead> saved, long lastSeq,
+    static void compare(ChainReads store, String chain, List<SignedHead> saved, long lastSeq,
             Map<Long, String> recomputedRoots, SignedHead anchor, BiConsumer<Long, String> bad) {
         for (SignedHead head : saved) {
             long size = head.seq();
@@ -49,7 +49,7 @@ final class SavedHeads {
         }
     }
 
-    private static void prunedPrefix(AuditStore store, String chain, SignedHead head, SignedHead anchor,
+    private static void prunedPrefix(ChainReads store, String chain, SignedHead head, SignedHead anchor,
             BiConsumer<Long, String> bad) {
         try {
             List<byte[]> proof = StoredTree.near(store, chain, head.seq()).consistencyProof(head.seq(), anchor.seq());

@@ -3,6 +3,7 @@ package dev.tally.audit.verify;
 import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.chain.SigningKeys;
+import dev.tally.audit.store.ChainReads;
 import dev.tally.audit.store.AuditStore;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -44,11 +45,11 @@ import java.util.TreeMap;
  */
 public final class Verifier {
 
-    private final AuditStore store;
+    private final ChainReads store;
     private final Map<String, PublicKey> trustedKeys;
 
     /** A verifier that trusts the signing keys registered in {@code store}. */
-    public Verifier(AuditStore store) {
+    public Verifier(ChainReads store) {
         this(store, Map.of());
     }
 
@@ -56,13 +57,13 @@ public final class Verifier {
      * A verifier that accepts only signatures by {@code trustedKeys} (by key id, see
      * {@link SigningKeys#keyIdOf}); when empty, the keys registered in the store are used.
      */
-    public Verifier(AuditStore store, Map<String, PublicKey> trustedKeys) {
+    public Verifier(ChainReads store, Map<String, PublicKey> trustedKeys) {
         this.store = store;
         this.trustedKeys = Map.copyOf(trustedKeys);
     }
 
     /** A verifier trusting exactly one exported public key (one line of base64 X.509). */
-    public static Verifier trusting(AuditStore store, String publicKeyBase64) {
+    public static Verifier trusting(ChainReads store, String publicKeyBase64) {
         PublicKey key = SigningKeys.parsePublicKey(publicKeyBase64);
         return new Verifier(store, Map.of(SigningKeys.keyIdOf(key), key));
     }

@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.SqliteTestStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -319,7 +320,7 @@ class RecorderFaultTest extends RecorderFixture {
     void closeReturnsWithinItsTimeoutWhenAStoreCommitNeverReturns() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger blocked = new AtomicInteger();
-        MemoryAuditStore stuck = new MemoryAuditStore() {
+        SqliteTestStore stuck = new SqliteTestStore() {
             @Override
             public void commit(WriteBatch batch) {
                 if (!batch.entries().isEmpty()) {

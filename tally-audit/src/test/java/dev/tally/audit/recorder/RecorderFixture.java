@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.SqliteTestStore;
 import dev.tally.audit.keys.VirtualKey;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the recorder tests share: an in-memory store, a mutable clock, an entry factory and the
+ * What the recorder tests share: a real SQLite store in a temporary directory (with fault switches), a mutable clock, an entry factory and the
  * recorders a test started, closed after it.
  */
 abstract class RecorderFixture {
@@ -22,7 +23,7 @@ abstract class RecorderFixture {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     final Entries entries = new Entries(clock, 7);
-    final MemoryAuditStore store = new MemoryAuditStore();
+    final SqliteTestStore store = new SqliteTestStore();
     final List<Recorder> started = new ArrayList<>();
 
     Recorder start(RecorderConfig config) {
@@ -38,6 +39,7 @@ abstract class RecorderFixture {
     @AfterEach
     void closeAll() {
         started.forEach(Recorder::close);
+        store.close();
     }
 
     List<String> storedIds() {

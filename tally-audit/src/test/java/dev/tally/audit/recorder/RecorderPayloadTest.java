@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.SqliteTestStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.audit.entry.AuditEntry;
@@ -19,7 +20,7 @@ class RecorderPayloadTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     final Entries entries = new Entries(clock, 11);
-    final MemoryAuditStore store = new MemoryAuditStore();
+    final SqliteTestStore store = new SqliteTestStore();
     Recorder recorder;
 
     @AfterEach
@@ -27,6 +28,7 @@ class RecorderPayloadTest {
         if (recorder != null) {
             recorder.close();
         }
+        store.close();
     }
 
     StoredPayload payloadOf(AuditEntry entry) {

@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.SqliteTestStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -184,9 +185,7 @@ class SpillJournalTest {
         try (RandomAccessFile raf = new RandomAccessFile(file().toFile(), "rw")) {
             raf.setLength(ends.getLast() - 1);
         }
-        MemoryAuditStore store = new MemoryAuditStore();
-
-        try (Recorder recorder = Recorder.start(store, RecorderConfig.defaults("gw", dir),
+        try (SqliteTestStore store = new SqliteTestStore(); Recorder recorder = Recorder.start(store, RecorderConfig.defaults("gw", dir),
                 new MutableClock(Instant.parse("2026-03-01T10:00:00Z")))) {
             assertThat(recorder.journalTailBytesCut()).isEqualTo(ends.get(2) - ends.get(1) - 1);
             assertThat(store.entries("gw")).extracting(e -> e.entry().id())

@@ -10,7 +10,7 @@ import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.recorder.Entries;
-import dev.tally.audit.recorder.MemoryAuditStore;
+import dev.tally.audit.testing.SqliteTestStore;
 import dev.tally.audit.recorder.MutableClock;
 import dev.tally.audit.store.WriteBatch;
 import java.nio.file.Files;
@@ -50,6 +50,20 @@ class SincePropertyTest {
         }
     }
 
+    /** The stores a try opened, closed (and their directories deleted) after it. */
+    private final List<SqliteTestStore> opened = new ArrayList<>();
+
+    private <T extends SqliteTestStore> T opened(T store) {
+        opened.add(store);
+        return store;
+    }
+
+    @net.jqwik.api.lifecycle.AfterTry
+    void closeStores() {
+        opened.forEach(SqliteTestStore::close);
+        opened.clear();
+    }
+
     @Property(tries = 200)
     void anyChangeAfterASavedHeadFailsSince(@ForAll Change change, @ForAll @IntRange(min = 2, max = 60) int size,
             @ForAll @IntRange(min = 1, max = 9) int every, @ForAll @IntRange(min = 0, max = 10_000) int a,
@@ -59,7 +73,7 @@ class SincePropertyTest {
         for (int i = 0; i < size; i++) {
             log.add(i % 5 == 4 ? entries.security() : entries.call());
         }
-        MemoryAuditStore original = new MemoryAuditStore();
+        SqliteTestStore original = opened(new SqliteTestStore());
         write(original, OWNER, log, every);
         // The witness saved a head somewhere in the log (the latest one, or an earlier one).
         List<SignedHead> heads = original.checkpoints(CHAIN);
@@ -80,7 +94,7 @@ class SincePropertyTest {
             }
             case EDIT -> changed.set(at, edited(changed.get(at)));
         }
-        MemoryAuditStore forged = new MemoryAuditStore();
+        SqliteTestStore forged = opened(new SqliteTestStore());
         forged.registerSigningKey(ATTACKER.keyId(), ATTACKER.publicKeyBase64());
         if (!changed.isEmpty()) {
             write(forged, ATTACKER, changed, every);
@@ -101,7 +115,7 @@ class SincePropertyTest {
         for (int i = 0; i < size; i++) {
             log.add(entries.call());
         }
-        VerifierTest.TamperedStore store = new VerifierTest.TamperedStore();
+        VerifierTest.TamperedStore store = opened(new VerifierTest.TamperedStore());
         store.registerSigningKey(OWNER.keyId(), OWNER.publicKeyBase64());
         write(store, OWNER, log, every);
         List<dev.tally.audit.store.StoredRow> rows = new ArrayList<>();
@@ -127,7 +141,7 @@ class SincePropertyTest {
     }
 
     /** Chains {@code log} from genesis with a head every {@code every} entries and at the end, signed by {@code keys}. */
-    static void write(MemoryAuditStore store, SigningKeys keys, List<AuditEntry> log, int every) {
+    static void write(SqliteTestStore store, SigningKeys keys, List<AuditEntry> log, int every) {
         store.registerSigningKey(keys.keyId(), keys.publicKeyBase64());
         List<ChainedEntry> placed = new ArrayList<>();
         List<SignedHead> heads = new ArrayList<>();

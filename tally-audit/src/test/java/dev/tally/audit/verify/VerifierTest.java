@@ -8,7 +8,7 @@ import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.recorder.Entries;
-import dev.tally.audit.recorder.MemoryAuditStore;
+import dev.tally.audit.testing.SqliteTestStore;
 import dev.tally.audit.recorder.MutableClock;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
@@ -38,8 +38,8 @@ class VerifierTest {
     final Entries entries = new Entries(clock, 11);
     final TamperedStore store = new TamperedStore();
 
-    /** The in-memory store, whose rows and checkpoints a test may replace with tampered ones. */
-    static final class TamperedStore extends MemoryAuditStore {
+    /** The store, whose rows and checkpoints a test may replace with tampered ones. */
+    static final class TamperedStore extends SqliteTestStore {
         List<StoredRow> rows;
         List<SignedHead> checkpoints;
         Optional<SignedHead> anchor;
@@ -62,6 +62,11 @@ class VerifierTest {
         public synchronized Optional<SignedHead> anchor(String chain) {
             return anchor == null ? super.anchor(chain) : anchor;
         }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeStore() {
+        store.close();
     }
 
     @BeforeEach
@@ -245,8 +250,9 @@ class VerifierTest {
 
     @Test
     void aChainWithoutTrustedKeysReportsEveryChain() {
-        MemoryAuditStore empty = new MemoryAuditStore();
-        assertThat(new Verifier(empty).verify()).isEqualTo(new VerifyReport(true, List.of()));
+        try (SqliteTestStore empty = new SqliteTestStore()) {
+            assertThat(new Verifier(empty).verify()).isEqualTo(new VerifyReport(true, List.of()));
+        }
         assertThat(new Verifier(store, Map.of()).verify().chains()).hasSize(1);
     }
 }

@@ -58,7 +58,7 @@ final class KeysCreateCommand implements Callable<Integer> {
             print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
             return TallyCommand.OK;
         }
-        try (KeysStore store = KeysStore.open(source.dataDir(), true)) {
+        try (KeysStore store = KeysStore.open(source, true)) {
             CreatedKey created = KeysCommand.failing(() -> store.service().create(settings, KeysStore.ACTOR));
             print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
         }

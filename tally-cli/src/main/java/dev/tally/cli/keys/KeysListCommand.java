@@ -41,7 +41,7 @@ final class KeysListCommand implements Callable<Integer> {
         if (source.remote()) {
             keys = new KeysApi(source.client()).list();
         } else {
-            try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
+            try (KeysStore store = KeysStore.open(source, false)) {
                 Instant now = store.clock().instant();
                 keys = KeysCommand.failing(() -> store.store().keys()).stream().map(k -> KeyJson.of(k, now)).toList();
             }

@@ -39,7 +39,7 @@ final class KeysRevokeCommand implements Callable<Integer> {
             out.flush();
             return TallyCommand.OK;
         }
-        try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
+        try (KeysStore store = KeysStore.open(source, false)) {
             VirtualKey revoked = KeysCommand.failing(() -> store.service().revoke(key, KeysStore.ACTOR));
             out.println("revoked key " + revoked.name() + " (" + revoked.prefix() + ", id " + revoked.id() + ") at "
                     + revoked.revokedAt());

@@ -5,8 +5,8 @@ import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.cli.CommandFailure;
+import dev.tally.cli.options.SourceOptions;
 import dev.tally.gateway.keys.KeyService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +17,12 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The store in a data directory, opened for {@code tally keys}: the SQLite file
- * {@code <data>/tally.db}, and — only when something is changed — a {@link Recorder} on the
- * chain {@value #CHAIN}, whose spill journal and signing key pair live in {@code <data>/cli/}.
- * The command's own chain and journal keep it from ever colliding with a gateway running on the
- * same store (one writer per chain; the store serialises the two processes' transactions).
- * Not thread-safe; one per command run.
+ * The store opened for {@code tally keys}: the one {@code --config} names or the SQLite file
+ * {@code <data>/tally.db} ({@link SourceOptions#openStore}), and — only when something is changed —
+ * a {@link Recorder} on the chain {@value #CHAIN}, whose spill journal and signing key pair live in
+ * {@code <data>/cli/}. The command's own chain and journal keep it from ever colliding with a
+ * gateway running on the same store (one writer per chain; the store serialises the two
+ * processes' transactions). Not thread-safe; one per command run.
  */
 final class KeysStore implements AutoCloseable {
 
@@ -30,8 +30,6 @@ final class KeysStore implements AutoCloseable {
     static final String CHAIN = "cli";
     /** The actor named in the command's admin events. */
     static final String ACTOR = "cli";
-    /** The store file inside the data directory. */
-    static final String DB_FILE = "tally.db";
 
     private final Path dataDir;
     private final AuditStore store;
@@ -46,22 +44,13 @@ final class KeysStore implements AutoCloseable {
     }
 
     /**
-     * Opens the store in {@code dataDir}. Creates it only when {@code create} (making the first
-     * key before the first {@code tally serve} is fine; listing a mistyped directory is not).
+     * Opens the store {@code source} names. Creates a SQLite store only when {@code create} (making
+     * the first key before the first {@code tally serve} is fine; listing a mistyped directory is not).
      *
      * @throws CommandFailure when there is no store and {@code create} is false, or it cannot be opened
      */
-    static KeysStore open(Path dataDir, boolean create) {
-        Path file = dataDir.resolve(DB_FILE);
-        if (!create && !Files.isRegularFile(file)) {
-            throw new CommandFailure("no store at " + file + " (expected: the data directory of a tally gateway;"
-                    + " choose it with --data <dir>)");
-        }
-        try {
-            return new KeysStore(dataDir, SqliteAuditStore.open(file), Clock.systemUTC());
-        } catch (StoreException e) {
-            throw new CommandFailure(e.getMessage(), e);
-        }
+    static KeysStore open(SourceOptions source, boolean create) {
+        return new KeysStore(source.dataDir(), source.openStore(create), Clock.systemUTC());
     }
 
     AuditStore store() {

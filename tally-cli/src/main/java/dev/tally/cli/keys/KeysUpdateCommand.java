@@ -91,7 +91,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             print(before.describe(), KeysApi.settings(updated).describe(), updated.name(), updated.prefix(), updated.id());
             return TallyCommand.OK;
         }
-        try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
+        try (KeysStore store = KeysStore.open(source, false)) {
             KeyService service = store.service();
             VirtualKey current = KeysCommand.failing(() -> service.get(key));
             try {

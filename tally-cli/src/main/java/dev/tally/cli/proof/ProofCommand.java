@@ -5,9 +5,7 @@ import dev.tally.cli.CommandFailure;
 import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.PublicKeys;
 import dev.tally.cli.options.SourceOptions;
-import dev.tally.cli.source.GatewayIntegrity;
 import dev.tally.cli.source.IntegritySource;
-import dev.tally.cli.source.StoreIntegrity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -84,7 +82,7 @@ public final class ProofCommand implements Callable<Integer> {
         if (id == null) {
             throw usage("missing <record id> (expected: an entry id, or --check <file>)");
         }
-        try (IntegritySource log = source.remote() ? new GatewayIntegrity(source.client()) : StoreIntegrity.open(source.dataDir())) {
+        try (IntegritySource log = source.integrity()) {
             Optional<InclusionProof> proof = log.inclusion(id);
             if (proof.isEmpty()) {
                 throw new CommandFailure("id: '" + id + "' is not yet covered by a signed head (expected: retry in a"

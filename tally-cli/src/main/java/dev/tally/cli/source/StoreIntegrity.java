@@ -5,45 +5,27 @@ import dev.tally.audit.proof.ConsistencyProof;
 import dev.tally.audit.proof.InclusionProof;
 import dev.tally.audit.proof.Proofs;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.audit.store.AuditStore;
 import dev.tally.cli.CommandFailure;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Heads and proofs read from the SQLite store of a data directory with the audit core's
- * {@link Proofs}. Never creates a store; only reads. Not thread-safe; one per command run.
+ * Heads and proofs read directly from a store (the SQLite file of a data directory or the
+ * PostgreSQL database a {@code tally.yaml} names) with the audit core's {@link Proofs}. Only
+ * reads. Not thread-safe; one per command run. Closing it closes the store.
  */
 public final class StoreIntegrity implements IntegritySource {
 
-    private final Path file;
-    private final SqliteAuditStore store;
+    private final String where;
+    private final AuditStore store;
     private final Proofs proofs;
 
-    private StoreIntegrity(Path file, SqliteAuditStore store) {
-        this.file = file;
+    /** Reads {@code store}, named {@code where} in messages; takes over closing it. */
+    public StoreIntegrity(String where, AuditStore store) {
+        this.where = where;
         this.store = store;
         this.proofs = new Proofs(store);
-    }
-
-    /**
-     * Opens {@code <dataDir>/tally.db}.
-     *
-     * @throws CommandFailure when there is no store there or it cannot be opened
-     */
-    public static StoreIntegrity open(Path dataDir) {
-        Path file = dataDir.resolve(StoreReader.DATABASE_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new CommandFailure("data: " + dataDir + " has no " + StoreReader.DATABASE_FILE
-                    + " (expected: the data directory of a Tally instance, e.g. --data ./data, or --url of a gateway)");
-        }
-        try {
-            return new StoreIntegrity(file, SqliteAuditStore.open(file));
-        } catch (StoreException e) {
-            throw new CommandFailure(e.getMessage(), e);
-        }
     }
 
     @Override
@@ -60,7 +42,7 @@ public final class StoreIntegrity implements IntegritySource {
     public Optional<InclusionProof> inclusion(String id) {
         return read(() -> {
             if (store.entry(id).isEmpty()) {
-                throw new CommandFailure("id: '" + id + "' (expected: the id of an entry in " + file + "; none has it)");
+                throw new CommandFailure("id: '" + id + "' (expected: the id of an entry in " + where + "; none has it)");
             }
             return proofs.inclusion(id);
         });
@@ -73,7 +55,7 @@ public final class StoreIntegrity implements IntegritySource {
 
     @Override
     public String where() {
-        return file.toString();
+        return where;
     }
 
     private static <T> T read(java.util.function.Supplier<T> query) {

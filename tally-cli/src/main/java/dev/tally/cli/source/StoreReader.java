@@ -14,11 +14,9 @@ import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.audit.store.AuditStore;
 import dev.tally.cli.CommandFailure;
 import dev.tally.cli.UsageFailure;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,11 +26,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Reads the SQLite store of a data directory directly. It never creates a store (a mistyped
- * directory is an error, not an empty log) and never writes: the queries run on SQLite's
- * read-only connections, which in WAL mode neither block a gateway writing the same file nor
- * wait for it. Opening checks the schema version under SQLite's write lock for an instant, as
- * every opener does. Not thread-safe; one per command run.
+ * Reads a store directly: the SQLite file of a data directory or the PostgreSQL database a
+ * {@code tally.yaml} names, as {@link dev.tally.cli.options.SourceOptions#openStore} opened it. It
+ * only reads: on SQLite the queries run on read-only connections, which in WAL mode neither block
+ * a gateway writing the same file nor wait for it; on PostgreSQL each read is its own statement or
+ * read transaction. Not thread-safe; one per command run. Closing it closes the store.
  */
 public final class StoreReader implements AuditReader {
 
@@ -42,34 +40,20 @@ public final class StoreReader implements AuditReader {
     /** Keeps nulls and order, as the admin API writes a record's detail. */
     private static final ObjectMapper DETAIL = new ObjectMapper();
 
-    private final Path file;
-    private final SqliteAuditStore store;
+    private final String where;
+    private final AuditStore store;
 
-    private StoreReader(Path file, SqliteAuditStore store) {
-        this.file = file;
+    /**
+     * Reads {@code store}, named {@code where} in messages (a file, or
+     * {@code postgresql://host:port/database}); takes over closing it.
+     */
+    public StoreReader(String where, AuditStore store) {
+        this.where = where;
         this.store = store;
     }
 
-    /**
-     * Opens {@code <dataDir>/tally.db}.
-     *
-     * @throws CommandFailure when there is no store there or it cannot be opened
-     */
-    public static StoreReader open(Path dataDir) {
-        Path file = dataDir.resolve(DATABASE_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new CommandFailure("data: " + dataDir + " has no " + DATABASE_FILE
-                    + " (expected: the data directory of a Tally instance, e.g. --data ./data, or --url of a gateway)");
-        }
-        try {
-            return new StoreReader(file, SqliteAuditStore.open(file));
-        } catch (StoreException e) {
-            throw new CommandFailure(e.getMessage(), e);
-        }
-    }
-
-    /** The store itself, for commands that need more than queries (export pages, key lookups). */
-    public SqliteAuditStore store() {
+    /** The store itself, for commands that need more than queries. */
+    public AuditStore store() {
         return store;
     }
 
@@ -109,7 +93,7 @@ public final class StoreReader implements AuditReader {
     public ObjectNode call(String id) {
         Optional<ChainedEntry> found = reading(() -> store.entry(id));
         if (found.isEmpty() || !(found.get().entry() instanceof dev.tally.audit.entry.CallRecord)) {
-            throw new CommandFailure("id: '" + id + "' (expected: the id of a call record; none has it in " + file + ")");
+            throw new CommandFailure("id: '" + id + "' (expected: the id of a call record; none has it in " + where + ")");
         }
         ChainedEntry entry = found.get();
         ObjectNode body;
@@ -151,7 +135,7 @@ public final class StoreReader implements AuditReader {
 
     @Override
     public String where() {
-        return file.toString();
+        return where;
     }
 
     @Override

@@ -7,9 +7,7 @@ import dev.tally.audit.chain.SignedHeadJson;
 import dev.tally.audit.json.Json;
 import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.SourceOptions;
-import dev.tally.cli.source.GatewayIntegrity;
 import dev.tally.cli.source.IntegritySource;
-import dev.tally.cli.source.StoreIntegrity;
 import java.io.PrintWriter;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -40,7 +38,7 @@ public final class HeadsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (IntegritySource log = source.remote() ? new GatewayIntegrity(source.client()) : StoreIntegrity.open(source.dataDir())) {
+        try (IntegritySource log = source.integrity()) {
             ObjectNode root = Json.mapper().createObjectNode();
             ArrayNode heads = root.putArray("heads");
             for (SignedHead head : new TreeMap<>(log.latestHeads()).values()) {

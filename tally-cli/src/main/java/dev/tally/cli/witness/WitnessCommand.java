@@ -5,9 +5,7 @@ import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.PublicKeys;
 import dev.tally.cli.options.SourceOptions;
 import dev.tally.cli.options.TimeArgument;
-import dev.tally.cli.source.GatewayIntegrity;
 import dev.tally.cli.source.IntegritySource;
-import dev.tally.cli.source.StoreIntegrity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,7 +81,7 @@ public final class WitnessCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Clock clock = Clock.systemUTC();
-        try (IntegritySource log = source.remote() ? new GatewayIntegrity(source.client()) : StoreIntegrity.open(source.dataDir())) {
+        try (IntegritySource log = source.integrity()) {
             Witness witness = new Witness(log, keys);
             while (true) {
                 boolean clean;

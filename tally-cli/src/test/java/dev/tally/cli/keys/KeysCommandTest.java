@@ -205,7 +205,7 @@ class KeysCommandTest {
 
         KeysRun noStore = KeysRun.of("keys", "list", "--data", dir.resolve("elsewhere").toString());
         assertThat(noStore.exitCode()).isEqualTo(TallyCommand.FAILURE);
-        assertThat(noStore.err()).contains("no store at");
+        assertThat(noStore.err()).contains("has no tally.db");
     }
 
     @Test

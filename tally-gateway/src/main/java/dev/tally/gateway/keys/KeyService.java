@@ -5,7 +5,7 @@ import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.id.IdSource;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.store.AdminChange;
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.KeyReads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ import java.util.random.RandomGenerator;
  */
 public final class KeyService implements KeyLookup {
 
-    private final AuditStore store;
+    private final KeyReads store;
     private final AdminLog adminLog;
     private final IdSource ids;
     private final RandomGenerator secureRandom;
@@ -53,7 +53,7 @@ public final class KeyService implements KeyLookup {
      * @param clock creation, revocation and event times
      * @param cacheTtl staleness bound of lookups by secret hash (see {@link KeyCache})
      */
-    public KeyService(AuditStore store, AdminLog adminLog, IdSource ids, RandomGenerator secureRandom, Clock clock,
+    public KeyService(KeyReads store, AdminLog adminLog, IdSource ids, RandomGenerator secureRandom, Clock clock,
             Duration cacheTtl) {
         this.store = Objects.requireNonNull(store, "store");
         this.adminLog = Objects.requireNonNull(adminLog, "admin_log");

@@ -1,7 +1,7 @@
 package dev.tally.gateway.limits;
 
 import dev.tally.audit.query.UsageQuery;
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.AuditQueries;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ public interface SpendReader {
     long spentMicros(String keyId, Instant since);
 
     /** Reads the store's usage rollups, filtered by key, from {@code since} to now. */
-    static SpendReader fromStore(AuditStore store) {
+    static SpendReader fromStore(AuditQueries store) {
         return (keyId, since) -> store.usage(
                 new UsageQuery(since, null, List.of(), keyId, null, null, null, null, Map.of(), null, null))
                 .summary().costMicros();

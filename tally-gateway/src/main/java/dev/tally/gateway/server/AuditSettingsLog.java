@@ -7,7 +7,7 @@ import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.id.IdSource;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.store.AdminChange;
-import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.store.SettingReads;
 import dev.tally.gateway.config.Durations;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.keys.AdminLog;
@@ -55,7 +55,7 @@ public final class AuditSettingsLog {
      * @return the event written, or empty when nothing changed
      * @throws dev.tally.audit.store.StoreException when the store cannot be written
      */
-    public static Optional<AdminEvent> record(GatewayConfig.Audit audit, AuditStore store, AdminLog log, IdSource ids,
+    public static Optional<AdminEvent> record(GatewayConfig.Audit audit, SettingReads store, AdminLog log, IdSource ids,
             Clock clock) throws InterruptedException {
         Map<String, String> now = settingsOf(audit);
         Map<String, String> last = store.setting(SETTING).map(AuditSettingsLog::parse).orElse(Map.of());

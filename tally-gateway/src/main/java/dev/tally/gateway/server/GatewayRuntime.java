@@ -6,16 +6,13 @@ import dev.tally.audit.recorder.CloseResult;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
-import dev.tally.audit.store.postgres.PostgresAuditStore;
-import dev.tally.audit.store.postgres.PostgresOptions;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.config.AdminTokenFile;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.config.Integrity;
 import dev.tally.gateway.heads.HeadPublisher;
-import dev.tally.gateway.config.Secret;
 import dev.tally.gateway.retention.RetentionRun;
+import dev.tally.gateway.store.AuditStores;
 import dev.tally.gateway.retention.RetentionScheduler;
 import dev.tally.gateway.retention.RetentionStats;
 import java.io.IOException;
@@ -31,7 +28,7 @@ import java.util.Optional;
 
 /**
  * Everything {@code tally serve} runs, started in order and stopped in reverse: the audit store
- * (from {@code store.url}), the recorder on this instance's chain (recovery of interrupted calls
+ * (from {@code store.url}, through {@link AuditStores}), the recorder on this instance's chain (recovery of interrupted calls
  * happens here), a {@code config_changed} event when the audit settings differ from the last
  * run's ({@link AuditSettingsLog}), the admin token, the gateway, then the retention schedule
  * ({@link RetentionScheduler}: entries past {@code audit.retention} and payloads past
@@ -84,7 +81,7 @@ public final class GatewayRuntime implements AutoCloseable {
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
-        AuditStore store = openStore(config.store());
+        AuditStore store = AuditStores.open(config.store());
         Recorder recorder = null;
         Optional<HeadPublisher> publisher = Optional.empty();
         try {
@@ -147,31 +144,6 @@ public final class GatewayRuntime implements AutoCloseable {
                     + ownId + "): GET /v1/admin/verify will report its chain as unpinned; add its signing.pub to"
                     + " audit.trusted_keys unless the key is being replaced");
         }
-    }
-
-    /**
-     * Opens the store {@code store.url} names: a SQLite file, or a PostgreSQL database shared
-     * with other instances (login from {@code store.user}/{@code store.password}).
-     */
-    static AuditStore openStore(GatewayConfig.Store config) {
-        String url = config.url();
-        if (config.postgres()) {
-            return PostgresAuditStore.open(PostgresOptions.fromStoreUrl(url, config.user().orElse(null),
-                    config.password().map(Secret::reveal).orElse(null)));
-        }
-        if (url.startsWith("sqlite:")) {
-            Path file = Path.of(url.substring("sqlite:".length()));
-            try {
-                if (file.toAbsolutePath().getParent() != null) {
-                    dev.tally.audit.files.PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("store.url: cannot create the directory of " + file, e);
-            }
-            return SqliteAuditStore.open(file);
-        }
-        throw new IllegalArgumentException("store.url: '" + url.replaceAll("//[^@/]*@", "//****@")
-                + "' (expected: sqlite:<path> or postgresql://host[:port]/database)");
     }
 
     /** {@link #instanceId(Path, Path)} for {@code <data dir>/gateway}: the data directory is its parent. */

@@ -1,131 +1,18 @@
 package dev.tally.audit.store.postgres;
 
-import dev.tally.audit.chain.SignedHead;
-import dev.tally.audit.keys.VirtualKey;
-import dev.tally.audit.store.AdminChange;
+import dev.tally.audit.store.jdbc.AdminWrites;
+import dev.tally.audit.store.jdbc.Dialect;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.Optional;
 
 /**
- * Applies {@link AdminChange}s inside the writer's transaction. A change that breaks a rule
- * (duplicate key id or name, unknown key, an anchor going backwards) throws
- * {@link IllegalArgumentException}, which rolls the whole batch back. Not thread-safe.
- *
- * <p>Retention ({@link AdminChange.Prune}) deletes no entry row here: it stores the anchor, which
- * makes the chain's rows through it invisible at once, and deletes the checkpoints before it and
- * the kept payloads of the pruned calls (a payload never outlives its record). The
- * store then drops every day partition whose rows are all pruned ({@link Partitions#dropPruned}).
+ * The shared {@link AdminWrites} in the PostgreSQL dialect, as {@link PostgresWriter} applies
+ * admin changes: a prune stores the anchor (hiding the rows through it at once, a chain pruned to
+ * its very end keeping its head row) and deletes the pruned calls' kept payloads; the store drops
+ * the emptied day partitions after the commit ({@link Partitions#dropPruned}). Not thread-safe.
  */
-final class PostgresAdmin {
-
-    private final Connection connection;
-    private boolean pruned;
+final class PostgresAdmin extends AdminWrites {
 
     PostgresAdmin(Connection connection) {
-        this.connection = connection;
-    }
-
-    /** Whether a prune was applied: the store then looks for partitions to drop after the commit. */
-    boolean pruned() {
-        return pruned;
-    }
-
-    void apply(AdminChange change) throws SQLException {
-        switch (change) {
-            case AdminChange.CreateKey create -> createKey(create.key());
-            case AdminChange.UpdateKey update -> updateKey(update.key());
-            case AdminChange.RevokeKey revoke -> revokeKey(revoke.keyId(), revoke.at());
-            case AdminChange.PutSetting put -> putSetting(put.name(), put.value());
-            case AdminChange.Prune prune -> prune(prune.anchor(), prune.frontier());
-        }
-    }
-
-    private void createKey(VirtualKey key) throws SQLException {
-        if (PostgresKeys.byColumn(connection, "id", key.id()).isPresent()) {
-            throw new IllegalArgumentException("key id: '" + key.id() + "' (expected: an id no other key has)");
-        }
-        if (PostgresKeys.byColumn(connection, "name", key.name()).isPresent()) {
-            throw new IllegalArgumentException("key name: '" + key.name() + "' (expected: a name no other key has)");
-        }
-        if (PostgresKeys.byColumn(connection, "secret_hash", key.secretHash()).isPresent()) {
-            throw new IllegalArgumentException("key secret: already in use (expected: a fresh secret)");
-        }
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO virtual_keys (" + PostgresKeys.COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, key.id());
-            s.setString(2, key.name());
-            s.setString(3, key.secretHash());
-            s.setString(4, key.prefix());
-            PostgresKeys.bindMutable(s, 5, key);
-            s.setLong(14, key.createdAt().toEpochMilli());
-            PostgresReads.setNullableLong(s, 15, key.revokedAt() == null ? null : key.revokedAt().toEpochMilli());
-            s.executeUpdate();
-        }
-    }
-
-    private void updateKey(VirtualKey key) throws SQLException {
-        Optional<VirtualKey> existing = PostgresKeys.byColumn(connection, "id", key.id());
-        if (existing.isEmpty()) {
-            throw new IllegalArgumentException("key id: '" + key.id() + "' (expected: an existing key)");
-        }
-        Optional<VirtualKey> sameName = PostgresKeys.byColumn(connection, "name", key.name());
-        if (sameName.isPresent() && !sameName.get().id().equals(key.id())) {
-            throw new IllegalArgumentException("key name: '" + key.name() + "' (expected: a name no other key has)");
-        }
-        try (PreparedStatement s = connection.prepareStatement("UPDATE virtual_keys SET allowed_models = ?, "
-                + "requests_per_minute = ?, tokens_per_minute = ?, budget_micros = ?, budget_period = ?, expires_at = ?, "
-                + "enabled = ?, payload_policy = ?, tags = ?, name = ? WHERE id = ?")) {
-            PostgresKeys.bindMutable(s, 1, key);
-            s.setString(10, key.name());
-            s.setString(11, key.id());
-            s.executeUpdate();
-        }
-    }
-
-    private void revokeKey(String keyId, Instant at) throws SQLException {
-        // A second revocation keeps the first time: a revoked key never comes back.
-        try (PreparedStatement s = connection.prepareStatement(
-                "UPDATE virtual_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?")) {
-            s.setLong(1, at.toEpochMilli());
-            s.setString(2, keyId);
-            if (s.executeUpdate() == 0) {
-                throw new IllegalArgumentException("key id: '" + keyId + "' (expected: an existing key)");
-            }
-        }
-    }
-
-    private void putSetting(String name, String value) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO settings (name, value) VALUES (?, ?) "
-                + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-            s.setString(1, name);
-            s.setString(2, value);
-            s.executeUpdate();
-        }
-    }
-
-    private void prune(SignedHead anchor, java.util.List<String> frontier) throws SQLException {
-        if (anchor.purpose() != SignedHead.Purpose.ANCHOR) {
-            throw new IllegalArgumentException("prune: purpose " + anchor.purpose() + " (expected: ANCHOR)");
-        }
-        Optional<SignedHead> previous = PostgresReads.anchor(connection, anchor.chain());
-        if (previous.isPresent() && previous.get().seq() > anchor.seq()) {
-            throw new IllegalArgumentException("prune: seq " + anchor.seq() + " (expected: >= " + previous.get().seq()
-                    + ", the chain's current anchor)");
-        }
-        // A payload never outlives its record: the kept payloads of the calls now pruned go.
-        try (PreparedStatement s = connection.prepareStatement("DELETE FROM payloads p USING entries e "
-                + "WHERE e.chain = ? AND e.seq > ? AND e.seq <= ? AND e.kind = 'call' AND p.call_id = e.id")) {
-            s.setString(1, anchor.chain());
-            s.setLong(2, previous.map(SignedHead::seq).orElse(0L));
-            s.setLong(3, anchor.seq());
-            s.executeUpdate();
-        }
-        dev.tally.audit.store.HeadRows.pruneCheckpoints(connection, anchor.chain(), anchor.seq());
-        dev.tally.audit.store.HeadRows.upsertAnchor(connection, anchor, frontier);
-        // A chain pruned to its very end keeps its head row: head() is then the anchor itself.
-        pruned = true;
+        super(connection, Dialect.POSTGRES);
     }
 }

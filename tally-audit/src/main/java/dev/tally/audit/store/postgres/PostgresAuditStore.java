@@ -273,14 +273,8 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     public long prunePayloads(Instant before) {
         long total = 0;
         while (true) {
-            int deleted = work("prune payloads", c -> {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM payloads WHERE call_id IN (SELECT call_id "
-                        + "FROM payloads WHERE created_ts < ? ORDER BY created_ts LIMIT ?)")) {
-                    s.setLong(1, before.toEpochMilli());
-                    s.setInt(2, PAYLOAD_CHUNK);
-                    return s.executeUpdate();
-                }
-            });
+            int deleted = work("prune payloads", c -> dev.tally.audit.store.jdbc.Dialect.POSTGRES
+                    .deletePayloadsBefore(c, before.toEpochMilli(), PAYLOAD_CHUNK));
             total += deleted;
             if (deleted < PAYLOAD_CHUNK) {
                 return total;
@@ -302,7 +296,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
 
     @Override
     public Optional<StoredPayload> payload(String callId) {
-        return work("payload", c -> PostgresPayloads.read(c, callId));
+        return work("payload", c -> dev.tally.audit.store.jdbc.PayloadRows.read(c, callId));
     }
 
     @Override
@@ -432,22 +426,22 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
 
     @Override
     public Optional<VirtualKey> keyBySecretHash(String secretHash) {
-        return work("key", c -> PostgresKeys.byColumn(c, "secret_hash", secretHash));
+        return work("key", c -> dev.tally.audit.store.jdbc.KeyRows.byColumn(c, "secret_hash", secretHash));
     }
 
     @Override
     public Optional<VirtualKey> key(String id) {
-        return work("key", c -> PostgresKeys.byColumn(c, "id", id));
+        return work("key", c -> dev.tally.audit.store.jdbc.KeyRows.byColumn(c, "id", id));
     }
 
     @Override
     public Optional<VirtualKey> keyByName(String name) {
-        return work("key", c -> PostgresKeys.byColumn(c, "name", name));
+        return work("key", c -> dev.tally.audit.store.jdbc.KeyRows.byColumn(c, "name", name));
     }
 
     @Override
     public List<VirtualKey> keys() {
-        return work("keys", PostgresKeys::all);
+        return work("keys", dev.tally.audit.store.jdbc.KeyRows::all);
     }
 
     @Override

@@ -1,21 +1,14 @@
 package dev.tally.audit.store.postgres;
 
-import dev.tally.audit.entry.PayloadMode;
 import dev.tally.audit.store.StoredPayload;
+import dev.tally.audit.store.jdbc.PayloadRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
-/**
- * The {@code payloads} table: kept request and response bodies, one row per call record,
- * inserted in the record's transaction; a second payload for the same call id is ignored.
- */
+/** The writer's side of the shared {@link PayloadRows} on a pooled connection. Stateless. */
 final class PostgresPayloads {
 
     private PostgresPayloads() {
@@ -26,40 +19,11 @@ final class PostgresPayloads {
         if (payloads.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO payloads (call_id, mode, request, response, "
-                + "request_sha256, response_sha256, truncated, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (call_id) DO NOTHING")) {
+        try (PreparedStatement insert = c.prepareStatement(PayloadRows.INSERT)) {
             for (StoredPayload p : payloads) {
-                if (!callIds.contains(p.callId())) {
-                    throw new IllegalArgumentException("payloads: call_id " + p.callId()
-                            + " (expected: the id of a call record in the same batch)");
-                }
-                insert.setString(1, p.callId());
-                insert.setString(2, p.mode().name().toLowerCase(Locale.ROOT));
-                insert.setString(3, p.request());
-                insert.setString(4, p.response());
-                insert.setString(5, p.requestSha256());
-                insert.setString(6, p.responseSha256());
-                insert.setBoolean(7, p.truncated());
-                insert.setLong(8, p.createdAt().toEpochMilli());
-                insert.addBatch();
+                PayloadRows.add(insert, p, callIds);
             }
             insert.executeBatch();
-        }
-    }
-
-    static Optional<StoredPayload> read(Connection c, String callId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT mode, request, response, request_sha256, "
-                + "response_sha256, truncated, created_ts FROM payloads WHERE call_id = ?")) {
-            s.setString(1, callId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new StoredPayload(callId, PayloadMode.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
-                        rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getBoolean(6),
-                        Instant.ofEpochMilli(rs.getLong(7))));
-            }
         }
     }
 }

@@ -135,19 +135,8 @@ final class PostgresReads {
         }
     }
 
+    /** {@link dev.tally.audit.store.jdbc.Binds#setNullable}, for the writer. */
     static void setNullable(PreparedStatement s, int index, String value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, java.sql.Types.VARCHAR);
-        } else {
-            s.setString(index, value);
-        }
-    }
-
-    static void setNullableLong(PreparedStatement s, int index, Long value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            s.setLong(index, value);
-        }
+        dev.tally.audit.store.jdbc.Binds.setNullable(s, index, value);
     }
 }

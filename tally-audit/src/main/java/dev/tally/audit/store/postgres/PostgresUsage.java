@@ -1,5 +1,7 @@
 package dev.tally.audit.store.postgres;
 
+import dev.tally.audit.store.jdbc.CallMeasures;
+import dev.tally.audit.store.jdbc.UsageReports;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.query.GroupBy;

@@ -229,7 +229,8 @@ public final class SqliteAuditStore implements DerivedRows {
         do {
             synchronized (this) {
                 deleted = transaction("prune payloads",
-                        () -> SqlitePayloads.deleteBefore(writer, before.toEpochMilli(), PAYLOAD_PRUNE_CHUNK));
+                        () -> dev.tally.audit.store.jdbc.Dialect.SQLITE.deletePayloadsBefore(writer, before.toEpochMilli(),
+                                PAYLOAD_PRUNE_CHUNK));
             }
             total += deleted;
         } while (deleted == PAYLOAD_PRUNE_CHUNK);
@@ -250,7 +251,7 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public Optional<dev.tally.audit.store.StoredPayload> payload(String callId) {
-        return readers.read("payload", c -> SqlitePayloads.read(c, callId));
+        return readers.read("payload", c -> dev.tally.audit.store.jdbc.PayloadRows.read(c, callId));
     }
 
     @Override
@@ -385,22 +386,22 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public Optional<VirtualKey> keyBySecretHash(String secretHash) {
-        return readers.read("key", c -> SqliteKeys.byColumn(c, "secret_hash", secretHash));
+        return readers.read("key", c -> dev.tally.audit.store.jdbc.KeyRows.byColumn(c, "secret_hash", secretHash));
     }
 
     @Override
     public Optional<VirtualKey> key(String id) {
-        return readers.read("key", c -> SqliteKeys.byColumn(c, "id", id));
+        return readers.read("key", c -> dev.tally.audit.store.jdbc.KeyRows.byColumn(c, "id", id));
     }
 
     @Override
     public Optional<VirtualKey> keyByName(String name) {
-        return readers.read("key", c -> SqliteKeys.byColumn(c, "name", name));
+        return readers.read("key", c -> dev.tally.audit.store.jdbc.KeyRows.byColumn(c, "name", name));
     }
 
     @Override
     public List<VirtualKey> keys() {
-        return readers.read("keys", SqliteKeys::all);
+        return readers.read("keys", dev.tally.audit.store.jdbc.KeyRows::all);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.tally.audit.store.postgres;
+package dev.tally.audit.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,26 +11,27 @@ import java.io.IOException;
  * parse that skips every other field costs a fraction of binding the whole
  * {@link dev.tally.audit.entry.CallRecord}, and the raw rows at the edges of every report are
  * read this way. Field names are those of the canonical JSON ({@code input_tokens} ...); an
- * absent field stays null, as unknown. Not thread-safe: one instance per read, reused per row.
+ * absent field stays null, as unknown. Shared by both stores' usage reports (the JDBC core; not
+ * API). Not thread-safe: one instance per read, reused per row.
  */
-final class CallMeasures {
+public final class CallMeasures {
 
-    Long inputTokens;
-    Long cachedInputTokens;
-    Long cacheWriteTokens;
-    Long outputTokens;
-    Long reasoningTokens;
-    Long costMicros;
-    Long durationMs;
-    Long ttftMs;
-    String tagValue;
+    public Long inputTokens;
+    public Long cachedInputTokens;
+    public Long cacheWriteTokens;
+    public Long outputTokens;
+    public Long reasoningTokens;
+    public Long costMicros;
+    public Long durationMs;
+    public Long ttftMs;
+    public String tagValue;
 
     /**
      * Reads {@code body}, a call record's canonical bytes.
      *
      * @param tagName the tag whose value to read into {@link #tagValue}, or null for none
      */
-    void read(byte[] body, String tagName) {
+    public void read(byte[] body, String tagName) {
         inputTokens = null;
         cachedInputTokens = null;
         cacheWriteTokens = null;

@@ -1,4 +1,4 @@
-package dev.tally.audit.store.postgres;
+package dev.tally.audit.store.jdbc;
 
 import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageGroup;
@@ -14,17 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * (The same as the SQLite store's; both stores must order and cut reports identically.)
  * Turns aggregated groups into a {@link UsageReport}: the summary over every group, groups
  * sorted by {@code order_by} descending (ties and the default by group values ascending, absent
  * values last, {@code hour_of_day} numerically), cut to {@code limit}. Store-independent.
  */
-final class UsageReports {
+public final class UsageReports {
 
     private UsageReports() {
     }
 
-    static UsageReport build(UsageQuery query, Map<List<String>, UsageTotals> groups) {
+    public static UsageReport build(UsageQuery query, Map<List<String>, UsageTotals> groups) {
         UsageTotals summary = new UsageTotals();
         groups.values().forEach(summary::add);
         if (query.groupBy().isEmpty()) {
@@ -61,7 +60,7 @@ final class UsageReports {
     }
 
     /** The value of an {@code order_by} column; an absent latency sorts below every value. */
-    static double metric(UsageStats s, String column) {
+    public static double metric(UsageStats s, String column) {
         return switch (column) {
             case "calls" -> s.calls();
             case "success" -> s.success();

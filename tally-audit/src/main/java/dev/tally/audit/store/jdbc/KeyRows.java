@@ -1,4 +1,4 @@
-package dev.tally.audit.store.sqlite;
+package dev.tally.audit.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +16,25 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Mapping between {@link VirtualKey} and the {@code virtual_keys} table. Allowed models and tags
- * are JSON text (an array and an object); times are epoch milliseconds.
+ * Mapping between {@link VirtualKey} and the {@code virtual_keys} table, the same in both stores:
+ * allowed models and tags are JSON text, times epoch milliseconds, {@code enabled} bound with
+ * {@code setBoolean} (a boolean in PostgreSQL, 0/1 in SQLite, whose driver maps both ways).
+ * Part of the JDBC core shared by the stores; not API. Stateless.
  */
-final class SqliteKeys {
+public final class KeyRows {
 
-    private static final String COLUMNS = "id, name, secret_hash, prefix, allowed_models, requests_per_minute, "
+    /** The table's columns in the order every statement binds and reads them. */
+    public static final String COLUMNS = "id, name, secret_hash, prefix, allowed_models, requests_per_minute, "
             + "tokens_per_minute, budget_micros, budget_period, expires_at, enabled, payload_policy, tags, created_at, "
             + "revoked_at";
     /** The only columns a key is looked up by; never a request value. */
     private static final Set<String> LOOKUP_COLUMNS = Set.of("id", "name", "secret_hash");
 
-    private SqliteKeys() {
+    private KeyRows() {
     }
 
-    static Optional<VirtualKey> byColumn(Connection c, String column, String value) throws SQLException {
+    /** The key whose {@code column} (id, name or secret_hash) is {@code value}. */
+    public static Optional<VirtualKey> byColumn(Connection c, String column, String value) throws SQLException {
         if (!LOOKUP_COLUMNS.contains(column)) {
             throw new IllegalArgumentException("column: '" + column + "' (expected one of: " + LOOKUP_COLUMNS + ")");
         }
@@ -43,7 +46,8 @@ final class SqliteKeys {
         }
     }
 
-    static List<VirtualKey> all(Connection c) throws SQLException {
+    /** Every key, revoked ones included, by creation time. */
+    public static List<VirtualKey> all(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM virtual_keys ORDER BY created_at, id");
                 ResultSet rs = s.executeQuery()) {
             List<VirtualKey> keys = new ArrayList<>();
@@ -55,24 +59,16 @@ final class SqliteKeys {
     }
 
     /** Binds the nine mutable columns from allowed_models through tags, starting at {@code first}. */
-    static void bindMutable(PreparedStatement s, int first, VirtualKey key) throws SQLException {
+    public static void bindMutable(PreparedStatement s, int first, VirtualKey key) throws SQLException {
         s.setString(first, json(key.allowedModels()));
-        setNullableLong(s, first + 1, key.requestsPerMinute());
-        setNullableLong(s, first + 2, key.tokensPerMinute());
-        setNullableLong(s, first + 3, key.budgetMicros());
-        SqliteWriter.setNullable(s, first + 4, key.budgetPeriod() == null ? null : Json.wire(key.budgetPeriod()));
-        setNullableLong(s, first + 5, key.expiresAt() == null ? null : key.expiresAt().toEpochMilli());
-        s.setInt(first + 6, key.enabled() ? 1 : 0);
-        SqliteWriter.setNullable(s, first + 7, key.payloadPolicy());
+        Binds.setNullableLong(s, first + 1, key.requestsPerMinute());
+        Binds.setNullableLong(s, first + 2, key.tokensPerMinute());
+        Binds.setNullableLong(s, first + 3, key.budgetMicros());
+        Binds.setNullable(s, first + 4, key.budgetPeriod() == null ? null : Json.wire(key.budgetPeriod()));
+        Binds.setNullableLong(s, first + 5, key.expiresAt() == null ? null : key.expiresAt().toEpochMilli());
+        s.setBoolean(first + 6, key.enabled());
+        Binds.setNullable(s, first + 7, key.payloadPolicy());
         s.setString(first + 8, json(key.tags()));
-    }
-
-    static void setNullableLong(PreparedStatement s, int index, Long value) throws SQLException {
-        if (value == null) {
-            s.setNull(index, Types.BIGINT);
-        } else {
-            s.setLong(index, value);
-        }
     }
 
     private static VirtualKey keyOf(ResultSet rs) throws SQLException {
@@ -81,7 +77,7 @@ final class SqliteKeys {
                 parse(rs.getString(5), new TypeReference<List<String>>() { }), nullableLong(rs, 6), nullableLong(rs, 7),
                 nullableLong(rs, 8),
                 period == null ? null : Json.parseEnum(VirtualKey.BudgetPeriod.class, "budget_period", period),
-                instant(rs, 10), rs.getInt(11) != 0, rs.getString(12),
+                instant(rs, 10), rs.getBoolean(11), rs.getString(12),
                 parse(rs.getString(13), new TypeReference<Map<String, String>>() { }), instant(rs, 14), instant(rs, 15));
     }
 
