@@ -33,7 +33,7 @@ public final class KeysCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: create, list, update or revoke (see 'tally keys --help')");
+                "missing command (expected one of: create, list, update, revoke)");
     }
 
     /** A step that may fail the way key changes fail. */

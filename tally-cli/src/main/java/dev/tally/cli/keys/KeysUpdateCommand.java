@@ -119,7 +119,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
                 || noPayloadPolicy || enable || disable || untag != null;
         if (!any) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "nothing to change: give at least one option (see 'tally keys update --help')");
+                    "nothing to change: give at least one option");
         }
         return this::apply;
     }

@@ -212,7 +212,7 @@ class KeysCommandTest {
     void badCommandLinesAreUsageErrors() {
         keys("create", "--name", "ci-bot");
 
-        assertUsage(KeysRun.of("keys"), "Missing command");
+        assertUsage(KeysRun.of("keys"), "missing command (expected one of: create, list, update, revoke)");
         assertUsage(keys("create"), "Missing required option: '--name=<name>'");
         assertUsage(keys("create", "--name", "x", "--rpm", "0"), "requests_per_minute: 0 (expected: 1..1000000)");
         assertUsage(keys("create", "--name", "x", "--budget-usd", "5"), "--budget-usd: 5 without --budget-period");
