@@ -160,6 +160,9 @@ class AdminApiModeTest {
 
         assertThat(created.exitCode()).as(created.err()).isZero();
         assertThat(created.out()).containsPattern("secret: tk-[0-9A-Za-z]{43}");
+        assertThat(created.err()).isEqualTo("warning: budget of key 'remote-app': no model has a price (the configuration "
+                + "has no models section), so no call counts toward it and it never triggers (expected: models with a "
+                + "price, models.<name>.price)\n");
         assertThat(updated.exitCode()).as(updated.err()).isZero();
         assertThat(updated.out()).contains("updated key remote-app", "requests_per_minute: 60 -> 120",
                 "budget_micros: 25000000 -> none", "tag:team: ml -> none");

@@ -56,4 +56,10 @@ public final class KeysCommand implements Runnable {
             throw new CommandFailure("interrupted before the change was confirmed", e);
         }
     }
+
+    /** Prints each warning of the gateway's answer as {@code warning: …} on standard error (the change was made). */
+    static void warn(java.io.PrintWriter err, java.util.List<String> warnings) {
+        warnings.forEach(w -> err.println("warning: " + w));
+        err.flush();
+    }
 }

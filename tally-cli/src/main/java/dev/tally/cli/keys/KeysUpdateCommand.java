@@ -89,6 +89,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             }
             KeyJson updated = api.update(current.id(), after);
             print(before.describe(), KeysApi.settings(updated).describe(), updated.name(), updated.prefix(), updated.id());
+            KeysCommand.warn(spec.commandLine().getErr(), api.warnings());
             return TallyCommand.OK;
         }
         try (KeysStore store = KeysStore.open(source.dataDir(), false)) {

@@ -189,9 +189,8 @@ public final class ProxyHandler implements Handler {
         Target first = targets.getFirst();
         scope.builder().provider(first.provider().name());
         if (first.provider().kind() != endpoint.protocol()) {
-            String other = first.provider().kind() == dev.tally.audit.entry.Protocol.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions";
-            fail(res, scope, ErrorCode.WRONG_ENDPOINT, "model: '" + request.model() + "' is served by an "
-                    + first.provider().kind().name().toLowerCase(java.util.Locale.ROOT) + " provider (expected: call " + other + ")", "model");
+            fail(res, scope, ErrorCode.WRONG_ENDPOINT, WrongProtocol.message(request.model(), first.provider(), endpoint,
+                    services.router().serves(endpoint.protocol())), "model");
             return;
         }
         // Counting tokens costs time on large prompts: only a key with a TPM limit needs it up front.
