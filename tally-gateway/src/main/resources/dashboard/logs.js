@@ -7,7 +7,7 @@ import {count, fromLocalInput, ms, time, toLocalInput, usd} from './format.js';
 
 const STATUSES = ['success', 'error', 'refused', 'cancelled', 'interrupted'];
 const TEXT_FILTERS = [
-  ['key', 'Key id'],
+  ['key', 'Key (name or id)'],
   ['model', 'Model'],
   ['provider', 'Provider'],
   ['user', 'User'],
@@ -36,10 +36,11 @@ function filterForm(params, ctx) {
   const form = h('form', {class: 'filters', id: 'log-filters'},
       h('label', {}, h('span', {}, 'Since (UTC)'), h('input', {name: 'since', type: 'datetime-local', step: 60, value: isoToInput(params.get('since'))})),
       h('label', {}, h('span', {}, 'Until (UTC)'), h('input', {name: 'until', type: 'datetime-local', step: 60, value: isoToInput(params.get('until'))})),
-      TEXT_FILTERS.map(([name, label]) => input(name, label, {spellcheck: 'false'})),
+      TEXT_FILTERS.map(([name, label]) => input(name, label, {spellcheck: 'false',
+          ...(name === 'key' ? {placeholder: 'team-a or 019ab0c3-…', title: 'a key name or a key id'} : {})})),
       h('label', {}, h('span', {}, 'Status'), h('select', {name: 'status'},
           h('option', {value: ''}, 'any'), STATUSES.map(s => h('option', {value: s, selected: params.get('status') === s}, s)))),
-      input('tag', 'Tags (name:value, comma-separated)', {placeholder: 'tier:pro, job:nightly', value: params.getAll('tag').join(', '), spellcheck: 'false'}),
+      input('tag', 'Tags (name=value, comma-separated)', {placeholder: 'tier=pro, job=nightly', value: params.getAll('tag').map(t => t.replace(':', '=')).join(', '), spellcheck: 'false'}),
       h('label', {}, h('span', {}, 'Per page'), h('select', {name: 'limit'},
           [25, 50, 100, 250].map(n => h('option', {value: n, selected: String(n) === (params.get('limit') || '50')}, n)))),
       h('div', {class: 'filter-actions'},
@@ -55,27 +56,41 @@ function filterForm(params, ctx) {
     }
     next.since = fromLocalInput(data.get('since'));
     next.until = fromLocalInput(data.get('until'));
-    next.tag = String(data.get('tag') || '').split(',').map(t => t.trim()).filter(Boolean);
+    // name=value as in the CLI (name:value, the admin API's form, is taken too); sent as name:value.
+    next.tag = String(data.get('tag') || '').split(',').map(t => t.trim()).filter(Boolean).map(apiTag);
     ctx.navigate('logs', next);
   });
   return form;
+}
+
+/** A tag filter as the admin API takes it: name:value; name=value (the CLI's form) is rewritten. */
+function apiTag(text) {
+  const equals = text.indexOf('=');
+  const colon = text.indexOf(':');
+  return equals > 0 && (colon < 0 || equals < colon) ? text.slice(0, equals) + ':' + text.slice(equals + 1) : text;
+}
+
+/** What a call without a model did, e.g. models.list for GET /v1/models (as `tally logs` shows it). */
+function operation(r) {
+  if (r.operation === 'models') return h('span', {class: 'muted'}, 'models.list');
+  return r.operation ? h('span', {class: 'muted'}, r.operation + ' (no model)') : '—';
 }
 
 function logTable(records, ctx) {
   return table([
     {label: 'Time (UTC)', class: 'nowrap', value: r => time(r.started_at)},
     {label: 'Status', class: 'nowrap', value: r => h('span', {}, statusBadge(r.status), r.http_status ? h('span', {class: 'muted small'}, ' ' + r.http_status) : null)},
-    {label: 'Model', class: 'nowrap', value: r => h('span', {}, r.model || '—',
+    {label: 'Model', class: 'text', value: r => h('span', {}, r.model || operation(r),
         r.served_model && r.served_model !== r.model ? h('div', {class: 'muted small'}, '→ ' + r.served_model) : null)},
-    {label: 'Provider', value: r => r.provider || '—'},
-    {label: 'Key', class: 'nowrap', value: r => r.key_name || r.key_id || '—'},
-    {label: 'User', value: r => r.user || h('span', {class: 'muted'}, '—')},
+    {label: 'Provider', class: 'text', value: r => r.provider || '—'},
+    {label: 'Key', class: 'text', value: r => r.key_name || r.key_id || '—'},
+    {label: 'User', class: 'text', value: r => r.user || h('span', {class: 'muted'}, '—')},
     {label: 'In', class: 'num', title: 'input tokens', value: r => count(r.input_tokens)},
     {label: 'Out', class: 'num', title: 'output tokens', value: r => count(r.output_tokens)},
     {label: 'Cost', class: 'num', value: recordCost},
     {label: 'Duration', class: 'num', value: r => ms(r.duration_ms)},
     {label: 'TTFT', class: 'num', value: r => ms(r.ttft_ms)},
-    {label: 'Error', value: r => r.error_code ? h('code', {title: r.error_message || ''}, r.error_code) : ''},
+    {label: 'Error', class: 'text', value: r => r.error_code ? h('code', {title: r.error_message || ''}, r.error_code) : ''},
   ], records, {name: 'logs', empty: 'No call records match these filters.', onRow: r => ctx.navigate('logs/' + encodeURIComponent(r.id))});
 }
 

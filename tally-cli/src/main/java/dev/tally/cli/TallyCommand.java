@@ -9,6 +9,7 @@ import dev.tally.cli.proof.ProofCommand;
 import dev.tally.cli.usage.UsageCommand;
 import dev.tally.cli.witness.HeadsCommand;
 import dev.tally.cli.witness.WitnessCommand;
+import dev.tally.cli.options.ColorOption;
 import dev.tally.cli.options.SourceOptions;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class TallyCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (see 'tally --help')");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command (expected one of: " + String.join(", ", spec.subcommands().keySet()) + ")");
     }
 
     /**
@@ -62,19 +64,44 @@ public final class TallyCommand implements Runnable {
 
     /**
      * Like {@link #commandLine()}, with {@code environment} in place of the process's environment
-     * for the variables commands read ({@code TALLY_ADMIN_TOKEN}).
+     * for the variables commands read ({@code TALLY_ADMIN_TOKEN}, {@code NO_COLOR}).
      */
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
-                return type == SourceOptions.class ? type.cast(new SourceOptions(environment)) : defaults.create(type);
+                if (type == SourceOptions.class) {
+                    return type.cast(new SourceOptions(environment));
+                }
+                return type == ColorOption.class ? type.cast(new ColorOption(environment)) : defaults.create(type);
             }
         };
         CommandLine line = new CommandLine(new TallyCommand(), factory);
         line.setExecutionExceptionHandler(TallyCommand::handleFailure);
+        line.setParameterExceptionHandler(TallyCommand::handleUsage);
         return line;
+    }
+
+    /**
+     * A wrong command line: the one-line message (and picocli's "did you mean" for a misspelt
+     * option or command), then where the full help is, instead of the whole help text, which
+     * buries the message. Set once on the root, it serves every subcommand.
+     */
+    private static int handleUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, err);
+        }
+        printSeeHelp(err, line);
+        return USAGE;
+    }
+
+    private static void printSeeHelp(PrintWriter err, CommandLine line) {
+        err.println("see '" + line.getCommandSpec().qualifiedName() + " --help'");
+        err.flush();
     }
 
     /**
@@ -85,8 +112,7 @@ public final class TallyCommand implements Runnable {
         PrintWriter err = line.getErr();
         if (e instanceof UsageFailure) {
             err.println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
-            err.println("See '" + line.getCommandSpec().qualifiedName() + " --help'.");
-            err.flush();
+            printSeeHelp(err, line);
             return USAGE;
         }
         if (e instanceof CommandFailure) {

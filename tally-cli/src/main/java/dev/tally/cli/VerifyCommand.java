@@ -49,7 +49,6 @@ import picocli.CommandLine.Spec;
  * database) or the SQLite file in {@code --data}. Blocking: returns after the whole store was read. Not thread-safe (one instance per run).
  */
 @Command(name = "verify",
-        mixinStandardHelpOptions = true,
         description = {
             "Verify the audit log: recompute every hash chain and check every signature.",
             "Reads the store in --data (or the one --config names) directly, or asks a running gateway with --url.",
@@ -62,6 +61,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    dev.tally.cli.options.HelpOption help;
 
     @Mixin
     SourceOptions source;

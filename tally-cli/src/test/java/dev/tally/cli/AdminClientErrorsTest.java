@@ -63,7 +63,7 @@ class AdminClientErrorsTest {
     @Test
     void filtersBecomeQueryParametersAndTheTokenABearerHeader() {
         CliRun run = CliRun.of("logs", "--url", url(), "--token", TOKEN, "--since", "2026-03-02", "--model", "gpt 4o",
-                "--status", "error", "--tag", "tier:pro", "--tag", "job:7", "--limit", "5");
+                "--status", "error", "--tag", "tier=pro", "--tag", "job=7", "--limit", "5");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("no call records match\n");

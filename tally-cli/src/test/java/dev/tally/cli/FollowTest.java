@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code tally logs --follow} while another writer appends to the store: records written after
- * the command started show up, oldest first, including a late record of a call that started
- * before the newest one shown. Polls the output until the expected text appears.
+ * {@code tally logs --follow} while another writer appends to the store: nothing committed before
+ * the command started is shown; records committed after it show up in commit order, each once,
+ * including a record of a call that started long before the others. Polls the output until the
+ * expected text appears.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // the polling loops fail instead of hanging
 class FollowTest {
@@ -32,56 +33,68 @@ class FollowTest {
     Path dir;
 
     @Test
-    void recordsWrittenAfterTheStartShowUpOldestFirstUntilInterrupted() throws Exception {
+    void printsOnlyRecordsCommittedAfterItStartedInCommitOrderEachOnce() throws Exception {
         SeededStore seeded = SeededStore.write(dir);
-        Following following = Following.start("logs", "--data", dir.toString(), "--follow", "--interval", "20ms",
-                "--limit", "2");
-        following.awaitOutput(seeded.calls.getLast().id());
-        assertThat(following.out()).contains(seeded.calls.get(4).id()).doesNotContain(seeded.calls.get(3).id());
+        Following following = Following.start("logs", "--data", dir.toString(), "--follow", "--interval", "20ms");
+        following.awaitErr("following new call records");
+        following.awaitOutput("TIME (UTC)");
 
         Entries entries = new Entries();
         Instant now = Instant.now();
         CallRecord fresh = entries.call(now).model("fresh-model").build();
-        CallRecord late = entries.call(now.minusSeconds(30)).model("late-model").build();
+        // Started before the fresh call and ended after it: committed second, so shown second.
+        CallRecord late = entries.call(now.minusSeconds(600)).model("late-model").build();
+        CallRecord last = entries.call(now.minusSeconds(1)).model("last-model").build();
         Path liveDir = Files.createDirectories(dir.resolve("live"));
         try (SqliteAuditStore store = SqliteAuditStore.open(dir.resolve("tally.db"));
                 Recorder recorder = Recorder.start(store, RecorderConfig.defaults("gw-live", liveDir), Clock.systemUTC())) {
             recorder.record(fresh);
             recorder.flush();
             following.awaitOutput(fresh.id());
-            // A call that started before the newest one shown, written only now (it ended later).
             recorder.record(late);
+            recorder.record(last);
             recorder.flush();
-            following.awaitOutput(late.id());
+            following.awaitOutput(last.id());
         }
 
         int code = following.stop();
 
         assertThat(code).isZero();
         String out = following.out();
-        assertThat(out.indexOf(seeded.calls.get(4).id())).isLessThan(out.indexOf(seeded.calls.getLast().id()));
-        assertThat(out.indexOf(seeded.calls.getLast().id())).isLessThan(out.indexOf(fresh.id()));
-        assertThat(out).containsOnlyOnce(fresh.id()).containsOnlyOnce(late.id()).containsOnlyOnce("TIME (UTC)");
-        assertThat(following.err()).isEmpty();
+        for (CallRecord old : seeded.calls) {
+            assertThat(out).doesNotContain(old.id());
+        }
+        assertThat(out.indexOf(fresh.id())).isLessThan(out.indexOf(late.id()));
+        assertThat(out.indexOf(late.id())).isLessThan(out.indexOf(last.id()));
+        assertThat(out).containsOnlyOnce(fresh.id()).containsOnlyOnce(late.id()).containsOnlyOnce(last.id())
+                .containsOnlyOnce("TIME (UTC)");
+        assertThat(out.lines().count()).isEqualTo(4); // the header and exactly the three new records
     }
 
     @Test
-    void jsonFollowPrintsOneRecordPerLine() throws Exception {
+    void followKeepsToTheFilters() throws Exception {
         SeededStore.write(dir);
-        Following following = Following.start("logs", "--data", dir.toString(), "--follow", "--json", "--interval", "20ms");
-        following.awaitLines(6);
-        CallRecord fresh = new Entries().call(Instant.now()).build();
+        Following following = Following.start("logs", "--data", dir.toString(), "--follow", "--json", "--interval", "20ms",
+                "--model", "wanted", "--tag", "team=docs");
+        following.awaitErr("following new call records");
+        Entries entries = new Entries();
+        Instant now = Instant.now();
+        CallRecord otherModel = entries.call(now).model("other").tags(java.util.Map.of("team", "docs")).build();
+        CallRecord otherTag = entries.call(now).model("wanted").tags(java.util.Map.of("team", "search")).build();
+        CallRecord wanted = entries.call(now).model("wanted").tags(java.util.Map.of("team", "docs")).build();
         try (SqliteAuditStore store = SqliteAuditStore.open(dir.resolve("tally.db"));
                 Recorder recorder = Recorder.start(store, RecorderConfig.defaults("gw-live",
                         Files.createDirectories(dir.resolve("live"))), Clock.systemUTC())) {
-            recorder.record(fresh);
+            recorder.record(otherModel);
+            recorder.record(otherTag);
+            recorder.record(wanted);
             recorder.flush();
-            following.awaitOutput(fresh.id());
+            following.awaitOutput(wanted.id());
         }
         assertThat(following.stop()).isZero();
         String[] lines = following.out().split("\n");
-        assertThat(lines).hasSize(7);
-        assertThat(lines[6]).startsWith("{\"kind\":\"call\"").contains(fresh.id());
+        assertThat(lines).hasSize(1);
+        assertThat(lines[0]).startsWith("{\"kind\":\"call\"").contains(wanted.id());
     }
 
     /** A command running on its own thread, its output readable while it runs. */
@@ -114,6 +127,13 @@ class FollowTest {
 
         void awaitOutput(String text) throws InterruptedException {
             while (!out().contains(text)) {
+                assertThat(thread.isAlive()).as("command still running; err: %s", err()).isTrue();
+                Thread.sleep(10);
+            }
+        }
+
+        void awaitErr(String text) throws InterruptedException {
+            while (!err().contains(text)) {
                 assertThat(thread.isAlive()).as("command still running; err: %s", err()).isTrue();
                 Thread.sleep(10);
             }

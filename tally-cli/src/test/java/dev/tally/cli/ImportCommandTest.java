@@ -101,7 +101,7 @@ class ImportCommandTest {
         CliRun.of("import", file.toString(), "--data", data().toString());
 
         CliRun verify = CliRun.of("verify", "--data", data().toString());
-        CliRun logs = CliRun.of("logs", "--data", data().toString(), "--tag", "imported_from:relay.log", "--json");
+        CliRun logs = CliRun.of("logs", "--data", data().toString(), "--tag", "imported_from=relay.log", "--json");
         CliRun usage = CliRun.of("usage", "--data", data().toString(), "--by", "provider");
         CliRun events = CliRun.of("events", "--data", data().toString(), "--type", "import_run");
 

@@ -50,13 +50,16 @@ class LogsCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = lines(run.out());
         assertThat(lines).hasSize(7);
-        assertThat(lines.getFirst()).containsSubsequence("TIME (UTC)", "STATUS", "MODEL", "KEY", "TOKENS IN/OUT", "COST",
-                "LATENCY", "TTFT", "ID");
+        assertThat(lines.getFirst()).containsSubsequence("TIME (UTC)", "STATUS", "HTTP", "ERROR", "MODEL", "KEY",
+                "TOKENS IN/OUT", "COST", "LATENCY", "TTFT", "ID");
         CallRecord first = seeded.calls.getFirst();
         assertThat(lines.getLast()).containsSubsequence("2026-03-02 10:00:00.000", "success", "gpt-4o-mini", "team-a",
                 "100/40", "$0.00015", "250ms", "80ms", first.id());
         assertThat(lines.get(1)).contains(seeded.calls.getLast().id()).containsSubsequence("success", "-", "-", "-");
-        assertThat(lines.get(5)).containsSubsequence("error", "gpt-4o", "team-b", "100/-", " - ", "250ms");
+        assertThat(lines.get(5)).containsSubsequence("error", "502", "upstream_error", "gpt-4o", "team-b", "100/-", " - ",
+                "250ms");
+        assertThat(lines.get(4)).containsSubsequence("refused", "429", "rate_limited", "team-b");
+        assertThat(run.out()).doesNotContain("\u001b[");
         assertThat(run.err()).isEmpty();
     }
 
@@ -85,7 +88,7 @@ class LogsCommandTest {
         assertThat(ids(logs("--json", "--key", "key-2"))).hasSize(2);
         assertThat(ids(logs("--json", "--provider", "anthropic"))).containsExactly(seeded.calls.get(3).id());
         assertThat(ids(logs("--json", "--user", "alice"))).containsExactly(seeded.calls.get(3).id(), seeded.calls.get(2).id());
-        assertThat(ids(logs("--json", "--tag", "tier:pro"))).containsExactly(seeded.calls.getFirst().id());
+        assertThat(ids(logs("--json", "--tag", "tier=pro"))).containsExactly(seeded.calls.getFirst().id());
         assertThat(ids(logs("--json", "--since", "2026-03-02T10:01:00Z", "--until", "2026-03-02T11:00:00Z")))
                 .containsExactly(seeded.calls.get(2).id(), seeded.calls.get(1).id());
         long t0 = SeededStore.T0.toEpochMilli();
@@ -124,7 +127,8 @@ class LogsCommandTest {
         assertUsage(logs("--status", "ok"), "--status: 'ok' (expected one of: success, error, refused, cancelled, interrupted)");
         assertUsage(logs("--since", "yesterday"), "--since: 'yesterday' (expected: ISO-8601");
         assertUsage(logs("--since", "2026-03-03", "--until", "2026-03-02"), "is not before --until");
-        assertUsage(logs("--tag", "tier"), "--tag: 'tier' (expected: name:value)");
+        assertUsage(logs("--tag", "tier"), "--tag: 'tier' (expected: name=value");
+        assertUsage(logs("--color", "rainbow"), "--color: 'rainbow' (expected: auto, always or never)");
         assertUsage(logs("--cursor", "garbage"), "cursor: 'garbage' (expected: a cursor returned by a previous page)");
         assertUsage(logs("--follow", "--until", "2026-03-03"), "--follow cannot be used with --until");
         assertUsage(logs("--interval", "0s", "--follow"), "--interval: '0s'");

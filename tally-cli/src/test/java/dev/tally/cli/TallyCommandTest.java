@@ -44,7 +44,8 @@ class TallyCommandTest {
         CliRun run = CliRun.of();
 
         assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
-        assertThat(run.err()).contains("Missing command", "Usage: tally");
+        assertThat(run.err()).isEqualTo("tally: missing command (expected one of: serve, logs, usage, events, verify, "
+                + "proof, heads, witness, export, import, keys, help)\nsee 'tally --help'\n");
     }
 
     @Test
@@ -53,6 +54,32 @@ class TallyCommandTest {
         CliRun run = CliRun.of("verify", "--no-such-option");
 
         assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
-        assertThat(run.err()).contains("Unknown option: '--no-such-option'");
+        assertThat(run.err()).isEqualTo("tally verify: Unknown option: '--no-such-option'\nsee 'tally verify --help'\n");
+    }
+
+    @Test
+    void aBadOptionValuePrintsOneLineAndWhereTheHelpIs() {
+        for (String[] args : new String[][] {{"logs", "--limit", "many"}, {"usage", "--by", "colour"},
+            {"export", "--format", "xml"}, {"keys", "create", "--name", "x", "--rpm", "lots"}, {"logs", "--tag", "tier"}}) {
+            CliRun run = CliRun.of(args);
+            String command = args[0].equals("keys") ? "tally keys create" : "tally " + args[0];
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(TallyCommand.USAGE);
+            assertThat(run.err().lines().toList()).as(run.err()).hasSize(2)
+                    .last().isEqualTo("see '" + command + " --help'");
+            assertThat(run.err()).startsWith(command + ": ").doesNotContain("Usage:");
+        }
+    }
+
+    @Test
+    void onlyTheRootListsVersion() {
+        assertThat(CliRun.of("--help").out()).contains("-V, --version");
+        for (String command : new String[] {"logs", "usage", "events", "verify", "proof", "heads", "witness", "export",
+            "import", "keys"}) {
+            CliRun run = CliRun.of(command, "--help");
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).as(command).contains("-h, --help").doesNotContain("--version");
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.tally.audit.query;
 
 import dev.tally.audit.entry.CallStatus;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,18 +48,5 @@ public record CallQuery(
     /** The same query for the page after {@code nextCursor}. */
     public CallQuery after(String nextCursor) {
         return new CallQuery(since, until, keyId, model, provider, status, user, tags, limit, nextCursor);
-    }
-
-    /** Parses repeated {@code name:value} tag filters. */
-    public static Map<String, String> tagsOf(List<String> nameColonValue) {
-        java.util.TreeMap<String, String> map = new java.util.TreeMap<>();
-        for (String pair : nameColonValue) {
-            int colon = pair.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("tag: '" + pair + "' (expected: name:value)");
-            }
-            map.put(pair.substring(0, colon), pair.substring(colon + 1));
-        }
-        return map;
     }
 }

@@ -15,6 +15,23 @@ import java.util.Arrays;
  * error under 5% from 50 ms up; small values are within 1 ms). Negative inputs (a clock step)
  * count as 0.
  *
+ * <h2>Staying within the values</h2>
+ * A bucket's midpoint may lie outside the values it holds: one call of 731 ms sits in the bucket
+ * {@code (693.5, 748.9]} whose midpoint is 720, which reported a p95 below the average. So each
+ * bucket also keeps the exact sum of its values, and the lowest and highest non-empty buckets
+ * (where the group's minimum and maximum are) report with their mean, which lies between the
+ * bucket's smallest and largest value: the lowest the larger of midpoint and mean, the highest
+ * the smaller, a bucket that is both its mean. Middle buckets lie wholly between the group's
+ * ends and keep the midpoint. Hence every percentile lies within {@code [min, max]} of the
+ * values, one sample is reported exactly (its bucket's mean is itself), and
+ * {@code p50 <= p95 <= p99} (buckets are disjoint and ordered, and every rank in one bucket
+ * reports one value). Unlike stored minimum and maximum, bucket sums stay exact when a part is
+ * subtracted, as reports do with the calls of a partial hour, so a report from rollups still
+ * equals one computed from the records. The price: in an edge bucket the error can reach the
+ * bucket's width (8%) instead of half of it. Histograms read from version 1 bytes (written
+ * before bucket sums were kept) have no bucket sums; they, and whatever they are merged into,
+ * fall back to midpoints (one sample: the exact {@code sum}).
+ *
  * <h2>Encoding</h2>
  * {@link #toBytes()} writes a sparse form, stored in a BLOB column:
  * <pre>
@@ -24,6 +41,12 @@ import java.util.Arrays;
  * varint  number of non-empty buckets n
  * n times: varint (bucket index − previous index), varint count   -- indexes ascending, first from 0
  * </pre>
+ * Version 2 has the version byte 2 and, after each bucket's count, {@code varint} the sum of its
+ * values minus count × the bucket's smallest whole millisecond, zigzag-encoded (small numbers, few bytes).
+ * {@link #toBytes()} writes version 2 when the bucket sums are known, else version 1.
+ * {@link #canonicalBytes()} is always the version 1 form: the rollup listing that retention
+ * runs sign and {@code verify --deep} recomputes ({@link RollupRow}) covers counts and sum, so
+ * stores written before bucket sums were kept still verify.
  * varints are unsigned LEB128. A typical row with a few dozen distinct latencies takes well
  * under 100 bytes.
  *
@@ -37,6 +60,7 @@ public final class LatencyHistogram {
 
     private static final double LOG_GAMMA = Math.log(GAMMA);
     private static final byte VERSION = 1;
+    private static final byte VERSION_WITH_SUMS = 2;
     /** Enough buckets for any long value: ceil(ln(Long.MAX_VALUE) / ln 1.08) = 568; the window in use is smaller. */
     private static final int BUCKETS = (int) Math.ceil(Math.log(Long.MAX_VALUE) / LOG_GAMMA) + 2;
 
@@ -45,7 +69,11 @@ public final class LatencyHistogram {
     private long count;
     /** Counts of buckets {@code low .. low + counts.length - 1}; null until a value >= 1 arrives. */
     private long[] counts;
+    /** Sums of the values of each bucket, parallel to {@code counts}; ignored unless {@link #bucketSums}. */
+    private long[] sums;
     private int low;
+    /** Whether {@code sums} holds every bucket's exact sum (false once version 1 bytes were merged in). */
+    private boolean bucketSums = true;
 
     /** An empty histogram. */
     public LatencyHistogram() {
@@ -69,6 +97,7 @@ public final class LatencyHistogram {
         sum += millis;
         cover(index, index);
         counts[index - low]++;
+        sums[index - low] += millis;
     }
 
     /** The bucket of a latency for {@link #record(long, int)} (any value for {@code millis <= 0}). */
@@ -81,10 +110,12 @@ public final class LatencyHistogram {
         count += other.count;
         zeros += other.zeros;
         sum += other.sum;
+        bucketSums &= other.bucketSums;
         if (other.counts != null) {
             cover(other.low, other.low + other.counts.length - 1);
             for (int i = 0; i < other.counts.length; i++) {
                 counts[other.low + i - low] += other.counts[i];
+                sums[other.low + i - low] += other.sums[i];
             }
         }
     }
@@ -110,9 +141,11 @@ public final class LatencyHistogram {
             for (int i = 0; i < other.counts.length; i++) {
                 if (other.counts[i] != 0) {
                     counts[other.low + i - low] -= other.counts[i];
+                    sums[other.low + i - low] -= other.sums[i];
                 }
             }
         }
+        bucketSums &= other.bucketSums;
         count -= other.count;
         zeros -= other.zeros;
         sum -= other.sum;
@@ -130,7 +163,8 @@ public final class LatencyHistogram {
 
     /**
      * The value at quantile {@code q} (0 &lt; q ≤ 1) by nearest rank, to within the bucket error
-     * described above; null when the histogram is empty.
+     * described above and within the values' range (see "Staying within the values"); null when
+     * the histogram is empty.
      */
     public Long percentile(double q) {
         if (!(q > 0 && q <= 1)) {
@@ -143,18 +177,57 @@ public final class LatencyHistogram {
         if (rank <= zeros) {
             return 0L;
         }
+        if (!bucketSums && count - zeros == 1) {
+            return sum; // the one value above 0, exactly
+        }
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
         long seen = zeros;
         for (int i = 0; i < counts.length; i++) {
             seen += counts[i];
             if (seen >= rank) {
-                return representative(low + i);
+                long midpoint = representative(low + i);
+                if (!bucketSums) {
+                    return midpoint;
+                }
+                // The mean of a bucket's values (whole milliseconds) lies between its smallest and largest.
+                long mean = Math.round((double) sums[i] / counts[i]);
+                boolean lowest = i == first && zeros == 0;
+                boolean highest = i == last;
+                if (lowest && highest) {
+                    return mean;
+                }
+                if (lowest) {
+                    return Math.max(midpoint, mean);
+                }
+                return highest ? Math.min(midpoint, mean) : midpoint;
             }
         }
         throw new IllegalStateException("bucket counts do not add up to " + count);
     }
 
-    /** The sparse binary form described in the class comment. */
+    /** Whether every bucket's sum is known, so percentiles stay within the values' range. */
+    public boolean hasBucketSums() {
+        return bucketSums;
+    }
+
+    /** The sparse binary form described in the class comment: version 2 when the bucket sums are known. */
     public byte[] toBytes() {
+        return encode(bucketSums);
+    }
+
+    /** The version 1 form, without bucket sums: what the rollup listing covers (see the class comment). */
+    public byte[] canonicalBytes() {
+        return encode(false);
+    }
+
+    private byte[] encode(boolean withSums) {
         int nonEmpty = 0;
         if (counts != null) {
             for (long c : counts) {
@@ -163,9 +236,9 @@ public final class LatencyHistogram {
         }
         // A plain array rather than a ByteArrayOutputStream, whose every write takes a lock: the
         // writer encodes two histograms per rollup row it upserts. A varint takes at most 10 bytes.
-        byte[] out = new byte[1 + 3 * 10 + nonEmpty * 2 * 10];
+        byte[] out = new byte[1 + 3 * 10 + nonEmpty * 3 * 10];
         int[] pos = {0};
-        out[pos[0]++] = VERSION;
+        out[pos[0]++] = withSums ? VERSION_WITH_SUMS : VERSION;
         writeVarint(out, pos, zeros);
         writeVarint(out, pos, sum);
         writeVarint(out, pos, nonEmpty);
@@ -174,6 +247,10 @@ public final class LatencyHistogram {
             if (counts[i] != 0) {
                 writeVarint(out, pos, low + i - previous);
                 writeVarint(out, pos, counts[i]);
+                if (withSums) {
+                    long offset = sums[i] - counts[i] * smallest(low + i);
+                    writeVarint(out, pos, (offset << 1) ^ (offset >> 63)); // zigzag: a rounding edge may make it negative
+                }
                 previous = low + i;
             }
         }
@@ -202,9 +279,11 @@ public final class LatencyHistogram {
         if (bytes == null || bytes.length == 0) {
             return;
         }
-        if (bytes[0] != VERSION) {
-            throw new IllegalArgumentException("histogram: version " + bytes[0] + " (expected: " + VERSION + ")");
+        if (bytes[0] != VERSION && bytes[0] != VERSION_WITH_SUMS) {
+            throw new IllegalArgumentException("histogram: version " + bytes[0] + " (expected: " + VERSION + " or "
+                    + VERSION_WITH_SUMS + ")");
         }
+        boolean withSums = bytes[0] == VERSION_WITH_SUMS;
         int[] pos = {1};
         long addZeros = readVarint(bytes, pos);
         long addSum = readVarint(bytes, pos);
@@ -214,6 +293,7 @@ public final class LatencyHistogram {
         }
         int[] indexes = new int[(int) nonEmpty];
         long[] values = new long[(int) nonEmpty];
+        long[] bucketTotals = new long[(int) nonEmpty];
         int index = 0;
         for (int n = 0; n < nonEmpty; n++) {
             index += (int) readVarint(bytes, pos);
@@ -222,6 +302,10 @@ public final class LatencyHistogram {
             }
             indexes[n] = index;
             values[n] = readVarint(bytes, pos);
+            if (withSums) {
+                long zigzag = readVarint(bytes, pos);
+                bucketTotals[n] = values[n] * smallest(index) + ((zigzag >>> 1) ^ -(zigzag & 1));
+            }
         }
         if (pos[0] != bytes.length) {
             throw new IllegalArgumentException("histogram: " + (bytes.length - pos[0]) + " trailing bytes (expected: none)");
@@ -231,9 +315,11 @@ public final class LatencyHistogram {
         sum += addSum;
         count += addZeros;
         if (nonEmpty > 0) {
+            bucketSums &= withSums;
             cover(indexes[0], indexes[indexes.length - 1]);
             for (int n = 0; n < nonEmpty; n++) {
                 counts[indexes[n] - low] += values[n];
+                sums[indexes[n] - low] += bucketTotals[n];
                 count += values[n];
             }
         }
@@ -246,6 +332,7 @@ public final class LatencyHistogram {
         return h;
     }
 
+    /** Equal counts, zeros, sum and buckets, and bucket sums too when both know them. */
     @Override
     public boolean equals(Object other) {
         if (!(other instanceof LatencyHistogram that)) {
@@ -256,8 +343,9 @@ public final class LatencyHistogram {
         }
         int from = Math.min(firstIndex(), that.firstIndex());
         int to = Math.max(lastIndex(), that.lastIndex());
+        boolean compareSums = bucketSums && that.bucketSums;
         for (int i = from; i <= to; i++) {
-            if (bucket(i) != that.bucket(i)) {
+            if (bucket(i) != that.bucket(i) || compareSums && bucketSum(i) != that.bucketSum(i)) {
                 return false;
             }
         }
@@ -278,11 +366,17 @@ public final class LatencyHistogram {
     @Override
     public String toString() {
         return "LatencyHistogram[count=" + count + ", sum=" + sum + ", zeros=" + zeros
+                + (bucketSums && counts != null ? ", bucket sums=" + Arrays.toString(sums) : "")
                 + (counts == null ? "" : ", buckets from " + low + "=" + Arrays.toString(counts)) + "]";
     }
 
     static int indexOf(long millis) {
         return (int) Math.ceil(Math.log(millis) / LOG_GAMMA);
+    }
+
+    /** The smallest whole millisecond bucket {@code index} holds. */
+    static long smallest(int index) {
+        return index == 0 ? 1 : (long) Math.floor(Math.pow(GAMMA, index) / GAMMA) + 1;
     }
 
     static long representative(int index) {
@@ -295,6 +389,11 @@ public final class LatencyHistogram {
             value = Math.min(Math.max(value, low), high);
         }
         return Math.max(1, value);
+    }
+
+    private long bucketSum(int index) {
+        int i = index - low;
+        return counts == null || i < 0 || i >= counts.length ? 0 : sums[i];
     }
 
     private long bucket(int index) {
@@ -319,6 +418,7 @@ public final class LatencyHistogram {
         if (counts == null) {
             low = from;
             counts = new long[to - from + 1];
+            sums = new long[to - from + 1];
             return;
         }
         int high = low + counts.length - 1;
@@ -330,7 +430,10 @@ public final class LatencyHistogram {
         int newHigh = to > high ? Math.min(BUCKETS - 1, to + slack) : high;
         long[] grown = new long[newHigh - newLow + 1];
         System.arraycopy(counts, 0, grown, low - newLow, counts.length);
+        long[] grownSums = new long[grown.length];
+        System.arraycopy(sums, 0, grownSums, low - newLow, sums.length);
         counts = grown;
+        sums = grownSums;
         low = newLow;
     }
 

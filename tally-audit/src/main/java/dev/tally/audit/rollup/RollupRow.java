@@ -17,7 +17,8 @@ import java.util.Objects;
  * <p>{@link #line()} is the row's line in a canonical listing ({@link RollupDigest}): the table
  * name, the key columns in {@link RollupTable#keyColumns()} order (times as decimal epoch ms,
  * strings as {@code <UTF-8 length>:<value>}), then {@code column=value} for every measure in
- * {@link Column} order (a histogram as the lower-case hex of its canonical bytes, {@code -} when
+ * {@link Column} order (a histogram as the lower-case hex of its canonical bytes,
+ * {@link LatencyHistogram#canonicalBytes()}, without the exact ends, {@code -} when
  * empty, {@code !} when it cannot be formed), separated by single spaces.
  *
  * <p>Immutable (the arrays are not copied: never modify them), thread-safe.
@@ -211,7 +212,7 @@ public record RollupRow(RollupTable table, RollupKey key, long[] values, byte[] 
         }
         try {
             LatencyHistogram h = LatencyHistogram.fromBytes(bytes);
-            return h.count() == 0 ? "-" : HEX.formatHex(h.toBytes());
+            return h.count() == 0 ? "-" : HEX.formatHex(h.canonicalBytes());
         } catch (IllegalArgumentException e) {
             return "!";
         }

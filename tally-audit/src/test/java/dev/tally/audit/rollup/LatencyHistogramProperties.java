@@ -92,7 +92,7 @@ class LatencyHistogramProperties {
     @Test
     void aTypicalRowEncodesCompactly() {
         LatencyHistogram h = of(LongStream.rangeClosed(1, 1000).map(i -> 200 + (i * 37) % 800).boxed().toList());
-        assertThat(h.toBytes().length).isLessThan(100);
+        assertThat(h.toBytes().length).isLessThan(160); // counts and bucket sums of about 25 buckets
         assertThat(h.count()).isEqualTo(1000);
     }
 

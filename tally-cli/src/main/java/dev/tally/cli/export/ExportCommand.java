@@ -79,6 +79,7 @@ public final class ExportCommand implements Callable<Integer> {
                     "--format: '" + format + "' (expected: ndjson or csv)");
         }
         Instant now = Instant.now();
+        filters.check(now);
         try (AuditReader reader = source.open()) {
             CallQuery query = filters.query(reader, now, PAGE, null);
             Progress progress = showProgress() ? new Progress(spec.commandLine().getErr(), total(reader, query)) : null;

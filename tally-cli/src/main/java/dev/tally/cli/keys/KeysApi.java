@@ -27,6 +27,7 @@ final class KeysApi {
     private static final ObjectMapper BODY = new ObjectMapper();
 
     private final AdminClient client;
+    private List<String> warnings = List.of();
 
     KeysApi(AdminClient client) {
         this.client = client;
@@ -42,7 +43,19 @@ final class KeysApi {
             throw new CommandFailure("url: " + ROOT + " answered without the new key's secret (expected: the key view "
                     + "with \"secret\")");
         }
+        warnings = warningsOf(answer);
         return new Created(key(answer), answer.get("secret").asText());
+    }
+
+    /** The {@code warnings} of the last create or update answer (a budget over unpriced models); often empty. */
+    List<String> warnings() {
+        return warnings;
+    }
+
+    private static List<String> warningsOf(JsonNode answer) {
+        List<String> found = new ArrayList<>();
+        answer.path("warnings").forEach(w -> found.add(w.asText()));
+        return List.copyOf(found);
     }
 
     List<KeyJson> list() {
@@ -59,7 +72,9 @@ final class KeysApi {
     }
 
     KeyJson update(String idOrName, KeySettings settings) {
-        return key(client.send("PATCH", path(idOrName), body(settings)));
+        JsonNode answer = client.send("PATCH", path(idOrName), body(settings));
+        warnings = warningsOf(answer);
+        return key(answer);
     }
 
     KeyJson revoke(String idOrName) {

@@ -33,7 +33,7 @@ public final class KeysCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: create, list, update or revoke (see 'tally keys --help')");
+                "missing command (expected one of: create, list, update, revoke)");
     }
 
     /** A step that may fail the way key changes fail. */
@@ -55,5 +55,11 @@ public final class KeysCommand implements Runnable {
             Thread.currentThread().interrupt();
             throw new CommandFailure("interrupted before the change was confirmed", e);
         }
+    }
+
+    /** Prints each warning of the gateway's answer as {@code warning: …} on standard error (the change was made). */
+    static void warn(java.io.PrintWriter err, java.util.List<String> warnings) {
+        warnings.forEach(w -> err.println("warning: " + w));
+        err.flush();
     }
 }

@@ -54,8 +54,10 @@ final class KeysCreateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (source.remote()) {
-            KeysApi.Created created = new KeysApi(source.client()).create(settings);
+            KeysApi api = new KeysApi(source.client());
+            KeysApi.Created created = api.create(settings);
             print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
+            KeysCommand.warn(spec.commandLine().getErr(), api.warnings());
             return TallyCommand.OK;
         }
         try (KeysStore store = KeysStore.open(source, true)) {

@@ -89,6 +89,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             }
             KeyJson updated = api.update(current.id(), after);
             print(before.describe(), KeysApi.settings(updated).describe(), updated.name(), updated.prefix(), updated.id());
+            KeysCommand.warn(spec.commandLine().getErr(), api.warnings());
             return TallyCommand.OK;
         }
         try (KeysStore store = KeysStore.open(source, false)) {
@@ -119,7 +120,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
                 || noPayloadPolicy || enable || disable || untag != null;
         if (!any) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "nothing to change: give at least one option (see 'tally keys update --help')");
+                    "nothing to change: give at least one option");
         }
         return this::apply;
     }

@@ -32,7 +32,7 @@ final class SettingOptions {
     String expires;
 
     @Option(names = "--tag", paramLabel = "<name=value>", description = "A metadata tag (repeatable).")
-    Map<String, String> tags;
+    List<String> tags;
 
     @Option(names = "--payload-policy", paramLabel = "off|hash|redacted|full",
             description = "Payload policy for this key's calls, instead of the global one.")
@@ -79,7 +79,7 @@ final class SettingOptions {
         }
         if (tags != null) {
             Map<String, String> merged = new TreeMap<>(s.tags());
-            merged.putAll(tags);
+            merged.putAll(dev.tally.cli.options.TagArgument.parse("--tag", tags));
             s = s.withTags(merged);
         }
         if (payloadPolicy != null) {

@@ -6,6 +6,7 @@ import dev.tally.audit.query.CallQuery;
 import dev.tally.audit.query.Page;
 import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.CallFilters;
+import dev.tally.cli.options.ColorOption;
 import dev.tally.cli.options.HelpOption;
 import dev.tally.cli.options.SourceOptions;
 import dev.tally.cli.options.TimeArgument;
@@ -48,8 +49,11 @@ public final class LogsCommand implements Callable<Integer> {
     @Mixin
     CallFilters filters;
 
+    @Mixin
+    ColorOption color;
+
     @Option(names = "--limit", paramLabel = "<n>", defaultValue = "100",
-            description = "Records per page, 1..1000 (default: ${DEFAULT-VALUE}); with --follow, past records shown first.")
+            description = "Records per page, 1..1000 (default: ${DEFAULT-VALUE}); not used by --follow.")
     int limit;
 
     @Option(names = "--cursor", paramLabel = "<cursor>", description = "Start after this cursor, printed under the previous page.")
@@ -62,17 +66,14 @@ public final class LogsCommand implements Callable<Integer> {
             description = "Show this one record in full, with its chain position and kept payload (like GET /v1/admin/logs/{id}).")
     String id;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep running and print new records as they arrive, oldest first, until interrupted.")
+    @Option(names = {"-f", "--follow"}, description = "Print only records committed from now on, in commit order, until interrupted.")
     boolean follow;
 
     @Option(names = "--interval", paramLabel = "<duration>", defaultValue = "1s",
             description = "With --follow: time between polls (default: ${DEFAULT-VALUE}).")
     String interval;
 
-    @Option(names = "--window", paramLabel = "<duration>", defaultValue = "5m",
-            description = {"With --follow: how long before the newest record to look for records of long calls,",
-                "which are written when they end (default: ${DEFAULT-VALUE})."})
-    String window;
+    private boolean colour;
 
     @Override
     public Integer call() {
@@ -80,13 +81,14 @@ public final class LogsCommand implements Callable<Integer> {
             throw usage("--limit: " + limit + " (expected: 1.." + CallQuery.MAX_LIMIT + ")");
         }
         Duration pollEvery = duration("--interval", interval);
-        Duration lookBack = duration("--window", window);
+        colour = color.enabled();
         if (follow && (filters.hasUntil() || cursor != null)) {
             throw usage("--follow cannot be used with " + (cursor != null ? "--cursor" : "--until")
                     + " (expected: --follow alone, or with --since and the other filters)");
         }
         Clock clock = Clock.systemUTC();
         Instant now = clock.instant();
+        filters.check(now);
         PrintWriter out = spec.commandLine().getOut();
         if (id != null) {
             if (follow || cursor != null) {
@@ -108,7 +110,13 @@ public final class LogsCommand implements Callable<Integer> {
             CallQuery query = filters.query(reader, now, limit, cursor);
             if (follow) {
                 boolean[] first = {true};
-                new Follower(reader, query, lookBack, pollEvery, clock).run(records -> {
+                PrintWriter err = spec.commandLine().getErr();
+                new Follower(reader, query, pollEvery).run(records -> {
+                    if (first[0]) {
+                        // Standard error, so standard output holds only records; also tells a script the start point is set.
+                        err.println("following new call records in " + reader.where() + " (Ctrl-C to stop)");
+                        err.flush();
+                    }
                     print(out, records, first[0], true);
                     first[0] = false;
                 });
@@ -141,10 +149,10 @@ public final class LogsCommand implements Callable<Integer> {
             records.forEach(r -> LogTable.json(out, r));
         } else if (following) {
             if (first || !records.isEmpty()) {
-                LogTable.table(records).print(out, LogTable.FOLLOW_WIDTHS, first);
+                LogTable.table(records, colour).print(out, LogTable.FOLLOW_WIDTHS, first);
             }
         } else {
-            LogTable.table(records).print(out);
+            LogTable.table(records, colour).print(out);
         }
         out.flush();
     }

@@ -46,7 +46,7 @@ public final class CallFilters {
     @Option(names = "--user", paramLabel = "<user>", description = "Only this user.")
     String user;
 
-    @Option(names = "--tag", paramLabel = "<name:value>", description = "Only calls with this tag value (repeatable: all must match).")
+    @Option(names = "--tag", paramLabel = "<name=value>", description = "Only calls with this tag value (repeatable: all must match).")
     List<String> tags = new ArrayList<>();
 
     /** The lower bound, or null. */
@@ -65,7 +65,17 @@ public final class CallFilters {
     }
 
     /**
-     * The query for these filters.
+     * Checks the filters that need no data source (times, status, tags), so a malformed one is
+     * reported before the source is opened.
+     *
+     * @throws CommandLine.ParameterException naming the option, value and expectation when one is malformed
+     */
+    public void check(Instant now) {
+        query(null, now, 1, null);
+    }
+
+    /**
+     * The query for these filters; {@code reader} resolves a key name (null: the value as given).
      *
      * @throws CommandLine.ParameterException naming the option, value and expectation when one is malformed
      */
@@ -78,12 +88,12 @@ public final class CallFilters {
         Map<String, String> tagMap;
         CallStatus callStatus;
         try {
-            tagMap = CallQuery.tagsOf(tags);
+            tagMap = TagArgument.parse("--tag", tags);
             callStatus = status == null ? null : Json.parseEnum(CallStatus.class, "--status", status);
-            return new CallQuery(from, to, key == null ? null : reader.keyFilter(key), model, provider, callStatus, user,
+            return new CallQuery(from, to, key == null || reader == null ? key : reader.keyFilter(key), model, provider, callStatus, user,
                     tagMap, limit, cursor);
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage().startsWith("tag:") ? "--" + e.getMessage() : e.getMessage());
+            throw usage(e.getMessage());
         }
     }
 

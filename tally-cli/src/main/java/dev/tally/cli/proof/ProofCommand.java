@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
  * Blocking; not thread-safe.
  */
 @Command(name = "proof",
-        mixinStandardHelpOptions = true,
         description = {
             "Prove that one entry is in the log: fetch its Merkle inclusion proof and check it",
             "(entry hash, audit path to a signed head's root, the head's signature).",
@@ -47,6 +46,9 @@ public final class ProofCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    dev.tally.cli.options.HelpOption help;
 
     @Mixin
     SourceOptions source;

@@ -47,6 +47,41 @@ public final class AdminApiReader implements AuditReader {
     }
 
     @Override
+    public String tailHead() {
+        return position(client.get("/v1/admin/tail", List.of()));
+    }
+
+    @Override
+    public Tail tail(String position, CallQuery filters) {
+        List<Map.Entry<String, String>> params = new ArrayList<>();
+        add(params, "after", position);
+        add(params, "since", filters.since());
+        add(params, "key", filters.keyId());
+        add(params, "model", filters.model());
+        add(params, "provider", filters.provider());
+        add(params, "status", filters.status() == null ? null : Json.wire(filters.status()));
+        add(params, "user", filters.user());
+        filters.tags().forEach((name, value) -> params.add(new SimpleEntry<>("tag", name + ":" + value)));
+        JsonNode answer = client.get("/v1/admin/tail", params);
+        List<CallRecord> records = new ArrayList<>();
+        for (AuditEntry e : page(answer, "tail").data()) {
+            if (e instanceof CallRecord r) {
+                records.add(r);
+            }
+        }
+        return new Tail(records, position(answer));
+    }
+
+    private static String position(JsonNode answer) {
+        JsonNode position = answer.get("position");
+        if (position == null || !position.isTextual()) {
+            throw new CommandFailure("url: /v1/admin/tail answered without a position (expected: "
+                    + "{\"data\":[…],\"position\":\"…\"}; a gateway older than this CLI has no tail route)");
+        }
+        return position.asText();
+    }
+
+    @Override
     public Page<AuditEntry> events(EventQuery query) {
         List<Map.Entry<String, String>> params = new ArrayList<>();
         add(params, "type", query.type());
@@ -151,7 +186,7 @@ public final class AdminApiReader implements AuditReader {
             if (node.hasNonNull("kind")) {
                 return Json.mapper().treeToValue(node, AuditEntry.class);
             }
-            Class<? extends AuditEntry> type = route.equals("logs") ? CallRecord.class
+            Class<? extends AuditEntry> type = route.equals("logs") || route.equals("tail") ? CallRecord.class
                     : isSecurityType(node.path("type").asText()) ? SecurityEvent.class : AdminEvent.class;
             ObjectNode copy = node.deepCopy();
             return Json.mapper().treeToValue(copy, type);

@@ -21,6 +21,26 @@ public sealed interface AuditReader extends AutoCloseable permits StoreReader, A
     /** Call records, newest first, one page. */
     Page<AuditEntry> calls(CallQuery query);
 
+    /**
+     * Where the log ends now, as an opaque position for {@link #tail}: nothing committed before
+     * this call is ever returned after it (see {@link dev.tally.audit.store.CallTail}).
+     */
+    String tailHead();
+
+    /**
+     * The call records matching {@code filters} (not its {@code until}, limit or cursor)
+     * committed after {@code position}, in commit order (by chain, then seq), at most 1000, and
+     * the position to read from next.
+     */
+    Tail tail(String position, CallQuery filters);
+
+    /** New call records in commit order and the position after them. */
+    record Tail(java.util.List<dev.tally.audit.entry.CallRecord> records, String position) {
+        public Tail {
+            records = java.util.List.copyOf(records);
+        }
+    }
+
     /** Security and admin events, newest first, one page. */
     Page<AuditEntry> events(EventQuery query);
 

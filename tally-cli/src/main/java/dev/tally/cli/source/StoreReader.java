@@ -13,6 +13,7 @@ import dev.tally.audit.query.Page;
 import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
+import dev.tally.audit.store.CallTail;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.cli.CommandFailure;
@@ -60,6 +61,18 @@ public final class StoreReader implements AuditReader {
     @Override
     public Page<AuditEntry> calls(CallQuery query) {
         return entries(() -> store.calls(query));
+    }
+
+    @Override
+    public String tailHead() {
+        return reading(() -> CallTail.head(store));
+    }
+
+    @Override
+    public Tail tail(String position, CallQuery filters) {
+        CallTail.Batch batch = reading(() -> CallTail.after(store, position, filters, CallQuery.MAX_LIMIT));
+        return new Tail(batch.records().stream().map(e -> (dev.tally.audit.entry.CallRecord) e.entry()).toList(),
+                batch.position());
     }
 
     @Override

@@ -15,6 +15,8 @@ public final class Table {
     private final List<String> header;
     private final boolean[] rightAligned;
     private final List<List<String>> rows = new ArrayList<>();
+    private final java.util.Map<Integer, java.util.function.Function<String, String>> colours = new java.util.HashMap<>();
+    private boolean coloured;
 
     /**
      * @param header column titles
@@ -39,6 +41,22 @@ public final class Table {
         return this;
     }
 
+    /**
+     * Colours the cells of {@code column} (not its header): {@code sgr} maps a cell's text to an
+     * ANSI SGR parameter such as {@code "32"} (green), or null for none. Only the text is
+     * wrapped, after padding, so columns line up as without colour.
+     */
+    public Table colour(int column, java.util.function.Function<String, String> sgr) {
+        colours.put(column, sgr);
+        return this;
+    }
+
+    /** Whether {@link #colour} applies when printing (off by default). */
+    public Table coloured(boolean on) {
+        coloured = on;
+        return this;
+    }
+
     /** Whether no row was added. */
     public boolean isEmpty() {
         return rows.isEmpty();
@@ -55,9 +73,9 @@ public final class Table {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
-        line(out, header, widths);
+        line(out, header, widths, false);
         for (List<String> row : rows) {
-            line(out, row, widths);
+            line(out, row, widths, coloured);
         }
     }
 
@@ -67,20 +85,22 @@ public final class Table {
      */
     public void print(PrintWriter out, int[] widths, boolean withHeader) {
         if (withHeader) {
-            line(out, header, widths);
+            line(out, header, widths, false);
         }
         for (List<String> row : rows) {
-            line(out, row, widths);
+            line(out, row, widths, coloured);
         }
     }
 
-    private void line(PrintWriter out, List<String> cells, int[] widths) {
+    private void line(PrintWriter out, List<String> cells, int[] widths, boolean withColour) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String cell = cells.get(i);
             String padding = " ".repeat(Math.max(0, widths[i] - cell.length()));
+            String sgr = withColour && colours.containsKey(i) ? colours.get(i).apply(cell) : null;
+            String shown = sgr == null ? cell : "\u001b[" + sgr + "m" + cell + "\u001b[0m";
             line.append(i == 0 ? "" : "  ");
-            line.append(rightAligned[i] ? padding + cell : cell + padding);
+            line.append(rightAligned[i] ? padding + shown : shown + padding);
         }
         out.println(line.toString().stripTrailing());
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.json.Json;
-import dev.tally.audit.query.CallQuery;
 import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
@@ -83,7 +82,7 @@ public final class UsageCommand implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "<user>", description = "Only this user.")
     String user;
 
-    @Option(names = "--tag", paramLabel = "<name:value>", description = "Only calls with this tag value (at most one).")
+    @Option(names = "--tag", paramLabel = "<name=value>", description = "Only calls with this tag value (at most one).")
     String tag;
 
     @Option(names = "--json", description = "Print the report as JSON, in the shape of GET /v1/admin/usage.")
@@ -102,7 +101,7 @@ public final class UsageCommand implements Callable<Integer> {
             throw usage("--since " + since + " is not before --until " + until + " (expected: an earlier --since)");
         }
         CallStatus callStatus = status == null ? null : checked(() -> Json.parseEnum(CallStatus.class, "--status", status));
-        Map<String, String> tagFilter = tag == null ? Map.of() : checked(() -> CallQuery.tagsOf(List.of(tag)));
+        Map<String, String> tagFilter = tag == null ? Map.of() : checked(() -> dev.tally.cli.options.TagArgument.parse("--tag", List.of(tag)));
         try (AuditReader reader = source.open()) {
             String keyId = key == null ? null : reader.keyFilter(key);
             UsageQuery query = checked(() -> new UsageQuery(from, to, groups, keyId, model, provider, callStatus, user,

@@ -23,7 +23,6 @@ import picocli.CommandLine.Spec;
  * {@code tally verify --since} later checks the log against. Blocking; not thread-safe.
  */
 @Command(name = "heads",
-        mixinStandardHelpOptions = true,
         description = {
             "Print the latest signed head of every chain as JSON: {\"heads\":[…]}.",
             "Save it somewhere else; 'tally verify --since <file>' later proves the log still extends it."
@@ -32,6 +31,9 @@ public final class HeadsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    dev.tally.cli.options.HelpOption help;
 
     @Mixin
     SourceOptions source;

@@ -34,7 +34,6 @@ import picocli.CommandLine.Spec;
  * Blocking; not thread-safe (one instance per run).
  */
 @Command(name = "witness",
-        mixinStandardHelpOptions = true,
         description = {
             "Watch a log from outside: poll its signed heads, check every chain only grows (a consistency proof",
             "from the saved head to the new one, and the new head's signature), keep the heads in --state.",
@@ -45,6 +44,9 @@ public final class WitnessCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    dev.tally.cli.options.HelpOption help;
 
     @Mixin
     SourceOptions source;

@@ -203,6 +203,13 @@ class KeysCommandTest {
         assertThat(taken.exitCode()).isEqualTo(TallyCommand.FAILURE);
         assertThat(taken.err()).contains("name: 'ci-bot' (expected: a name no other key has)");
 
+        keys("revoke", "ci-bot");
+        KeysRun reused = keys("create", "--name", "ci-bot");
+        assertThat(reused.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(reused.err()).containsPattern("tally keys create: name: 'ci-bot' is held by revoked key [0-9a-f-]{36} "
+                + "\\(revoked at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\); a revoked key keeps its name so past records still "
+                + "name it \\(expected: another name, e.g. 'ci-bot-2'\\)");
+
         KeysRun noStore = KeysRun.of("keys", "list", "--data", dir.resolve("elsewhere").toString());
         assertThat(noStore.exitCode()).isEqualTo(TallyCommand.FAILURE);
         assertThat(noStore.err()).contains("has no tally.db");
@@ -212,7 +219,7 @@ class KeysCommandTest {
     void badCommandLinesAreUsageErrors() {
         keys("create", "--name", "ci-bot");
 
-        assertUsage(KeysRun.of("keys"), "Missing command");
+        assertUsage(KeysRun.of("keys"), "missing command (expected one of: create, list, update, revoke)");
         assertUsage(keys("create"), "Missing required option: '--name=<name>'");
         assertUsage(keys("create", "--name", "x", "--rpm", "0"), "requests_per_minute: 0 (expected: 1..1000000)");
         assertUsage(keys("create", "--name", "x", "--budget-usd", "5"), "--budget-usd: 5 without --budget-period");

@@ -17,6 +17,7 @@ public final class AdminRoutes {
     public static void register(HttpRouting.Builder routing, AdminServices services) {
         AdminAuth auth = new AdminAuth(services);
         routing.get("/v1/admin/logs", new AdminEndpoint(auth, new LogsHandler(services)));
+        routing.get("/v1/admin/tail", new AdminEndpoint(auth, new TailHandler(services)));
         routing.get("/v1/admin/logs/{id}", new AdminEndpoint(auth, new LogHandler(services)));
         routing.get("/v1/admin/usage", new AdminEndpoint(auth, new UsageHandler(services)));
         routing.get("/v1/admin/events", new AdminEndpoint(auth, new EventsHandler(services)));

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param sleeper waits out those slowdowns
  * @param ids event ids
  * @param clock event times and default ranges
+ * @param budgetWarnings what a key's budget cannot count (unpriced models), for key changes' answers
  */
 public record AdminServices(
         GatewayConfig.Audit audit,
@@ -40,7 +41,8 @@ public record AdminServices(
         BruteForcePolicy bruteForce,
         Sleeper sleeper,
         IdSource ids,
-        Clock clock) {
+        Clock clock,
+        dev.tally.gateway.keys.BudgetWarnings budgetWarnings) {
 
     public AdminServices {
         Objects.requireNonNull(audit, "audit");
@@ -53,5 +55,6 @@ public record AdminServices(
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(budgetWarnings, "budget_warnings");
     }
 }

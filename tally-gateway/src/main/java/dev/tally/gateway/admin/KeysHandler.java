@@ -52,6 +52,7 @@ final class KeysHandler {
             }
             ObjectNode view = KeyView.of(created.key(), now());
             view.put("secret", created.secret());
+            warnings(view, created.key());
             res.header("location", "/v1/admin/keys/" + created.key().id());
             JsonReply.send(res, 201, view);
         };
@@ -88,8 +89,16 @@ final class KeysHandler {
             } catch (IllegalArgumentException e) {
                 throw refused(e);
             }
-            JsonReply.send(res, 200, KeyView.of(updated, now()));
+            ObjectNode view = KeyView.of(updated, now());
+            warnings(view, updated);
+            JsonReply.send(res, 200, view);
         };
+    }
+
+    /** {@code warnings}: what the key's settings cannot do as asked (a budget over unpriced models); often empty. */
+    private void warnings(ObjectNode view, VirtualKey key) {
+        ArrayNode warnings = view.putArray("warnings");
+        services.budgetWarnings().of(key).forEach(warnings::add);
     }
 
     AdminEndpoint.Action revoke() {

@@ -29,6 +29,8 @@ final class Params {
     static final int MAX_VALUE = 256;
     /** Longest value accepted for a cursor. */
     static final int MAX_CURSOR = 200;
+    /** Longest value accepted for a tail position (one line per chain). */
+    static final int MAX_POSITION = 4096;
     /** Characters of a bad value repeated in an error message. */
     static final int SHOWN_CHARS = 40;
 
@@ -153,6 +155,23 @@ final class Params {
             throw badCursor(value);
         }
         return value;
+    }
+
+    /**
+     * The opaque tail position {@code after} of a previous tail read, or null; only its length
+     * (at most {@value #MAX_POSITION}) and alphabet are checked here.
+     */
+    String position() {
+        String value = text("after", MAX_POSITION);
+        if (value != null && !value.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_'))) {
+            throw badPosition(value);
+        }
+        return value;
+    }
+
+    static ApiException badPosition(String value) {
+        return ApiException.badParam("after", "after: '" + clip(value)
+                + "' (expected: the position of a previous GET /v1/admin/tail answer)");
     }
 
     /** A call status ({@code success}, {@code error}, ...), or null. */

@@ -82,8 +82,9 @@ public final class KeyService implements KeyLookup {
         after.putAll(settings.describe());
         mutations.lock();
         try {
-            if (store.keyByName(settings.name()).isPresent()) {
-                throw nameTaken(settings.name());
+            Optional<VirtualKey> holder = store.keyByName(settings.name());
+            if (holder.isPresent()) {
+                throw nameTaken(holder.get());
             }
             adminLog.commit(new AdminChange.CreateKey(key), event(AdminEventType.KEY_CREATED, actor, key,
                     Map.of(), after, "key '" + key.name() + "' (" + key.prefix() + ") created"));
@@ -117,7 +118,7 @@ public final class KeyService implements KeyLookup {
             if (!after.name().equals(before.name())) {
                 Optional<VirtualKey> holder = store.keyByName(after.name());
                 if (holder.isPresent() && !holder.get().id().equals(current.id())) {
-                    throw nameTaken(after.name());
+                    throw nameTaken(holder.get());
                 }
             }
             VirtualKey updated = toKey(current.id(), after, current.secretHash(), current.prefix(),
@@ -215,7 +216,18 @@ public final class KeyService implements KeyLookup {
         }
     }
 
-    private static IllegalArgumentException nameTaken(String name) {
-        return new IllegalArgumentException("name: '" + name + "' (expected: a name no other key has)");
+    /**
+     * The name {@code holder} has is taken. A revoked key keeps its name for good (past records
+     * and events name it, and it cannot be renamed), which surprises whoever revoked a key to
+     * make a new one under the same name: the message says which key holds it and since when.
+     */
+    private static IllegalArgumentException nameTaken(VirtualKey holder) {
+        if (holder.revokedAt() != null) {
+            return new IllegalArgumentException("name: '" + holder.name() + "' is held by revoked key " + holder.id()
+                    + " (revoked at " + dev.tally.audit.json.Json.INSTANT_FORMAT.format(holder.revokedAt())
+                    + "); a revoked key keeps its name so past records still "
+                    + "name it (expected: another name, e.g. '" + holder.name() + "-2')");
+        }
+        return new IllegalArgumentException("name: '" + holder.name() + "' (expected: a name no other key has)");
     }
 }

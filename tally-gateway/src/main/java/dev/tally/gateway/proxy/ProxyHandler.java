@@ -10,7 +10,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -97,9 +96,8 @@ public final class ProxyHandler implements CallService {
         }
         Target first = route.get().getFirst();
         if (first.provider().kind() != protocol) {
-            String other = first.provider().kind() == Protocol.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions";
-            String message = "model: '" + request.model() + "' is served by an "
-                    + first.provider().kind().name().toLowerCase(Locale.ROOT) + " provider (expected: call " + other + ")";
+            String message = WrongProtocol.message(request.model(), first.provider(), endpoint,
+                    router.serves(endpoint.protocol()));
             return CallOutcome.Recorded.ended(new CallEnd.Failed(ErrorCode.WRONG_ENDPOINT, message), facts,
                     RouteFacts.routed(first.provider().name()), Reply.error(res, protocol, ErrorCode.WRONG_ENDPOINT, message, "model"));
         }

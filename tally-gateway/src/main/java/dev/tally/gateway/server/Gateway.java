@@ -17,6 +17,7 @@ import dev.tally.gateway.auth.KeyAuthenticator;
 import dev.tally.gateway.auth.Sleeper;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.config.Secret;
+import dev.tally.gateway.keys.BudgetWarnings;
 import dev.tally.gateway.keys.KeyCache;
 import dev.tally.gateway.keys.KeyService;
 import dev.tally.gateway.limits.KeyLimiter;
@@ -52,6 +53,8 @@ import java.util.function.Consumer;
  * of refused calls, then exports the last spans.
  */
 public final class Gateway implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     /**
      * How long a key looked up by secret is trusted before it is read again: the bound within
@@ -113,14 +116,25 @@ public final class Gateway implements AutoCloseable {
                 new UpstreamCaller(upstream, retrySleeper, clock), assembler, sink, gate,
                 new CostCalculator(priceTable(config)), telemetry.tracer(),
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
+        BudgetWarnings budgetWarnings = new BudgetWarnings(config.models());
+        warnAboutBudgets(keys, budgetWarnings);
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
-                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock);
+                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings);
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
             AdminRoutes.register(routing, admin);
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });
         return new Gateway(server, upstream, keys, telemetry, gate);
+    }
+
+    /** Logs, once at start, every active key's budget that the configured prices cannot count. */
+    private static void warnAboutBudgets(KeyService keys, BudgetWarnings budgetWarnings) {
+        for (dev.tally.audit.keys.VirtualKey key : keys.list()) {
+            if (key.revokedAt() == null) {
+                budgetWarnings.of(key).forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+            }
+        }
     }
 
     /** The price table of the configured models (public name → price). */

@@ -23,6 +23,11 @@ public final class Router {
         this.config = config;
     }
 
+    /** Whether any configured provider speaks {@code protocol}. */
+    public boolean serves(Protocol protocol) {
+        return config.providers().values().stream().anyMatch(p -> p.kind() == protocol);
+    }
+
     /**
      * The targets for {@code model}, first choice first, or empty when the model is unknown.
      * Targets are returned even when their protocol differs from {@code protocol}; the caller

@@ -132,7 +132,8 @@ class AdminAuthTest {
                 new RecorderAuditSink(fx.recorder, Durability.ASYNC), fx.gateway.keys(),
                 new KeyAuthenticator(fx.gateway.keys(), clock, BruteForcePolicy.DEFAULT, d -> { }),
                 new KeyLimiter(SpendReader.fromStore(fx.store), clock, Duration.ofSeconds(5)),
-                token, BruteForcePolicy.DEFAULT, delays::add, new IdSource(clock, new SecureRandom()), clock);
+                token, BruteForcePolicy.DEFAULT, delays::add, new IdSource(clock, new SecureRandom()), clock,
+                new dev.tally.gateway.keys.BudgetWarnings(fx.config.models()));
         return WebServer.builder().host("127.0.0.1").port(0).routing(r -> AdminRoutes.register(r, services)).build().start();
     }
 }

@@ -43,8 +43,13 @@ final class BrowserSession implements AutoCloseable {
     }
 
     Watched newPage() {
+        return newPage(1440, 900);
+    }
+
+    /** A fresh page whose window is {@code width} × {@code height} CSS pixels. */
+    Watched newPage(int width, int height) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setViewportSize(1440, 900).setLocale("en-US").setTimezoneId("UTC"));
+                .setViewportSize(width, height).setLocale("en-US").setTimezoneId("UTC"));
         context.setDefaultTimeout(30_000);
         contexts.add(context);
         Page page = context.newPage();
