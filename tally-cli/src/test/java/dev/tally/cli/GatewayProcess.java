@@ -78,6 +78,11 @@ final class GatewayProcess implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The port it listens on. */
+    int port() {
+        return port;
+    }
+
     String output() {
         return output.toString();
     }
