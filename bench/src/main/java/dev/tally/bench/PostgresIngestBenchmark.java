@@ -127,6 +127,7 @@ public final class PostgresIngestBenchmark {
                         recorder.stats().lost());
             }
             recorder.close();
+            printSizes(server, db, records.length);
             return records.length / (elapsed / 1e9);
         } finally {
             server.dropDatabase(db);
@@ -245,6 +246,33 @@ public final class PostgresIngestBenchmark {
             return rows.length / (elapsed / 1e9);
         } finally {
             server.dropDatabase(db);
+        }
+    }
+
+    /**
+     * On-disk bytes per record after a recorder run, for sizing (docs/deployment.md): entries
+     * and tag rows with their indexes (every day partition, no payloads), and the rollup tables.
+     */
+    private static void printSizes(EmbeddedPostgresServer server, String db, int records) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", server.user());
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(db), props);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+            long entries = size(s, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('entries')");
+            long tags = size(s, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('call_tags')");
+            long rollups = size(s, "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' "
+                    + "AND c.relname LIKE '%rollups'");
+            System.out.printf("  size after %,d records: entries %,d B/record, tags %,d B/record, rollups %,d B in all "
+                    + "(%,d B/record here), total %,d B/record%n", records, entries / records, tags / records, rollups,
+                    rollups / records, (entries + tags + rollups) / records);
+        }
+    }
+
+    private static long size(java.sql.Statement s, String sql) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -87,6 +87,7 @@ final class GatewayProcess implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The port it listens on. */
     int port() {
         return port;
     }

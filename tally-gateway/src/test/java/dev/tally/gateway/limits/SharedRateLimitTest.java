@@ -104,13 +104,16 @@ class SharedRateLimitTest {
         admittedRoundRobin(key, 30, 0);
         fleet.down(false);
         clock.advance(SharedRates.RETRY.plusMillis(1));
-        // The next call of each instance probes the store in the background; once that is back, leases decide.
-        for (KeyLimiter instance : instances) {
-            instance.admit(key, "m", 0);
-        }
+        // Each instance's next call probes the store in the background and is still decided locally;
+        // once the probe's grant is handed over, leases decide again.
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (fleet.leases() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        for (int i = 0; i < instances.size(); i++) {
+            long local;
+            do {
+                local = rates.get(i).localDecisions();
+                instances.get(i).admit(key, "m", 0);
+                Thread.sleep(5);
+            } while (rates.get(i).localDecisions() > local && System.nanoTime() < deadline);
         }
         long before = rates.stream().mapToLong(SharedRates::localDecisions).sum();
         admittedRoundRobin(key, 30, 0);
