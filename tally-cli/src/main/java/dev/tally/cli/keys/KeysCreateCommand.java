@@ -33,7 +33,7 @@ final class KeysCreateCommand implements Callable<Integer> {
     SourceOptions source;
 
     @Option(names = "--name", required = true, paramLabel = "<name>",
-            description = "Unique name: 1-64 characters of A-Z a-z 0-9 . _ -")
+            description = "Unique name: 1-64 characters of A-Z a-z 0-9 . _ - (letter or digit first).")
     String name;
 
     @Mixin
