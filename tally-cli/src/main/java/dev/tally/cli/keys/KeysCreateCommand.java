@@ -39,6 +39,9 @@ final class KeysCreateCommand implements Callable<Integer> {
     @Mixin
     SettingOptions options;
 
+    @Mixin
+    PriceCheck prices;
+
     @Option(names = "--disabled", description = "Create the key switched off.")
     boolean disabled;
 
@@ -53,6 +56,7 @@ final class KeysCreateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        prices.load(source.remote(), source.remote() ? null : source.dataDir());
         if (source.remote()) {
             KeysApi api = new KeysApi(source.client());
             KeysApi.Created created = api.create(settings);
@@ -63,6 +67,7 @@ final class KeysCreateCommand implements Callable<Integer> {
         try (KeysStore store = KeysStore.open(source.dataDir(), true)) {
             CreatedKey created = KeysCommand.failing(() -> store.service().create(settings, KeysStore.ACTOR));
             print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
+            KeysCommand.warn(spec.commandLine().getErr(), prices.of(created.key()));
         }
         return TallyCommand.OK;
     }

@@ -47,6 +47,9 @@ final class KeysUpdateCommand implements Callable<Integer> {
     @Mixin
     SettingOptions options;
 
+    @Mixin
+    PriceCheck prices;
+
     @Option(names = "--all-models", description = "Allow every model.")
     boolean allModels;
 
@@ -78,6 +81,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
     public Integer call() {
         UnaryOperator<KeySettings> change = checkedChange();
         if (source.remote()) {
+            prices.load(true, null);
             KeysApi api = new KeysApi(source.client());
             KeyJson current = api.get(key);
             KeySettings before = KeysApi.settings(current);
@@ -92,6 +96,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             KeysCommand.warn(spec.commandLine().getErr(), api.warnings());
             return TallyCommand.OK;
         }
+        prices.load(false, source.dataDir());
         try (KeysStore store = KeysStore.open(source.dataDir(), false)) {
             KeyService service = store.service();
             VirtualKey current = KeysCommand.failing(() -> service.get(key));
@@ -103,6 +108,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             VirtualKey updated = KeysCommand.failing(() -> service.update(current.id(), change, KeysStore.ACTOR));
             print(KeySettings.of(current).describe(), KeySettings.of(updated).describe(), updated.name(), updated.prefix(),
                     updated.id());
+            KeysCommand.warn(spec.commandLine().getErr(), prices.of(updated));
         }
         return TallyCommand.OK;
     }
