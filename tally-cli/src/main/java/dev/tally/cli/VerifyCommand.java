@@ -72,14 +72,14 @@ final class VerifyCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--public-key", paramLabel = "<file>",
-            description = {"Trust only signatures by this exported public key (signing.pub: one line of base64 X.509).",
-                "Repeat it for a store with several signers (e.g. the gateway's and the CLI's chain).",
-                "Without it, the keys registered in the store are trusted."})
+            description = {"Trust only signatures by this exported public key (signing.pub: one line of base64 X.509). "
+                + "Repeat it for a store with several signers (e.g. the gateway's and the CLI's chain). "
+                + "Without it, the keys registered in the store are trusted."})
     List<Path> publicKeys = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "<heads.json>",
-            description = {"Also prove every chain still extends the heads saved in this file (tally heads output,",
-                "or a witness's state file): fails when a chain there is gone, shorter or rewritten (not with --url)."})
+            description = {"Also prove every chain still extends the heads saved in this file (tally heads output, "
+                + "or a witness's state file): fails when a chain there is gone, shorter or rewritten (not with --url)."})
     Path since;
 
     @Option(names = "--deep", description = {"Also recompute every usage rollup and tag row from the entries and name "

@@ -2,6 +2,8 @@ package dev.tally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TallyCommandTest {
@@ -81,5 +83,42 @@ class TallyCommandTest {
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).as(command).contains("-h, --help").doesNotContain("--version");
         }
+    }
+
+    /**
+     * Each element of a picocli description is printed on a line of its own, so a sentence split
+     * over two elements shows as a stray line break in --help (as --window's did): every element
+     * must be whole sentences, ending with a full stop, or an example.
+     */
+    @Test
+    void helpTextHasNoSentenceBrokenAcrossLines() {
+        List<String> broken = new ArrayList<>();
+        check(TallyCommand.commandLine(), broken);
+        assertThat(broken).isEmpty();
+    }
+
+    private static void check(picocli.CommandLine line, List<String> broken) {
+        picocli.CommandLine.Model.CommandSpec spec = line.getCommandSpec();
+        if (spec.name().equals("serve")) {
+            return; // serve's options belong to the start-up work
+        }
+        for (String element : spec.usageMessage().description()) {
+            if (!whole(element)) {
+                broken.add(spec.qualifiedName() + ": " + element);
+            }
+        }
+        for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
+            for (String element : option.description()) {
+                if (!whole(element)) {
+                    broken.add(spec.qualifiedName() + " " + option.longestName() + ": " + element);
+                }
+            }
+        }
+        line.getSubcommands().values().forEach(sub -> check(sub, broken));
+    }
+
+    private static boolean whole(String element) {
+        String text = element.replace("%n", "").strip(); // picocli's format for a line end
+        return text.startsWith("Example:") || text.endsWith(".") || text.endsWith(".)");
     }
 }

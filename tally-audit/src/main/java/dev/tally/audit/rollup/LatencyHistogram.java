@@ -47,8 +47,9 @@ import java.util.Arrays;
  * {@link #canonicalBytes()} is always the version 1 form: the rollup listing that retention
  * runs sign and {@code verify --deep} recomputes ({@link RollupRow}) covers counts and sum, so
  * stores written before bucket sums were kept still verify.
- * varints are unsigned LEB128. A typical row with a few dozen distinct latencies takes well
- * under 100 bytes.
+ * varints are unsigned LEB128; {@link HistogramBytes} writes and reads this form. A typical row
+ * with a few dozen distinct latencies takes well under 100 bytes in version 1 and about half as
+ * much again with bucket sums.
  *
  * <p>Counts and sum are exact, so merging and subtracting (of a histogram that was merged in)
  * are exact too; merge is associative and commutative. Not thread-safe.
@@ -59,10 +60,8 @@ public final class LatencyHistogram {
     public static final double GAMMA = 1.08;
 
     private static final double LOG_GAMMA = Math.log(GAMMA);
-    private static final byte VERSION = 1;
-    private static final byte VERSION_WITH_SUMS = 2;
     /** Enough buckets for any long value: ceil(ln(Long.MAX_VALUE) / ln 1.08) = 568; the window in use is smaller. */
-    private static final int BUCKETS = (int) Math.ceil(Math.log(Long.MAX_VALUE) / LOG_GAMMA) + 2;
+    static final int BUCKETS = (int) Math.ceil(Math.log(Long.MAX_VALUE) / LOG_GAMMA) + 2;
 
     private long zeros;
     private long sum;
@@ -228,33 +227,7 @@ public final class LatencyHistogram {
     }
 
     private byte[] encode(boolean withSums) {
-        int nonEmpty = 0;
-        if (counts != null) {
-            for (long c : counts) {
-                nonEmpty += c != 0 ? 1 : 0;
-            }
-        }
-        // A plain array rather than a ByteArrayOutputStream, whose every write takes a lock: the
-        // writer encodes two histograms per rollup row it upserts. A varint takes at most 10 bytes.
-        byte[] out = new byte[1 + 3 * 10 + nonEmpty * 3 * 10];
-        int[] pos = {0};
-        out[pos[0]++] = withSums ? VERSION_WITH_SUMS : VERSION;
-        writeVarint(out, pos, zeros);
-        writeVarint(out, pos, sum);
-        writeVarint(out, pos, nonEmpty);
-        int previous = 0;
-        for (int i = 0; nonEmpty > 0 && i < counts.length; i++) {
-            if (counts[i] != 0) {
-                writeVarint(out, pos, low + i - previous);
-                writeVarint(out, pos, counts[i]);
-                if (withSums) {
-                    long offset = sums[i] - counts[i] * smallest(low + i);
-                    writeVarint(out, pos, (offset << 1) ^ (offset >> 63)); // zigzag: a rounding edge may make it negative
-                }
-                previous = low + i;
-            }
-        }
-        return Arrays.copyOf(out, pos[0]);
+        return HistogramBytes.encode(zeros, sum, low, counts == null ? new long[0] : counts, sums, withSums);
     }
 
     /**
@@ -279,48 +252,19 @@ public final class LatencyHistogram {
         if (bytes == null || bytes.length == 0) {
             return;
         }
-        if (bytes[0] != VERSION && bytes[0] != VERSION_WITH_SUMS) {
-            throw new IllegalArgumentException("histogram: version " + bytes[0] + " (expected: " + VERSION + " or "
-                    + VERSION_WITH_SUMS + ")");
-        }
-        boolean withSums = bytes[0] == VERSION_WITH_SUMS;
-        int[] pos = {1};
-        long addZeros = readVarint(bytes, pos);
-        long addSum = readVarint(bytes, pos);
-        long nonEmpty = readVarint(bytes, pos);
-        if (nonEmpty < 0 || nonEmpty > BUCKETS) {
-            throw new IllegalArgumentException("histogram: " + nonEmpty + " buckets (expected: 0.." + BUCKETS + ")");
-        }
-        int[] indexes = new int[(int) nonEmpty];
-        long[] values = new long[(int) nonEmpty];
-        long[] bucketTotals = new long[(int) nonEmpty];
-        int index = 0;
-        for (int n = 0; n < nonEmpty; n++) {
-            index += (int) readVarint(bytes, pos);
-            if (index < 0 || index >= BUCKETS) {
-                throw new IllegalArgumentException("histogram: bucket " + index + " (expected: 0.." + (BUCKETS - 1) + ")");
-            }
-            indexes[n] = index;
-            values[n] = readVarint(bytes, pos);
-            if (withSums) {
-                long zigzag = readVarint(bytes, pos);
-                bucketTotals[n] = values[n] * smallest(index) + ((zigzag >>> 1) ^ -(zigzag & 1));
-            }
-        }
-        if (pos[0] != bytes.length) {
-            throw new IllegalArgumentException("histogram: " + (bytes.length - pos[0]) + " trailing bytes (expected: none)");
-        }
+        HistogramBytes.Decoded d = HistogramBytes.decode(bytes);
         // Validated: now add, so a bad input changes nothing.
-        zeros += addZeros;
-        sum += addSum;
-        count += addZeros;
+        zeros += d.zeros();
+        sum += d.sum();
+        count += d.zeros();
+        int nonEmpty = d.indexes().length;
         if (nonEmpty > 0) {
-            bucketSums &= withSums;
-            cover(indexes[0], indexes[indexes.length - 1]);
+            bucketSums &= d.withSums();
+            cover(d.indexes()[0], d.indexes()[nonEmpty - 1]);
             for (int n = 0; n < nonEmpty; n++) {
-                counts[indexes[n] - low] += values[n];
-                sums[indexes[n] - low] += bucketTotals[n];
-                count += values[n];
+                counts[d.indexes()[n] - low] += d.counts()[n];
+                sums[d.indexes()[n] - low] += d.sums()[n];
+                count += d.counts()[n];
             }
         }
     }
@@ -435,29 +379,5 @@ public final class LatencyHistogram {
         counts = grown;
         sums = grownSums;
         low = newLow;
-    }
-
-    private static void writeVarint(byte[] out, int[] pos, long value) {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out[pos[0]++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out[pos[0]++] = (byte) v;
-    }
-
-    private static long readVarint(byte[] bytes, int[] pos) {
-        long result = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos[0] >= bytes.length) {
-                throw new IllegalArgumentException("histogram: truncated at byte " + pos[0] + " (expected: more bytes)");
-            }
-            byte b = bytes[pos[0]++];
-            result |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return result;
-            }
-        }
-        throw new IllegalArgumentException("histogram: varint longer than 10 bytes at " + pos[0]);
     }
 }

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export",
         description = {"Export call records (ndjson or CSV) to a file or standard output, streamed.",
-            "Example: tally export --format csv --since 2026-03-01 --until 2026-04-01 --out march.csv"})
+            "Example: tally export --format csv --since 2026-03-01 --out march.csv"})
 public final class ExportCommand implements Callable<Integer> {
 
     /** Records per page read from a store. */

@@ -60,8 +60,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "import",
         description = {"Import a relay's call log: newline-delimited JSON, one call per line, into the audit log.",
-            "Fields: ts (epoch ms), status, model, backend, duration_ms, input_tokens, output_tokens, thinking_tokens,",
-            "cost_usd, install_id, error; any other field becomes a tag. Bad lines are reported by number; exit 1 if any."})
+            "Fields: ts (epoch ms), status, model, backend, duration_ms, input_tokens, output_tokens, thinking_tokens, "
+                + "cost_usd, install_id, error; any other field becomes a tag. Bad lines are reported by number; exit 1 if any."})
 public final class ImportCommand implements Callable<Integer> {
 
     /** The chain imported records are appended to. */
@@ -87,8 +87,8 @@ public final class ImportCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--output-includes-thinking",
-            description = {"The log's output_tokens already include thinking_tokens (as OpenAI and Anthropic report them).",
-                "Default: thinking is counted beside the output, so output_tokens + thinking_tokens is the output."})
+            description = {"The log's output_tokens already include thinking_tokens (as OpenAI and Anthropic report them). "
+                + "Default: thinking is counted beside the output, so output_tokens + thinking_tokens is the output."})
     boolean outputIncludesThinking;
 
     @Option(names = "--dry-run", description = "Check every line and report, but write nothing.")

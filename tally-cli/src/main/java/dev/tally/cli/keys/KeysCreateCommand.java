@@ -33,11 +33,13 @@ final class KeysCreateCommand implements Callable<Integer> {
     SourceOptions source;
 
     @Option(names = "--name", required = true, paramLabel = "<name>",
-            description = "Unique name: 1-64 characters of A-Z a-z 0-9 . _ -")
+            description = "Unique name: 1-64 characters of A-Z a-z 0-9 . _ - (letter or digit first).")
     String name;
 
     @Mixin
     SettingOptions options;
+
+    private final PriceCheck prices = new PriceCheck();
 
     @Option(names = "--disabled", description = "Create the key switched off.")
     boolean disabled;
@@ -53,6 +55,7 @@ final class KeysCreateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        prices.load(source);
         if (source.remote()) {
             KeysApi api = new KeysApi(source.client());
             KeysApi.Created created = api.create(settings);
@@ -63,6 +66,7 @@ final class KeysCreateCommand implements Callable<Integer> {
         try (KeysStore store = KeysStore.open(source, true)) {
             CreatedKey created = KeysCommand.failing(() -> store.service().create(settings, KeysStore.ACTOR));
             print(created.key().id(), created.key().name(), created.key().prefix(), created.secret());
+            KeysCommand.warn(spec.commandLine().getErr(), prices.of(created.key()));
         }
         return TallyCommand.OK;
     }

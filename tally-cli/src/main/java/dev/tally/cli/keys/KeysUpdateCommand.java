@@ -47,6 +47,8 @@ final class KeysUpdateCommand implements Callable<Integer> {
     @Mixin
     SettingOptions options;
 
+    private final PriceCheck prices = new PriceCheck();
+
     @Option(names = "--all-models", description = "Allow every model.")
     boolean allModels;
 
@@ -92,6 +94,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             KeysCommand.warn(spec.commandLine().getErr(), api.warnings());
             return TallyCommand.OK;
         }
+        prices.load(source);
         try (KeysStore store = KeysStore.open(source, false)) {
             KeyService service = store.service();
             VirtualKey current = KeysCommand.failing(() -> service.get(key));
@@ -103,6 +106,7 @@ final class KeysUpdateCommand implements Callable<Integer> {
             VirtualKey updated = KeysCommand.failing(() -> service.update(current.id(), change, KeysStore.ACTOR));
             print(KeySettings.of(current).describe(), KeySettings.of(updated).describe(), updated.name(), updated.prefix(),
                     updated.id());
+            KeysCommand.warn(spec.commandLine().getErr(), prices.of(updated));
         }
         return TallyCommand.OK;
     }

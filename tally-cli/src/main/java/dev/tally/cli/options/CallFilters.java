@@ -24,7 +24,7 @@ public final class CallFilters {
     CommandSpec spec;
 
     @Option(names = "--since", paramLabel = "<time>",
-            description = "Calls started at or after this time: 2026-03-02T10:00:00Z, 2026-03-02, epoch ms, or an age like 2h.")
+            description = "Calls started at or after this time, e.g. 2026-03-02T10:00:00Z, 2026-03-02, epoch ms or an age like 2h.")
     String since;
 
     @Option(names = "--until", paramLabel = "<time>", description = "Calls started before this time (same forms).")

@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "proof",
         description = {
-            "Prove that one entry is in the log: fetch its Merkle inclusion proof and check it",
-            "(entry hash, audit path to a signed head's root, the head's signature).",
+            "Prove that one entry is in the log: fetch its Merkle inclusion proof and check it "
+                + "(entry hash, audit path to a signed head's root, the head's signature).",
             "Exits 0 when the proof checks out, 1 when it does not or cannot be had yet."
         })
 public final class ProofCommand implements Callable<Integer> {
@@ -64,8 +64,8 @@ public final class ProofCommand implements Callable<Integer> {
     Path save;
 
     @Option(names = "--public-key", paramLabel = "<file>",
-            description = {"Trust only heads signed by this exported public key (repeatable).",
-                "Without it, the keys the log itself lists are used (said as 'unpinned')."})
+            description = {"Trust only heads signed by this exported public key (repeatable). "
+                + "Without it, the keys the log itself lists are used (said as 'unpinned')."})
     List<Path> publicKeys = new ArrayList<>();
 
     @Override

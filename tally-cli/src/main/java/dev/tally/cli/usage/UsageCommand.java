@@ -48,8 +48,8 @@ public final class UsageCommand implements Callable<Integer> {
     SourceOptions source;
 
     @Option(names = "--by", split = ",", paramLabel = "<dimension>",
-            description = {"Group by these, comma-separated, in order: model, key, provider, status, user, hour, day,",
-                "hour_of_day, tag:<name> (at most one tag). Default: no groups, totals only."})
+            description = {"Group by these, comma-separated, in order: model, key, provider, status, user, hour, day, "
+                + "hour_of_day, tag:<name> (at most one tag). Default: no groups, totals only."})
     List<String> by = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "<time>",

@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "witness",
         description = {
-            "Watch a log from outside: poll its signed heads, check every chain only grows (a consistency proof",
-            "from the saved head to the new one, and the new head's signature), keep the heads in --state.",
+            "Watch a log from outside: poll its signed heads, check every chain only grows (a consistency proof "
+                + "from the saved head to the new one, and the new head's signature), keep the heads in --state.",
             "Reports a rollback, fork, vanished chain or bad signature on stderr, one line per chain.",
             "With --once: one check; exits 0 when all is well, 1 on any finding."
         })
@@ -63,8 +63,8 @@ public final class WitnessCommand implements Callable<Integer> {
     boolean once;
 
     @Option(names = "--public-key", paramLabel = "<file>",
-            description = {"Trust only heads signed by this exported public key (repeatable).",
-                "Without it, the keys the log itself lists are trusted (said as 'unpinned')."})
+            description = {"Trust only heads signed by this exported public key (repeatable). "
+                + "Without it, the keys the log itself lists are trusted (said as 'unpinned')."})
     List<Path> publicKeys = new ArrayList<>();
 
     @Override

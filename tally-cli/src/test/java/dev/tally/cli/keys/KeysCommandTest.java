@@ -251,4 +251,39 @@ class KeysCommandTest {
         }
         assertThat(KeysRun.of("--help").out()).contains("keys");
     }
+
+    @Test
+    void withTheGatewaysConfigABudgetOverUnpricedModelsIsWarnedAbout() throws Exception {
+        java.nio.file.Path config = dir.resolve("tally.yaml");
+        java.nio.file.Files.writeString(config, """
+                providers:
+                  - name: openai
+                    kind: openai
+                    api_key: sk-test-provider-key-not-a-secret-01
+                models:
+                  gpt-4o:
+                    provider: openai
+                    price: {input: "2.50", output: "10.00"}
+                  free-model:
+                    provider: openai
+                """);
+
+        KeysRun created = keys("create", "--name", "free-bot", "--models", "free-model", "--budget-usd", "5",
+                "--budget-period", "day", "--config", config.toString());
+        KeysRun priced = keys("create", "--name", "paid-bot", "--models", "gpt-4o", "--budget-usd", "5",
+                "--budget-period", "day", "--config", config.toString());
+        KeysRun widened = keys("update", "paid-bot", "--all-models", "--config", config.toString());
+        KeysRun remote = KeysRun.of("keys", "create", "--url", "http://127.0.0.1:1", "--token", "t", "--name", "x",
+                "--config", config.toString());
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.err()).isEqualTo("warning: budget of key 'free-bot': none of the models the key may call has a "
+                + "price (free-model), so no call counts toward it and it never triggers (expected: a price under "
+                + "models.<name>.price)" + System.lineSeparator());
+        assertThat(priced.exitCode()).as(priced.err()).isZero();
+        assertThat(priced.err()).isEmpty();
+        assertThat(widened.err()).startsWith("warning: budget of key 'paid-bot': calls to free-model have no price");
+        assertThat(remote.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(remote.err()).contains("--config and --url cannot be used together");
+    }
 }
