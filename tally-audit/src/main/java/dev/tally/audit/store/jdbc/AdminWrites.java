@@ -33,6 +33,26 @@ public class AdminWrites {
         this.dialect = dialect;
     }
 
+    /**
+     * Registers a public signing key under its id on {@code c}, inside the caller's transaction;
+     * registering the same key again changes nothing.
+     *
+     * @throws IllegalArgumentException when a different key is registered under {@code keyId}
+     */
+    public static void registerSigningKey(Connection c, String keyId, String publicKeyBase64) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO signing_keys (key_id, public_key) VALUES (?, ?) ON CONFLICT (key_id) DO NOTHING")) {
+            s.setString(1, keyId);
+            s.setString(2, publicKeyBase64);
+            s.executeUpdate();
+        }
+        String stored = dev.tally.audit.store.PortableReads.signingKeys(c).get(keyId);
+        if (!publicKeyBase64.equals(stored)) {
+            throw new IllegalArgumentException("signing key '" + keyId
+                    + "': a different public key is registered under this id (expected: the same key)");
+        }
+    }
+
     /** Whether a prune was applied: the PostgreSQL store then looks for partitions to drop after the commit. */
     public boolean pruned() {
         return pruned;

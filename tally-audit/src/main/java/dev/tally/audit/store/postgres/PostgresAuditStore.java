@@ -18,8 +18,10 @@ import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.WriteBatch;
-import java.sql.ResultSet;
-import java.sql.PreparedStatement;
+import dev.tally.audit.store.jdbc.AdminWrites;
+import dev.tally.audit.store.jdbc.ChainRows;
+import dev.tally.audit.store.jdbc.DerivedReads;
+import dev.tally.audit.store.jdbc.Dialect;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -248,24 +250,14 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     @Override
     public synchronized void registerSigningKey(String keyId, String publicKeyBase64) {
         work("register signing key", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO signing_keys (key_id, public_key) VALUES (?, ?) ON CONFLICT (key_id) DO NOTHING")) {
-                s.setString(1, keyId);
-                s.setString(2, publicKeyBase64);
-                s.executeUpdate();
-            }
-            String stored = PortableReads.signingKeys(c).get(keyId);
-            if (!publicKeyBase64.equals(stored)) {
-                throw new IllegalArgumentException("signing key '" + keyId
-                        + "': a different public key is registered under this id (expected: the same key)");
-            }
+            AdminWrites.registerSigningKey(c, keyId, publicKeyBase64);
             return null;
         });
     }
 
     @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
-        return inTransaction("prunable", c -> PostgresReads.prunableThrough(c, chain, before.toEpochMilli()));
+        return inTransaction("prunable", c -> ChainRows.prunableThrough(c, chain, before.toEpochMilli()));
     }
 
     /** {@inheritDoc} Chunks of {@value #PAYLOAD_CHUNK}, oldest first, each in its own transaction. */
@@ -284,14 +276,14 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
 
     @Override
     public List<CallOpening> openings(String chain) {
-        return work("openings", c -> PostgresReads.openings(c, chain));
+        return work("openings", c -> ChainRows.openings(c, chain));
     }
 
     // ---- reading ----
 
     @Override
     public Optional<ChainedEntry> entry(String id) {
-        return work("entry", c -> PostgresReads.entry(c, id));
+        return work("entry", c -> ChainRows.entry(c, Dialect.POSTGRES, id));
     }
 
     @Override
@@ -301,12 +293,12 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
 
     @Override
     public Page<ChainedEntry> calls(CallQuery query) {
-        return work("calls", c -> PostgresEntryQueries.calls(c, query));
+        return work("calls", c -> dev.tally.audit.store.jdbc.EntryQueries.calls(c, dev.tally.audit.store.jdbc.Dialect.POSTGRES, query));
     }
 
     @Override
     public Page<ChainedEntry> events(EventQuery query) {
-        return work("events", c -> PostgresEntryQueries.events(c, query));
+        return work("events", c -> dev.tally.audit.store.jdbc.EntryQueries.events(c, dev.tally.audit.store.jdbc.Dialect.POSTGRES, query));
     }
 
     @Override
@@ -322,26 +314,12 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     /** {@inheritDoc} Reads one snapshot through a cursor, so memory stays constant for any chain length. */
     @Override
     public void scan(String chain, Consumer<StoredRow> sink) {
-        inTransaction("scan", c -> {
-            long from = PostgresReads.anchorSeq(c, chain);
-            try (PreparedStatement s = c.prepareStatement("SELECT " + PostgresReads.ENTRY_COLUMNS
-                    + " FROM entries e WHERE e.chain = ? AND e.seq > ? ORDER BY e.seq")) {
-                s.setFetchSize(1_000);
-                s.setString(1, chain);
-                s.setLong(2, from);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(PostgresReads.storedRowOf(rs));
-                    }
-                }
-            }
-            return null;
-        });
+        inTransaction("scan", c -> ChainRows.scanFrom(c, Dialect.POSTGRES, chain, 1, sink));
     }
 
     @Override
     public List<SignedHead> checkpoints(String chain) {
-        return work("checkpoints", c -> PostgresReads.checkpoints(c, chain));
+        return work("checkpoints", c -> dev.tally.audit.store.HeadRows.checkpoints(c, chain));
     }
 
     @Override
@@ -358,33 +336,19 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     @Override
     public void entryHashes(String chain, long fromSeq, long toSeq, java.util.function.ObjLongConsumer<String> sink) {
         inTransaction("entry hashes", c -> {
-            dev.tally.audit.store.HeadRows.entryHashes(c, chain, PostgresReads.anchorSeq(c, chain), fromSeq, toSeq, sink);
+            dev.tally.audit.store.HeadRows.entryHashes(c, chain, ChainRows.anchorSeq(c, chain), fromSeq, toSeq, sink);
             return null;
         });
     }
 
     @Override
     public void scanFrom(String chain, long fromSeq, Consumer<StoredRow> sink) {
-        inTransaction("scan", c -> {
-            long from = Math.max(fromSeq, PostgresReads.anchorSeq(c, chain) + 1);
-            try (PreparedStatement s = c.prepareStatement("SELECT " + PostgresReads.ENTRY_COLUMNS
-                    + " FROM entries e WHERE e.chain = ? AND e.seq >= ? ORDER BY e.seq")) {
-                s.setFetchSize(1_000);
-                s.setString(1, chain);
-                s.setLong(2, from);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(PostgresReads.storedRowOf(rs));
-                    }
-                }
-            }
-            return null;
-        });
+        inTransaction("scan", c -> ChainRows.scanFrom(c, Dialect.POSTGRES, chain, fromSeq, sink));
     }
 
     @Override
     public Optional<SignedHead> anchor(String chain) {
-        return work("anchor", c -> PostgresReads.anchor(c, chain));
+        return work("anchor", c -> dev.tally.audit.store.HeadRows.anchor(c, chain));
     }
 
     @Override
@@ -397,29 +361,29 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     /** {@inheritDoc} One repeatable-read transaction: one snapshot, streamed through cursors. */
     @Override
     public void readDerived(String chain, DerivedRows.Visitor visitor) {
-        inTransaction("deep read", c -> PostgresDerivedReads.readDerived(c, chain, visitor));
+        inTransaction("deep read", c -> DerivedReads.readDerived(c, Dialect.POSTGRES, chain, visitor));
     }
 
     @Override
     public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
             Consumer<dev.tally.audit.rollup.RollupRow> sink) {
-        inTransaction("rollup rows", c -> PostgresDerivedReads.rollupRows(c, chain, table, before, sink));
+        inTransaction("rollup rows", c -> DerivedReads.rollupRows(c, chain, table, before, sink));
     }
 
     @Override
     public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) {
-        inTransaction("calls before", c -> PostgresDerivedReads.calls(c, chain, afterSeq, before, sink));
+        inTransaction("calls before", c -> DerivedReads.calls(c, Dialect.POSTGRES, chain, afterSeq, before, sink));
     }
 
     /** {@inheritDoc} One repeatable-read transaction: one snapshot. */
     @Override
     public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
-        return inTransaction(what, c -> work.run(new PostgresDerivedReads.Snapshot(c)));
+        return inTransaction(what, c -> work.run(new DerivedReads.Snapshot(c, Dialect.POSTGRES)));
     }
 
     @Override
     public long strayTagRows() {
-        return work("stray tag rows", PostgresDerivedReads::strayTagRows);
+        return work("stray tag rows", c -> DerivedReads.strayTagRows(c, Dialect.POSTGRES));
     }
 
     // ---- keys and settings ----

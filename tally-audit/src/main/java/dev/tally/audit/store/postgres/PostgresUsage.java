@@ -1,7 +1,5 @@
 package dev.tally.audit.store.postgres;
 
-import dev.tally.audit.store.jdbc.CallMeasures;
-import dev.tally.audit.store.jdbc.UsageReports;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.query.GroupBy;
@@ -12,6 +10,9 @@ import dev.tally.audit.rollup.RollupTable;
 import dev.tally.audit.rollup.UsageGroups;
 import dev.tally.audit.rollup.UsagePlan;
 import dev.tally.audit.rollup.UsageTotals;
+import dev.tally.audit.store.jdbc.CallMeasures;
+import dev.tally.audit.store.jdbc.Sql;
+import dev.tally.audit.store.jdbc.UsageReports;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -18,12 +18,14 @@ import dev.tally.audit.store.PortableReads;
 import dev.tally.audit.store.StoreException;
 import dev.tally.audit.store.StoredRow;
 import dev.tally.audit.store.WriteBatch;
+import dev.tally.audit.store.jdbc.AdminWrites;
+import dev.tally.audit.store.jdbc.ChainRows;
+import dev.tally.audit.store.jdbc.DerivedReads;
+import dev.tally.audit.store.jdbc.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import dev.tally.audit.files.PrivateFiles;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -198,24 +200,14 @@ public final class SqliteAuditStore implements DerivedRows {
     @Override
     public synchronized void registerSigningKey(String keyId, String publicKeyBase64) {
         transaction("register signing key", () -> {
-            try (PreparedStatement s = writer.prepareStatement(
-                    "INSERT INTO signing_keys (key_id, public_key) VALUES (?, ?) ON CONFLICT (key_id) DO NOTHING")) {
-                s.setString(1, keyId);
-                s.setString(2, publicKeyBase64);
-                s.executeUpdate();
-            }
-            String stored = PortableReads.signingKeys(writer).get(keyId);
-            if (!publicKeyBase64.equals(stored)) {
-                throw new IllegalArgumentException("signing key '" + keyId
-                        + "': a different public key is registered under this id (expected: the same key)");
-            }
+            AdminWrites.registerSigningKey(writer, keyId, publicKeyBase64);
             return null;
         });
     }
 
     @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
-        return readers.read("prunable", c -> SqliteReads.prunableThrough(c, chain, before.toEpochMilli()));
+        return readers.read("prunable", c -> ChainRows.prunableThrough(c, chain, before.toEpochMilli()));
     }
 
     /**
@@ -239,14 +231,14 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public List<CallOpening> openings(String chain) {
-        return readers.read("openings", c -> SqliteReads.openings(c, chain));
+        return readers.read("openings", c -> ChainRows.openings(c, chain));
     }
 
     // ---- reading ----
 
     @Override
     public Optional<ChainedEntry> entry(String id) {
-        return readers.read("entry", c -> SqliteReads.entry(c, id));
+        return readers.read("entry", c -> ChainRows.entry(c, Dialect.SQLITE, id));
     }
 
     @Override
@@ -256,12 +248,12 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public Page<ChainedEntry> calls(CallQuery query) {
-        return readers.read("calls", c -> SqliteEntryQueries.calls(c, query));
+        return readers.read("calls", c -> dev.tally.audit.store.jdbc.EntryQueries.calls(c, dev.tally.audit.store.jdbc.Dialect.SQLITE, query));
     }
 
     @Override
     public Page<ChainedEntry> events(EventQuery query) {
-        return readers.read("events", c -> SqliteEntryQueries.events(c, query));
+        return readers.read("events", c -> dev.tally.audit.store.jdbc.EntryQueries.events(c, dev.tally.audit.store.jdbc.Dialect.SQLITE, query));
     }
 
     @Override
@@ -277,24 +269,12 @@ public final class SqliteAuditStore implements DerivedRows {
     /** {@inheritDoc} Reads one snapshot through a cursor, so memory stays constant for any chain length. */
     @Override
     public void scan(String chain, Consumer<StoredRow> sink) {
-        readers.read("scan", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
-                    + " FROM entries e WHERE e.chain = ? ORDER BY e.seq")) {
-                s.setFetchSize(1_000);
-                s.setString(1, chain);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(SqliteReads.storedRowOf(rs));
-                    }
-                }
-            }
-            return null;
-        });
+        readers.read("scan", c -> ChainRows.scanFrom(c, Dialect.SQLITE, chain, 1, sink));
     }
 
     @Override
     public List<SignedHead> checkpoints(String chain) {
-        return readers.read("checkpoints", c -> SqliteReads.checkpoints(c, chain));
+        return readers.read("checkpoints", c -> dev.tally.audit.store.HeadRows.checkpoints(c, chain));
     }
 
     @Override
@@ -318,26 +298,12 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public void scanFrom(String chain, long fromSeq, Consumer<StoredRow> sink) {
-        readers.read("scan", c -> {
-            long from = Math.max(fromSeq, 0L + 1);
-            try (PreparedStatement s = c.prepareStatement("SELECT " + SqliteReads.ENTRY_COLUMNS
-                    + " FROM entries e WHERE e.chain = ? AND e.seq >= ? ORDER BY e.seq")) {
-                s.setFetchSize(1_000);
-                s.setString(1, chain);
-                s.setLong(2, from);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(SqliteReads.storedRowOf(rs));
-                    }
-                }
-            }
-            return null;
-        });
+        readers.read("scan", c -> ChainRows.scanFrom(c, Dialect.SQLITE, chain, fromSeq, sink));
     }
 
     @Override
     public Optional<SignedHead> anchor(String chain) {
-        return readers.read("anchor", c -> SqliteReads.anchor(c, chain));
+        return readers.read("anchor", c -> dev.tally.audit.store.HeadRows.anchor(c, chain));
     }
 
     @Override
@@ -349,18 +315,26 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public void readDerived(String chain, DerivedRows.Visitor visitor) {
-        readers.read("deep read", c -> SqliteDerivedReads.readDerived(c, chain, visitor));
+        readers.read("deep read", c -> {
+            c.setAutoCommit(false); // one read transaction: one WAL snapshot
+            try {
+                return DerivedReads.readDerived(c, Dialect.SQLITE, chain, visitor);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        });
     }
 
     @Override
     public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
             Consumer<dev.tally.audit.rollup.RollupRow> sink) {
-        readers.read("rollup rows", c -> SqliteDerivedReads.rollupRows(c, chain, table, before, sink));
+        readers.read("rollup rows", c -> DerivedReads.rollupRows(c, chain, table, before, sink));
     }
 
     @Override
     public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) {
-        readers.read("calls before", c -> SqliteDerivedReads.calls(c, chain, afterSeq, before, sink));
+        readers.read("calls before", c -> DerivedReads.calls(c, Dialect.SQLITE, chain, afterSeq, before, sink));
     }
 
     /** {@inheritDoc} One read transaction on a reader connection: one WAL snapshot. */
@@ -369,7 +343,7 @@ public final class SqliteAuditStore implements DerivedRows {
         return readers.read(what, c -> {
             c.setAutoCommit(false);
             try {
-                return work.run(new SqliteDerivedReads.Snapshot(c));
+                return work.run(new DerivedReads.Snapshot(c, Dialect.SQLITE));
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);
@@ -379,7 +353,7 @@ public final class SqliteAuditStore implements DerivedRows {
 
     @Override
     public long strayTagRows() {
-        return readers.read("stray tag rows", SqliteDerivedReads::strayTagRows);
+        return readers.read("stray tag rows", c -> DerivedReads.strayTagRows(c, Dialect.SQLITE));
     }
 
     // ---- keys and settings ----

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageQuery;
-import dev.tally.audit.store.sqlite.SqliteEntryQueries.Sql;
+import dev.tally.audit.store.jdbc.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

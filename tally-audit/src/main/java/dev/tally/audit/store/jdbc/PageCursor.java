@@ -1,4 +1,4 @@
-package dev.tally.audit.store.sqlite;
+package dev.tally.audit.store.jdbc;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.tally.audit.store.postgres;
+package dev.tally.audit.store.jdbc;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
