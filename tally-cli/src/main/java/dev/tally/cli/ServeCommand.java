@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.options.HelpOption;
 import dev.tally.gateway.config.ConfigLoader;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.server.GatewayRuntime;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,13 +24,16 @@ import picocli.CommandLine.Spec;
  * 0 when there were none, else 1.
  * Blocking: {@link #call()} returns only after that shutdown. Not thread-safe (one per run).
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve",
         description = {"Run the gateway: proxy OpenAI and Anthropic calls and record every one of them.",
             "Stops cleanly on SIGTERM or Ctrl-C, draining the audit log first."})
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--config", paramLabel = "<file>",
             description = "tally.yaml to read (default: none; everything from defaults and the environment).")

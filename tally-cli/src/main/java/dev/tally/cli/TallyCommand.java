@@ -49,7 +49,9 @@ public final class TallyCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command (expected one of: " + String.join(", ", spec.subcommands().keySet()) + ")");
+                "missing command (expected one of: " + String.join(", ", spec.subcommands().entrySet().stream()
+                        .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(java.util.Map.Entry::getKey)
+                        .toList()) + ")");
     }
 
     /**

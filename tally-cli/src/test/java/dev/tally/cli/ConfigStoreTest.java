@@ -80,7 +80,7 @@ class ConfigStoreTest {
     void readingCommandsPrintTheSameFromPostgresThroughConfigAsFromSqliteThroughData() {
         for (List<String> command : List.of(
                 List.of("logs"), List.of("logs", "--json"), List.of("logs", "--key", "team-b", "--json"),
-                List.of("logs", "--tag", "tier:pro"),
+                List.of("logs", "--tag", "tier=pro"),
                 List.of("usage", "--by", "model"), List.of("usage", "--by", "key", "--json"),
                 List.of("usage", "--by", "user,model", "--since", "2026-03-02T00:00:00Z"),
                 List.of("events"), List.of("events", "--type", "auth_failure", "--json"),

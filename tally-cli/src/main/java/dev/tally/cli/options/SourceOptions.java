@@ -47,8 +47,8 @@ public final class SourceOptions {
     Path data;
 
     @Option(names = "--config", paramLabel = "<file>",
-            description = {"Read the store this tally.yaml names directly (store.url: a SQLite file, or a PostgreSQL",
-                "database with store.user/store.password or TALLY_STORE_USER/TALLY_STORE_PASSWORD)."})
+            description = {"Read the store this tally.yaml names directly (store.url: a SQLite file, or a PostgreSQL "
+                + "database with store.user/store.password or TALLY_STORE_USER/TALLY_STORE_PASSWORD)."})
     Path config;
 
     @Option(names = "--url", paramLabel = "<url>",
