@@ -34,7 +34,10 @@ final class ServeBanner {
         lines.add("  dashboard  http://" + urlHost(browsable(host)) + ":" + port + "/dashboard");
         lines.add("  data       " + data.toAbsolutePath().normalize());
         GatewayConfig.Store store = settings.store();
-        lines.add("  store      " + store.url().replaceAll("//[^@/]*@", "//")
+        String url = store.url().startsWith("sqlite:")
+                ? "sqlite:" + Path.of(store.url().substring("sqlite:".length())).toAbsolutePath().normalize()
+                : store.url().replaceAll("//[^@/]*@", "//");
+        lines.add("  store      " + url
                 + store.user().map(user -> " (user " + user + (store.password().isPresent() ? ", password ****" : "") + ")")
                         .orElse(""));
         if (settings.providers().isEmpty()) {

@@ -48,7 +48,7 @@ class ServeBannerTest {
         List<String> lines = ServeBanner.lines(settings, 9000, "gw-x", Path.of("data"));
 
         assertThat(lines.get(1)).isEqualTo("  dashboard  http://127.0.0.1:9000/dashboard");
-        assertThat(lines.get(3)).startsWith("  store      sqlite:").endsWith("tally.db");
+        assertThat(lines.get(3)).isEqualTo("  store      sqlite:" + Path.of("data/tally.db").toAbsolutePath().normalize());
         assertThat(lines).contains("  providers  none (set OPENAI_API_KEY or ANTHROPIC_API_KEY, or list them under providers)",
                 "  models     any name, passed through");
     }
