@@ -3,6 +3,7 @@ package dev.tally.cli;
 import dev.tally.cli.options.HelpOption;
 import dev.tally.gateway.config.ConfigLoader;
 import dev.tally.gateway.config.GatewayConfig;
+import dev.tally.gateway.logging.LogSetup;
 import dev.tally.gateway.server.GatewayRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
         }
+        LogSetup.install(settings.logging());
         GatewayConfig.Server server = settings.server();
         settings = settings.withServer(new GatewayConfig.Server(host == null ? server.host() : host,
                 port == null ? server.port() : port, server.instanceId(), server.shutdownTimeout()));
@@ -85,12 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             // whether every entry was made durable (everything else is stopped by now).
             Runtime.getRuntime().halt(code);
         }, "tally-shutdown"));
-        out.printf("tally listening on http://%s:%d (audit: %s, store: %s, chain: %s)%n", settings.server().host(),
-                runtime.port(), settings.audit().durability().name().toLowerCase(java.util.Locale.ROOT),
-                settings.store().url(), runtime.chain());
-        out.printf("providers: %s; models: %s%n", settings.providers().isEmpty() ? "none (set OPENAI_API_KEY or ANTHROPIC_API_KEY)"
-                : String.join(", ", settings.providers().keySet()),
-                settings.models().isEmpty() ? "any name, passed through" : String.join(", ", settings.models().keySet()));
+        ServeBanner.lines(settings, runtime.port(), runtime.chain(), data).forEach(out::println);
         if (runtime.admin().generated()) {
             out.println("admin token (shown once; kept in " + data.resolve("admin-token") + "): " + runtime.admin().token().reveal());
         }

@@ -102,6 +102,18 @@ final class GatewayProcess implements AutoCloseable {
         process.waitFor(60, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGTERM through the process handle, leaving the pipes open so its last lines are read;
+     * returns once the process has exited and its output has been read to the end.
+     */
+    void terminate() throws InterruptedException {
+        process.toHandle().destroy();
+        process.waitFor(90, TimeUnit.SECONDS);
+        for (int i = 0; i < 100 && !output.toString().contains("tally stopped in "); i++) {
+            Thread.sleep(50); // the pumps read the last lines after the process ended
+        }
+    }
+
     /** SIGTERM: drains the audit log. Returns once the process has exited. */
     @Override
     public void close() throws InterruptedException {

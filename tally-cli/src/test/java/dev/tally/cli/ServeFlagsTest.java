@@ -54,6 +54,31 @@ class ServeFlagsTest {
                         URI.create("http://127.0.0.1:" + free + "/")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(root.statusCode()).isEqualTo(302);
                 assertThat(root.headers().firstValue("location")).hasValue("/dashboard");
+                assertThat(gateway.output()).contains("  dashboard  http://127.0.0.1:" + free + "/dashboard");
+            }
+        }
+    }
+
+    @Test
+    void theOutputIsTheBannerAndOneLineLogsWithoutLibraryNoise() throws Exception {
+        Path config = dir.resolve("tally.yaml");
+        Files.writeString(config, "server: {host: 127.0.0.1, port: 0}\nlogging: {level: info}\n");
+        String output;
+        try (GatewayProcess gateway = GatewayProcess.start(config, dir.resolve("data"), Map.of())) {
+            gateway.terminate();
+            output = gateway.output();
+        }
+
+        assertThat(output).contains("tally listening on http://127.0.0.1:", "  data       ", "  store      sqlite:")
+                .containsPattern("tally stopped in \\d+ ms: \\d+ audit entries stored")
+                .doesNotContain("SLF4J").doesNotContain("INFO: ").doesNotContain("Helidon SE");
+        for (String line : output.lines().toList()) {
+            if (line.matches("^\\d{4}-.*")) {
+                assertThat(line).as("a log line").matches(
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (ERROR|WARN |INFO |DEBUG|TRACE) \\S+  .*");
+            } else {
+                assertThat(line).as("not a log line: the banner or the shutdown line")
+                        .matches("(tally listening on|  [a-z]+ +|tally stopped in|admin token).*");
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.tally.audit.pricing.Price;
 import dev.tally.audit.recorder.Durability;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.WhenUnrecordable;
+import dev.tally.gateway.logging.LogSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param models public model names by name, in file order
  * @param metrics the Prometheus endpoint
  * @param telemetry OpenTelemetry span export (off unless configured)
+ * @param logging the log's format and levels ({@code logging})
  */
 public record GatewayConfig(
         Server server,
@@ -38,7 +40,8 @@ public record GatewayConfig(
         Map<String, Provider> providers,
         Map<String, Model> models,
         Metrics metrics,
-        Telemetry telemetry) {
+        Telemetry telemetry,
+        LogSettings logging) {
 
     public GatewayConfig {
         Objects.requireNonNull(server, "server");
@@ -49,11 +52,12 @@ public record GatewayConfig(
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(logging, "logging");
     }
 
     /** This configuration with {@code server} in place of its own (e.g. {@code serve --port}). */
     public GatewayConfig withServer(Server server) {
-        return new GatewayConfig(server, admin, store, audit, providers, models, metrics, telemetry);
+        return new GatewayConfig(server, admin, store, audit, providers, models, metrics, telemetry, logging);
     }
 
     /** A provider by name. */
