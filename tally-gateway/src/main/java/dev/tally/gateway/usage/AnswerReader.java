@@ -98,15 +98,22 @@ public final class AnswerReader {
             String model = null;
             String finish = null;
             List<String> tools = new ArrayList<>();
-            JsonNode usage = null;
+            TokenUsage usage = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "model" -> model = stringOrSkip(p, value);
                     case "usage" -> {
-                        usage = value == JsonToken.START_OBJECT ? p.readValueAsTree() : null;
-                        p.skipChildren(); // a no-op after the tree was read; skips a non-object
+                        if (value == JsonToken.START_OBJECT) {
+                            usage = chatUsage(p);
+                            if (usage == null) {
+                                return null;
+                            }
+                        } else {
+                            usage = null;
+                            p.skipChildren();
+                        }
                     }
                     case "choices" -> {
                         if (value != JsonToken.START_ARRAY) {
@@ -129,14 +136,71 @@ public final class AnswerReader {
                     default -> p.skipChildren();
                 }
             }
-            if (usage == null) {
-                return null;
-            }
-            TokenUsage reported = UsageFields.openAiChat(usage);
-            return reported.totalsKnown() ? new Answer(reported, model, finish, tools, "") : null;
+            return usage != null && usage.totalsKnown() ? new Answer(usage, model, finish, tools, "") : null;
         } catch (IOException | IllegalArgumentException notSimple) {
             return null;
         }
+    }
+
+    /**
+     * A chat {@code usage} object (the parser on its START_OBJECT) read as
+     * {@link UsageFields#openAiChat} reads its tree (a repeated key: the last one; a value that is
+     * not a non-negative integer: unknown), or null when a number is too large for that to be sure.
+     */
+    private static TokenUsage chatUsage(JsonParser p) throws IOException {
+        Long prompt = null;
+        Long completion = null;
+        Long cached = null;
+        Long reasoning = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "prompt_tokens" -> prompt = count(p, value);
+                case "completion_tokens" -> completion = count(p, value);
+                case "prompt_tokens_details", "completion_tokens_details" -> {
+                    Long detail = null;
+                    if (value == JsonToken.START_OBJECT) {
+                        String wanted = field.equals("prompt_tokens_details") ? "cached_tokens" : "reasoning_tokens";
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            boolean match = p.currentName().equals(wanted);
+                            Long n = count(p, p.nextToken());
+                            if (match) {
+                                detail = n;
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                    if (field.equals("prompt_tokens_details")) {
+                        cached = detail;
+                    } else {
+                        reasoning = detail;
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (prompt == TOO_LARGE || completion == TOO_LARGE || cached == TOO_LARGE || reasoning == TOO_LARGE) {
+            return null;
+        }
+        return TokenUsage.fromOpenAiChat(prompt, completion, cached, reasoning);
+    }
+
+    /** Marks a number {@link #count} leaves to the tree. */
+    private static final Long TOO_LARGE = Long.valueOf(Long.MIN_VALUE);
+
+    /** A non-negative integer's value, null for anything else (a container is skipped), {@link #TOO_LARGE} past a long. */
+    private static Long count(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                return TOO_LARGE;
+            }
+            long n = p.getLongValue();
+            return n >= 0 ? n : null;
+        }
+        p.skipChildren();
+        return null;
     }
 
     private record ChoiceFacts(String finish) {

@@ -35,6 +35,9 @@ class ChatAnswerReadTest {
         {"model":"first","model":"second","choices":[{"finish_reason":"a"}],"choices":[{"finish_reason":"b",\
         "message":{"tool_calls":null}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}""",
         """
+        {"choices":[],"usage":{"prompt_tokens":2.0,"prompt_tokens":7,"completion_tokens":-1,"completion_tokens":3,\
+        "prompt_tokens_details":{"cached_tokens":1,"audio_tokens":2},"completion_tokens_details":[1],"extra":{"a":[1]}}}""",
+        """
         {"choices":[{"text":"completion text","finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":4,\
         "total_tokens":7}}""",
     })
@@ -57,6 +60,8 @@ class ChatAnswerReadTest {
         "{\"model\":\"m\",\"choices\":[]}",
         "{\"choices\":[],\"usage\":{\"prompt_tokens\":1}}",
         "{\"choices\":[],\"usage\":\"none\"}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":1}}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":-2}}",
         "{\"choices\":{\"0\":{\"finish_reason\":\"stop\"}},\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}",
         "{\"choices\":[{\"message\":{\"tool_calls\":{\"a\":{}}}}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}",
         "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":5}}}",
