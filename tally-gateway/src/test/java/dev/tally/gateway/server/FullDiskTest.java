@@ -188,9 +188,18 @@ class FullDiskTest {
         assertThat(records.values()).as("no duplicate records").allMatch(n -> n == 1);
         Run run = new Run(all, records, log.summarized(), log.unavailable(), lostBefore + shutdown.audit().notDurable());
         // Each call refused with 503 audit_unavailable is either in a summary (refused at the door)
-        // or has its own record (its opening marker got in before the log failed): never neither.
-        assertThat(run.summarized() + run.unavailableRecords()).as("refused calls counted or recorded")
-                .isEqualTo(run.refusedJson());
+        // or has its own record (its opening marker got in before the log failed). In sync mode a
+        // third way exists: the door found the log writable, the disk filled while the call was
+        // upstream, and its record's durable write failed; the answer is then the 503 (never the
+        // provider's 2xx) and the failed write is counted in tally_audit_lost_total.
+        if (durability.equals("async")) {
+            assertThat(run.summarized() + run.unavailableRecords()).as("refused calls counted or recorded")
+                    .isEqualTo(run.refusedJson());
+        } else {
+            assertThat(run.summarized() + run.unavailableRecords()).as("refused calls counted or recorded")
+                    .isLessThanOrEqualTo(run.refusedJson())
+                    .isGreaterThanOrEqualTo(run.refusedJson() - run.lost());
+        }
         if (durability.equals("async")) {
             // In sync mode this counter has been seen one short of the summaries (1 in 245 and in
             // 732); not yet explained, so it is pinned where it holds.
