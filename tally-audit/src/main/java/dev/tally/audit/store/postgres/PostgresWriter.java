@@ -13,6 +13,7 @@ import dev.tally.audit.store.IndexColumns;
 import dev.tally.audit.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -69,11 +70,7 @@ final class PostgresWriter {
                 closedIds.add(e.entry().id());
             }
         }
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(1952541817, hashtext(?))")) {
-            lock.setString(1, batch.chain());
-            lock.execute();
-        }
-        ChainHead head = PostgresReads.head(c, batch.chain());
+        ChainHead head = lockAndReadHead(c, batch.chain());
         ChainHead mine = lastCommitted.get(batch.chain());
         if (mine != null && !mine.equals(head)) {
             // Someone else wrote this chain since our last commit: what we remember may be stale.
@@ -121,6 +118,29 @@ final class PostgresWriter {
     void rolledBack() {
         known.values().forEach(KnownHistograms::rollback);
         pendingHeads.clear();
+    }
+
+    /**
+     * Takes the chain's advisory lock and reads its head in one round trip: the two statements
+     * go to the server together and run in order, so the head is read under the lock (a
+     * statement's snapshot is taken when it starts, in READ COMMITTED).
+     */
+    private static ChainHead lockAndReadHead(Connection c, String chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(1952541817, hashtext(?));\n"
+                + "SELECT seq, hash FROM chain_heads WHERE chain = ?")) {
+            s.setString(1, chain);
+            s.setString(2, chain);
+            s.execute();
+            if (!s.getMoreResults()) {
+                throw new IllegalStateException("chain head of '" + chain + "': no result (expected: the head's row set)");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                if (rs.next()) {
+                    return new ChainHead(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return PostgresReads.head(c, chain); // no head row yet: the anchor or genesis
     }
 
     /** The batch must continue its chain: no gap, no overlap, linked by hash. */
@@ -185,9 +205,7 @@ final class PostgresWriter {
         }
         entries.copyInto(c);
         tags.copyInto(c);
-        for (RollupTable table : RollupTable.values()) {
-            RollupUpserts.upsert(c, table, rollups.rows(table), known.get(table));
-        }
+        RollupUpserts.upsertAll(c, rollups, known);
     }
 
     private static void deleteOpenings(Connection c, Set<String> closedIds) throws SQLException {
