@@ -81,8 +81,8 @@ final class RollupUpserts {
      * one round trip reads the stored histograms of every table's unknown keys (when there are
      * any), one more upserts every table. Each round trip is a multi-statement prepared
      * statement that pgjdbc sends as one pipeline (parse/bind/execute per statement, one sync),
-     * so eight tables cost what one did; on a busy server every round trip is a wake-up of both
-     * processes, and those, not the rows, were most of the rollups' cost.
+     * so eight tables cost one wait instead of eight; on a busy server every round trip is a
+     * wake-up of both processes.
      */
     static void upsertAll(Connection c, RollupBatch rollups, Map<RollupTable, KnownHistograms> known)
             throws SQLException {
