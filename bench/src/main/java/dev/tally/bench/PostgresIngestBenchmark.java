@@ -30,7 +30,9 @@ import java.util.Properties;
  * driver settings, one transaction per batch, no queue, no hashing, no rollups) in the same
  * run; prints the ratios.
  *
- * <p>Usage: {@code bench/pg-ingest [entries] [rounds]} (defaults 300,000 and 3). It starts its
+ * <p>Usage: {@code bench/pg-ingest [entries] [rounds]} (defaults 30,000 and 5: a few minutes on a
+ * busy 2-core machine; more short rounds rather than few long ones, because the median of
+ * per-round ratios is what holds when neighbours come and go). It starts its
  * own PostgreSQL from the embedded binaries with the server's durable defaults ({@code fsync}
  * and {@code synchronous_commit} on) in a temp directory; each side of each round gets a fresh
  * database; rounds rotate which side goes first.
@@ -44,15 +46,15 @@ public final class PostgresIngestBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int entries = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int entries = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Files.createTempDirectory("tally-pg-ingest-bench");
         System.out.printf("postgres ingest benchmark: %,d call records per side, %d rounds, java %s, %d cpus%n",
                 entries, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
         CallRecord[] records = generate(entries);
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
             System.out.printf("postgresql on 127.0.0.1:%d (fsync on, synchronous_commit on)%n", server.port());
-            CallRecord[] few = Arrays.copyOf(records, Math.min(records.length, 50_000));
+            CallRecord[] few = Arrays.copyOf(records, Math.min(records.length, 10_000));
             throughRecorder(server, dir.resolve("warm"), few); // warm-up of every path
             rawInsert(server, few);
             rawCopy(server, few);

@@ -13,6 +13,7 @@ import dev.tally.audit.store.IndexColumns;
 import dev.tally.audit.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -32,7 +33,10 @@ import java.util.Set;
  * repeat an id and are skipped then, stay batched {@code INSERT ... ON CONFLICT DO NOTHING}
  * (rewritten by the driver into multi-row INSERTs). Rollups are summed in memory per distinct
  * row and go in as one multi-row upsert per table ({@link RollupUpserts}). The chain's head row
- * is updated last, in the same transaction.
+ * is updated last, in the same transaction, in one round trip with the delete of the openings
+ * the batch closed. Statements that do not depend on each other's results go to the server
+ * together as one multi-statement (pgjdbc pipelines them, one sync): on a busy machine each
+ * round trip costs two process wake-ups, and a batch used to make some twenty of them.
  *
  * <p>Not thread-safe: the store calls it under its writer lock.
  */
@@ -69,11 +73,7 @@ final class PostgresWriter {
                 closedIds.add(e.entry().id());
             }
         }
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(1952541817, hashtext(?))")) {
-            lock.setString(1, batch.chain());
-            lock.execute();
-        }
-        ChainHead head = PostgresReads.head(c, batch.chain());
+        ChainHead head = lockAndReadHead(c, batch.chain());
         ChainHead mine = lastCommitted.get(batch.chain());
         if (mine != null && !mine.equals(head)) {
             // Someone else wrote this chain since our last commit: what we remember may be stale.
@@ -84,7 +84,6 @@ final class PostgresWriter {
         }
         insertOpenings(c, batch, closedIds);
         insertEntries(c, batch);
-        deleteOpenings(c, closedIds);
         PostgresPayloads.insert(c, batch.payloads(), closedIds);
         PostgresAdmin admin = new PostgresAdmin(c);
         for (AdminChange change : batch.changes()) {
@@ -92,17 +91,7 @@ final class PostgresWriter {
         }
         pruned = admin.pruned();
         dev.tally.audit.store.HeadRows.insertCheckpoints(c, batch);
-        if (!batch.entries().isEmpty()) {
-            ChainedEntry last = batch.entries().getLast();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO chain_heads (chain, seq, hash) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")) {
-                s.setString(1, batch.chain());
-                s.setLong(2, last.seq());
-                s.setString(3, last.hash());
-                s.executeUpdate();
-            }
-            pendingHeads.put(batch.chain(), new ChainHead(last.seq(), last.hash()));
-        }
+        finish(c, batch, closedIds);
     }
 
     /** Whether the last written batch pruned a chain. */
@@ -121,6 +110,29 @@ final class PostgresWriter {
     void rolledBack() {
         known.values().forEach(KnownHistograms::rollback);
         pendingHeads.clear();
+    }
+
+    /**
+     * Takes the chain's advisory lock and reads its head in one round trip: the two statements
+     * go to the server together and run in order, so the head is read under the lock (a
+     * statement's snapshot is taken when it starts, in READ COMMITTED).
+     */
+    private static ChainHead lockAndReadHead(Connection c, String chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(1952541817, hashtext(?));\n"
+                + "SELECT seq, hash FROM chain_heads WHERE chain = ?")) {
+            s.setString(1, chain);
+            s.setString(2, chain);
+            s.execute();
+            if (!s.getMoreResults()) {
+                throw new IllegalStateException("chain head of '" + chain + "': no result (expected: the head's row set)");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                if (rs.next()) {
+                    return new ChainHead(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return PostgresReads.head(c, chain); // no head row yet: the anchor or genesis
     }
 
     /** The batch must continue its chain: no gap, no overlap, linked by hash. */
@@ -185,18 +197,38 @@ final class PostgresWriter {
         }
         entries.copyInto(c);
         tags.copyInto(c);
-        for (RollupTable table : RollupTable.values()) {
-            RollupUpserts.upsert(c, table, rollups.rows(table), known.get(table));
-        }
+        RollupUpserts.upsertAll(c, rollups, known);
     }
 
-    private static void deleteOpenings(Connection c, Set<String> closedIds) throws SQLException {
-        if (closedIds.isEmpty()) {
+    /**
+     * Deletes the openings the batch closed and moves the chain's head row, in one round trip
+     * when both are due (two statements sent together, run in order).
+     */
+    private void finish(Connection c, WriteBatch batch, Set<String> closedIds) throws SQLException {
+        boolean delete = !closedIds.isEmpty();
+        boolean moveHead = !batch.entries().isEmpty();
+        if (!delete && !moveHead) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM openings WHERE id = ANY (?)")) {
-            s.setArray(1, c.createArrayOf("text", closedIds.toArray()));
-            s.executeUpdate();
+        String sql = (delete ? "DELETE FROM openings WHERE id = ANY (?)" : "") + (delete && moveHead ? ";\n" : "")
+                + (moveHead ? "INSERT INTO chain_heads (chain, seq, hash) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash" : "");
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int p = 1;
+            if (delete) {
+                s.setArray(p++, c.createArrayOf("text", closedIds.toArray()));
+            }
+            if (moveHead) {
+                ChainedEntry last = batch.entries().getLast();
+                s.setString(p++, batch.chain());
+                s.setLong(p++, last.seq());
+                s.setString(p, last.hash());
+                pendingHeads.put(batch.chain(), new ChainHead(last.seq(), last.hash()));
+            }
+            s.execute();
+            while (s.getMoreResults() || s.getUpdateCount() != -1) {
+                // drain both outcomes
+            }
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.tally.audit.store.postgres;
 
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.rollup.LatencyHistogram;
+import dev.tally.audit.rollup.RollupBatch;
 import dev.tally.audit.rollup.RollupKey;
 import dev.tally.audit.rollup.RollupTable;
 import dev.tally.audit.rollup.UsageTotals;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +27,9 @@ import java.util.Map;
  * <p>Counts and sums add up in SQL. Histograms are opaque bytes merged in Java: a row this
  * writer wrote recently is known in {@link KnownHistograms}; the others are read first with ONE
  * select per table for all of the batch's unknown keys (a join against the same kind of arrays),
- * instead of one select per row. So a batch costs two statements per table at most, whatever
- * its size.
+ * instead of one select per row. The selects of every table go to the server together, and so do
+ * the upserts ({@link #upsertAll}): a batch costs two round trips at most for all eight tables,
+ * whatever its size.
  *
  * <p>Stateless; not thread-safe in the sense that the caller's connection and
  * {@link KnownHistograms} are used under the store's writer lock.
@@ -75,13 +76,46 @@ final class RollupUpserts {
     private RollupUpserts() {
     }
 
-    /** Adds {@code rows} to {@code table} in the caller's open transaction on {@code c}. */
-    static void upsert(Connection c, RollupTable table, Map<RollupKey, UsageTotals> rows, KnownHistograms known)
+    /**
+     * Adds every table's rows of {@code rollups} in the caller's open transaction on {@code c}:
+     * one round trip reads the stored histograms of every table's unknown keys (when there are
+     * any), one more upserts every table. Each round trip is a multi-statement prepared
+     * statement that pgjdbc sends as one pipeline (parse/bind/execute per statement, one sync),
+     * so eight tables cost one wait instead of eight; on a busy server every round trip is a
+     * wake-up of both processes.
+     */
+    static void upsertAll(Connection c, RollupBatch rollups, Map<RollupTable, KnownHistograms> known)
             throws SQLException {
-        if (rows.isEmpty()) {
+        List<RollupTable> tables = new ArrayList<>();
+        for (RollupTable table : RollupTable.values()) {
+            if (!rollups.rows(table).isEmpty()) {
+                tables.add(table);
+            }
+        }
+        if (tables.isEmpty()) {
             return;
         }
-        Map<RollupKey, byte[][]> stored = storedHistograms(c, table, rows, known);
+        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, tables, rollups, known);
+        StringBuilder sql = new StringBuilder();
+        for (RollupTable table : tables) {
+            sql.append(sql.isEmpty() ? "" : ";\n").append(SQL.get(table)[0]);
+        }
+        try (PreparedStatement upsert = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (RollupTable table : tables) {
+                p = bindUpsert(c, upsert, p, table, rollups.rows(table), stored.get(table), known.get(table));
+            }
+            upsert.execute();
+            while (upsert.getMoreResults() || upsert.getUpdateCount() != -1) {
+                // drain every statement's outcome, so an error in any of them surfaces here
+            }
+        }
+    }
+
+    /** Binds {@code table}'s upsert parameters from index {@code p}; returns the next free index. */
+    private static int bindUpsert(Connection c, PreparedStatement upsert, int p, RollupTable table,
+            Map<RollupKey, UsageTotals> rows, Map<RollupKey, byte[][]> stored, KnownHistograms known)
+            throws SQLException {
         int n = rows.size();
         List<String> key = table.keyColumns();
         Object[][] keyValues = new Object[key.size()][];
@@ -117,65 +151,85 @@ final class RollupUpserts {
             known.put(k, latencies[r], ttfts[r]);
             r++;
         }
-        try (PreparedStatement upsert = c.prepareStatement(SQL.get(table)[0])) {
-            int p = 1;
-            for (int col = 0; col < key.size(); col++) {
-                upsert.setArray(p++, c.createArrayOf(type(key.get(col)), keyValues[col]));
-            }
-            // MEASURES order: 10 sums, latency_hist, 2 sums, ttft_hist.
-            for (int m = 0; m < 10; m++) {
-                upsert.setObject(p++, sums[m]);
-            }
-            upsert.setArray(p++, c.createArrayOf("bytea", latencies));
-            upsert.setObject(p++, sums[10]);
-            upsert.setObject(p++, sums[11]);
-            upsert.setArray(p++, c.createArrayOf("bytea", ttfts));
-            if (table.statusColumns()) {
-                for (long[] status : statuses) {
-                    upsert.setObject(p++, status);
-                }
-            }
-            upsert.executeUpdate();
+        for (int col = 0; col < key.size(); col++) {
+            upsert.setArray(p++, c.createArrayOf(type(key.get(col)), keyValues[col]));
         }
+        // MEASURES order: 10 sums, latency_hist, 2 sums, ttft_hist.
+        for (int m = 0; m < 10; m++) {
+            upsert.setObject(p++, sums[m]);
+        }
+        upsert.setArray(p++, c.createArrayOf("bytea", latencies));
+        upsert.setObject(p++, sums[10]);
+        upsert.setObject(p++, sums[11]);
+        upsert.setArray(p++, c.createArrayOf("bytea", ttfts));
+        if (table.statusColumns()) {
+            for (long[] status : statuses) {
+                upsert.setObject(p++, status);
+            }
+        }
+        return p;
     }
 
     /**
-     * The {latency, ttft} bytes stored for every key of {@code rows} ({null, null} for a row not
-     * there yet): from {@code known}, and for the keys it does not know, from one select.
+     * Per table, the {latency, ttft} bytes stored for every key of its rows ({null, null} for a
+     * row not there yet): from {@code known}, and for the keys it does not know, from one
+     * multi-statement select covering every table that has such keys.
      */
-    private static Map<RollupKey, byte[][]> storedHistograms(Connection c, RollupTable table,
-            Map<RollupKey, UsageTotals> rows, KnownHistograms known) throws SQLException {
-        Map<RollupKey, byte[][]> stored = new HashMap<>(rows.size() * 2);
-        List<RollupKey> unknown = new ArrayList<>();
-        for (RollupKey k : rows.keySet()) {
-            byte[][] bytes = known.get(k);
-            if (bytes == null) {
-                unknown.add(k);
-                stored.put(k, new byte[2][]);
-            } else {
-                stored.put(k, bytes);
+    private static Map<RollupTable, Map<RollupKey, byte[][]>> storedHistograms(Connection c, List<RollupTable> tables,
+            RollupBatch rollups, Map<RollupTable, KnownHistograms> known) throws SQLException {
+        Map<RollupTable, Map<RollupKey, byte[][]>> stored = new EnumMap<>(RollupTable.class);
+        Map<RollupTable, List<RollupKey>> unknown = new EnumMap<>(RollupTable.class);
+        for (RollupTable table : tables) {
+            Map<RollupKey, UsageTotals> rows = rollups.rows(table);
+            Map<RollupKey, byte[][]> bytesByKey = new HashMap<>(rows.size() * 2);
+            KnownHistograms knownHere = known.get(table);
+            for (RollupKey k : rows.keySet()) {
+                byte[][] bytes = knownHere.get(k);
+                if (bytes == null) {
+                    unknown.computeIfAbsent(table, t -> new ArrayList<>()).add(k);
+                    bytesByKey.put(k, new byte[2][]);
+                } else {
+                    bytesByKey.put(k, bytes);
+                }
             }
+            stored.put(table, bytesByKey);
         }
         if (unknown.isEmpty()) {
             return stored;
         }
-        List<String> key = table.keyColumns();
-        try (PreparedStatement select = c.prepareStatement(SQL.get(table)[1])) {
-            for (int col = 0; col < key.size(); col++) {
-                String column = key.get(col);
-                Object[] values = type(column).equals("bigint") ? new Long[unknown.size()] : new String[unknown.size()];
-                for (int i = 0; i < unknown.size(); i++) {
-                    values[i] = keyValue(unknown.get(i), column);
+        StringBuilder sql = new StringBuilder();
+        for (RollupTable table : unknown.keySet()) {
+            sql.append(sql.isEmpty() ? "" : ";\n").append(SQL.get(table)[1]);
+        }
+        try (PreparedStatement select = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (Map.Entry<RollupTable, List<RollupKey>> e : unknown.entrySet()) {
+                List<RollupKey> keys = e.getValue();
+                for (String column : e.getKey().keyColumns()) {
+                    Object[] values = type(column).equals("bigint") ? new Long[keys.size()] : new String[keys.size()];
+                    for (int i = 0; i < keys.size(); i++) {
+                        values[i] = keyValue(keys.get(i), column);
+                    }
+                    select.setArray(p++, c.createArrayOf(type(column), values));
                 }
-                select.setArray(col + 1, c.createArrayOf(type(column), values));
             }
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    RollupKey k = keyOf(rs, table);
-                    if (stored.containsKey(k)) {
-                        stored.put(k, new byte[][] {rs.getBytes(key.size() + 1), rs.getBytes(key.size() + 2)});
+            boolean isResult = select.execute();
+            for (RollupTable table : unknown.keySet()) {
+                if (!isResult) {
+                    throw new IllegalStateException("rollup histograms of " + table.tableName()
+                            + ": no result set (expected: one per table read)");
+                }
+                int width = table.keyColumns().size();
+                Map<RollupKey, byte[][]> bytesByKey = stored.get(table);
+                try (ResultSet rs = select.getResultSet()) {
+                    while (rs.next()) {
+                        RollupKey k = keyOf(rs, table);
+                        if (bytesByKey.containsKey(k)) {
+                            bytesByKey.put(k, new byte[][] {rs.getBytes(width + 1), rs.getBytes(width + 2)});
+                        }
                     }
                 }
+                isResult = select.getMoreResults();
             }
         }
         return stored;
