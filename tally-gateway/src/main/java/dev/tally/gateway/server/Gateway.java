@@ -104,7 +104,6 @@ public final class Gateway implements AutoCloseable {
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
         KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL, SharedRates.of(store, clock));
         TokenEstimator estimator = new TokenEstimator();
-        Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
         UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());
         OutageGate gate = new OutageGate(config.audit().whenUnrecordable(), sink, new RefusalSummaries(sink, sink::recordable,
                 ErrorCode.AUDIT_UNAVAILABLE.code(), IdSource.fast(clock), clock));
@@ -125,6 +124,9 @@ public final class Gateway implements AutoCloseable {
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });
+        // Only once the port answers: loading the vocabulary allocates some 50 MB, and the
+        // collections that causes would otherwise stop the start-up thread for about 0.4 s.
+        Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
         return new Gateway(server, upstream, keys, telemetry, gate);
     }
 
