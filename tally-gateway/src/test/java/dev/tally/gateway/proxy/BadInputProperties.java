@@ -106,7 +106,30 @@ class BadInputProperties {
         if (gw != null) {
             gw.close();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
+        // The store's files may still be closing (SQLite removes its -wal and -shm files as the
+        // last connection closes): retry a few times, then name what was left.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteTree(dir);
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                if (attempt == 5) {
+                    try (Stream<Path> left = Files.walk(dir)) {
+                        throw new IOException("left in " + dir + ": " + left.toList(), e);
+                    }
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while deleting " + dir, interrupted);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
