@@ -15,11 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,30 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Each test has a fresh browser profile; each fails on any console error, CSP violation or
  * failed request, and on any request whose URL carries the admin token.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends SeededDashboard {
 
-    private DashboardFixture gw;
-    private BrowserSession browser;
     private BrowserSession.Watched current;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        Files.createDirectories(BrowserSession.SCREENSHOTS);
-        gw = new DashboardFixture(dir);
-        gw.seed();
-        browser = new BrowserSession();
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
 
     @AfterEach
     void pageBehaved() {

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard's layout in a real Chromium at a phone's width (420 px) and a laptop's
@@ -23,32 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * widths go to target/screenshots/. Also: the Logs key filter says it takes a name or an id,
  * and both give the same rows.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardLayoutTest {
+class DashboardLayoutTest extends SeededDashboard {
 
     private static final List<String> PAGES = List.of("overview", "logs", "events", "integrity");
 
-    private DashboardFixture gw;
-    private BrowserSession browser;
     private BrowserSession.Watched current;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        Files.createDirectories(BrowserSession.SCREENSHOTS);
-        gw = new DashboardFixture(dir);
-        gw.seed();
-        browser = new BrowserSession();
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
-    }
 
     @AfterEach
     void pageBehaved() {
