@@ -80,7 +80,11 @@ import java.util.function.Consumer;
  * The thread wakes at least every {@code sign_interval} and commits a signed tree head once the
  * first unsigned entry is that old ({@link ChainCursor#signDue()}), so entries are unsigned for
  * about {@code sign_interval} even without traffic; heads also fall every {@code checkpoint_every}
- * entries and at close. Heads are never spilled: while spilling nothing new is in the store to sign.
+ * entries and at close. Heads are never spilled: a head signs entries in the store, and spilled
+ * writes are not chained yet (the journal's MAC protects them until replay). While the store
+ * fails no head can be committed; the unsigned clock keeps running, so once the store is back a
+ * head is due at once for entries that waited, and replayed entries are signed within
+ * {@code sign_interval} of their commit even while the replay goes on.
  *
  * <h2>Retention</h2>
  * A retention run signs a digest of the rollups it leaves behind, which takes one read of every
@@ -401,6 +405,9 @@ public final class AuditWriter {
                 }
                 if (ingress.spilling()) {
                     writer.spillStep(false);
+                    if (cursor.signDue()) {
+                        signHead(); // replay commits entries too: they are signed like any others
+                    }
                     park(Math.min(flushNanos, writer.retryDelayNanos()));
                     continue;
                 }

@@ -88,7 +88,10 @@ final class ChainCursor {
         frontier = found.frontier();
         lastHead = found.lastHead();
         lastCheckpointSeq = found.signedSeq();
-        firstUnsignedAt = seq > lastCheckpointSeq ? clock.instant() : null;
+        // A reload after a failed commit keeps when the first unsigned entry was committed: the
+        // entries waited for a head while the store failed, so one is due as soon as it is back.
+        boolean reload = lastLoad != null && firstUnsignedAt != null;
+        firstUnsignedAt = seq <= lastCheckpointSeq ? null : reload ? firstUnsignedAt : clock.instant();
         loaded = true;
         lastLoad = found;
         return found;
