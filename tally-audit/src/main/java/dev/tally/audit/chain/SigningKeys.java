@@ -55,19 +55,12 @@ public final class SigningKeys {
         Path dir = privateFile.toAbsolutePath().getParent();
         Path publicFile = dir.resolve(PUBLIC_FILE);
         try {
-            KeyFactory factory = KeyFactory.getInstance("Ed25519");
             if (Files.exists(privateFile)) {
                 if (!Files.exists(publicFile)) {
                     throw new IOException("signing key " + privateFile + " has no public key beside it (expected: "
                             + publicFile + ")");
                 }
-                PrivateFiles.restrict(privateFile);
-                PrivateFiles.restrict(publicFile);
-                byte[] privateBytes = Base64.getDecoder().decode(Files.readString(privateFile).strip());
-                byte[] publicBytes = Base64.getDecoder().decode(Files.readString(publicFile).strip());
-                return new SigningKeys(
-                        factory.generatePrivate(new PKCS8EncodedKeySpec(privateBytes)),
-                        factory.generatePublic(new X509EncodedKeySpec(publicBytes)));
+                return loadFiles(privateFile, publicFile);
             }
             PrivateFiles.createDirectories(dir);
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -81,6 +74,64 @@ public final class SigningKeys {
             return new SigningKeys(pair.getPrivate(), pair.getPublic());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("signing key " + privateFile + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the pair from {@code privateFile} and {@code publicFile}, narrowing both to 0600.
+     *
+     * @throws IOException when a file cannot be read or parsed, or the public key is not the
+     *     private key's (a swapped {@code signing.pub} would register a key that verifies nothing)
+     */
+    public static SigningKeys loadFiles(Path privateFile, Path publicFile) throws IOException {
+        try {
+            KeyFactory factory = KeyFactory.getInstance("Ed25519");
+            PrivateFiles.restrict(privateFile);
+            PrivateFiles.restrict(publicFile);
+            byte[] privateBytes = Base64.getDecoder().decode(Files.readString(privateFile).strip());
+            byte[] publicBytes = Base64.getDecoder().decode(Files.readString(publicFile).strip());
+            SigningKeys keys = new SigningKeys(factory.generatePrivate(new PKCS8EncodedKeySpec(privateBytes)),
+                    factory.generatePublic(new X509EncodedKeySpec(publicBytes)));
+            SignedHead probe = keys.sign(SignedHead.Purpose.CHECKPOINT, "key-pair-check", 1, "00", Instant.EPOCH);
+            if (!verify(probe, keys.publicKey)) {
+                throw new IOException("signing key " + privateFile + " and public key " + publicFile
+                        + " are not one key pair (expected: the public key of the private key)");
+            }
+            return keys;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("signing key " + privateFile + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A fresh Ed25519 pair, on no disk yet (see {@link #writeTo}). */
+    public static SigningKeys generate() {
+        try {
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            return new SigningKeys(pair.getPrivate(), pair.getPublic());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 key generation failed", e);
+        }
+    }
+
+    /**
+     * Writes the pair as {@link #loadFiles} reads it, both files 0600 and fsynced, replacing what
+     * is there.
+     */
+    public void writeTo(Path privateFile, Path publicFile) throws IOException {
+        write(privateFile, Base64.getEncoder().encodeToString(privateKey.getEncoded()) + "\n");
+        write(publicFile, publicKeyBase64() + "\n");
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        PrivateFiles.ensureFile(file);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
         }
     }
 

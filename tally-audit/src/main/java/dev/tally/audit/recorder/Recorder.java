@@ -168,6 +168,20 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
+     * Rotates the signing key, after everything handed over before is committed: a new Ed25519
+     * pair replaces the key file (and {@code signing.pub} beside it), and the head at the current
+     * seq, signed by the old key, announces the new public key ({@code next_key}), so a verifier that
+     * pinned the old key trusts the new one from there on. The old private key is deleted.
+     *
+     * @throws dev.tally.audit.store.StoreException when the store cannot be written; nothing was rotated
+     * @throws java.io.UncheckedIOException when the new key cannot be written beside the key file
+     * @throws IllegalStateException when the chain signs v1 heads, which cannot announce a key
+     */
+    public KeyRotated rotateSigningKey() throws InterruptedException {
+        return writer.rotateSigningKey();
+    }
+
+    /**
      * Prunes entries before {@code before}, leaving a signed anchor and a retention_run event in
      * one transaction. Returns the anchor, or empty when no entry is old enough. The rollup digest
      * the anchor signs is computed on the calling thread, from one snapshot of the store taken

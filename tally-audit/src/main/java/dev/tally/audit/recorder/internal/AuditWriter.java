@@ -124,7 +124,7 @@ public final class AuditWriter {
     private final AuditStore store;
     private final RecorderConfig config;
     private final Clock clock;
-    private final SigningKeys keys;
+    private volatile SigningKeys keys; // replaced by a rotation, on the writer thread
     private final SpillJournal journal;
     private final Counters counters = new Counters();
     private final LogLimiter limiter = new LogLimiter(LOG);
@@ -153,7 +153,7 @@ public final class AuditWriter {
         this.encoder = new AheadEncoder(ingress, 2 * config.batchSize(), config.flushInterval().toNanos(),
                 config.chain());
         this.ids = new IdSource(clock, new SecureRandom());
-        this.retention = new Retention(store, config.chain(), keys, cursor, ids, clock);
+        this.retention = new Retention(store, config.chain(), cursor, ids, clock);
         this.flushNanos = Math.min(config.flushInterval().toNanos(), config.signInterval().toNanos());
     }
 
@@ -185,6 +185,7 @@ public final class AuditWriter {
         SpillJournal journal;
         try {
             PrivateFiles.createDirectories(config.dataDir());
+            KeyRotation.recover(config.signingKeyPath(), store, config.chain());
             keys = SigningKeys.loadOrCreateFile(config.signingKeyPath());
             JournalKey journalKey = JournalKey.loadOrCreate(journalKeyDir(config), new SecureRandom());
             journal = SpillJournal.open(config.dataDir().resolve(SpillJournal.FILE_NAME), journalKey,
@@ -272,6 +273,13 @@ public final class AuditWriter {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ingress.submit(new ControlOp.Change(change, event, done));
         await(done);
+    }
+
+    /** Rotates the signing key after everything queued before: see {@link #rotateNow()}. */
+    public dev.tally.audit.recorder.KeyRotated rotateSigningKey() throws InterruptedException {
+        CompletableFuture<dev.tally.audit.recorder.KeyRotated> done = new CompletableFuture<>();
+        ingress.submit(new ControlOp.Rotate(done));
+        return await(done);
     }
 
     /**
@@ -470,6 +478,13 @@ public final class AuditWriter {
                     prune.done().completeExceptionally(e);
                 }
             }
+            case ControlOp.Rotate rotate -> {
+                try {
+                    rotate.done().complete(rotateNow());
+                } catch (RuntimeException e) {
+                    rotate.done().completeExceptionally(e);
+                }
+            }
             case ControlOp.Close close -> close.done().complete(closeNow(close.deadlineNanos()));
         }
     }
@@ -520,6 +535,61 @@ public final class AuditWriter {
         } catch (RuntimeException e) {
             writer.storeFailed(e);
         }
+    }
+
+    /**
+     * The writer's part of a key rotation ({@link KeyRotation}): everything before is committed,
+     * the next pair is written beside the key file, the store lists its public key, a head signed by
+     * the current key announces it, the files are replaced, and from then on the next key signs.
+     * Before the announcement commits, a failure leaves the current key in use and nothing rotated.
+     */
+    private dev.tally.audit.recorder.KeyRotated rotateNow() {
+        if (!writer.settle()) {
+            throw new StoreException("audit store is not writable: the signing key was not rotated (writes are"
+                    + " being spilled to " + journal.path() + ")");
+        }
+        java.nio.file.Path keyFile = config.signingKeyPath();
+        SigningKeys old = keys;
+        SigningKeys next;
+        try {
+            next = KeyRotation.stage(keyFile);
+        } catch (IOException e) {
+            KeyRotation.discard(keyFile);
+            throw new UncheckedIOException("signing key: cannot write the next key beside " + keyFile + " ("
+                    + e.getMessage() + "); nothing was rotated (expected: a writable directory; a read-only mounted"
+                    + " secret is rotated as docs/integrity.md says)", e);
+        }
+        ChainCursor.Built built;
+        try {
+            store.registerSigningKey(next.keyId(), next.publicKeyBase64());
+            writer.ensureHead();
+            built = cursor.buildRotation(next);
+            if (built != null) {
+                writer.commitBuilt(built);
+            }
+        } catch (IllegalStateException e) {
+            KeyRotation.discard(keyFile);
+            throw e;
+        } catch (RuntimeException e) {
+            KeyRotation.discard(keyFile);
+            writer.storeFailed(e);
+            throw e instanceof StoreException se ? se
+                    : new StoreException("audit store commit failed: the signing key was not rotated (" + e.getMessage() + ")", e);
+        }
+        cursor.useKeys(next);
+        keys = next;
+        LOG.log(Level.INFO, "audit chain {0}: signing key {1} rotated to {2}{3}", config.chain(), old.keyId(),
+                next.keyId(), built == null ? " (the chain is empty: nothing to announce)"
+                        : "; the head at seq " + built.seq() + " signed by the old key announces it");
+        try {
+            KeyRotation.install(keyFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("signing key: rotated to " + next.keyId() + " and announced, but "
+                    + keyFile + " could not be replaced (" + e.getMessage() + "); the next start finishes it from "
+                    + KeyRotation.nextPrivate(keyFile), e);
+        }
+        return new dev.tally.audit.recorder.KeyRotated(config.chain(), old.keyId(), next.keyId(),
+                next.publicKeyBase64(), java.util.Optional.ofNullable(built == null ? null : built.lastHead()));
     }
 
     private void applyChange(AdminChange change, AdminEvent event) {

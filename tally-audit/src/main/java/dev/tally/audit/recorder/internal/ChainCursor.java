@@ -45,7 +45,7 @@ final class ChainCursor {
     }
 
     private final String chain;
-    private final SigningKeys keys;
+    private SigningKeys keys; // replaced once by a rotation, on this thread
     private final Clock clock;
     private final int checkpointEvery;
     private final Duration signInterval;
@@ -198,7 +198,9 @@ final class ChainCursor {
             return buildHead(); // tree unknown: a v1 head, which cannot say closed
         }
         boolean atHead = lastHead != null && lastHead.seq() == seq;
-        if (seq == 0 || (atHead && lastHead.closed())) {
+        // A head announcing a rotated key was signed by the key before, which is gone: replacing
+        // it would lose the announcement, so a close right after a rotation leaves it open.
+        if (seq == 0 || (atHead && (lastHead.closed() || lastHead.nextKey() != null))) {
             return new Built(new WriteBatch(chain, List.of(), List.of(), List.of(), List.of()), seq, hash,
                     lastCheckpointSeq, frontier.copy(), lastHead);
         }
@@ -231,6 +233,43 @@ final class ChainCursor {
                 lastHead.prevHead(), false, null, clock.instant(), null, null));
         return new Built(new WriteBatch(chain, List.of(), List.of(), List.of(), List.of(head), List.of(),
                 Map.of(seq, frontier.toHex())), seq, hash, seq, frontier.copy(), head);
+    }
+
+    /**
+     * A key rotation's announcement: a head at the current seq signed by the current key and
+     * carrying {@code next}'s public key as {@code next_key}, so a verifier that trusts the current
+     * key trusts the next one from that head on. When a head is already at this seq it is
+     * replaced (same prev_head): never two heads at one seq. Null for an empty chain (nothing is
+     * signed yet, so there is nothing to hand over).
+     *
+     * @throws IllegalStateException when the chain's tree is unknown: a v1 head cannot carry next_key
+     */
+    Built buildRotation(SigningKeys next) {
+        requireLoaded();
+        if (seq == 0) {
+            return null;
+        }
+        if (frontier == null) {
+            throw new IllegalStateException("chain " + chain + " signs v1 heads (pruned by a version without the"
+                    + " Merkle tree), which cannot announce a key (expected: a chain with a known tree)");
+        }
+        boolean atHead = lastHead != null && lastHead.seq() == seq;
+        SignedHead previous = atHead ? null : lastHead;
+        String prevHead = atHead ? lastHead.prevHead() : previous == null ? null : previous.headHash();
+        SignedHead head = keys.sign(new SignedHead(SignedHead.Purpose.CHECKPOINT, chain, seq, hash, frontier.rootHex(),
+                prevHead, false, next.publicKeyBase64(), clock.instant(), null, null));
+        return new Built(new WriteBatch(chain, List.of(), List.of(), List.of(), List.of(head), List.of(),
+                Map.of(seq, frontier.toHex())), seq, hash, seq, frontier.copy(), head);
+    }
+
+    /** The key heads and anchors are signed with now. */
+    SigningKeys keys() {
+        return keys;
+    }
+
+    /** Signs with {@code next} from now on (after its announcement was committed). */
+    void useKeys(SigningKeys next) {
+        this.keys = next;
     }
 
     private SignedHead sign(long at, String entryHash, MerkleFrontier tree, SignedHead previous, boolean closed,

@@ -18,6 +18,7 @@ sealed interface ControlOp {
             case Flush f -> f.done().completeExceptionally(error);
             case Change c -> c.done().completeExceptionally(error);
             case Prune p -> p.done().completeExceptionally(error);
+            case Rotate r -> r.done().completeExceptionally(error);
             case Close c -> c.done().complete(null);
         }
     }
@@ -36,6 +37,10 @@ sealed interface ControlOp {
      */
     record Prune(Instant before, String actor, PrunePlan plan, boolean lastTry,
             CompletableFuture<Retention.Outcome> done) implements ControlOp {
+    }
+
+    /** Rotate the signing key: announce the next key in a head signed by the current one, then switch. */
+    record Rotate(CompletableFuture<dev.tally.audit.recorder.KeyRotated> done) implements ControlOp {
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.tally.audit.recorder.internal;
 
 import dev.tally.audit.chain.SignedHead;
-import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AdminEvent;
 import dev.tally.audit.entry.AdminEventType;
 import dev.tally.audit.id.IdSource;
@@ -56,15 +55,13 @@ final class Retention {
 
     private final AuditStore store;
     private final String chain;
-    private final SigningKeys keys;
     private final ChainCursor cursor;
     private final IdSource ids;
     private final Clock clock;
 
-    Retention(AuditStore store, String chain, SigningKeys keys, ChainCursor cursor, IdSource ids, Clock clock) {
+    Retention(AuditStore store, String chain, ChainCursor cursor, IdSource ids, Clock clock) {
         this.store = store;
         this.chain = chain;
-        this.keys = keys;
         this.cursor = cursor;
         this.ids = ids;
         this.clock = clock;
@@ -115,7 +112,8 @@ final class Retention {
         // The rollups the pruned calls leave behind, checked by verify --deep (RollupDigest):
         // a v2 anchor signs it; the retention_run event carries it too (alone for a v1 anchor).
         if (rollupDigest != null && !prune.anchor().v1()) {
-            prune = new AdminChange.Prune(keys.sign(prune.anchor().withRollupDigest(rollupDigest)), prune.frontier());
+            prune = new AdminChange.Prune(cursor.keys().sign(prune.anchor().withRollupDigest(rollupDigest)),
+                    prune.frontier());
         }
         Map<String, String> after = new TreeMap<>(Map.of("before", Json.INSTANT_FORMAT.format(op.before()),
                 "pruned_through_seq", Long.toString(through.seq())));
