@@ -13,9 +13,21 @@ public final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    /** Adds every admin route to {@code routing}. */
+    /** Adds every admin route to {@code routing}, without the signing key rotation. */
     public static void register(HttpRouting.Builder routing, AdminServices services) {
+        register(routing, services, null);
+    }
+
+    /**
+     * Adds every admin route to {@code routing}; with {@code recorder} (the gateway's own chain)
+     * also {@code POST /v1/admin/signing-key/rotate}.
+     */
+    public static void register(HttpRouting.Builder routing, AdminServices services,
+            dev.tally.audit.recorder.Recorder recorder) {
         AdminAuth auth = new AdminAuth(services);
+        if (recorder != null) {
+            routing.post("/v1/admin/signing-key/rotate", new AdminEndpoint(auth, new SigningKeyHandler(recorder)));
+        }
         routing.get("/v1/admin/logs", new AdminEndpoint(auth, new LogsHandler(services)));
         routing.get("/v1/admin/tail", new AdminEndpoint(auth, new TailHandler(services)));
         routing.get("/v1/admin/logs/{id}", new AdminEndpoint(auth, new LogHandler(services)));

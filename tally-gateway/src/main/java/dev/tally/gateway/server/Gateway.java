@@ -120,7 +120,7 @@ public final class Gateway implements AutoCloseable {
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
                 BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings);
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
-            AdminRoutes.register(routing, admin);
+            AdminRoutes.register(routing, admin, recorder);
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });
