@@ -56,6 +56,27 @@ class SigningKeyCommandTest {
     }
 
     @Test
+    void aWitnessPinnedToTheOldKeyFollowsARotationThatFellBetweenTwoChecks() throws Exception {
+        try (WatchedLog log = new WatchedLog(dir.resolve("data"))) {
+            log.record(4);
+            Path oldKey = log.exportKey(dir.resolve("old.pub"));
+            Path state = dir.resolve("witness.json");
+            String[] witness = {"witness", "--url", log.url(), "--state", state.toString(), "--once", "--public-key",
+                oldKey.toString()};
+            assertThat(CliRun.withEnvironment(log.env(), witness).exitCode()).isZero();
+
+            assertThat(CliRun.withEnvironment(log.env(), "signing-key", "rotate", "--url", log.url()).exitCode()).isZero();
+            log.record(4); // the announcement at 4 is no longer the latest head: 8 is, under the new key
+            CliRun after = CliRun.withEnvironment(log.env(), witness);
+            CliRun again = CliRun.withEnvironment(log.env(), witness);
+
+            assertThat(after.exitCode()).as(after.out() + after.err()).isZero();
+            assertThat(after.out()).contains(WatchedLog.CHAIN + " size 8 (+4)");
+            assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        }
+    }
+
+    @Test
     void aStoppedGatewaysKeyIsRotatedOnItsStoreAndARunningOneIsNotTouched() throws Exception {
         Path data = dir.resolve("data");
         Path own = data.resolve("gateway");

@@ -80,4 +80,23 @@ public final class Proofs {
         }
         return heads;
     }
+
+    /**
+     * The checkpoints of {@code chain} that announce ({@code next_key}) the key with id
+     * {@code keyId}, oldest first. Reads every checkpoint of the chain: meant for the rare moment
+     * a witness meets a head signed by a key it does not know yet.
+     */
+    public static List<SignedHead> announcing(ChainReads store, String chain, String keyId) {
+        return store.checkpoints(chain).stream()
+                .filter(h -> h.nextKey() != null && keyId.equals(announcedKeyId(h)))
+                .toList();
+    }
+
+    private static String announcedKeyId(SignedHead head) {
+        try {
+            return dev.tally.audit.chain.SigningKeys.keyIdOf(dev.tally.audit.chain.SigningKeys.parsePublicKey(head.nextKey()));
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
+    }
 }

@@ -52,6 +52,19 @@ public final class GatewayIntegrity implements IntegritySource {
     }
 
     @Override
+    public List<SignedHead> announcing(String chain, String keyId) {
+        JsonNode answer = client.get("/v1/admin/heads", List.of(new java.util.AbstractMap.SimpleEntry<>("chain", chain),
+                new java.util.AbstractMap.SimpleEntry<>("announcing", keyId)));
+        List<SignedHead> heads = new java.util.ArrayList<>();
+        JsonNode list = answer.path("heads");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            heads.add(parse("heads[" + i + "]", () -> SignedHeadJson.read(item)));
+        }
+        return heads;
+    }
+
+    @Override
     public Optional<InclusionProof> inclusion(String id) {
         Optional<JsonNode> answer = client.getUnlessConflict("/v1/admin/proof/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
         return answer.map(json -> parse("proof", () -> InclusionProof.fromJson(json.toString())));

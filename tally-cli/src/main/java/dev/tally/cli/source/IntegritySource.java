@@ -23,6 +23,13 @@ public sealed interface IntegritySource extends AutoCloseable permits StoreInteg
     Map<String, String> listedKeys();
 
     /**
+     * The stored heads of {@code chain} that announce ({@code next_key}) the key with id
+     * {@code keyId}, oldest first: how a witness learns a rotated key. Reads every head of the
+     * chain, so it is asked only when a head is signed by a key the witness does not know.
+     */
+    java.util.List<SignedHead> announcing(String chain, String keyId);
+
+    /**
      * The proof that the entry {@code id} is in the log; empty while no signed head covers it yet.
      *
      * @throws dev.tally.cli.CommandFailure when no entry has that id

@@ -39,6 +39,11 @@ public final class StoreIntegrity implements IntegritySource {
     }
 
     @Override
+    public java.util.List<SignedHead> announcing(String chain, String keyId) {
+        return read(() -> dev.tally.audit.proof.Proofs.announcing(store, chain, keyId));
+    }
+
+    @Override
     public Optional<InclusionProof> inclusion(String id) {
         return read(() -> {
             if (store.entry(id).isEmpty()) {

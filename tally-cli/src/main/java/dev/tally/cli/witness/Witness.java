@@ -28,7 +28,10 @@ import java.util.Map;
  *
  * <p>Trusted keys are the pinned ones when given, else the keys the log lists (the log's own word,
  * said as such by {@link #pinned()}). A key announced ({@code next_key}) by a saved head that was
- * itself accepted is trusted too: that is how a rotation passes.
+ * itself accepted is trusted too: that is how a rotation passes. A rotation may fall between two
+ * checks, so the head that announced the key is then asked for ({@code GET /v1/admin/heads?chain=
+ * &announcing=}): it is trusted when it is signed by a trusted key and the latest tree extends its
+ * tree; the key is then remembered while this witness runs.
  *
  * <p>Not thread-safe; one per witness run.
  */
@@ -36,6 +39,7 @@ public final class Witness {
 
     private final IntegritySource source;
     private final Map<String, PublicKey> pinned;
+    private final Map<String, PublicKey> learned = new HashMap<>(); // rotated keys whose announcement checked out
 
     /**
      * @param source where the heads and proofs come from
@@ -56,6 +60,8 @@ public final class Witness {
         Map<String, SignedHead> current = source.latestHeads();
         Map<String, PublicKey> keys = new HashMap<>(pinned.isEmpty() ? PublicKeys.listed(source.listedKeys()) : pinned);
         saved.heads().values().forEach(head -> announced(head).ifPresent(key -> keys.put(SigningKeys.keyIdOf(key), key)));
+        keys.putAll(learned);
+        current.values().forEach(head -> learnRotatedKey(head, keys));
         Map<String, SignedHead> next = new LinkedHashMap<>();
         List<Finding> findings = new ArrayList<>();
         for (SignedHead old : saved.heads().values()) {
@@ -117,6 +123,71 @@ public final class Witness {
         List<String> problems = ConsistencyProof.problems(old, proof, keys);
         return problems.isEmpty() ? null : new Finding(chain, Finding.Kind.FORK, "tree size " + now.seq()
                 + " does not extend the saved tree size " + old.seq() + ": " + String.join("; ", problems));
+    }
+
+    /**
+     * When {@code latest} is signed by a key not in {@code keys}, looks for the head that
+     * announced it (a key rotation, which may lie between two polls): one signed by a trusted key,
+     * at or below {@code latest}'s size, whose tree {@code latest}'s extends (a consistency proof
+     * from it to {@code latest}, or the same root at the same size). Then the key is trusted. A
+     * chain of rotations between two polls is followed back up to {@value #MAX_ROTATIONS} steps.
+     * Nothing is learned from a head that fails any check; the signature check then reports it.
+     */
+    private void learnRotatedKey(SignedHead latest, Map<String, PublicKey> keys) {
+        java.util.Deque<String> wanted = new java.util.ArrayDeque<>();
+        wanted.push(latest.keyId() == null ? "" : latest.keyId());
+        int steps = 0;
+        while (!wanted.isEmpty() && steps++ < 2 * MAX_ROTATIONS) {
+            String keyId = wanted.peek();
+            if (keys.containsKey(keyId)) {
+                wanted.pop();
+                continue;
+            }
+            boolean progress = false;
+            for (SignedHead announcement : source.announcing(latest.chain(), keyId)) {
+                if (!latest.chain().equals(announcement.chain()) || announcement.seq() > latest.seq()
+                        || announcement.keyId() == null) {
+                    continue;
+                }
+                if (!keys.containsKey(announcement.keyId())) {
+                    if (!wanted.contains(announcement.keyId())) {
+                        wanted.push(announcement.keyId()); // announced by a key announced in its turn
+                        progress = true;
+                        break;
+                    }
+                    continue;
+                }
+                if (signatureProblem(announcement, keys) == null && extends_(announcement, latest, keys)) {
+                    announced(announcement).ifPresent(key -> {
+                        keys.put(SigningKeys.keyIdOf(key), key);
+                        learned.put(SigningKeys.keyIdOf(key), key); // not asked again while this witness runs
+                    });
+                    progress = true;
+                    break;
+                }
+            }
+            if (!progress) {
+                return;
+            }
+        }
+    }
+
+    private static final int MAX_ROTATIONS = 8;
+
+    /** Whether {@code latest}'s tree extends {@code earlier}'s (whose signature was checked). */
+    private boolean extends_(SignedHead earlier, SignedHead latest, Map<String, PublicKey> keys) {
+        if (earlier.seq() == latest.seq()) {
+            return earlier.root() != null && earlier.root().equals(latest.root());
+        }
+        try {
+            ConsistencyProof proof = source.consistency(latest.chain(), earlier.seq(), latest.seq());
+            Map<String, PublicKey> withNext = new HashMap<>(keys);
+            announced(earlier).ifPresent(key -> withNext.put(SigningKeys.keyIdOf(key), key));
+            return latest.headHash().equals(proof.to().headHash()) && ConsistencyProof.problems(earlier, proof, withNext)
+                    .isEmpty();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Null when {@code head} is signed by the trusted key its key id names, else what is wrong. */
