@@ -3,6 +3,7 @@ package dev.tally.audit.verify;
 import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.chain.MerkleFrontier;
 import dev.tally.audit.chain.SignedHead;
+import dev.tally.audit.chain.SigningKeys;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.SecurityEvent;
 import dev.tally.audit.entry.SecurityEventType;
@@ -76,6 +77,7 @@ final class ChainCheck {
             rootsAtSaved.putIfAbsent(head.seq(), null);
         }
         HeadCheck.check(chain, checkpoints, anchor.orElse(null), keys, pinned, this::bad);
+        savedSignatures(checkpoints);
         store.scan(chain, this::row);
         for (SignedHead checkpoint : checkpoints) {
             checkpoint(checkpoint, anchor.orElse(null));
@@ -88,6 +90,31 @@ final class ChainCheck {
         long unsigned = Math.max(0, lastSeq - (latest == null ? 0 : latest.seq()));
         return new ChainReport(chain, entries, lastSeq, lastHash, checkpoints.size(), firstBad, unsigned, latest,
                 pinned ? KeyTrust.PINNED : KeyTrust.STORE_LISTED);
+    }
+
+    /**
+     * A saved head is the outside party's word only if it is signed: an edited heads file (a
+     * lowered tree size or a root changed to match a rewritten log) is refused here, not trusted.
+     * Trusted are the verifier's keys and the keys the chain's heads announce (a forged
+     * announcement is reported by {@link HeadCheck} itself).
+     */
+    private void savedSignatures(List<SignedHead> checkpoints) {
+        Map<String, PublicKey> trusted = new java.util.HashMap<>(keys);
+        for (SignedHead checkpoint : checkpoints) {
+            if (checkpoint.nextKey() != null) {
+                try {
+                    PublicKey next = SigningKeys.parsePublicKey(checkpoint.nextKey());
+                    trusted.put(SigningKeys.keyIdOf(next), next);
+                } catch (IllegalArgumentException unreadable) {
+                    // HeadCheck reports it
+                }
+            }
+        }
+        for (SignedHead head : saved) {
+            Verifier.signatureProblem(head, trusted).ifPresent(problem -> bad(Math.max(1, head.seq()), "saved head of chain "
+                    + chain + " at tree size " + head.seq() + ": " + problem + " (the saved heads file was edited, or"
+                    + " comes from another log)"));
+        }
     }
 
     private void row(StoredRow row) {

@@ -38,6 +38,9 @@ public abstract class IntegrityAttackContract extends IntegrityContract {
     /** Deletes {@code chain}'s entries above {@code seq} and the checkpoints above it, as an attacker would. */
     protected abstract void cutAfter(String chain, long seq) throws Exception;
 
+    /** Deletes {@code chain}'s checkpoints above {@code seq} only, leaving the entries. */
+    protected abstract void deleteHeadsAfter(String chain, long seq) throws Exception;
+
     /** Deletes everything of {@code chain}: entries, checkpoints, anchor. */
     protected abstract void dropChain(String chain) throws Exception;
 
@@ -72,6 +75,34 @@ public abstract class IntegrityAttackContract extends IntegrityContract {
         assertThat(report.chain(CHAIN).firstBad().reason()).startsWith("chain gw-1: the tree at the saved size 400 has root")
                 .endsWith("the chain was rewritten");
         assertThat(new Verifier(store).verify().ok()).as("without saved heads the rewritten chain is consistent").isTrue();
+    }
+
+    @Test
+    void anEditedSavedHeadThatMatchesACutChainIsRefusedByItsSignature() throws Exception {
+        record(400, 25);
+        SignedHead saved = witnessHeads().getFirst();
+        cutAfter(CHAIN, 350);
+        // The heads file edited to the cut chain: size and root of seq 350, the signature kept.
+        SignedHead at350 = store.checkpoints(CHAIN).getLast();
+        assertThat(at350.seq()).isEqualTo(350);
+        SignedHead edited = new SignedHead(saved.purpose(), CHAIN, 350, at350.hash(), at350.root(), saved.prevHead(),
+                saved.closed(), saved.nextKey(), saved.at(), saved.keyId(), saved.signature());
+
+        VerifyReport report = new Verifier(store).since(List.of(edited));
+        assertThat(report.ok()).isFalse();
+        assertThat(report.chain(CHAIN).firstBad().reason()).startsWith("saved head of chain gw-1 at tree size 350:"
+                + " signature is not valid under key").endsWith("(the saved heads file was edited, or comes from another log)");
+    }
+
+    @Test
+    void deletingTheNewestHeadsOnlyLeavesTheEntriesIntactAndCountedAsUnsigned() throws Exception {
+        record(400, 25);
+        List<SignedHead> saved = witnessHeads();
+        deleteHeadsAfter(CHAIN, 300);
+
+        ChainReport report = new Verifier(store).since(saved).chain(CHAIN);
+        assertThat(report.ok()).as("every entry is still there and still has the saved root").isTrue();
+        assertThat(report.unsignedEntries()).isEqualTo(100);
     }
 
     @Test

@@ -48,6 +48,11 @@ class PostgresIntegrityTest extends IntegrityAttackContract {
     }
 
     @Override
+    protected void deleteHeadsAfter(String chain, long seq) throws Exception {
+        run("DELETE FROM checkpoints WHERE chain = ? AND seq > ?", chain, seq);
+    }
+
+    @Override
     protected void dropChain(String chain) throws Exception {
         cutAfter(chain, 0);
         run("DELETE FROM checkpoints WHERE chain = ?", chain, -1);
