@@ -136,6 +136,30 @@ class WitnessCommandTest {
     }
 
     @Test
+    void aStateFileEditedToHideACutIsRefusedByTheSavedHeadsSignature() throws Exception {
+        log.record(6);
+        Path key = log.exportKey(dir.resolve("signing.pub"));
+        assertThat(once("--public-key", key.toString()).exitCode()).isZero();
+        // Whoever cuts the log to seq 2 also edits the saved head to size 2 and the root there,
+        // dropping head_hash (which would not match), keeping the signature of the head at 6.
+        dev.tally.audit.chain.SignedHead at2 = log.store.checkpoints(WatchedLog.CHAIN).getFirst();
+        assertThat(at2.seq()).isEqualTo(2);
+        log.cutAfter(2);
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(Files.readString(state));
+        com.fasterxml.jackson.databind.node.ObjectNode head =
+                (com.fasterxml.jackson.databind.node.ObjectNode) root.path("heads").get(0);
+        head.put("tree_size", 2).put("root", at2.root()).put("entry_hash", at2.hash()).remove("head_hash");
+        Files.writeString(state, new ObjectMapper().writeValueAsString(root));
+
+        CliRun run = once("--public-key", key.toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("WITNESS ALARM chain " + WatchedLog.CHAIN + ": bad_signature: the saved head at"
+                + " tree size 2: signature is not valid under key").contains("the state file was edited");
+    }
+
+    @Test
     void withoutOnceItKeepsPollingAfterAnAlarm() throws Exception {
         log.record(4);
         FollowTest.Following witness = FollowTest.Following.startWith(log.env(), "witness", "--url", log.url(), "--state",

@@ -67,7 +67,11 @@ public final class Witness {
         for (SignedHead old : saved.heads().values()) {
             String chain = old.chain();
             SignedHead latest = current.get(chain);
-            Finding finding = latest == null
+            String savedProblem = signatureProblem(old, keys);
+            Finding finding = savedProblem != null
+                    ? new Finding(chain, Finding.Kind.BAD_SIGNATURE, "the saved head at tree size " + old.seq() + ": "
+                            + savedProblem + " (the state file was edited, or was written for another log)")
+                    : latest == null
                     ? new Finding(chain, Finding.Kind.VANISHED, "the log shows no head for this chain any more (saved: tree size "
                             + old.seq() + ", root " + old.root() + ")")
                     : compare(old, latest, keys);
