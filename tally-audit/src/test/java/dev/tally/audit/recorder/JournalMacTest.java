@@ -199,6 +199,26 @@ class JournalMacTest extends RecorderFixture {
     }
 
     @Test
+    void aDeletedJournalKeyMakesEveryPendingRecordARefusedAndCountedLossNeverAChainedOne() throws Exception {
+        Files.delete(dir.resolve(JournalKey.FILE_NAME));
+
+        Recorder recorder = start(config());
+
+        assertThat(storedIds()).doesNotContainAnyElementsOf(genuineIds());
+        assertThat(recorder.stats().journalRejected()).isEqualTo(3);
+        assertThat(new Verifier(store).verify().ok()).isTrue();
+    }
+
+    @Test
+    void aTruncatedJournalKeyStopsTheStartNamingTheFile() throws Exception {
+        Path keyFile = dir.resolve(JournalKey.FILE_NAME);
+        Files.writeString(keyFile, Files.readString(keyFile).strip().substring(0, 12) + "\n");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(config()))
+                .hasMessageContaining(keyFile.toString()).hasMessageContaining("(expected: 32)");
+    }
+
+    @Test
     void theKeyIsBesideTheJournalNotInItAndPrivate() throws Exception {
         Path keyFile = dir.resolve(JournalKey.FILE_NAME);
         byte[] key = Base64.getDecoder().decode(Files.readString(keyFile).strip());
