@@ -30,11 +30,12 @@ final class HeadCheck {
             boolean pinned, BiConsumer<Long, String> bad) {
         Map<String, PublicKey> trusted = new HashMap<>(keys);
         List<SignedHead> heads = new ArrayList<>(checkpoints);
+        heads.sort(Comparator.comparingLong(SignedHead::seq));
         if (anchor != null) {
+            // Last: a retention run after a rotation signs an anchor below the announcing head
+            // with the new key, which the checkpoints' announcements make trusted.
             heads.add(anchor);
         }
-        heads.sort(Comparator.comparingLong(SignedHead::seq)
-                .thenComparing(h -> h.purpose() == SignedHead.Purpose.ANCHOR ? 0 : 1));
         for (SignedHead head : heads) {
             String label = (head.purpose() == SignedHead.Purpose.ANCHOR && head == anchor ? "retention anchor"
                     : "checkpoint") + " at seq " + head.seq();

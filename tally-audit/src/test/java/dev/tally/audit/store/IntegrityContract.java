@@ -177,4 +177,35 @@ public abstract class IntegrityContract extends StoreContractSupport {
                 .hasMessageContaining("inside the prefix pruned through seq 13");
     }
 
+
+    @Test
+    void aRotatedKeyIsFollowedUnderTheOldPinThroughHeadsProofsAndARetentionAnchor() throws Exception {
+        Recorder recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, dataDir).withCheckpointEvery(4),
+                clock);
+        PublicKey old = SigningKeys.parsePublicKey(recorder.publicKeyBase64());
+        Map<String, PublicKey> pinned = Map.of(SigningKeys.keyIdOf(old), old);
+        for (int i = 0; i < 6; i++) {
+            recorder.record(entries.call(START.plus(Duration.ofMinutes(i))).build());
+        }
+        recorder.flush();
+        dev.tally.audit.recorder.KeyRotated rotated = recorder.rotateSigningKey();
+        for (int i = 6; i < 12; i++) {
+            recorder.record(entries.call(START.plus(Duration.ofMinutes(i))).build());
+        }
+        recorder.flush();
+        SignedHead anchor = recorder.prune(START.plus(Duration.ofMinutes(3)), "test").orElseThrow();
+        recorder.close();
+
+        assertThat(rotated.announcement()).get().extracting(SignedHead::seq).isEqualTo(6L);
+        assertThat(store.signingKeys()).containsKeys(rotated.oldKeyId(), rotated.keyId());
+        assertThat(anchor.keyId()).as("signed after the rotation").isEqualTo(rotated.keyId());
+        assertThat(store.checkpoints(CHAIN)).extracting(SignedHead::keyId).last().isEqualTo(rotated.keyId());
+        dev.tally.audit.verify.ChainReport report = new dev.tally.audit.verify.Verifier(store, pinned).verify(CHAIN);
+        assertThat(report.ok()).as(String.valueOf(report.firstBad())).isTrue();
+        ChainedEntry last = stored().getLast();
+        assertThat(new Proofs(store).inclusion(last.entry().id()).orElseThrow().problems(
+                Map.of(rotated.keyId(), SigningKeys.parsePublicKey(rotated.publicKey())))).isEmpty();
+        assertThat(Proofs.announcing(store, CHAIN, rotated.keyId())).singleElement()
+                .extracting(SignedHead::headHash).isEqualTo(rotated.announcement().get().headHash());
+    }
 }
