@@ -548,48 +548,11 @@ public final class AuditWriter {
             throw new StoreException("audit store is not writable: the signing key was not rotated (writes are"
                     + " being spilled to " + journal.path() + ")");
         }
-        java.nio.file.Path keyFile = config.signingKeyPath();
-        SigningKeys old = keys;
-        SigningKeys next;
         try {
-            next = KeyRotation.stage(keyFile);
-        } catch (IOException e) {
-            KeyRotation.discard(keyFile);
-            throw new UncheckedIOException("signing key: cannot write the next key beside " + keyFile + " ("
-                    + e.getMessage() + "); nothing was rotated (expected: a writable directory; a read-only mounted"
-                    + " secret is rotated as docs/integrity.md says)", e);
+            return KeyRotation.rotate(store, writer, cursor, config.chain(), config.signingKeyPath());
+        } finally {
+            keys = cursor.keys(); // the new key once its announcement committed, else still the old one
         }
-        ChainCursor.Built built;
-        try {
-            store.registerSigningKey(next.keyId(), next.publicKeyBase64());
-            writer.ensureHead();
-            built = cursor.buildRotation(next);
-            if (built != null) {
-                writer.commitBuilt(built);
-            }
-        } catch (IllegalStateException e) {
-            KeyRotation.discard(keyFile);
-            throw e;
-        } catch (RuntimeException e) {
-            KeyRotation.discard(keyFile);
-            writer.storeFailed(e);
-            throw e instanceof StoreException se ? se
-                    : new StoreException("audit store commit failed: the signing key was not rotated (" + e.getMessage() + ")", e);
-        }
-        cursor.useKeys(next);
-        keys = next;
-        LOG.log(Level.INFO, "audit chain {0}: signing key {1} rotated to {2}{3}", config.chain(), old.keyId(),
-                next.keyId(), built == null ? " (the chain is empty: nothing to announce)"
-                        : "; the head at seq " + built.seq() + " signed by the old key announces it");
-        try {
-            KeyRotation.install(keyFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("signing key: rotated to " + next.keyId() + " and announced, but "
-                    + keyFile + " could not be replaced (" + e.getMessage() + "); the next start finishes it from "
-                    + KeyRotation.nextPrivate(keyFile), e);
-        }
-        return new dev.tally.audit.recorder.KeyRotated(config.chain(), old.keyId(), next.keyId(),
-                next.publicKeyBase64(), java.util.Optional.ofNullable(built == null ? null : built.lastHead()));
     }
 
     private void applyChange(AdminChange change, AdminEvent event) {

@@ -40,6 +40,57 @@ final class KeyRotation {
         return publicFile(keyFile).resolveSibling(SigningKeys.PUBLIC_FILE + ".next");
     }
 
+    /**
+     * The writer's part of a rotation, everything before already committed: stages the next
+     * pair, lists its public key in the store, commits the announcing head signed by the current
+     * key, switches {@code cursor} to the next key, and replaces the key files. Before the
+     * announcement commits, a failure leaves the current key in use and nothing rotated.
+     */
+    static dev.tally.audit.recorder.KeyRotated rotate(AuditStore store, ChainWriter writer, ChainCursor cursor,
+            String chain, Path keyFile) {
+        SigningKeys old = cursor.keys();
+        SigningKeys next;
+        try {
+            next = stage(keyFile);
+        } catch (IOException e) {
+            discard(keyFile);
+            throw new java.io.UncheckedIOException("signing key: cannot write the next key beside " + keyFile + " ("
+                    + e.getMessage() + "); nothing was rotated (expected: a writable directory; a read-only mounted"
+                    + " secret is rotated as docs/integrity.md says)", e);
+        }
+        ChainCursor.Built built;
+        try {
+            store.registerSigningKey(next.keyId(), next.publicKeyBase64());
+            writer.ensureHead();
+            built = cursor.buildRotation(next);
+            if (built != null) {
+                writer.commitBuilt(built);
+            }
+        } catch (IllegalStateException e) {
+            discard(keyFile);
+            throw e;
+        } catch (RuntimeException e) {
+            discard(keyFile);
+            writer.storeFailed(e);
+            throw e instanceof dev.tally.audit.store.StoreException se ? se
+                    : new dev.tally.audit.store.StoreException("audit store commit failed: the signing key was not"
+                            + " rotated (" + e.getMessage() + ")", e);
+        }
+        cursor.useKeys(next);
+        LOG.log(Level.INFO, "audit chain {0}: signing key {1} rotated to {2}{3}", chain, old.keyId(), next.keyId(),
+                built == null ? " (the chain is empty: nothing to announce)"
+                        : "; the head at seq " + built.seq() + " signed by the old key announces it");
+        try {
+            install(keyFile);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("signing key: rotated to " + next.keyId() + " and announced, but "
+                    + keyFile + " could not be replaced (" + e.getMessage() + "); the next start finishes it from "
+                    + nextPrivate(keyFile), e);
+        }
+        return new dev.tally.audit.recorder.KeyRotated(chain, old.keyId(), next.keyId(), next.publicKeyBase64(),
+                Optional.ofNullable(built == null ? null : built.lastHead()));
+    }
+
     /** Generates the next pair and writes it beside the key file; nothing is committed yet. */
     static SigningKeys stage(Path keyFile) throws IOException {
         SigningKeys next = SigningKeys.generate();
