@@ -105,6 +105,55 @@ class ServeFullFilesystemStartupTest {
     }
 
     @Test
+    void a_data_directory_set_up_before_the_disk_filled_is_one_line_exit_1_not_a_store_error() throws Exception {
+        Path mnt = dir.resolve("refill");
+        mount(mnt, "size=16m");
+        try {
+            Path data = mnt.resolve("data");
+            startAndStop(data);
+            try (OutputStream out = Files.newOutputStream(mnt.resolve("filler"), StandardOpenOption.CREATE)) {
+                while (true) {
+                    out.write(new byte[4096]);
+                }
+            } catch (IOException full) {
+                // ENOSPC: the filesystem is full
+            }
+            List<String> before = names(data);
+
+            // SQLite could not open the store anyway (it creates its -shm file on open): without the
+            // write check this was "unexpected error: ... SQLITE_IOERR_SHMSIZE".
+            Exit exit = serve(data);
+
+            assertThat(exit.code()).isEqualTo(1);
+            assertThat(exit.lines()).singleElement().asString()
+                    .startsWith("tally serve: data directory: " + data + " cannot be written: IOException No space left on device");
+            assertThat(names(data)).isEqualTo(before);
+        } finally {
+            unmount(mnt);
+        }
+    }
+
+    /** Starts {@code tally serve} on {@code data}, waits for its banner, and stops it with SIGTERM. */
+    private void startAndStop(Path data) throws Exception {
+        Path config = dir.resolve("tally.yaml");
+        Files.writeString(config, "server: {host: 127.0.0.1, port: 0}\n");
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.tally.cli.Main", "serve", "--config", config.toString(), "--data", data.toString());
+        builder.environment().put("TALLY_ADMIN_TOKEN", "tadm-full-filesystem-start-0001");
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = lines.readLine();
+            assertThat(first).as("the first line of tally serve").startsWith("tally listening on http://127.0.0.1:");
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void a_data_directory_on_a_filesystem_out_of_inodes_is_one_line_exit_1() throws Exception {
         Path mnt = dir.resolve("inodes");
         mount(mnt, "size=8m,nr_inodes=3");

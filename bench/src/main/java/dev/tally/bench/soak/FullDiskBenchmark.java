@@ -86,6 +86,12 @@ public final class FullDiskBenchmark {
             long summaries = traffic.metric("tally_audit_refusal_summaries_total");
             long forwardedUnrecordable = traffic.metric("tally_audit_forwarded_unrecordable_total");
             Serve.Stopped stopped = serve.sigterm(Duration.ofSeconds(60));
+            long freeAtEnd = Files.getFileStore(data.getParent()).getUsableSpace();
+            if (freeAtEnd < 1 << 20) {
+                // The log itself filled the filesystem again (sync mode's WAL grows fast on 20 MB):
+                // a gateway cannot start there, so give the replay room, as an operator would.
+                grow(data.getParent(), 4 * env("FULLDISK_TMPFS_MB", 20));
+            }
             // Once more on the same directory: the start replays what the spill journal kept.
             Serve.start(tally, config, data, work.resolve("serve-" + mode + "-replay.log")).sigterm(Duration.ofSeconds(60));
             Map<String, Integer> records = records(data.resolve("tally.db"), serve.chain);
@@ -103,7 +109,19 @@ public final class FullDiskBenchmark {
             System.out.printf("recovery after space returned: store committing (tally_audit_store_healthy 1) %s, next 2xx %s%n",
                     since(healthy, emptied), since(served, emptied));
             System.out.printf("SIGTERM: exited in %d ms with code %d: %s%n", stopped.millis, stopped.exitCode, stopped.lastLine);
+            System.out.printf("free space on the data directory's filesystem after SIGTERM: %d KB%s%n", freeAtEnd >> 10,
+                    freeAtEnd < 1 << 20 ? " (the records refilled it; grown for the replay start)" : "");
             System.out.printf("gateway log: %d lines, %d bytes (%s)%n", serve.logLines(), Files.size(serve.log), serve.log);
+        }
+    }
+
+    /** Remounts the tmpfs at {@code mountPoint} with {@code megabytes} (needs root, as the mount did). */
+    private static void grow(Path mountPoint, int megabytes) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mount", "-o", "remount,size=" + megabytes + "m", mountPoint.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("growing " + mountPoint + " failed: " + out);
         }
     }
 
