@@ -34,6 +34,18 @@ public interface ChainWrites {
     void registerSigningKey(String keyId, String publicKeyBase64);
 
     /**
+     * Registers the signing key as {@link #registerSigningKey} does, in a transaction that also
+     * writes and deletes a scratch row, so its commit must really write to disk: the recorder's
+     * probe of a store that failed. Registering a key that is already there commits without writing
+     * a page (SQLite, and PostgreSQL's {@code ON CONFLICT DO NOTHING}), so on a full disk it
+     * succeeded while every real commit failed, and health flapped between probe and commit.
+     * The default, for stores without such a row, is the registration alone.
+     */
+    default void probeWrite(String keyId, String publicKeyBase64) {
+        registerSigningKey(keyId, publicKeyBase64);
+    }
+
+    /**
      * The last seq and hash of {@code chain} such that every entry through it has a timestamp
      * before {@code before}: what a retention run may prune. Empty when nothing qualifies.
      */

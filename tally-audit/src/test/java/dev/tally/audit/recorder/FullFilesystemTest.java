@@ -129,6 +129,34 @@ class FullFilesystemTest {
         }
     }
 
+    @Test
+    void onAFullDiskTheStoreProbeFailsWhereAnIdempotentRegistrationStillSucceeds() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount a tmpfs");
+        mount = tmp.resolve("fs");
+        Files.createDirectories(mount);
+        mounted = run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()) == 0;
+        assumeTrue(mounted, "mount -t tmpfs failed (no privilege in this environment)");
+        Path filler = mount.resolve("filler");
+        try (SqliteAuditStore store = SqliteAuditStore.open(mount.resolve("tally.db"))) {
+            store.registerSigningKey("0123456789abcdef", "MCowBQYDK2VwAyEA");
+            fill(filler);
+
+            // What the recorder probed with before: it commits without writing a page, so a full
+            // disk looked writable to the probe while every real commit failed.
+            store.registerSigningKey("0123456789abcdef", "MCowBQYDK2VwAyEA");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                // Enough probes to outgrow whatever free room the WAL file still had.
+                for (int i = 0; i < 10_000; i++) {
+                    store.probeWrite("0123456789abcdef", "MCowBQYDK2VwAyEA");
+                }
+            }).isInstanceOf(StoreException.class).hasMessageContaining("full");
+
+            Files.delete(filler);
+            store.probeWrite("0123456789abcdef", "MCowBQYDK2VwAyEA");
+            assertThat(store.setting("_tally_write_probe")).isEmpty();
+        }
+    }
+
     /** Writes zeros until the file system is full. */
     static void fill(Path filler) throws IOException {
         byte[] block = new byte[64 * 1024];

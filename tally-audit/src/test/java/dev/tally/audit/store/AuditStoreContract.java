@@ -150,6 +150,18 @@ public abstract class AuditStoreContract extends PayloadContract {
     }
 
     @Test
+    void aProbeWriteRegistersTheKeyLeavesNoScratchRowAndRefusesADifferentKey() {
+        store.probeWrite("0123456789abcdef", "MCowBQYDK2VwAyEA");
+        store.probeWrite("0123456789abcdef", "MCowBQYDK2VwAyEA");
+
+        assertThat(store.signingKeys()).containsExactly(java.util.Map.entry("0123456789abcdef", "MCowBQYDK2VwAyEA"));
+        assertThat(store.setting("_tally_write_probe")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.probeWrite("0123456789abcdef", "MCowBQYDK2VwAyEB"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.setting("_tally_write_probe")).isEmpty();
+    }
+
+    @Test
     void prunableThroughStopsAtTheFirstEntryNotBeforeTheCutOff() {
         // seq:   1      2       3      4
         // ts:  T+0   T+50s   T+10s  T+20s   -> before T+30s only seq 1 qualifies (seq 2 is later)

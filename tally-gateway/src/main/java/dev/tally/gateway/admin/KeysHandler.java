@@ -132,6 +132,8 @@ final class KeysHandler {
             return RequestBody.read(req, KeyBody.MAX_BYTES);
         } catch (RequestBody.Short e) {
             throw new ApiException(ErrorCode.BODY_LENGTH_MISMATCH, null, e.getMessage());
+        } catch (RequestBody.Malformed e) {
+            throw new ApiException(e.code(), null, e.getMessage());
         }
     }
 

@@ -26,6 +26,8 @@ import java.lang.System.Logger.Level;
 final class Audited implements CallHandler {
 
     private static final System.Logger LOG = System.getLogger(Audited.class.getName());
+    /** One per process: the log is, too. */
+    private static final UnrecordedCalls UNRECORDED = new UnrecordedCalls(LOG, System::nanoTime);
 
     private final CallService service;
     private final CallAssembler assembler;
@@ -99,7 +101,7 @@ final class Audited implements CallHandler {
         try {
             write(call, outcome);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "call " + call.meta().id() + ": its record could not be made durable: " + e);
+            UNRECORDED.failed(call.meta().id(), e.toString());
         }
     }
 
@@ -111,7 +113,7 @@ final class Audited implements CallHandler {
     private void failedInside(Call call, ServerResponse res, Exception e) throws InterruptedException {
         boolean unrecordable = e instanceof StoreException;
         if (unrecordable) {
-            LOG.log(Level.WARNING, "call " + call.meta().id() + ": its record could not be made durable: " + e.getMessage());
+            UNRECORDED.failed(call.meta().id(), e.getMessage());
         } else {
             LOG.log(Level.ERROR, "call " + call.meta().id() + " failed inside the gateway", e);
         }
@@ -124,7 +126,7 @@ final class Audited implements CallHandler {
     private void unwritten(Call call, ServerResponse res, RuntimeException e) {
         boolean unrecordable = e instanceof StoreException;
         if (unrecordable) {
-            LOG.log(Level.WARNING, "call " + call.meta().id() + ": its record could not be made durable: " + e.getMessage());
+            UNRECORDED.failed(call.meta().id(), e.getMessage());
         } else {
             LOG.log(Level.ERROR, "call " + call.meta().id() + ": writing its record failed", e);
         }

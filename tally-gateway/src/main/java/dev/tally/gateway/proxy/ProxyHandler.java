@@ -63,6 +63,9 @@ public final class ProxyHandler implements CallService {
                             // a stalled body's connection was closed to stop the read: the record says what happened
                         }
                     });
+        } catch (RequestBody.Malformed e) {
+            return CallOutcome.Recorded.ended(new CallEnd.Failed(e.code(), e.getMessage()), RequestFacts.NONE, null,
+                    Reply.error(res, protocol, e.code(), e.getMessage(), null));
         } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException
                 | io.helidon.common.buffers.DataReader.InsufficientDataAvailableException gone) {
             // 499, as proxies write it: the client closed the request before sending all of it.

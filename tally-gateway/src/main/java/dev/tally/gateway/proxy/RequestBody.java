@@ -15,7 +15,10 @@ import java.net.SocketTimeoutException;
  * left open is given up after {@link BodyWatchdog#STALL_LIMIT} without a byte (the connection is
  * then closed, so no answer reaches the client; the record says {@code body_length_mismatch}). A
  * body longer than its content-length cannot be seen here: HTTP/1.1 reads the extra bytes as the
- * next request, which the server refuses as malformed (a JSON 400). Stateless.
+ * next request, which the server refuses as malformed (a JSON 400). A chunked body with broken
+ * framing (a chunk size that is not hexadecimal or too large, a bad last chunk) or past the size
+ * limit is {@link Malformed}: a 400 {@code invalid_request} or 413 {@code request_too_large}, never
+ * a 500. Stateless.
  */
 public final class RequestBody {
 
@@ -27,9 +30,11 @@ public final class RequestBody {
         private final long received;
 
         Short(long received, long declared, boolean stalled) {
-            super("body: " + received + " bytes arrived" + (stalled ? ", then none for " + BodyWatchdog.STALL_LIMIT.toSeconds()
-                    + " s" : "") + (declared < 0 ? "" : "; content-length declared " + declared)
-                    + " (expected: exactly content-length bytes)", null);
+            super("body: " + received + " bytes arrived" + (declared < 0 ? " in whole chunks" : "") + (stalled ? ", then none for " + BodyWatchdog.STALL_LIMIT.toSeconds()
+                    + " s" : "") + (declared < 0
+                            ? (stalled ? "" : ", then the client stopped sending") + " before the chunked body's last chunk "
+                                    + "(expected: a chunked body ending with a chunk of size 0)"
+                            : "; content-length declared " + declared + " (expected: exactly content-length bytes)"), null);
             this.received = received;
         }
 
@@ -39,10 +44,26 @@ public final class RequestBody {
         }
     }
 
+    /** A chunked body whose framing is broken, or that grew past the size limit: refused with {@link #code()}. */
+    public static final class Malformed extends IOException {
+        private final ErrorCode code;
+
+        Malformed(ErrorCode code, String message) {
+            super(message, null);
+            this.code = code;
+        }
+
+        /** {@code invalid_request} for broken framing, {@code request_too_large} past the limit. */
+        public ErrorCode code() {
+            return code;
+        }
+    }
+
     /**
      * The whole body; returns once it has arrived.
      *
      * @throws Short when it ended or stalled before its content-length
+     * @throws Malformed when its chunked framing is broken or it is too large
      * @throws IOException (or an unchecked connection exception) when the connection broke otherwise
      */
     public static byte[] read(ServerRequest req) throws IOException {
@@ -82,7 +103,10 @@ public final class RequestBody {
                 if (timedOut(e)) {
                     throw new Short(out.size(), declared, true);
                 }
-                throw e;
+                if (e instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException) {
+                    throw new Short(out.size(), declared, false);
+                }
+                throw malformedChunks(e);
             }
             return out.toByteArray();
         }
@@ -108,6 +132,37 @@ public final class RequestBody {
             throw new Short(n, declared, false);
         }
         return body;
+    }
+
+    /**
+     * What Helidon's chunked decoder threw, as the client's error: it parses the chunk size with
+     * {@link Integer#parseUnsignedInt} (a {@link NumberFormatException} for {@code zz}, {@code -1} or
+     * more than 31 bits) and refuses a bad last chunk or a body past the limit with a
+     * {@link io.helidon.http.RequestException}. Anything else is not the client's doing and is rethrown.
+     */
+    private static RuntimeException malformedChunks(Exception e) throws IOException {
+        if (e instanceof NumberFormatException) {
+            throw new Malformed(ErrorCode.INVALID_REQUEST, "body: a chunk size that is not a hexadecimal number below 2^31 ("
+                    + shown(e.getMessage()) + ") (expected: chunks of <hex size>CRLF<data>CRLF, ending with 0CRLFCRLF)");
+        }
+        if (e instanceof io.helidon.http.RequestException re) {
+            if (re.status().code() == 413) {
+                throw new Malformed(ErrorCode.REQUEST_TOO_LARGE, "body: more than the route's size limit arrived in chunks "
+                        + "(expected: a smaller body)");
+            }
+            throw new Malformed(ErrorCode.INVALID_REQUEST, "body: broken chunked framing (" + shown(re.getMessage())
+                    + ") (expected: chunks of <hex size>CRLF<data>CRLF, ending with 0CRLFCRLF)");
+        }
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        return (RuntimeException) e;
+    }
+
+    /** A parser's message quotes the client's bytes: at most 60 characters of it. */
+    private static String shown(String message) {
+        String m = String.valueOf(message);
+        return m.length() <= 60 ? m : m.substring(0, 57) + "...";
     }
 
     /** Whether the read ended by a timeout or the watchdog's interrupt. */

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * What {@code tally serve} checks before it creates anything (admin token, instance id, store,
  * journal): that the listen address can be bound and that the data directory (and a SQLite
- * store's directory) can be written. A failure is one line naming the problem and the fix, e.g.
+ * store's directory) can be written, by permissions and by writing a 64 KiB file there and
+ * deleting it (a full filesystem or one out of inodes passes every permission check). A failure is one line naming the problem and the fix, e.g.
  * {@code server.port: 8080 is in use (set server.port or stop the other process)}; before these
  * checks a taken port was only noticed after a new admin token had been generated, and the
  * server then ran on without a listener.
@@ -22,11 +23,14 @@ import java.nio.file.Path;
  */
 public final class StartupCheck {
 
+    /** What the write check writes: the 64 KiB the spill journal's space probe also wants. */
+    private static final int PROBE_BYTES = 64 * 1024;
+
     private StartupCheck() {
     }
 
     /**
-     * Checks the listen address and the data directory; creates nothing.
+     * Checks the listen address and the data directory; leaves nothing behind.
      *
      * @throws IllegalStateException with the one-line problem and fix
      */
@@ -93,6 +97,39 @@ public final class StartupCheck {
         if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
             throw new IllegalStateException(what + ": " + absolute + (existing.equals(absolute) ? " is not writable"
                     : " cannot be created: " + existing + " is not writable") + fix);
+        }
+        probe(what, absolute, existing);
+    }
+
+    /**
+     * Writes and deletes a small file in {@code existing}: permissions say nothing of a full
+     * filesystem or one out of inodes, which otherwise surface half-way through setting up the
+     * data directory (as "cannot create instance-id", with directories already made).
+     */
+    private static void probe(String what, Path absolute, Path existing) {
+        Path file = null;
+        try {
+            file = Files.createTempFile(existing, ".tally-write-check-", ".tmp");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer page = java.nio.ByteBuffer.allocate(PROBE_BYTES);
+                while (page.hasRemaining()) {
+                    ch.write(page);
+                }
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(what + ": " + absolute + " cannot be written: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()) + " in " + existing
+                    + " (free space or inodes on its filesystem, or choose another with --data)");
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // the check's own file; a failure to delete it is not the operator's problem
+                }
+            }
         }
     }
 }

@@ -32,7 +32,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * POST routes, {@code GET /v1/models}, {@code GET /v1/usage}, admin reads and key writes) with
  * broken JSON, deep nesting, huge numbers, wrong types, data after the JSON, bad UTF-8 in the body
  * or in headers, oversized fields, too many or bad tags, duplicate credentials, bodies shorter or
- * longer than their content-length and bad query parameters. Whatever arrives:
+ * longer than their content-length, broken chunked bodies (bad sizes, cut short, a bad last chunk),
+ * bad or conflicting Content-Length and Transfer-Encoding headers, huge or very many headers, and bad
+ * query parameters. Whatever arrives:
  *
  * <ul>
  *   <li>the answer is never a 5xx;
@@ -91,7 +93,7 @@ class BadInputProperties {
 
     enum Malformation {
         TRUNCATED_JSON, GARBAGE, DEEP_NESTING, HUGE_NUMBER, WRONG_TYPES, TRAILING_DATA, BAD_UTF8_BODY, BAD_UTF8_HEADER,
-        OVERSIZED_USER, BAD_TAGS, DUPLICATE_AUTH, SHORT_BODY, LONG_BODY, BAD_QUERY
+        OVERSIZED_USER, BAD_TAGS, DUPLICATE_AUTH, SHORT_BODY, LONG_BODY, BAD_QUERY, BAD_CHUNKS, BAD_FRAMING
     }
 
     @BeforeContainer

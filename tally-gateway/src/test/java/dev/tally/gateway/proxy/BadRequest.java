@@ -32,6 +32,8 @@ record BadRequest(byte[] bytes, boolean halfClose) {
         String credential = route.admin() ? GatewayFixture.ADMIN_TOKEN : gw.clientKey;
         headers.add("Authorization: Bearer " + credential);
         Integer contentLength = null;
+        byte[] chunked = null;
+        String lengthValue = null;
         boolean halfClose = false;
         switch (kind) {
             case TRUNCATED_JSON -> body = base.isEmpty() ? utf8("{\"model\":") : utf8(base.substring(0, r.nextInt(base.length())));
@@ -127,6 +129,40 @@ record BadRequest(byte[] bytes, boolean halfClose) {
                 }
                 contentLength = r.nextInt(body.length);
             }
+            case BAD_CHUNKS -> {
+                String json = base.isEmpty() ? "{}" : base;
+                String size = Integer.toHexString(json.length());
+                switch (r.nextInt(5)) {
+                    case 0 -> chunked = latin1(new String[] {"zz", "-1", "ffffffffffffffffff", "", "0x1b", " "}[r.nextInt(6)]
+                            + "\r\n" + json + "\r\n0\r\n\r\n");
+                    case 1 -> { // the client stops before the last chunk
+                        chunked = latin1(size + "\r\n" + json.substring(0, r.nextInt(json.length())));
+                        halfClose = true;
+                    }
+                    case 2 -> { // a chunk announced longer than what follows
+                        chunked = latin1(Integer.toHexString(json.length() + 1 + r.nextInt(500)) + "\r\n" + json + "\r\n0\r\n\r\n");
+                        halfClose = true;
+                    }
+                    case 3 -> chunked = latin1(size + "\r\n" + json + "\r\n0\r\ngarbage\r\n\r\n");
+                    default -> {
+                        chunked = latin1(size + "\r\n" + json + "\r\n");
+                        halfClose = true;
+                    }
+                }
+            }
+            case BAD_FRAMING -> {
+                switch (r.nextInt(5)) {
+                    case 0 -> lengthValue = new String[] {"-1", "abc", "1e3", "0x10", "99999999999999999999", "", "+5"}[r.nextInt(7)];
+                    case 1 -> headers.add("Content-Length: " + (body.length + 1 + r.nextInt(10))); // two that disagree
+                    case 2 -> headers.add("X-Big: " + "h".repeat(20_000 + r.nextInt(80_000)));
+                    case 3 -> headers.add("Transfer-Encoding: " + new String[] {"gzip", "chunked, chunked", "identity", "x"}[r.nextInt(4)]);
+                    default -> {
+                        for (int i = 0; i < 200 + r.nextInt(2000); i++) {
+                            headers.add("X-H" + i + ": v");
+                        }
+                    }
+                }
+            }
             case BAD_QUERY -> {
                 String[] queries = {"limit=abc", "limit=0", "since=notatime", "until=2020-13-45", "unknown=1", "limit=%zz",
                     "tag=" + "t".repeat(300), "group_by=nothing", "cursor=" + "c".repeat(500), "since=1&since=2", "%00=1"};
@@ -139,8 +175,14 @@ record BadRequest(byte[] bytes, boolean halfClose) {
         for (String h : headers) {
             out.writeBytes(latin1(h + "\r\n"));
         }
-        out.writeBytes(latin1("Content-Length: " + (contentLength != null ? contentLength : body.length) + "\r\n\r\n"));
-        out.writeBytes(body);
+        if (chunked != null) {
+            out.writeBytes(latin1("Transfer-Encoding: chunked\r\n\r\n"));
+            out.writeBytes(chunked);
+        } else {
+            String length = lengthValue != null ? lengthValue : String.valueOf(contentLength != null ? contentLength : body.length);
+            out.writeBytes(latin1("Content-Length: " + length + "\r\n\r\n"));
+            out.writeBytes(body);
+        }
         return new BadRequest(out.toByteArray(), halfClose);
     }
 

@@ -424,7 +424,7 @@ public final class AuditWriter {
                     encoder.wake(); // refill what lies ahead while this batch is committed
                     writer.commitData(batch);
                 }
-                writer.probeIfUnhealthy(() -> store.registerSigningKey(keys.keyId(), keys.publicKeyBase64()));
+                writer.probeIfUnhealthy(() -> store.probeWrite(keys.keyId(), keys.publicKeyBase64()));
                 if (!ingress.spilling() && cursor.signDue()) {
                     signHead();
                 }

@@ -334,9 +334,17 @@ final class ChainWriter {
     }
 
     void syncJournal() {
+        boolean wasAccepting = journal.accepting();
         try {
             journal.sync();
             limiter.reset("journal-sync");
+            if (!wasAccepting && journal.accepting() && !counters.storeHealthy) {
+                // The journal's disk took a write again: space came back, and the store most often
+                // lives on the same filesystem. Retry it now rather than at the end of a backoff
+                // that grew to a second during the outage.
+                nextRetryNanos = System.nanoTime();
+                backoffNanos = MIN_BACKOFF_NANOS;
+            }
         } catch (IOException e) {
             limiter.log("journal-sync", Level.ERROR, journal.unforcedRecords(), "audit: spill journal " + journal.path()
                     + " cannot be written (" + LogLimiter.describe(e) + "); " + journal.unforcedRecords()

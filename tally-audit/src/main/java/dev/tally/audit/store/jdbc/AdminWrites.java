@@ -53,6 +53,26 @@ public class AdminWrites {
         }
     }
 
+    /** The {@code settings} row a probe writes and deletes in one transaction: never seen outside it. */
+    static final String PROBE_SETTING = "_tally_write_probe";
+
+    /**
+     * Writes and deletes a scratch {@code settings} row on {@code c}, inside the caller's
+     * transaction: nothing changes, but the pages are dirtied, so the commit must write them (see
+     * {@link dev.tally.audit.store.ChainWrites#probeWrite}).
+     */
+    public static void scratchWrite(Connection c) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO settings (name, value) VALUES (?, ?) "
+                + "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+                PreparedStatement delete = c.prepareStatement("DELETE FROM settings WHERE name = ?")) {
+            insert.setString(1, PROBE_SETTING);
+            insert.setString(2, Long.toString(System.nanoTime()));
+            insert.executeUpdate();
+            delete.setString(1, PROBE_SETTING);
+            delete.executeUpdate();
+        }
+    }
+
     /** Whether a prune was applied: the PostgreSQL store then looks for partitions to drop after the commit. */
     public boolean pruned() {
         return pruned;

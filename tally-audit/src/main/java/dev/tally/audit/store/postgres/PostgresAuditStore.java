@@ -256,6 +256,24 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     }
 
     @Override
+    public synchronized void probeWrite(String keyId, String publicKeyBase64) {
+        work("probe write", c -> {
+            c.setAutoCommit(false);
+            try {
+                AdminWrites.registerSigningKey(c, keyId, publicKeyBase64);
+                AdminWrites.scratchWrite(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                pool.rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
         return inTransaction("prunable", c -> ChainRows.prunableThrough(c, chain, before.toEpochMilli()));
     }

@@ -206,6 +206,15 @@ public final class SqliteAuditStore implements DerivedRows {
     }
 
     @Override
+    public synchronized void probeWrite(String keyId, String publicKeyBase64) {
+        transaction("probe write", () -> {
+            AdminWrites.registerSigningKey(writer, keyId, publicKeyBase64);
+            AdminWrites.scratchWrite(writer);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<ChainHead> prunableThrough(String chain, Instant before) {
         return readers.read("prunable", c -> ChainRows.prunableThrough(c, chain, before.toEpochMilli()));
     }
@@ -443,7 +452,11 @@ public final class SqliteAuditStore implements DerivedRows {
         try {
             exec("ROLLBACK");
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "sqlite: rollback on " + file + " failed: " + e.getMessage());
+            // SQLite rolls a transaction back by itself when a commit fails for a full disk or an
+            // I/O error: nothing is left to roll back, and saying so on every retry is noise.
+            if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                LOG.log(System.Logger.Level.WARNING, "sqlite: rollback on " + file + " failed: " + e.getMessage());
+            }
         }
     }
 
