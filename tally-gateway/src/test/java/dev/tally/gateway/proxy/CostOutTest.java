@@ -201,6 +201,24 @@ class CostOutTest {
     }
 
     @Test
+    void legacy_completions_stream_and_embeddings_answer_tell_their_cost_too() throws Exception {
+        gw.provider.then(sse(Wire.chatStream("gpt-4o-2024-08-06", List.of("Hi"), 1000L, 1620L, true)),
+                json(200, Wire.embeddings("text-embedding-3-small", 5000)));
+
+        HttpResponse<String> completions = gw.post("/v1/completions", "{\"model\":\"gpt-4o\",\"prompt\":\"hi\",\"stream\":true}");
+        HttpResponse<String> embeddings = gw.post("/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":\"hi\"}",
+                "x-tally-include-cost", "body");
+
+        List<CallRecord> calls = gw.calls();
+        assertThat(comment(completions.body(), "data: [DONE]").path("cost_usd").asText()).isEqualTo("0.0187");
+        assertThat(calls.get(0).costMicros()).isEqualTo(18_700L);
+        assertThat(calls.get(1).costMicros()).isEqualTo(100L); // 5000 x 0.02
+        assertThat(embeddings.headers().firstValue("x-tally-cost-usd")).hasValue("0.0001");
+        assertThat(JSON.readTree(embeddings.body()).path("usage").path("cost").decimalValue())
+                .isEqualByComparingTo(new BigDecimal("0.0001"));
+    }
+
+    @Test
     void key_with_return_cost_off_gets_none_of_it() throws Exception {
         String quiet = gw.gateway.keys().create(KeySettings.named("quiet").withReturnCost(false), "test").secret();
         String answer = Wire.chatCompletion("gpt-4o-2024-08-06", "Hello", 1000, 1620, 0, 0);
