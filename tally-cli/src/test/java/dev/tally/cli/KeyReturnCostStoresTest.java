@@ -60,7 +60,9 @@ class KeyReturnCostStoresTest {
 
     @Test
     void postgres() throws Exception {
-        roundTrip(args -> CliRun.withEnvironment(Map.of("PG_USER", server.user()), with(args, "--config", config.toString())),
+        Path data = dir.resolve("pg-data"); // the cli chain's journal and signing key; the records go to PostgreSQL
+        roundTrip(args -> CliRun.withEnvironment(Map.of("PG_USER", server.user()),
+                with(with(args, "--config", config.toString()), "--data", data.toString())),
                 () -> PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(database), server.user(), null)));
     }
 
