@@ -2,6 +2,7 @@ package dev.tally.cli.keys;
 
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
+import dev.tally.gateway.keys.KeySettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ record KeyJson(
         Instant expiresAt,
         boolean enabled,
         String payloadPolicy,
+        Boolean returnCost,
         Map<String, String> tags,
         Instant createdAt,
         Instant revokedAt) {
@@ -30,6 +32,7 @@ record KeyJson(
     static KeyJson of(VirtualKey k, Instant now) {
         return new KeyJson(k.id(), k.name(), k.prefix(), KeyValues.status(k, now), k.allowedModels(),
                 k.requestsPerMinute(), k.tokensPerMinute(), k.budgetMicros(), k.budgetPeriod(), k.expiresAt(),
-                k.enabled(), k.payloadPolicy(), k.tags(), k.createdAt(), k.revokedAt());
+                k.enabled(), k.payloadPolicy(), KeySettings.returnsCost(k), KeySettings.visibleTags(k), k.createdAt(),
+                k.revokedAt());
     }
 }

@@ -84,7 +84,8 @@ final class KeysApi {
     /** The settings of a key as the API shows it. */
     static KeySettings settings(KeyJson k) {
         return new KeySettings(k.name(), k.allowedModels(), k.requestsPerMinute(), k.tokensPerMinute(), k.budgetMicros(),
-                k.budgetPeriod(), k.expiresAt(), k.enabled(), k.payloadPolicy(), k.tags());
+                k.budgetPeriod(), k.expiresAt(), k.enabled(), k.payloadPolicy(), k.tags(),
+                k.returnCost() == null || k.returnCost());
     }
 
     /** Every setting as a member, absent ones as null. */
@@ -99,6 +100,7 @@ final class KeysApi {
         body.put("expires_at", s.expiresAt() == null ? null : Json.INSTANT_FORMAT.format(s.expiresAt()));
         body.put("enabled", s.enabled());
         body.put("payload_policy", s.payloadPolicy());
+        body.put("return_cost", s.returnCost());
         ObjectNode tags = body.putObject("tags");
         s.tags().forEach(tags::put);
         return body;

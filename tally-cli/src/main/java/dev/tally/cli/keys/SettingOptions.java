@@ -38,10 +38,15 @@ final class SettingOptions {
             description = "Payload policy for this key's calls, instead of the global one.")
     String payloadPolicy;
 
+    @Option(names = "--return-cost", negatable = true,
+            description = "Tell the key's calls what they cost: x-tally-cost-usd, x-tally-record-id, the stream's"
+                    + " closing comment (default: on; --no-return-cost switches it off).")
+    Boolean returnCost;
+
     /** Whether any option was given. */
     boolean any() {
         return models != null || rpm != null || tpm != null || budgetUsd != null || budgetPeriod != null
-                || expires != null || tags != null || payloadPolicy != null;
+                || expires != null || tags != null || payloadPolicy != null || returnCost != null;
     }
 
     /**
@@ -84,6 +89,9 @@ final class SettingOptions {
         }
         if (payloadPolicy != null) {
             s = s.withPayloadPolicy(payloadPolicy);
+        }
+        if (returnCost != null) {
+            s = s.withReturnCost(returnCost);
         }
         return s;
     }

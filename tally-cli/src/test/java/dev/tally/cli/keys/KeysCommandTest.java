@@ -107,6 +107,22 @@ class KeysCommandTest {
     }
 
     @Test
+    void returnCostIsSwitchedOffAndOnAndNeverShowsAmongTheTags() throws Exception {
+        KeysRun created = keys("create", "--name", "quiet", "--no-return-cost", "--tag", "team=search");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+
+        JsonNode key = listJson().get(0);
+        assertThat(key.get("return_cost").asBoolean()).isFalse();
+        assertThat(key.get("tags").toString()).isEqualTo("{\"team\":\"search\"}");
+
+        KeysRun updated = keys("update", "quiet", "--return-cost");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("return_cost", "false", "true");
+        assertThat(listJson().get(0).get("return_cost").asBoolean()).isTrue();
+        assertThat(listJson().get(0).get("tags").toString()).isEqualTo("{\"team\":\"search\"}");
+    }
+
+    @Test
     void createWithJsonPrintsIdNamePrefixAndSecret() throws Exception {
         KeysRun run = keys("create", "--name", "ci-bot", "--json");
 

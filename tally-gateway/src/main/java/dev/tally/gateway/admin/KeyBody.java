@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * {@code tokens_per_minute}, {@code budget_micros} with {@code budget_period}
  * ({@code day}|{@code month}), {@code expires_at} (ISO-8601, or a date for midnight UTC),
  * {@code enabled}, {@code payload_policy} ({@code off}|{@code hash}|{@code redacted}|{@code full}),
- * {@code tags} (object of strings; replaces every tag). A member left out keeps its value; an
+ * {@code tags} (object of strings; replaces every tag), {@code return_cost} (boolean: whether calls
+ * are told their cost; see docs/spend.md). A member left out keeps its value; an
  * explicit {@code null} clears it. Unknown members and wrong types are refused (400 naming the
  * member). Immutable once parsed.
  */
@@ -36,7 +37,8 @@ final class KeyBody {
     /** Largest body accepted. */
     static final int MAX_BYTES = 64 * 1024;
     private static final Set<String> MEMBERS = new TreeSet<>(Set.of("name", "allowed_models", "requests_per_minute",
-            "tokens_per_minute", "budget_micros", "budget_period", "expires_at", "enabled", "payload_policy", "tags"));
+            "tokens_per_minute", "budget_micros", "budget_period", "expires_at", "enabled", "payload_policy", "tags",
+            "return_cost"));
 
     /** Client input: within {@link ClientJson}'s limits, one value, duplicate members refused. */
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = ClientJson.newMapper()
@@ -147,6 +149,13 @@ final class KeyBody {
                 throw wrongType("enabled", v, "true or false");
             }
             s = s.withEnabled(v.booleanValue());
+        }
+        if (body.has("return_cost")) {
+            JsonNode v = body.get("return_cost");
+            if (!v.isBoolean()) {
+                throw wrongType("return_cost", v, "true or false");
+            }
+            s = s.withReturnCost(v.booleanValue());
         }
         if (body.has("payload_policy")) {
             s = s.withPayloadPolicy(text("payload_policy"));

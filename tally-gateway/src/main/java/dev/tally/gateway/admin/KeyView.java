@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.keys.VirtualKey;
+import dev.tally.gateway.keys.KeySettings;
 import java.time.Instant;
 
 /**
  * A virtual key as the admin API shows it: {@code id, name, prefix, status, allowed_models,
  * requests_per_minute, tokens_per_minute, budget_micros, budget_period, expires_at, enabled,
- * payload_policy, tags, created_at, revoked_at}, every member always present ({@code null} or
+ * payload_policy, return_cost, tags, created_at, revoked_at}, every member always present ({@code null} or
  * empty when unset). {@code status} is {@code revoked}, {@code disabled}, {@code expired} or
  * {@code active}, in that order of precedence. There is no member for the secret or its hash.
  * Stateless.
@@ -34,8 +35,9 @@ final class KeyView {
         node.put("expires_at", time(k.expiresAt()));
         node.put("enabled", k.enabled());
         node.put("payload_policy", k.payloadPolicy());
+        node.put("return_cost", KeySettings.returnsCost(k));
         ObjectNode tags = node.putObject("tags");
-        k.tags().forEach(tags::put);
+        KeySettings.visibleTags(k).forEach(tags::put);
         node.put("created_at", time(k.createdAt()));
         node.put("revoked_at", time(k.revokedAt()));
         return node;

@@ -193,7 +193,7 @@ public final class KeyService implements KeyLookup {
             Instant revokedAt) {
         return new VirtualKey(id, s.name(), hash, prefix, s.allowedModels(), s.requestsPerMinute(),
                 s.tokensPerMinute(), s.budgetMicros(), s.budgetPeriod(), s.expiresAt(), s.enabled(),
-                s.payloadPolicy(), s.tags(), createdAt, revokedAt);
+                s.payloadPolicy(), s.storedTags(), createdAt, revokedAt);
     }
 
     private AdminEvent event(AdminEventType type, String actor, VirtualKey key, Map<String, String> before,

@@ -31,6 +31,10 @@ import java.util.regex.Pattern;
  * @param payloadPolicy per-key payload policy override ({@code off}, {@code hash}, {@code redacted},
  *     {@code full}), or null to follow the global policy
  * @param tags free-form metadata; names as for {@code name}, values up to 256 characters
+ * @param returnCost whether the key's calls are told their cost (headers, stream comment, and on
+ *     request {@code usage.cost}); true unless switched off. Stored in the key's tags column as
+ *     {@value #RETURN_COST_TAG}{@code : off}, a name no tag can have, so it needs no column of its
+ *     own; {@link #tags} never shows it.
  */
 public record KeySettings(
         String name,
@@ -42,7 +46,12 @@ public record KeySettings(
         Instant expiresAt,
         boolean enabled,
         String payloadPolicy,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        boolean returnCost) {
+
+    /** Where a key's {@code return_cost: false} is stored: a tags entry whose name no tag can have. */
+    public static final String RETURN_COST_TAG = "tally:return_cost";
+    private static final String OFF = "off";
 
     /** Payload policies a key may override the global one with. */
     public static final Set<String> PAYLOAD_POLICIES = Set.of("off", "hash", "redacted", "full");
@@ -81,60 +90,90 @@ public record KeySettings(
 
     /** Settings with only a name: no limits, no budget, no expiry, enabled, all models. */
     public static KeySettings named(String name) {
-        return new KeySettings(name, List.of(), null, null, null, null, null, true, null, Map.of());
+        return new KeySettings(name, List.of(), null, null, null, null, null, true, null, Map.of(), true);
     }
 
     /** The settings of a stored key. */
     public static KeySettings of(VirtualKey key) {
+        Map<String, String> tags = key.tags();
+        if (tags.containsKey(RETURN_COST_TAG)) {
+            tags = new TreeMap<>(tags);
+            tags.remove(RETURN_COST_TAG);
+        }
         return new KeySettings(key.name(), key.allowedModels(), key.requestsPerMinute(), key.tokensPerMinute(),
                 key.budgetMicros(), key.budgetPeriod(), key.expiresAt(), key.enabled(), key.payloadPolicy(),
-                key.tags());
+                tags, returnsCost(key));
     }
 
     public KeySettings withName(String value) {
         return new KeySettings(value, allowedModels, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
-                expiresAt, enabled, payloadPolicy, tags);
+                expiresAt, enabled, payloadPolicy, tags, returnCost);
     }
 
     public KeySettings withAllowedModels(List<String> value) {
         return new KeySettings(name, value, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
-                expiresAt, enabled, payloadPolicy, tags);
+                expiresAt, enabled, payloadPolicy, tags, returnCost);
     }
 
     public KeySettings withRequestsPerMinute(Long value) {
         return new KeySettings(name, allowedModels, value, tokensPerMinute, budgetMicros, budgetPeriod,
-                expiresAt, enabled, payloadPolicy, tags);
+                expiresAt, enabled, payloadPolicy, tags, returnCost);
     }
 
     public KeySettings withTokensPerMinute(Long value) {
         return new KeySettings(name, allowedModels, requestsPerMinute, value, budgetMicros, budgetPeriod,
-                expiresAt, enabled, payloadPolicy, tags);
+                expiresAt, enabled, payloadPolicy, tags, returnCost);
     }
 
     /** Sets the budget; pass two nulls to remove it. */
     public KeySettings withBudget(Long micros, BudgetPeriod period) {
         return new KeySettings(name, allowedModels, requestsPerMinute, tokensPerMinute, micros, period,
-                expiresAt, enabled, payloadPolicy, tags);
+                expiresAt, enabled, payloadPolicy, tags, returnCost);
     }
 
     public KeySettings withExpiresAt(Instant value) {
         return new KeySettings(name, allowedModels, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
-                value, enabled, payloadPolicy, tags);
+                value, enabled, payloadPolicy, tags, returnCost);
     }
 
     public KeySettings withEnabled(boolean value) {
         return new KeySettings(name, allowedModels, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
-                expiresAt, value, payloadPolicy, tags);
+                expiresAt, value, payloadPolicy, tags, returnCost);
     }
 
     public KeySettings withPayloadPolicy(String value) {
         return new KeySettings(name, allowedModels, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
-                expiresAt, enabled, value, tags);
+                expiresAt, enabled, value, tags, returnCost);
     }
 
     public KeySettings withTags(Map<String, String> value) {
         return new KeySettings(name, allowedModels, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
-                expiresAt, enabled, payloadPolicy, value);
+                expiresAt, enabled, payloadPolicy, value, returnCost);
+    }
+
+    public KeySettings withReturnCost(boolean value) {
+        return new KeySettings(name, allowedModels, requestsPerMinute, tokensPerMinute, budgetMicros, budgetPeriod,
+                expiresAt, enabled, payloadPolicy, tags, value);
+    }
+
+    /** Whether calls with {@code key} are told their cost: cheap, read on every call. */
+    public static boolean returnsCost(VirtualKey key) {
+        return !OFF.equals(key.tags().get(RETURN_COST_TAG));
+    }
+
+    /** The tags column as stored: the tags, plus {@link #RETURN_COST_TAG} when {@code return_cost} is off. */
+    public Map<String, String> storedTags() {
+        if (returnCost) {
+            return tags;
+        }
+        Map<String, String> stored = new TreeMap<>(tags);
+        stored.put(RETURN_COST_TAG, OFF);
+        return stored;
+    }
+
+    /** A stored key's tags without the settings kept among them. */
+    public static Map<String, String> visibleTags(VirtualKey key) {
+        return key.tags().containsKey(RETURN_COST_TAG) ? of(key).tags() : key.tags();
     }
 
     /**
@@ -153,6 +192,7 @@ public record KeySettings(
         out.put("expires_at", text(expiresAt));
         out.put("enabled", Boolean.toString(enabled));
         out.put("payload_policy", text(payloadPolicy));
+        out.put("return_cost", Boolean.toString(returnCost));
         tags.forEach((k, v) -> out.put("tag:" + k, v));
         return out;
     }

@@ -2,6 +2,7 @@ package dev.tally.gateway.proxy;
 
 import dev.tally.audit.store.StoreException;
 import dev.tally.gateway.audit.AuditSink;
+import dev.tally.gateway.keys.KeySettings;
 import dev.tally.gateway.trace.CallTracer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
@@ -21,6 +22,9 @@ import java.lang.System.Logger.Level;
  * going further. A fault inside the gateway is recorded as an internal error and answered 500,
  * or, when the answer was already under way or its record could not be made durable, by
  * closing the connection: the client never sees a complete answer whose record is not durable.
+ * Every answer of a call that gets a record, errors and refusals included, carries
+ * {@code x-tally-record-id} (equal to {@code x-request-id}) unless the key's {@code return_cost}
+ * is off; a call refused because its record could not be written does not.
  * Thread-safe (stateless).
  */
 final class Audited implements CallHandler {
@@ -46,6 +50,10 @@ final class Audited implements CallHandler {
     @Override
     public void handle(Call call, ServerRequest req, ServerResponse res) throws Exception {
         var protocol = call.meta().route().protocol();
+        if (KeySettings.returnsCost(call.key())) {
+            // Set before anything is sent: a streamed or sync-mode answer's head goes out before its record is written.
+            res.header(CostOut.RECORD_ID, call.meta().id());
+        }
         if (call.problem() != null) {
             complete(call, res, CallOutcome.Recorded.ended(new CallEnd.Failed(ErrorCode.INVALID_HEADER, call.problem()),
                     RequestFacts.NONE, null, Reply.error(res, protocol, ErrorCode.INVALID_HEADER, call.problem(), null)));
@@ -66,6 +74,9 @@ final class Audited implements CallHandler {
 
     /** Writes the outcome's record (if it has one), then completes the client's response. */
     private void complete(Call call, ServerResponse res, CallOutcome outcome) throws InterruptedException {
+        if (outcome instanceof CallOutcome.Counted) {
+            noRecordId(res);
+        }
         if (outcome instanceof CallOutcome.Recorded recorded) {
             try {
                 write(call, recorded);
@@ -138,6 +149,7 @@ final class Audited implements CallHandler {
         try {
             if (!res.isSent()) {
                 if (unrecordable) {
+                    noRecordId(res);
                     res.header(HeaderNames.RETRY_AFTER, "1");
                     Replies.error(res, protocol, ErrorCode.AUDIT_UNAVAILABLE, Forwarder.UNAVAILABLE_MESSAGE, null);
                 } else {
@@ -150,5 +162,12 @@ final class Audited implements CallHandler {
             // the answer's status and part of its body are out: fall through and cut the connection
         }
         throw new CloseConnectionException("call " + call.meta().id() + " failed after its answer began");
+    }
+
+    /** A call without a record names none (its answer's head has not gone out yet). */
+    private static void noRecordId(ServerResponse res) {
+        if (!res.isSent()) {
+            res.headers().remove(CostOut.RECORD_ID);
+        }
     }
 }

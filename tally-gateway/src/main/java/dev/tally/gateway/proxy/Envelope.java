@@ -3,6 +3,7 @@ package dev.tally.gateway.proxy;
 import dev.tally.audit.id.IdSource;
 import dev.tally.gateway.auth.Credentials;
 import dev.tally.gateway.trace.TraceContext;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Reads a call's HTTP envelope: the presented virtual key, {@code traceparent} and
  * {@code tracestate} (see {@link TraceContext}), the client's
- * {@code x-request-id}, {@code x-tally-user} and {@code x-tally-tag-<name>} headers, peer
+ * {@code x-request-id}, {@code x-tally-user}, {@code x-tally-tag-<name>} and {@code x-tally-include-cost} headers, peer
  * address and User-Agent. None of the {@code x-tally-*} headers or credentials are ever
  * forwarded upstream (the upstream request is built from scratch). Stateless.
  *
@@ -119,6 +120,9 @@ public final class Envelope {
         } catch (HeaderText.Undecodable e) {
             problem = problem != null ? problem : e.getMessage();
         }
+        if (headers.contains(CostOut.INCLUDE_COST) && problem == null) {
+            problem = includeCostProblem(headers.all(CostOut.INCLUDE_COST, List::of).size(), headers.get(CostOut.INCLUDE_COST));
+        }
         String id = ids.next();
         // A new trace id only needs to be unpredictable enough to be unique, not secret.
         TraceContext trace = TraceContext.of(headers.first(TRACEPARENT).orElse(null), headers.first(TRACESTATE).orElse(null),
@@ -127,6 +131,16 @@ public final class Envelope {
                 problem == null ? tags : Map.of(), peer(request.remotePeer().address()),
                 headers.find(HeaderNames.USER_AGENT).map(HeaderText::lenient).map(Envelope::clip).orElse(null));
         return new Received(meta, problem);
+    }
+
+    /** What is wrong with the {@code x-tally-include-cost} values sent, or null when it is one {@code body}. */
+    private static String includeCostProblem(int count, Header header) {
+        if (count > 1) {
+            return "x-tally-include-cost: sent " + count + " times (expected: once)";
+        }
+        String value = HeaderText.lenient(header).strip();
+        return CostOut.IN_BODY.equalsIgnoreCase(value) ? null
+                : "x-tally-include-cost: '" + HeaderText.shown(value) + "' (expected: body)";
     }
 
     /** The virtual key(s) presented: {@code Authorization: Bearer …} and/or {@code x-api-key}. */

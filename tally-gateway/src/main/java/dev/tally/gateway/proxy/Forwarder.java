@@ -3,6 +3,7 @@ package dev.tally.gateway.proxy;
 import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.pricing.Cost;
 import dev.tally.audit.pricing.CostCalculator;
+import dev.tally.audit.pricing.TokenUsage;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.OutageGate;
 import dev.tally.gateway.upstream.Attempt;
@@ -16,11 +17,13 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The innermost service of a proxied call: writes its opening marker (sync mode: 503 when the
  * store cannot take it), calls upstream with retries and fallbacks, relays the answer
- * ({@link JsonRelay} or {@link StreamRelay}) and prices the usage the relay learned. Returns the
+ * ({@link JsonRelay} or {@link StreamRelay}), which price the usage they learned with this
+ * call's pricing (so the cost the client is told is the record's, see {@link CostOut}). Returns the
  * call's outcome; the record is built and written by {@link Audited}. Thread-safe (stateless).
  */
 final class Forwarder implements RoutedService {
@@ -81,12 +84,15 @@ final class Forwarder implements RoutedService {
                 Target target = answered.target();
                 RouteFacts route = new RouteFacts(provider, answered.attempts(), target.upstreamModel(), target.publicModel(), null);
                 boolean eventStream = answered.response().header("content-type").orElse("").startsWith("text/event-stream");
+                // The relay prices the usage itself, before the client is told the cost: one price, told and recorded.
+                Function<TokenUsage, Cost> pricing = usage -> costs.cost(target.publicModel(), usage).orElse(null);
+                CostOut costOut = CostOut.of(call, req, pricing);
                 RelayOutcome relay = request.stream() && answered.response().status() / 100 == 2 && eventStream
                         ? new StreamRelay(endpoint, estimator, request, answered, upstreamStart, call.meta().startNanos(),
-                                assembler.keepsPayload(call)).relay(res)
-                        : new JsonRelay(endpoint, estimator, sink.durability(), request, answered, upstreamStart).relay(res);
-                Cost cost = relay.usage() == null ? null : costs.cost(target.publicModel(), relay.usage()).orElse(null);
-                yield new CallOutcome.Recorded(relay.end(), facts, route, relay, cost, null, relay.reply());
+                                assembler.keepsPayload(call), costOut).relay(res)
+                        : new JsonRelay(endpoint, estimator, sink.durability(), request, answered, upstreamStart, costOut)
+                                .relay(res);
+                yield new CallOutcome.Recorded(relay.end(), facts, route, relay, relay.cost(), null, relay.reply());
             }
         };
     }

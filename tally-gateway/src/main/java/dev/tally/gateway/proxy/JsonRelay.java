@@ -3,6 +3,7 @@ package dev.tally.gateway.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.audit.entry.UsageSource;
+import dev.tally.audit.pricing.Cost;
 import dev.tally.audit.pricing.TokenUsage;
 import dev.tally.audit.recorder.Durability;
 import dev.tally.gateway.json.GatewayJson;
@@ -27,7 +28,10 @@ import java.util.List;
  * and end with the provider's status and error code. In sync mode the body is written and
  * flushed here and only the close is left, so the response completes once the record is
  * durable; in async mode all of it is left, so the record is handed over before the client can
- * see the answer. Not thread-safe: one per call.
+ * see the answer. The usage is priced here, before the status and headers go out, so that
+ * {@code x-tally-cost-usd} is the record's cost ({@link CostOut}); with
+ * {@code x-tally-include-cost: body} the answer gets {@code usage.cost}, otherwise its bytes are
+ * the provider's. Not thread-safe: one per call.
  */
 final class JsonRelay {
 
@@ -39,9 +43,11 @@ final class JsonRelay {
     private final ClientRequest request;
     private final Attempt.Answered answered;
     private final long upstreamStart;
+    private final CostOut costOut;
 
     JsonRelay(Endpoint endpoint, TokenEstimator estimator, Durability durability, ClientRequest request,
-            Attempt.Answered answered, long upstreamStart) {
+            Attempt.Answered answered, long upstreamStart, CostOut costOut) {
+        this.costOut = costOut;
         this.endpoint = endpoint;
         this.estimator = estimator;
         this.durability = durability;
@@ -87,7 +93,7 @@ final class JsonRelay {
         if (tree == null || !tree.isObject()) {
             String message = "provider " + answered.target().provider().name() + " answered with invalid JSON";
             return new RelayOutcome(new CallEnd.Failed(ErrorCode.UPSTREAM_INVALID_RESPONSE, message), upstreamMs, null,
-                    (long) body.length, null, null, List.of(), null, UsageSource.UNKNOWN, body,
+                    (long) body.length, null, null, List.of(), null, UsageSource.UNKNOWN, null, body,
                     Reply.error(res, endpoint.protocol(), ErrorCode.UPSTREAM_INVALID_RESPONSE, message, null));
         }
         Answer answer;
@@ -114,16 +120,21 @@ final class JsonRelay {
 
     private RelayOutcome deliver(ServerResponse res, int status, byte[] body, CallEnd end, long upstreamMs, String servedModel,
             String finishReason, List<String> toolCalls, TokenUsage usage, UsageSource source) {
+        Cost cost = costOut.price(usage);
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, answered.response().header("content-type").orElse("application/json"));
         answered.response().header("retry-after").ifPresent(v -> res.header(HeaderNames.RETRY_AFTER, v));
+        costOut.header(res, cost);
+        // The record keeps the provider's answer; the client may get it with usage.cost added.
+        // Every protocol's complete answer has its usage at the top level.
+        byte[] sent = status / 100 == 2 ? costOut.withCost(body, cost, "usage") : body;
         Reply reply;
         CallEnd ended = end;
         if (durability == Durability.SYNC) {
             // The response is completed (closed) only once the record is durable.
             OutputStream out = new ClientOutput(res.outputStream());
             try {
-                out.write(body);
+                out.write(sent);
                 out.flush();
                 reply = Reply.close(out);
             } catch (IOException | UncheckedIOException | io.helidon.webserver.ServerConnectionException clientGone) {
@@ -133,10 +144,10 @@ final class JsonRelay {
         } else {
             // Sent once the record is handed over, so a client that reads its answer and then
             // asks the audit log always finds the record.
-            reply = () -> res.send(body);
+            reply = () -> res.send(sent);
         }
-        return new RelayOutcome(ended, upstreamMs, null, (long) body.length, servedModel, finishReason, toolCalls, usage, source,
-                body, reply);
+        return new RelayOutcome(ended, upstreamMs, null, (long) sent.length, servedModel, finishReason, toolCalls, usage, source,
+                cost, body, reply);
     }
 
     private long elapsedMs() {

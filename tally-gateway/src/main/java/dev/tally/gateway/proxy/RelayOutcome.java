@@ -1,6 +1,7 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.UsageSource;
+import dev.tally.audit.pricing.Cost;
 import dev.tally.audit.pricing.TokenUsage;
 import java.util.List;
 import java.util.Objects;
@@ -19,11 +20,12 @@ import java.util.Objects;
  * @param toolCalls the names of the tools the answer called
  * @param usage the token usage, or null when unknown
  * @param usageSource where {@code usage} came from
+ * @param cost the price of {@code usage}, or null when unpriced (the record's cost, and what the client was told)
  * @param responseBody the answer as sent (a stream's as assembled), kept only for a payload policy, or null
  * @param reply what is still to be sent once the record is written
  */
 record RelayOutcome(CallEnd end, Long upstreamMs, Long ttftMs, Long responseBytes, String servedModel, String finishReason,
-        List<String> toolCalls, TokenUsage usage, UsageSource usageSource, byte[] responseBody, Reply reply) {
+        List<String> toolCalls, TokenUsage usage, UsageSource usageSource, Cost cost, byte[] responseBody, Reply reply) {
 
     RelayOutcome {
         Objects.requireNonNull(end, "end");
@@ -34,6 +36,6 @@ record RelayOutcome(CallEnd end, Long upstreamMs, Long ttftMs, Long responseByte
 
     /** An answer that failed before any of it reached the client. */
     static RelayOutcome failed(CallEnd end, long upstreamMs, Reply reply) {
-        return new RelayOutcome(end, upstreamMs, null, null, null, null, List.of(), null, UsageSource.UNKNOWN, null, reply);
+        return new RelayOutcome(end, upstreamMs, null, null, null, null, List.of(), null, UsageSource.UNKNOWN, null, null, reply);
     }
 }

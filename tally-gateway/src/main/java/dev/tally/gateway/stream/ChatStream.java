@@ -26,7 +26,7 @@ final class ChatStream extends StreamObserver {
         }
         if (data.strip().equals("[DONE]")) {
             completed = true;
-            return Seen.PLAIN;
+            return Seen.LAST;
         }
         JsonNode chunk = parse(data);
         if (chunk == null) {
@@ -37,7 +37,7 @@ final class ChatStream extends StreamObserver {
             String code = textOrNull(e.get("code"));
             error = new StreamError(code != null ? code : (textOrNull(e.get("type")) != null ? e.get("type").asText() : "upstream_error"),
                     textOrNull(e.get("message")) != null ? e.get("message").asText() : "the provider reported an error mid-stream");
-            return Seen.PLAIN;
+            return Seen.LAST;
         }
         if (servedModel == null) {
             servedModel = textOrNull(chunk.get("model"));
@@ -69,6 +69,7 @@ final class ChatStream extends StreamObserver {
             if (hideUsageChunk && chunk.path("choices").isEmpty()) {
                 return Seen.HIDDEN;
             }
+            return content ? new Seen(true, true, false, true) : Seen.USAGE;
         }
         return content ? Seen.CONTENT : Seen.PLAIN;
     }

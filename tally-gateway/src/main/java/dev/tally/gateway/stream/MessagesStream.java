@@ -59,12 +59,17 @@ final class MessagesStream extends StreamObserver {
                     finishReason = stop;
                 }
                 take(data.path("usage"), true);
+                return Seen.USAGE;
             }
-            case "message_stop" -> completed = true;
+            case "message_stop" -> {
+                completed = true;
+                return Seen.LAST;
+            }
             case "error" -> {
                 JsonNode e = data.path("error");
                 error = new StreamError(textOrNull(e.get("type")) != null ? e.get("type").asText() : "upstream_error",
                         textOrNull(e.get("message")) != null ? e.get("message").asText() : "the provider reported an error mid-stream");
+                return Seen.LAST;
             }
             default -> {
                 // ping, content_block_stop: nothing for the record

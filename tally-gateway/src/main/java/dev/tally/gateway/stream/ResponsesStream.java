@@ -49,15 +49,20 @@ final class ResponsesStream extends StreamObserver {
             case "response.completed", "response.incomplete" -> {
                 terminal(response);
                 completed = true;
+                return Seen.LAST_WITH_USAGE;
             }
             case "response.failed" -> {
                 terminal(response);
                 JsonNode e = response.path("error");
                 error = new StreamError(textOrNull(e.get("code")) != null ? e.get("code").asText() : "response_failed",
                         textOrNull(e.get("message")) != null ? e.get("message").asText() : "the response failed");
+                return Seen.LAST_WITH_USAGE;
             }
-            case "error" -> error = new StreamError(textOrNull(data.get("code")) != null ? data.get("code").asText() : "upstream_error",
-                    textOrNull(data.get("message")) != null ? data.get("message").asText() : "the provider reported an error mid-stream");
+            case "error" -> {
+                error = new StreamError(textOrNull(data.get("code")) != null ? data.get("code").asText() : "upstream_error",
+                        textOrNull(data.get("message")) != null ? data.get("message").asText() : "the provider reported an error mid-stream");
+                return Seen.LAST;
+            }
             default -> {
                 // other events (content_part.added, output_text.done, ...) carry nothing the record needs
             }

@@ -27,10 +27,12 @@ import java.io.UncheckedIOException;
  * socket, which gives natural back-pressure: a slow client slows the reads, and because the body
  * is read one buffer at a time the provider's bytes are not piled up in memory.
  *
- * <p><b>Only one edit.</b> The tee forwards every event unchanged except one: when the gateway
+ * <p><b>Few edits.</b> The tee forwards every event unchanged except: when the gateway
  * added {@code stream_options.include_usage} for its own bookkeeping, the extra usage chunk
  * ({@code "choices":[]}) is read and then not forwarded, so the client sees exactly the stream
- * it asked for.
+ * it asked for; and an {@link Edit}, when given, may put bytes before the protocol's final event
+ * (the cost comment) or change the event that carries the usage ({@code usage.cost}). Events
+ * that are neither pass through without any extra work.
  *
  * <p><b>Every way a stream can end is a value</b> ({@link TeeEnd}), decided here and nowhere
  * else, so the record's status follows from it:
@@ -51,17 +53,31 @@ import java.io.UncheckedIOException;
  */
 public final class SseTee {
 
+    /** What the client gets instead of an event's exact bytes; asked only for final and usage events. */
+    @FunctionalInterface
+    public interface Edit {
+        /** The bytes to write for {@code event}, which {@code seen} says is final or carries usage. */
+        byte[] bytes(SseEvent event, StreamObserver.Seen seen);
+    }
+
     private final SseReader upstream;
     private final OutputStream client;
     private final StreamObserver observer;
+    private final Edit edit;
     private long forwardedBytes;
     private long firstContentNanos;
     private int events;
 
     public SseTee(SseReader upstream, OutputStream client, StreamObserver observer) {
+        this(upstream, client, observer, null);
+    }
+
+    /** With {@code edit} (or null for none) asked for each final or usage event. */
+    public SseTee(SseReader upstream, OutputStream client, StreamObserver observer, Edit edit) {
         this.upstream = upstream;
         this.client = client;
         this.observer = observer;
+        this.edit = edit;
     }
 
     /** Relays until the stream ends; see the class description for the possible ends. */
@@ -91,13 +107,14 @@ public final class SseTee {
             if (!seen.forward()) {
                 continue;
             }
+            byte[] bytes = edit != null && (seen.last() || seen.usage()) ? edit.bytes(event, seen) : event.raw();
             try {
-                client.write(event.raw());
+                client.write(bytes);
                 client.flush();
             } catch (IOException | UncheckedIOException gone) {
                 return new TeeEnd.ClientGone();
             }
-            forwardedBytes += event.raw().length;
+            forwardedBytes += bytes.length;
             if (seen.content() && firstContentNanos == 0) {
                 firstContentNanos = System.nanoTime();
             }

@@ -24,11 +24,18 @@ public abstract sealed class StreamObserver permits ChatStream, ResponsesStream,
      *
      * @param forward whether the client gets it
      * @param content whether it carried generated content (the first one sets TTFT)
+     * @param last whether it is the protocol's final event ({@code [DONE]}, {@code message_stop},
+     *     a terminal {@code response.*} event, or an error event, after which nothing follows)
+     * @param usage whether it carries the usage the record is priced with (the chunk or event a
+     *     client reads its usage from)
      */
-    public record Seen(boolean forward, boolean content) {
-        static final Seen PLAIN = new Seen(true, false);
-        static final Seen CONTENT = new Seen(true, true);
-        static final Seen HIDDEN = new Seen(false, false);
+    public record Seen(boolean forward, boolean content, boolean last, boolean usage) {
+        static final Seen PLAIN = new Seen(true, false, false, false);
+        static final Seen CONTENT = new Seen(true, true, false, false);
+        static final Seen HIDDEN = new Seen(false, false, false, false);
+        static final Seen LAST = new Seen(true, false, true, false);
+        static final Seen USAGE = new Seen(true, false, false, true);
+        static final Seen LAST_WITH_USAGE = new Seen(true, false, true, true);
     }
 
     /**

@@ -69,6 +69,19 @@ class KeySettingsTest {
                 Map.entry("expires_at", "2027-01-01T00:00:00Z"),
                 Map.entry("enabled", "true"),
                 Map.entry("payload_policy", "none"),
+                Map.entry("return_cost", "true"),
                 Map.entry("tag:team", "search"));
+    }
+
+    @Test
+    void returnCostOffIsStoredAmongTheTagsUnderANameNoTagCanHaveAndReadBackApart() {
+        KeySettings s = KeySettings.named("quiet").withTags(Map.of("team", "ml")).withReturnCost(false);
+
+        assertThat(s.tags()).isEqualTo(Map.of("team", "ml"));
+        assertThat(s.storedTags()).isEqualTo(Map.of("team", "ml", KeySettings.RETURN_COST_TAG, "off"));
+        assertThat(s.withReturnCost(true).storedTags()).isEqualTo(Map.of("team", "ml"));
+        assertThat(s.describe()).containsEntry("return_cost", "false");
+        assertThatThrownBy(() -> s.withTags(Map.of(KeySettings.RETURN_COST_TAG, "off")))
+                .hasMessageStartingWith("tag name: 'tally:return_cost' (expected:");
     }
 }

@@ -61,6 +61,8 @@ class SyncDurabilityTest {
 
         assertThat(plain.statusCode()).isEqualTo(200);
         assertThat(afterPlain).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(plain.headers().firstValue("x-request-id").orElseThrow()));
+        assertThat(plain.headers().firstValue("x-tally-cost-usd")).as("sync mode writes the body early, after the cost header")
+                .hasValue("0.000045"); // 10 x 2.50 + 2 x 10.00 micro-USD
         assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
         assertThat(afterStream).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(CallStatus.SUCCESS));
     }
@@ -104,8 +106,10 @@ class SyncDurabilityTest {
             assertThat(r.httpStatus()).isEqualTo(503);
             assertThat(r.errorCode()).isEqualTo("audit_unavailable");
         });
+        assertThat(first.headers().firstValue("x-tally-record-id")).isEqualTo(first.headers().firstValue("x-request-id"));
         String secondId = second.headers().firstValue("x-request-id").orElseThrow();
         assertThat(calls).noneMatch(r -> r.id().equals(secondId));
+        assertThat(second.headers().firstValue("x-tally-record-id")).as("no record, so no record id").isEmpty();
         assertThat(calls.getLast().status()).isEqualTo(CallStatus.SUCCESS);
         assertThat(calls).filteredOn(r -> r.status() == CallStatus.SUCCESS).hasSize(1);
         List<SecurityEvent> summaries = gw.securityEvents().stream()
