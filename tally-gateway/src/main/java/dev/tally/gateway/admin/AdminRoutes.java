@@ -13,8 +13,11 @@ public final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    /** Adds every admin route to {@code routing}. */
-    public static void register(HttpRouting.Builder routing, AdminServices services) {
+    /**
+     * Adds every admin route to {@code routing}; returns the admin token check they share, for
+     * admin-guarded routes registered elsewhere.
+     */
+    public static AdminGuard register(HttpRouting.Builder routing, AdminServices services) {
         AdminAuth auth = new AdminAuth(services);
         routing.get("/v1/admin/logs", new AdminEndpoint(auth, new LogsHandler(services)));
         routing.get("/v1/admin/tail", new AdminEndpoint(auth, new TailHandler(services)));
@@ -40,5 +43,6 @@ public final class AdminRoutes {
             throw new ApiException(ErrorCode.UNKNOWN_ROUTE, null, "route: " + req.prologue().method().text() + " "
                     + Params.clip(req.path().path()) + " (expected: a route listed in docs/admin-api.md)");
         }));
+        return new AdminGuard(auth);
     }
 }
