@@ -114,11 +114,14 @@ final class PageJson {
         return o;
     }
 
-    /** Micro-USD as USD, without trailing zeros and never in exponent form. */
+    /**
+     * Micro-USD as USD: without trailing zeros but with at least one decimal ({@code 0.0},
+     * {@code 12.0}, {@code 0.06}), so the value is always a JSON number with a fraction, as in
+     * OpenAI's answers, and never in exponent form (scales 1..6 print plainly).
+     */
     static BigDecimal usd(long micros) {
         BigDecimal value = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
-        // Scale 0..6 prints plainly; stripping can give a negative scale (1E+1), which would not.
-        return value.scale() < 0 ? value.setScale(0) : value;
+        return value.scale() < 1 ? value.setScale(1) : value;
     }
 
     private static void text(ObjectNode o, Bucket.Result r, Field f) {

@@ -3,6 +3,7 @@ package dev.tally.gateway.organization;
 import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageQuery;
+import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AuditQueries;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -72,7 +73,7 @@ final class UsageReader {
             List<Bucket.Result> results = new ArrayList<>();
             sums.getOrDefault(b, Map.of()).forEach((group, measures) -> results.add(new Bucket.Result(group, measures)));
             results.sort(order(request.groupBy()));
-            buckets.add(new Bucket(Math.max(b, from), Math.min(b + width.seconds(), to), results));
+            buckets.add(new Bucket(b, b + width.seconds(), results));
         }
         return buckets;
     }
@@ -113,7 +114,10 @@ final class UsageReader {
         UsageQuery query = new UsageQuery(Instant.ofEpochSecond(since), Instant.ofEpochSecond(until),
                 List.copyOf(dims), keyId, model, null, null, user, tag, null, null);
         boolean embeddings = request.report() == Report.EMBEDDINGS;
-        for (UsageGroup g : store.usage(query).groups()) {
+        UsageReport report = store.usage(query);
+        // A report without dimensions has its figures in the summary alone.
+        List<UsageGroup> groups = dims.isEmpty() ? List.of(new UsageGroup(Map.of(), report.summary())) : report.groups();
+        for (UsageGroup g : groups) {
             Map<String, String> values = g.group();
             boolean keep = kept.entrySet().stream()
                     .allMatch(e -> e.getValue().contains(values.get(e.getKey().dimension().orElseThrow().wireName())));
