@@ -99,6 +99,10 @@ final class RequestParser {
                         + "' (expected: the next_page of an answer to the same query)");
             }
         }
+        if (end <= start && endGiven == null) {
+            throw new BadParameter("start_time", "start_time: " + start + " (expected: before the current time " + now
+                    + " when end_time is absent)");
+        }
         if (end <= start) {
             throw new BadParameter("end_time", "end_time: " + end + " (expected: after start_time " + start + ")");
         }

@@ -159,6 +159,11 @@ abstract class OrganizationApiContract {
         // Ordered by project_id (absent first), then user_id.
         assertGroup(results.get(0), null, "bob", keyA, "gpt-4o", 1);
         assertGroup(results.get(1), "alpha", "alice", keyA, "gpt-4o", 2);
+        List<String> members = new ArrayList<>();
+        results.get(1).fieldNames().forEachRemaining(members::add);
+        List<String> documented = new ArrayList<>();
+        fixture("completions.json").at("/data/0/results/0").fieldNames().forEachRemaining(documented::add);
+        assertThat(members).isEqualTo(documented);
         assertThat(results.get(1).get("batch").isBoolean()).isTrue();
         assertThat(results.get(1).get("batch").asBoolean()).isFalse();
         assertThat(results.get(1).get("service_tier").isNull()).isTrue();

@@ -41,6 +41,7 @@ class OrganizationParamsTest {
             usage/completions | start_time=-5 | invalid_parameter | start_time | start_time: -5 (expected: unix seconds, 0..253402300799, 9999-12-31T23:59:59Z)
             usage/completions | start_time=1&start_time=2 | invalid_parameter | start_time | start_time: given 2 times (expected: once)
             usage/completions | start_time=1730505600&end_time=1730419200 | invalid_parameter | end_time | end_time: 1730419200 (expected: after start_time 1730505600)
+            usage/embeddings | start_time=1893456000 | invalid_parameter | start_time | start_time: 1893456000 (expected: before the current time 1730419200 when end_time is absent)
             usage/completions | start_time=1730419200&bucket_width=5m | invalid_parameter | bucket_width | bucket_width: '5m' (expected one of: 1m, 1h, 1d)
             costs | start_time=1730419200&bucket_width=1h | invalid_parameter | bucket_width | bucket_width: '1h' (expected one of: 1d)
             usage/completions | start_time=1730419200&limit=0 | invalid_parameter | limit | limit: 0 (expected: 1..31 for bucket_width 1d)
