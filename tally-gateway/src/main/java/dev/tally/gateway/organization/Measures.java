@@ -3,11 +3,11 @@ package dev.tally.gateway.organization;
 import dev.tally.audit.query.UsageStats;
 
 /**
- * What one result adds up: requests that reached a provider, the token sums and the cost. Token
+ * What one result adds up: requests the gateway forwarded, the token sums and the cost. Token
  * counts are Tally's (input includes cache reads and writes, output includes reasoning), summed
  * over the calls whose counts are known; the cost sums priced calls only. Immutable.
  *
- * @param requests calls that were not refused by the gateway (they reached a provider)
+ * @param requests calls the gateway did not refuse itself (it forwarded them, or tried to)
  * @param input input tokens, cache reads and writes included
  * @param cachedInput input tokens read from the provider's cache
  * @param cacheWrite input tokens written to the provider's cache
