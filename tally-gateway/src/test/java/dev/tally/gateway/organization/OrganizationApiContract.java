@@ -224,6 +224,34 @@ abstract class OrganizationApiContract {
     }
 
     @Test
+    void every_width_adds_up_to_the_same_totals_between_unaligned_bounds() throws Exception {
+        // 10:10 to 12:30:01 on the first day: chats at 10:20, 10:40, 12:00, 12:30; embeddings at 11:00, 11:30.
+        String range = "start_time=" + (NOV_1 + 10 * 3600 + 600) + "&end_time=" + (NOV_1 + 12 * 3600 + 1801);
+        for (String width : List.of("1m", "1h", "1d")) {
+            long[] chats = totals(fx.json("/v1/organization/usage/completions?" + range + "&bucket_width=" + width
+                    + "&limit=" + (width.equals("1m") ? 1440 : 24)), "input_tokens");
+            assertThat(chats).as(width).containsExactly(4, 800);
+            long[] embeddings = totals(fx.json("/v1/organization/usage/embeddings?" + range + "&bucket_width=" + width
+                    + "&limit=" + (width.equals("1m") ? 1440 : 24)), "input_tokens");
+            assertThat(embeddings).as(width).containsExactly(2, 16);
+        }
+    }
+
+    /** Requests and the sum of {@code field} over every bucket and result of a one-page answer. */
+    private static long[] totals(JsonNode page, String field) {
+        assertThat(page.get("has_more").asBoolean()).isFalse();
+        long requests = 0;
+        long sum = 0;
+        for (JsonNode bucket : page.get("data")) {
+            for (JsonNode r : bucket.get("results")) {
+                requests += r.get("num_model_requests").asLong();
+                sum += r.get(field).asLong();
+            }
+        }
+        return new long[] {requests, sum};
+    }
+
+    @Test
     void costs_by_line_item_and_key() throws Exception {
         JsonNode ours = fx.json("/v1/organization/costs?start_time=" + NOV_2 + "&end_time=" + (NOV_2 + 86_400)
                 + "&group_by=line_item&group_by=api_key_id");
