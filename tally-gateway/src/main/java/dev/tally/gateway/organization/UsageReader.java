@@ -54,9 +54,9 @@ final class UsageReader {
         long to = request.pageEnd();
         BucketWidth width = request.width();
         Map<Long, Map<Map<Field, String>, Measures>> sums = new TreeMap<>();
-        Split split = split(request, from, to);
-        boolean none = split == Split.NONE || Boolean.TRUE.equals(request.batch());
-        if (!none) {
+        // Tally relays no batch jobs: batch=true matches nothing, and nothing need be read.
+        Split split = Boolean.TRUE.equals(request.batch()) ? Split.NONE : split(request, from, to);
+        if (split != Split.NONE) {
             if (width == BucketWidth.MINUTE) {
                 for (long hour : hoursWithCalls(from, to)) {
                     for (long m = Math.max(from, hour); m < Math.min(to, hour + 3600); m = width.floor(m) + 60) {
