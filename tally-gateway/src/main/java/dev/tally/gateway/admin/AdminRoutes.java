@@ -13,16 +13,17 @@ public final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    /** Adds every admin route to {@code routing}, without the signing key rotation. */
-    public static void register(HttpRouting.Builder routing, AdminServices services) {
-        register(routing, services, null);
+    /** Adds every admin route to {@code routing}, without the signing key rotation; returns the admin token check they share. */
+    public static AdminGuard register(HttpRouting.Builder routing, AdminServices services) {
+        return register(routing, services, null);
     }
 
     /**
      * Adds every admin route to {@code routing}; with {@code recorder} (the gateway's own chain)
-     * also {@code POST /v1/admin/signing-key/rotate}.
+     * also {@code POST /v1/admin/signing-key/rotate}. Returns the admin token check they share,
+     * for admin-guarded routes registered elsewhere.
      */
-    public static void register(HttpRouting.Builder routing, AdminServices services,
+    public static AdminGuard register(HttpRouting.Builder routing, AdminServices services,
             dev.tally.audit.recorder.Recorder recorder) {
         AdminAuth auth = new AdminAuth(services);
         if (recorder != null) {
@@ -52,5 +53,6 @@ public final class AdminRoutes {
             throw new ApiException(ErrorCode.UNKNOWN_ROUTE, null, "route: " + req.prologue().method().text() + " "
                     + Params.clip(req.path().path()) + " (expected: a route listed in docs/admin-api.md)");
         }));
+        return new AdminGuard(auth);
     }
 }

@@ -7,6 +7,7 @@ import dev.tally.audit.pricing.PriceTable;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.gateway.admin.AdminRoutes;
+import dev.tally.gateway.organization.OrganizationRoutes;
 import dev.tally.gateway.admin.AdminServices;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.OutageGate;
@@ -120,7 +121,7 @@ public final class Gateway implements AutoCloseable {
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
                 BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings);
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
-            AdminRoutes.register(routing, admin, recorder);
+            OrganizationRoutes.register(routing, AdminRoutes.register(routing, admin, recorder), admin);
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });
