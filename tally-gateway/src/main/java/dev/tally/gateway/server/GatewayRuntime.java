@@ -6,6 +6,8 @@ import dev.tally.audit.recorder.CloseResult;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.alert.AlertOutbox;
+import dev.tally.gateway.alerts.AlertDispatcher;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.config.AdminTokenFile;
 import dev.tally.gateway.config.GatewayConfig;
@@ -55,12 +57,15 @@ public final class GatewayRuntime implements AutoCloseable {
     private final String chain;
     private final Optional<RetentionScheduler> retention;
     private final Optional<HeadPublisher> publisher;
+    private final Optional<AlertDispatcher> alerts;
     private final Duration shutdownTimeout;
     private Shutdown shutdown; // guarded by this
 
     private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain,
-            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher, Duration shutdownTimeout) {
+            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher, Optional<AlertDispatcher> alerts,
+            Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+        this.alerts = alerts;
         this.store = store;
         this.recorder = recorder;
         this.gateway = gateway;
@@ -82,6 +87,9 @@ public final class GatewayRuntime implements AutoCloseable {
         Path own = dataDir.resolve("gateway");
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
         AuditStore store = AuditStores.open(config.store());
+        if (store instanceof AlertOutbox outbox) {
+            outbox.alertRules(config.alerts().rules()); // before the first commit, recovery's included
+        }
         Recorder recorder = null;
         Optional<HeadPublisher> publisher = Optional.empty();
         try {
@@ -115,7 +123,12 @@ public final class GatewayRuntime implements AutoCloseable {
                     : Optional.empty();
             retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
             publisher.ifPresent(p -> gateway.telemetry().metrics().headPublishing(p::stats));
-            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher,
+            Recorder events = recorder;
+            Optional<AlertDispatcher> alerts = config.alerts().enabled() && store instanceof AlertOutbox outbox
+                    ? Optional.of(AlertDispatcher.start(outbox, config.alerts(), events::recordAndWait, clock,
+                            new IdSource(clock, new SecureRandom()), chain))
+                    : Optional.empty();
+            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher, alerts,
                     config.server().shutdownTimeout());
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -243,6 +256,7 @@ public final class GatewayRuntime implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         long half = start + timeout.toNanos() / 2;
         Bounded.run("retention", () -> retention.ifPresent(RetentionScheduler::close), half); // before the recorder it prunes through
+        Bounded.run("alerts", () -> alerts.ifPresent(AlertDispatcher::close), half); // before the recorder it records through
         boolean drained = Bounded.run("gateway", gateway::close, half); // calls in flight hand their records over
         long left = Math.max(0, deadline - System.nanoTime());
         CloseResult audit = recorder.close(Duration.ofNanos(left - left / 10));
