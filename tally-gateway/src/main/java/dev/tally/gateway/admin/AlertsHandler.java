@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * {@code GET /v1/admin/alerts}: the budget alerts of the outbox, newest crossing first, as
- * {@code {"alerts":[…]}}; {@code state} ({@code pending}, {@code delivered}, {@code failed})
+ * {@code {"data":[…]}}; {@code state} ({@code pending}, {@code delivered}, {@code failed})
  * filters, {@code limit} (1..1000, default 100) caps. Money in integer micro-USD. Reads one page
  * of the outbox; returns once written. Thread-safe.
  */
@@ -45,7 +45,7 @@ final class AlertsHandler implements AdminEndpoint.Action {
         // Both stores keep an outbox; a store without one has no alerts to list.
         List<BudgetAlert> alerts = services.store() instanceof AlertOutbox outbox ? outbox.alerts(state, limit) : List.of();
         ObjectNode root = JsonReply.object();
-        ArrayNode list = root.putArray("alerts");
+        ArrayNode list = root.putArray("data");
         for (BudgetAlert a : alerts) {
             ObjectNode o = list.addObject();
             o.put("delivery_id", a.id());
