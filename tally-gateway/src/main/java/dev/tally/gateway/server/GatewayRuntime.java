@@ -35,7 +35,9 @@ import java.util.Optional;
  * run's ({@link AuditSettingsLog}), the admin token, the gateway, then the retention schedule
  * ({@link RetentionScheduler}: entries past {@code audit.retention} and payloads past
  * {@code audit.payload_retention}, at start and hourly). Every signed head is also handed to the
- * {@link HeadPublisher} when {@code audit.publish_heads} is set. {@link #shutdown(Duration)} (and
+ * {@link HeadPublisher} when {@code audit.publish_heads} is set. The store gets the budget-alert
+ * rules before the recorder's first commit, and an {@link AlertDispatcher} sends the alerts when
+ * {@code alerts.url} is set (stopped before the recorder). {@link #shutdown(Duration)} (and
  * {@link #close()}, within {@code server.shutdown_timeout}) stops the retention schedule and
  * taking calls first, then drains the recorder (final checkpoint), then the head publisher, then
  * closes the store, and returns within its timeout whatever hangs. Thread-safe; closing is
