@@ -46,31 +46,7 @@ final class AlertsHandler implements AdminEndpoint.Action {
         List<BudgetAlert> alerts = services.store() instanceof AlertOutbox outbox ? outbox.alerts(state, limit) : List.of();
         ObjectNode root = JsonReply.object();
         ArrayNode list = root.putArray("data");
-        for (BudgetAlert a : alerts) {
-            ObjectNode o = list.addObject();
-            o.put("delivery_id", a.id());
-            o.put("budget", a.budget());
-            o.put("kind", Json.wire(a.kind()));
-            o.put("subject", a.subject());
-            o.put("period", Json.wire(a.period()));
-            o.put("period_start", Json.INSTANT_FORMAT.format(a.periodStart()));
-            o.put("threshold_percent", a.threshold());
-            o.put("budget_micros", a.budgetMicros());
-            o.put("spent_micros", a.spentMicros());
-            o.put("crossed_at", Json.INSTANT_FORMAT.format(a.crossedAt()));
-            o.put("record_id", a.recordId());
-            o.put("state", Json.wire(a.state()));
-            o.put("attempts", a.attempts());
-            if (a.state() == AlertState.PENDING) {
-                o.put("next_attempt_at", Json.INSTANT_FORMAT.format(a.nextAttemptAt()));
-            }
-            if (a.lastError() != null) {
-                o.put("last_error", a.lastError());
-            }
-            if (a.finishedAt() != null) {
-                o.put("finished_at", Json.INSTANT_FORMAT.format(a.finishedAt()));
-            }
-        }
+        alerts.forEach(a -> list.add(dev.tally.gateway.alerts.AlertJson.node(a)));
         JsonReply.send(res, 200, root);
     }
 }
