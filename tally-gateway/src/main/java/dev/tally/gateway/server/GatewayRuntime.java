@@ -130,6 +130,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     ? Optional.of(AlertDispatcher.start(outbox, config.alerts(), events::recordAndWait, clock,
                             new IdSource(clock, new SecureRandom()), chain))
                     : Optional.empty();
+            alerts.ifPresent(dispatcher -> gateway.telemetry().metrics().alerts(dispatcher.stats()));
             return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher, alerts,
                     config.server().shutdownTimeout());
         } catch (RuntimeException | InterruptedException e) {

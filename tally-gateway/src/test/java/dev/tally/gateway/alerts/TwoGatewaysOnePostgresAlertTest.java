@@ -113,6 +113,17 @@ class TwoGatewaysOnePostgresAlertTest {
             JsonNode events = admin(gateways.getFirst(), "/v1/admin/events?type=budget_alert_delivered&limit=100");
             assertThat(events.path("data")).hasSize(2);
             assertThat(events.toString()).doesNotContain(SECRET);
+            long delivered = 0;
+            for (GatewayRuntime gateway : gateways) {
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(uri(gateway, "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^tally_alerts_delivered_total ([0-9.]+)$")
+                        .matcher(metrics.body());
+                assertThat(m.find()).as(metrics.body()).isTrue();
+                delivered += (long) Double.parseDouble(m.group(1));
+                assertThat(metrics.body()).contains("tally_alerts_failed_total 0.0");
+            }
+            assertThat(delivered).as("deliveries counted across both gateways").isEqualTo(2);
         }
     }
 
