@@ -1,5 +1,5 @@
 // The dashboard's shell: sign-in, the page router (#/overview, #/logs, #/logs/<id>, #/events,
-// #/integrity), and the time range shared by the overview. Pages render into #page.
+// #/alerts, #/integrity), and the time range shared by the overview. Pages render into #page.
 
 import * as api from './api.js';
 import {replace} from './dom.js';
@@ -8,6 +8,7 @@ import {renderOverview} from './overview.js';
 import {renderLogs} from './logs.js';
 import {renderRecord} from './record.js';
 import {renderEvents} from './events.js';
+import {renderAlerts} from './alerts.js';
 import {renderIntegrity} from './integrity.js';
 
 const $ = id => document.getElementById(id);
@@ -17,6 +18,7 @@ const PAGES = {
   logs: {title: 'Logs', render: renderLogs},
   record: {title: 'Call record', render: renderRecord, nav: 'logs'},
   events: {title: 'Security and admin events', render: renderEvents, nav: 'events'},
+  alerts: {title: 'Budget alerts', render: renderAlerts, nav: 'alerts'},
   integrity: {title: 'Integrity', render: renderIntegrity},
 };
 

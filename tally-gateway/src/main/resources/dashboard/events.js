@@ -7,7 +7,8 @@ import {fromLocalInput, time, toLocalInput} from './format.js';
 
 const SECURITY = ['auth_failure', 'auth_expired', 'auth_disabled', 'scope_violation', 'rate_limited',
   'budget_exceeded', 'unknown_model', 'admin_auth_failure', 'auth_success'];
-const ADMIN = ['key_created', 'key_updated', 'key_revoked', 'config_changed', 'retention_run', 'import_run', 'setting_changed'];
+const ADMIN = ['key_created', 'key_updated', 'key_revoked', 'config_changed', 'retention_run', 'import_run', 'setting_changed',
+  'budget_alert_delivered', 'budget_alert_failed'];
 
 function kindOf(e) {
   if (e.kind) return e.kind;

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.",
         subcommands = {ServeCommand.class, LogsCommand.class, UsageCommand.class, EventsCommand.class, VerifyCommand.class,
             ProofCommand.class, HeadsCommand.class, WitnessCommand.class, ExportCommand.class, ImportCommand.class,
-            KeysCommand.class, dev.tally.cli.signing.SigningKeyCommand.class, CommandLine.HelpCommand.class,
+            KeysCommand.class, dev.tally.cli.signing.SigningKeyCommand.class, dev.tally.cli.alerts.AlertsCommand.class,
+            CommandLine.HelpCommand.class,
             AotTrainingCommand.class})
 public final class TallyCommand implements Runnable {
 

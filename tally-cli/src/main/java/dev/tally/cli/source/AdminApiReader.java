@@ -93,6 +93,25 @@ public final class AdminApiReader implements AuditReader {
     }
 
     @Override
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> alerts(dev.tally.audit.alert.AlertState state, int limit) {
+        List<Map.Entry<String, String>> params = new ArrayList<>();
+        add(params, "state", state == null ? null : Json.wire(state));
+        params.add(new SimpleEntry<>("limit", Integer.toString(limit)));
+        JsonNode data = client.get("/v1/admin/alerts", params).get("data");
+        if (data == null || !data.isArray()) {
+            throw new CommandFailure("url: /v1/admin/alerts answered without a data array (expected: {\"data\":[…]})");
+        }
+        List<com.fasterxml.jackson.databind.node.ObjectNode> out = new ArrayList<>();
+        for (JsonNode alert : data) {
+            if (!(alert instanceof com.fasterxml.jackson.databind.node.ObjectNode node)) {
+                throw new CommandFailure("url: /v1/admin/alerts answered an alert that is not an object: " + alert);
+            }
+            out.add(node);
+        }
+        return out;
+    }
+
+    @Override
     public UsageReport usage(UsageQuery query) {
         List<Map.Entry<String, String>> params = new ArrayList<>();
         add(params, "since", query.since());

@@ -48,6 +48,12 @@ public sealed interface AuditReader extends AutoCloseable permits StoreReader, A
     UsageReport usage(UsageQuery query);
 
     /**
+     * Budget alerts, newest crossing first, in the shape of {@code GET /v1/admin/alerts}
+     * ({@link dev.tally.gateway.alerts.AlertJson}); all states when {@code state} is null.
+     */
+    java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> alerts(dev.tally.audit.alert.AlertState state, int limit);
+
+    /**
      * One call record in the shape of {@code GET /v1/admin/logs/{id}}: its canonical JSON plus
      * {@code chain}, {@code seq}, {@code hash} and {@code kept_payload} (null when none was kept).
      *

@@ -80,6 +80,15 @@ public final class StoreReader implements AuditReader {
         return entries(() -> store.events(query));
     }
 
+    /** {@inheritDoc} A store without an outbox has none to list. */
+    @Override
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> alerts(dev.tally.audit.alert.AlertState state, int limit) {
+        if (!(store instanceof dev.tally.audit.alert.AlertOutbox outbox)) {
+            return List.of();
+        }
+        return reading(() -> outbox.alerts(state, limit)).stream().map(dev.tally.gateway.alerts.AlertJson::node).toList();
+    }
+
     /**
      * {@inheritDoc} Grouped by key, each group also names its key in {@code key_name} (null for
      * an id no key has), as the admin API does.

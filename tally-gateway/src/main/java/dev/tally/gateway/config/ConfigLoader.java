@@ -78,12 +78,14 @@ public final class ConfigLoader {
             throw new UncheckedIOException("cannot read the YAML text", e);
         }
         ConfigNode root = new ConfigNode("", EnvInterpolation.apply(tree, "", env));
-        root.allowOnly("server", "admin", "store", "audit", "providers", "models", "metrics", "telemetry", "logging");
+        root.allowOnly("server", "admin", "store", "audit", "providers", "models", "metrics", "telemetry", "logging",
+                "alerts", "budgets");
         Map<String, Provider> providers = root.has("providers") ? providers(root) : providersFromEnv(env);
         return new GatewayConfig(server(root.child("server")), admin(root.child("admin"), env),
                 store(root.child("store"), dataDir, env), audit(root.child("audit")), providers,
                 models(root, providers), TelemetrySection.metrics(root.child("metrics")),
-                TelemetrySection.telemetry(root.child("telemetry")), LoggingSection.logging(root.child("logging")));
+                TelemetrySection.telemetry(root.child("telemetry")), LoggingSection.logging(root.child("logging")),
+                AlertsSection.alerts(root.child("alerts"), root.mappings("budgets"), root.key("budgets")));
     }
 
     private static Server server(ConfigNode n) {

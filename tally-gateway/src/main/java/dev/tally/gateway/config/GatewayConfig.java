@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param metrics the Prometheus endpoint
  * @param telemetry OpenTelemetry span export (off unless configured)
  * @param logging the log's format and levels ({@code logging})
+ * @param alerts budget alerts by webhook ({@code alerts} and {@code budgets}; off unless configured)
  */
 public record GatewayConfig(
         Server server,
@@ -41,7 +42,8 @@ public record GatewayConfig(
         Map<String, Model> models,
         Metrics metrics,
         Telemetry telemetry,
-        LogSettings logging) {
+        LogSettings logging,
+        AlertSettings alerts) {
 
     public GatewayConfig {
         Objects.requireNonNull(server, "server");
@@ -53,11 +55,12 @@ public record GatewayConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(alerts, "alerts");
     }
 
     /** This configuration with {@code server} in place of its own (e.g. {@code serve --port}). */
     public GatewayConfig withServer(Server server) {
-        return new GatewayConfig(server, admin, store, audit, providers, models, metrics, telemetry, logging);
+        return new GatewayConfig(server, admin, store, audit, providers, models, metrics, telemetry, logging, alerts);
     }
 
     /** A provider by name. */

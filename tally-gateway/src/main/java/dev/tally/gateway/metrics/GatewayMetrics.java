@@ -60,6 +60,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final JvmGcMetrics gc;
     private volatile Supplier<RetentionStats> retention;
     private volatile Supplier<dev.tally.gateway.heads.PublishStats> headPublishing;
+    private volatile dev.tally.gateway.alerts.AlertStats alertStats;
     private volatile OutageGate gate;
 
     /**
@@ -149,6 +150,20 @@ public final class GatewayMetrics implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("tally.heads.publish.pending", this,
                 m -> m.headPublishing.get().pending())
                 .description("Signed heads waiting to be published").register(registry);
+    }
+
+    /** Registers the budget-alert dispatcher's counters (when {@code alerts.url} is set). */
+    public void alerts(dev.tally.gateway.alerts.AlertStats stats) {
+        this.alertStats = stats; // held strongly here: Micrometer holds the measured object weakly
+        FunctionCounter.builder("tally.alerts.delivered", this, m -> m.alertStats.delivered())
+                .description("Budget alerts delivered (the webhook answered 2xx)").register(registry);
+        FunctionCounter.builder("tally.alerts.retried", this, m -> m.alertStats.retried())
+                .description("Budget-alert attempts that failed and will be retried").register(registry);
+        FunctionCounter.builder("tally.alerts.failed", this, m -> m.alertStats.failed())
+                .description("Budget alerts given up after alerts.max_attempts").register(registry);
+        FunctionCounter.builder("tally.alerts.store.errors", this, m -> m.alertStats.storeErrors())
+                .description("Outbox reads or writes of the alert dispatcher that failed (retried at the next poll)")
+                .register(registry);
     }
 
     /** A call's opening marker was handed to the audit log: the call is in flight. */

@@ -6,6 +6,8 @@ import dev.tally.audit.recorder.CloseResult;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.alert.AlertOutbox;
+import dev.tally.gateway.alerts.AlertDispatcher;
 import dev.tally.gateway.audit.RecorderAuditSink;
 import dev.tally.gateway.config.AdminTokenFile;
 import dev.tally.gateway.config.GatewayConfig;
@@ -33,7 +35,9 @@ import java.util.Optional;
  * run's ({@link AuditSettingsLog}), the admin token, the gateway, then the retention schedule
  * ({@link RetentionScheduler}: entries past {@code audit.retention} and payloads past
  * {@code audit.payload_retention}, at start and hourly). Every signed head is also handed to the
- * {@link HeadPublisher} when {@code audit.publish_heads} is set. {@link #shutdown(Duration)} (and
+ * {@link HeadPublisher} when {@code audit.publish_heads} is set. The store gets the budget-alert
+ * rules before the recorder's first commit, and an {@link AlertDispatcher} sends the alerts when
+ * {@code alerts.url} is set (stopped before the recorder). {@link #shutdown(Duration)} (and
  * {@link #close()}, within {@code server.shutdown_timeout}) stops the retention schedule and
  * taking calls first, then drains the recorder (final checkpoint), then the head publisher, then
  * closes the store, and returns within its timeout whatever hangs. Thread-safe; closing is
@@ -55,12 +59,15 @@ public final class GatewayRuntime implements AutoCloseable {
     private final String chain;
     private final Optional<RetentionScheduler> retention;
     private final Optional<HeadPublisher> publisher;
+    private final Optional<AlertDispatcher> alerts;
     private final Duration shutdownTimeout;
     private Shutdown shutdown; // guarded by this
 
     private GatewayRuntime(AuditStore store, Recorder recorder, Gateway gateway, AdminTokenFile.Resolved admin, String chain,
-            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher, Duration shutdownTimeout) {
+            Optional<RetentionScheduler> retention, Optional<HeadPublisher> publisher, Optional<AlertDispatcher> alerts,
+            Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+        this.alerts = alerts;
         this.store = store;
         this.recorder = recorder;
         this.gateway = gateway;
@@ -82,6 +89,9 @@ public final class GatewayRuntime implements AutoCloseable {
         Path own = dataDir.resolve("gateway");
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
         AuditStore store = AuditStores.open(config.store());
+        if (store instanceof AlertOutbox outbox) {
+            outbox.alertRules(config.alerts().rules()); // before the first commit, recovery's included
+        }
         Recorder recorder = null;
         Optional<HeadPublisher> publisher = Optional.empty();
         try {
@@ -115,7 +125,13 @@ public final class GatewayRuntime implements AutoCloseable {
                     : Optional.empty();
             retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
             publisher.ifPresent(p -> gateway.telemetry().metrics().headPublishing(p::stats));
-            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher,
+            Recorder events = recorder;
+            Optional<AlertDispatcher> alerts = config.alerts().enabled() && store instanceof AlertOutbox outbox
+                    ? Optional.of(AlertDispatcher.start(outbox, config.alerts(), events::recordAndWait, clock,
+                            new IdSource(clock, new SecureRandom()), chain))
+                    : Optional.empty();
+            alerts.ifPresent(dispatcher -> gateway.telemetry().metrics().alerts(dispatcher.stats()));
+            return new GatewayRuntime(store, recorder, gateway, admin, chain, retention, publisher, alerts,
                     config.server().shutdownTimeout());
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -243,6 +259,7 @@ public final class GatewayRuntime implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         long half = start + timeout.toNanos() / 2;
         Bounded.run("retention", () -> retention.ifPresent(RetentionScheduler::close), half); // before the recorder it prunes through
+        Bounded.run("alerts", () -> alerts.ifPresent(AlertDispatcher::close), half); // before the recorder it records through
         boolean drained = Bounded.run("gateway", gateway::close, half); // calls in flight hand their records over
         long left = Math.max(0, deadline - System.nanoTime());
         CloseResult audit = recorder.close(Duration.ofNanos(left - left / 10));

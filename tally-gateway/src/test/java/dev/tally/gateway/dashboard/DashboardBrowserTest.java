@@ -332,6 +332,29 @@ class DashboardBrowserTest extends SeededDashboard {
     }
 
     @Test
+    void alertsListEveryCrossedThresholdAsTheAdminApiDoes() throws Exception {
+        JsonNode api = gw.admin("/v1/admin/alerts", Map.of());
+        assertThat(api.get("data")).hasSize(2); // the seeded tier=pro budget: 50% and 100%
+        Page page = signedIn();
+        page.click("nav a[data-page=alerts]");
+        page.waitForSelector("table[data-table=alerts] tbody tr:not(.empty)");
+        Locator rows = page.locator("table[data-table=alerts] tbody tr");
+        assertThat(rows.count()).isEqualTo(2);
+        assertThat(rows.locator("td:nth-child(2)").allTextContents()).containsOnly("tag:tier=pro");
+        assertThat(rows.locator("td:nth-child(3)").allTextContents())
+                .containsExactlyInAnyOrder("50% of $0.0001 / month", "100% of $0.0001 / month");
+        assertThat(rows.locator("td:nth-child(5)").allTextContents()).containsOnly("pending");
+        List<String> ids = new ArrayList<>();
+        api.get("data").forEach(a -> ids.add(a.get("delivery_id").asText()));
+        assertThat(rows.locator("td:nth-child(7)").allTextContents()).containsExactlyElementsOf(ids);
+        BrowserSession.screenshot(page, "alerts");
+
+        page.selectOption("#alert-filters select[name=state]", "delivered");
+        page.click("#alert-filters button[type=submit]");
+        PlaywrightAssertions.assertThat(page.locator("table[data-table=alerts] tbody tr.empty")).hasCount(1);
+    }
+
+    @Test
     void integrityShowsTheVerifyReportWithEachChainsSignedHeadOnceEveryEntryIsSigned() throws Exception {
         JsonNode report = awaitAllSigned();
         Page page = signedIn();

@@ -68,7 +68,12 @@ final class DashboardFixture implements AutoCloseable {
         provider = new FakeProvider();
         GatewayConfig config = ConfigLoader.parse(yaml(provider.baseUrl()).replace("  payload: full\n",
                 "  payload: full\n" + auditLines), dir, Map.of("TALLY_ADMIN_TOKEN", ADMIN_TOKEN));
-        store = SqliteAuditStore.open(dir.resolve("tally.db"));
+        SqliteAuditStore sqlite = SqliteAuditStore.open(dir.resolve("tally.db"));
+        // A tag budget the seeded traffic crosses, so the Alerts page has rows (pending: no webhook here).
+        sqlite.alertRules(new dev.tally.audit.alert.AlertRules(java.util.List.of(), java.util.List.of(
+                new dev.tally.audit.alert.AlertBudget(dev.tally.audit.alert.BudgetKind.TAG, "tier=pro", 100L,
+                        dev.tally.audit.keys.VirtualKey.BudgetPeriod.MONTH, java.util.List.of(50, 100)))));
+        store = sqlite;
         recorder = Recorder.start(store, recorderSettings.apply(RecorderConfig.defaults("dash-chain", dir)), Clock.systemUTC());
         gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, Durability.ASYNC), Clock.systemUTC(),
                 d -> { }, routing -> { });

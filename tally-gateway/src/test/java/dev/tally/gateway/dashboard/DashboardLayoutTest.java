@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardLayoutTest extends SeededDashboard {
 
-    private static final List<String> PAGES = List.of("overview", "logs", "events", "integrity");
+    private static final List<String> PAGES = List.of("overview", "logs", "events", "alerts", "integrity");
 
     private BrowserSession.Watched current;
 
@@ -50,6 +50,7 @@ class DashboardLayoutTest extends SeededDashboard {
             case "overview" -> "[data-card=calls] .card-value";
             case "logs" -> "table[data-table=logs] tbody tr";
             case "events" -> "table[data-table=events] tbody tr";
+            case "alerts" -> "table[data-table=alerts] tbody tr";
             default -> "#verify-status:not(.pending)";
         });
         page.waitForLoadState();

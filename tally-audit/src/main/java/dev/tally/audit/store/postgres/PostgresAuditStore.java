@@ -82,7 +82,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class PostgresAuditStore implements DerivedRows, RateLeases {
+public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.tally.audit.alert.AlertOutbox {
 
     /** How often partitions ahead are created and pruned days dropped. */
     public static final Duration MAINTENANCE_INTERVAL = Duration.ofHours(1);
@@ -96,7 +96,8 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
     private final PostgresOptions options;
     private final PostgresPool pool;
     private final Partitions partitions = new Partitions();
-    private final PostgresWriter writer = new PostgresWriter(); // guarded by this
+    private final dev.tally.audit.alert.BudgetCrossings crossings = new dev.tally.audit.alert.BudgetCrossings();
+    private final PostgresWriter writer = new PostgresWriter(crossings); // guarded by this
     private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;
     private final AtomicLong maintenanceFailures = new AtomicLong();
@@ -245,6 +246,38 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases {
             LOG.log(System.Logger.Level.WARNING, "postgresql: dropping pruned partitions failed (retried by the "
                     + "maintenance task): " + e.getMessage());
         }
+    }
+
+    // ---- budget-alert outbox (dev.tally.audit.alert): not behind the writer, each its own transaction ----
+
+    @Override
+    public void alertRules(dev.tally.audit.alert.AlertRules rules) {
+        crossings.rules(rules);
+    }
+
+    @Override
+    public List<dev.tally.audit.alert.BudgetAlert> claimAlerts(String owner, Instant now, Duration lease, int max) {
+        return work("claim alerts", c -> dev.tally.audit.alert.AlertRows.claim(c, true, owner, now, lease, max));
+    }
+
+    @Override
+    public boolean alertDelivered(String id, String owner, int attempts, Instant at) {
+        return work("alert delivered", c -> dev.tally.audit.alert.AlertRows.delivered(c, id, owner, attempts, at));
+    }
+
+    @Override
+    public boolean alertRetry(String id, String owner, int attempts, Instant next, String error) {
+        return work("alert retry", c -> dev.tally.audit.alert.AlertRows.retry(c, id, owner, attempts, next, error));
+    }
+
+    @Override
+    public boolean alertFailed(String id, String owner, int attempts, Instant at, String error) {
+        return work("alert failed", c -> dev.tally.audit.alert.AlertRows.failed(c, id, owner, attempts, at, error));
+    }
+
+    @Override
+    public List<dev.tally.audit.alert.BudgetAlert> alerts(dev.tally.audit.alert.AlertState state, int limit) {
+        return work("alerts", c -> dev.tally.audit.alert.AlertRows.list(c, state, limit));
     }
 
     @Override

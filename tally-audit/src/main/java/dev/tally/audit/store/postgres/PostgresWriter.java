@@ -53,8 +53,10 @@ final class PostgresWriter {
     private final Map<String, ChainHead> lastCommitted = new HashMap<>();
     private final Map<String, ChainHead> pendingHeads = new HashMap<>();
     private boolean pruned;
+    private final dev.tally.audit.alert.BudgetCrossings crossings;
 
-    PostgresWriter() {
+    PostgresWriter(dev.tally.audit.alert.BudgetCrossings crossings) {
+        this.crossings = crossings;
         for (RollupTable table : RollupTable.values()) {
             known.put(table, new KnownHistograms());
         }
@@ -91,6 +93,7 @@ final class PostgresWriter {
         }
         pruned = admin.pruned();
         dev.tally.audit.store.HeadRows.insertCheckpoints(c, batch);
+        crossings.write(c, batch); // budget alerts: after the rollups, in this transaction
         finish(c, batch, closedIds);
     }
 
@@ -104,12 +107,14 @@ final class PostgresWriter {
         known.values().forEach(KnownHistograms::commit);
         lastCommitted.putAll(pendingHeads);
         pendingHeads.clear();
+        crossings.committed();
     }
 
     /** The batch's transaction was rolled back (or its outcome is unknown). */
     void rolledBack() {
         known.values().forEach(KnownHistograms::rollback);
         pendingHeads.clear();
+        crossings.rolledBack();
     }
 
     /**

@@ -100,7 +100,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Blocking: every method returns when its SQL has completed.
  */
-public final class SqliteAuditStore implements DerivedRows {
+public final class SqliteAuditStore implements DerivedRows, dev.tally.audit.alert.AlertOutbox {
 
     private static final System.Logger LOG = System.getLogger(SqliteAuditStore.class.getName());
     /** Payloads deleted per transaction by {@link #prunePayloads}. */
@@ -111,10 +111,12 @@ public final class SqliteAuditStore implements DerivedRows {
     private final SqliteWriter writes; // guarded by this
     private final ReaderPool readers;
     private final WalCheckpointer checkpointer;
+    private final dev.tally.audit.alert.BudgetCrossings crossings;
     private boolean closed; // guarded by this
 
     private SqliteAuditStore(String file, Connection writer, SqliteWriter writes, ReaderPool readers,
-            WalCheckpointer checkpointer) {
+            WalCheckpointer checkpointer, dev.tally.audit.alert.BudgetCrossings crossings) {
+        this.crossings = crossings;
         this.file = file;
         this.writer = writer;
         this.writes = writes;
@@ -156,9 +158,11 @@ public final class SqliteAuditStore implements DerivedRows {
                 s.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_BACKSTOP_PAGES);
                 s.execute("PRAGMA journal_size_limit = " + WalCheckpointer.WAL_SIZE_LIMIT_BYTES);
             }
-            SqliteWriter writes = new SqliteWriter(writer);
+            dev.tally.audit.alert.BudgetCrossings crossings = new dev.tally.audit.alert.BudgetCrossings();
+            SqliteWriter writes = new SqliteWriter(writer, crossings);
             WalCheckpointer checkpointer = WalCheckpointer.start(url, absolute.toString());
-            return new SqliteAuditStore(absolute.toString(), writer, writes, new ReaderPool(url), checkpointer);
+            return new SqliteAuditStore(absolute.toString(), writer, writes, new ReaderPool(url), checkpointer,
+                    crossings);
         } catch (SQLException | java.io.IOException e) {
             closeQuietly(writer);
             throw new StoreException("sqlite: cannot open " + absolute + ": " + e.getMessage(), e);
@@ -195,6 +199,39 @@ public final class SqliteAuditStore implements DerivedRows {
             throw e;
         }
         writes.committed();
+    }
+
+    // ---- budget-alert outbox (dev.tally.audit.alert) ----
+
+    @Override
+    public void alertRules(dev.tally.audit.alert.AlertRules rules) {
+        crossings.rules(rules);
+    }
+
+    @Override
+    public synchronized List<dev.tally.audit.alert.BudgetAlert> claimAlerts(String owner, Instant now,
+            java.time.Duration lease, int max) {
+        return transaction("claim alerts", () -> dev.tally.audit.alert.AlertRows.claim(writer, false, owner, now, lease, max));
+    }
+
+    @Override
+    public synchronized boolean alertDelivered(String id, String owner, int attempts, Instant at) {
+        return transaction("alert delivered", () -> dev.tally.audit.alert.AlertRows.delivered(writer, id, owner, attempts, at));
+    }
+
+    @Override
+    public synchronized boolean alertRetry(String id, String owner, int attempts, Instant next, String error) {
+        return transaction("alert retry", () -> dev.tally.audit.alert.AlertRows.retry(writer, id, owner, attempts, next, error));
+    }
+
+    @Override
+    public synchronized boolean alertFailed(String id, String owner, int attempts, Instant at, String error) {
+        return transaction("alert failed", () -> dev.tally.audit.alert.AlertRows.failed(writer, id, owner, attempts, at, error));
+    }
+
+    @Override
+    public List<dev.tally.audit.alert.BudgetAlert> alerts(dev.tally.audit.alert.AlertState state, int limit) {
+        return readers.read("alerts", c -> dev.tally.audit.alert.AlertRows.list(c, state, limit));
     }
 
     @Override

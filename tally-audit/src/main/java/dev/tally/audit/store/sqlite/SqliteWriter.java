@@ -45,9 +45,11 @@ final class SqliteWriter implements AutoCloseable {
     private final PreparedStatement anyOpening;
     private final SqlitePayloads payloads;
     private final SqliteRollupWriter rollupWriter;
+    private final dev.tally.audit.alert.BudgetCrossings crossings;
 
-    SqliteWriter(Connection connection) throws SQLException {
+    SqliteWriter(Connection connection, dev.tally.audit.alert.BudgetCrossings crossings) throws SQLException {
         this.connection = connection;
+        this.crossings = crossings;
         this.admin = new SqliteAdmin(connection);
         insertEntry = connection.prepareStatement("INSERT INTO entries (row_id, chain, seq, id, kind, ts, key_id, model, "
                 + "provider, status, user_id, event_type, prev_hash, hash, body) "
@@ -85,6 +87,7 @@ final class SqliteWriter implements AutoCloseable {
             admin.apply(change);
         }
         dev.tally.audit.store.HeadRows.insertCheckpoints(connection, batch);
+        crossings.write(connection, batch); // budget alerts: after the rollups, in this transaction
     }
 
     /** The batch must continue its chain: no gap, no overlap, linked by hash. */
@@ -179,11 +182,13 @@ final class SqliteWriter implements AutoCloseable {
     /** The batch's transaction committed: what it wrote is now the stored state. */
     void committed() {
         rollupWriter.committed();
+        crossings.committed();
     }
 
     /** The batch's transaction was rolled back. */
     void rolledBack() {
         rollupWriter.rolledBack();
+        crossings.rolledBack();
     }
 
     private void deleteOpenings(Set<String> closedIds) throws SQLException {

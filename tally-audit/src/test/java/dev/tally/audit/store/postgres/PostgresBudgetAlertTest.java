@@ -1,0 +1,100 @@
+package dev.tally.audit.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.audit.alert.AlertRules;
+import dev.tally.audit.alert.AlertBudget;
+import dev.tally.audit.alert.BudgetAlert;
+import dev.tally.audit.alert.BudgetAlertContract;
+import dev.tally.audit.alert.BudgetKind;
+import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.audit.testing.Entries;
+import dev.tally.audit.testing.TestChain;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link BudgetAlertContract} on a real (embedded) PostgreSQL, plus what only a shared store
+ * has: several instances (stores with chains of their own on one database) crossing the same
+ * threshold write one row, and claiming at once never hands one row to two of them.
+ */
+class PostgresBudgetAlertTest extends BudgetAlertContract {
+
+    private final EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+    private String database;
+    private final List<PostgresAuditStore> others = new ArrayList<>();
+
+    @Override
+    protected AuditStore newStore() {
+        database = server.newDatabase(PostgresAuditStoreTest.template());
+        return open();
+    }
+
+    private PostgresAuditStore open() {
+        return PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(database), server.user(), null));
+    }
+
+    @AfterEach
+    void closeOthers() {
+        others.forEach(PostgresAuditStore::close);
+    }
+
+    @Test
+    void instancesCrossingTheSameThresholdTogetherWriteOneRow() throws Exception {
+        AlertRules rules = new AlertRules(List.of(), List.of(
+                new AlertBudget(BudgetKind.TAG, "team=ads", 1_000_000L, BudgetPeriod.MONTH, List.of(10, 20, 30))));
+        List<TestChain> chains = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            PostgresAuditStore other = open();
+            others.add(other);
+            other.alertRules(rules);
+            chains.add(new TestChain(other, "gw-" + (i + 10)));
+        }
+        Instant t = Instant.parse("2026-03-02T10:00:00Z");
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (TestChain c : chains) {
+            Entries mine = new Entries();
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int n = 0; n < 10; n++) {
+                    c.append(mine.call(t.plusSeconds(n)).tags(Map.of("team", "ads")).costMicros(10_000L).build());
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        // 40 calls of $0.01 = 40% of $1: every threshold crossed, each exactly once.
+        assertThat(outbox().alerts(null, 100)).extracting(BudgetAlert::threshold).containsExactlyInAnyOrder(10, 20, 30);
+
+        List<String> claimed = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> claimers = new ArrayList<>();
+        for (int i = 0; i < others.size(); i++) {
+            PostgresAuditStore other = others.get(i);
+            String owner = "instance-" + i;
+            claimers.add(Thread.ofVirtual().start(() -> {
+                for (BudgetAlert a : other.claimAlerts(owner, t.plusSeconds(60), Duration.ofMinutes(1), 10)) {
+                    claimed.add(a.id());
+                }
+            }));
+        }
+        for (Thread thread : claimers) {
+            thread.join();
+        }
+        assertThat(claimed).hasSize(3).doesNotHaveDuplicates();
+    }
+}
