@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code bench/gateway [calls]} (default 10,000 sequential calls per side; the rate
  * and streaming phases have fixed lengths). Exits 1 when a figure misses its target.
- * {@code bench/gateway rss [streams] [seconds]} measures memory instead ({@link StreamMemoryBenchmark}).
+ * {@code bench/gateway rss [streams] [seconds]} measures memory instead ({@link StreamMemoryBenchmark}),
+ * {@code bench/gateway cost [calls]} what returning the cost adds ({@link CostHeaderBenchmark}).
  */
 public final class GatewayBenchmark {
 
@@ -92,6 +93,10 @@ public final class GatewayBenchmark {
         try {
             if (args.length > 0 && args[0].equals("rss")) {
                 StreamMemoryBenchmark.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+                return;
+            }
+            if (args.length > 0 && args[0].equals("cost")) {
+                CostHeaderBenchmark.run(java.util.Arrays.copyOfRange(args, 1, args.length));
                 return;
             }
             run(args);
