@@ -123,16 +123,43 @@ class ConfigStoreTest {
         CliRun created = CliRun.withEnvironment(Map.of("PG_USER", server.user()),
                 "keys", "create", "--name", "ci-bot", "--config", config.toString(), "--data", data.toString());
         assertThat(created.exitCode()).as(created.err()).isZero();
-        CliRun revoked = onPostgres("keys", "revoke", "ci-bot", "--data", data.toString());
+        // a second host (its own --data) changing keys on the same shared store writes its own chain
+        Path other = Files.createDirectories(dir.resolve("other-host-data"));
+        CliRun revoked = onPostgres("keys", "revoke", "ci-bot", "--data", other.toString());
         assertThat(revoked.exitCode()).as(revoked.err()).isZero();
 
+        String first = Files.readString(data.resolve("cli/instance-id")).strip();
+        String second = Files.readString(other.resolve("cli/instance-id")).strip();
+        assertThat(first).matches("cli-.+-[0-9a-f]{8}").isNotEqualTo(second);
         try (PostgresAuditStore store = openPostgres()) {
             VirtualKey key = store.keyByName("ci-bot").orElseThrow();
             assertThat(key.revokedAt()).isNotNull();
-            assertThat(store.chains()).contains("cli", SeededStore.CHAIN);
+            assertThat(store.chains()).contains(first, second, SeededStore.CHAIN);
             assertThat(new Verifier(store).verify().ok()).isTrue();
         }
         assertThat(onSqlite("keys", "list").out()).doesNotContain("ci-bot");
+    }
+
+    @Test
+    void importWritesTheSharedPostgresStoreThroughConfigOnAChainOfItsHost() throws IOException {
+        Path log = dir.resolve("relay.log");
+        Files.writeString(log, """
+                {"ts":1772445600000,"status":"success","model":"gpt-4o","backend":"openai","duration_ms":812,"input_tokens":120,"output_tokens":30,"cost_usd":0.0006}
+                {"ts":1772445660000,"status":"error","model":"gpt-4o","backend":"openai","duration_ms":90,"error":"upstream 500"}
+                """);
+        Path data = Files.createDirectories(dir.resolve("import-data"));
+
+        CliRun run = onPostgres("import", log.toString(), "--data", data.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String chain = Files.readString(data.resolve("import/instance-id")).strip();
+        assertThat(chain).matches("import-.+-[0-9a-f]{8}");
+        assertThat(run.out()).contains("imported 2 call records from relay.log", "chain " + chain);
+        try (PostgresAuditStore store = openPostgres()) {
+            assertThat(store.chains()).contains(chain, SeededStore.CHAIN);
+            assertThat(new Verifier(store).verify().ok()).isTrue();
+        }
+        assertThat(dir.resolve("import-data/tally.db")).doesNotExist();
     }
 
     @Test

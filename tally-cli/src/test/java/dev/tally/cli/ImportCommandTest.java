@@ -49,7 +49,7 @@ class ImportCommandTest {
 
     private List<CallRecord> imported() {
         try (SqliteAuditStore store = SqliteAuditStore.open(data().resolve("tally.db"))) {
-            return store.calls(CallQuery.all(1000)).data().stream().filter(e -> e.chain().equals("import"))
+            return store.calls(CallQuery.all(1000)).data().stream().filter(e -> e.chain().startsWith("import-"))
                     .map(e -> (CallRecord) e.entry()).sorted(Comparator.comparing(CallRecord::startedAt)).toList();
         }
     }
@@ -61,7 +61,7 @@ class ImportCommandTest {
         CliRun run = CliRun.of("import", file.toString(), "--data", data().toString());
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(TallyCommand.FAILURE);
-        assertThat(run.out()).contains("imported 3 call records from relay.log", "chain import", "1 blank lines");
+        assertThat(run.out()).contains("imported 3 call records from relay.log", "chain import-", "1 blank lines");
         assertThat(run.err()).contains(
                 "import: relay.log: line 3: ts: \"yesterday\" (expected: epoch milliseconds as an integer, e.g. 1772445600000)",
                 "import: relay.log: line 5: not JSON (",
@@ -106,7 +106,7 @@ class ImportCommandTest {
         CliRun events = CliRun.of("events", "--data", data().toString(), "--type", "import_run");
 
         assertThat(verify.exitCode()).as(verify.out()).isZero();
-        assertThat(verify.out()).contains("chain import: 4 entries", "OK: every chain verifies");
+        assertThat(verify.out()).containsPattern("chain import-[^:]+: 4 entries").contains("OK: every chain verifies");
         assertThat(LogsCommandTest.ids(logs)).hasSize(3);
         assertThat(usage.out()).contains("vertex", "openai");
         assertThat(events.out()).containsSubsequence("admin", "import_run", "cli", "relay.log",
@@ -179,5 +179,16 @@ class ImportCommandTest {
         assertThat(missing.err()).contains("file: " + dir.resolve("nope.log") + " is not a readable file");
         assertThat(none.exitCode()).isEqualTo(TallyCommand.USAGE);
         assertThat(none.err()).contains("Missing required parameter: '<file>'");
+    }
+
+    @Test
+    void throughTheAdminApiIsRefusedAndNamesWhatToUse() throws Exception {
+        Path file = log("relay.log", LOG);
+
+        CliRun run = CliRun.of("import", file.toString(), "--url", "http://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(run.err()).contains("--url: import writes the store directly (expected: --data <dir> or --config <tally.yaml>)");
+        assertThat(data()).doesNotExist();
     }
 }

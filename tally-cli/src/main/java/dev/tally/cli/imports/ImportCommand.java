@@ -8,11 +8,12 @@ import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.RecorderStats;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.StoreException;
-import dev.tally.audit.store.sqlite.SqliteAuditStore;
+import dev.tally.audit.store.AuditStore;
+import dev.tally.cli.options.SourceOptions;
+import dev.tally.gateway.server.InstanceIds;
 import dev.tally.cli.CommandFailure;
 import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.HelpOption;
-import dev.tally.cli.source.StoreReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,8 +65,10 @@ import picocli.CommandLine.Spec;
                 + "cost_usd, install_id, error; any other field becomes a tag. Bad lines are reported by number; exit 1 if any."})
 public final class ImportCommand implements Callable<Integer> {
 
-    /** The chain imported records are appended to. */
-    public static final String CHAIN = "import";
+    /** The directory under the data directory with the import's recorder files. */
+    public static final String DIRECTORY = "import";
+    /** The chain of an {@code <data>/import/} directory made before chain ids named the host. */
+    static final String LEGACY_CHAIN = "import";
     /** The actor named in the import_run event. */
     static final String ACTOR = "cli";
     /** The prefix of the settings that remember imported files by SHA-256. */
@@ -82,9 +85,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<file>", description = "The log to import; - reads standard input.")
     String file;
 
-    @Option(names = "--data", paramLabel = "<dir>", defaultValue = "./data",
-            description = "Data directory whose store receives the records (created if missing). Default: ${DEFAULT-VALUE}.")
-    Path data;
+    @Mixin
+    SourceOptions source;
 
     @Option(names = "--output-includes-thinking",
             description = {"The log's output_tokens already include thinking_tokens (as OpenAI and Anthropic report them). "
@@ -117,8 +119,12 @@ public final class ImportCommand implements Callable<Integer> {
                     bad.count(), counts.blank);
             return finish(out, err, bad);
         }
+        if (source.remote()) {
+            throw new CommandFailure("--url: import writes the store directly (expected: --data <dir> or --config <tally.yaml>)");
+        }
         String digest = stdin ? null : sha256(path);
-        Path importDir = data.resolve(CHAIN);
+        Path data = source.dataDir();
+        Path importDir = data.resolve(DIRECTORY);
         try {
             Files.createDirectories(importDir);
         } catch (IOException e) {
@@ -131,11 +137,12 @@ public final class ImportCommand implements Callable<Integer> {
                 throw new CommandFailure("data: another tally import is running on " + data
                         + " (expected: one import at a time per data directory; wait for it to finish)");
             }
-            try (SqliteAuditStore store = SqliteAuditStore.open(data.resolve(StoreReader.DATABASE_FILE))) {
+            try (AuditStore store = source.openStore(true)) {
+                String chain = chain(importDir, data);
                 if (digest != null && !force) {
                     refuseRepeat(store, digest, name);
                 }
-                Recorder recorder = startRecorder(store, importDir, clock);
+                Recorder recorder = startRecorder(store, chain, importDir, clock);
                 Counts counts;
                 try {
                     counts = read(path, parser, bad, recorder);
@@ -153,7 +160,7 @@ public final class ImportCommand implements Callable<Integer> {
                             + "import (the journal is written to the store by the next tally import)");
                 }
                 out.printf("imported %d call records from %s into %s (chain %s, tag %s=%s)%s%n", counts.good, name,
-                        data.resolve(StoreReader.DATABASE_FILE), CHAIN, RelayLine.IMPORT_TAG, name,
+                        source.storeWhere(), chain, RelayLine.IMPORT_TAG, name,
                         counts.blank > 0 ? "; " + counts.blank + " blank lines" : "");
             }
         } catch (StoreException e) {
@@ -219,15 +226,28 @@ public final class ImportCommand implements Callable<Integer> {
         return counts;
     }
 
-    private Recorder startRecorder(SqliteAuditStore store, Path importDir, Clock clock) {
+    /**
+     * The chain imports from this data directory append to: {@code import-<host>-<8 hex>}, kept in
+     * {@code <data>/import/instance-id}, so imports from two hosts into one shared store never write
+     * one chain; a directory that imported before such ids keeps {@value #LEGACY_CHAIN}.
+     */
+    private static String chain(Path importDir, Path data) {
         try {
-            return Recorder.start(store, RecorderConfig.defaults(CHAIN, importDir), clock);
+            return InstanceIds.idIn(importDir, data, "import", LEGACY_CHAIN);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new CommandFailure("data: " + e.getMessage(), e);
+        }
+    }
+
+    private Recorder startRecorder(AuditStore store, String chain, Path importDir, Clock clock) {
+        try {
+            return Recorder.start(store, RecorderConfig.defaults(chain, importDir), clock);
         } catch (UncheckedIOException | StoreException e) {
             throw new CommandFailure("cannot start the audit recorder in " + importDir + ": " + e.getMessage(), e);
         }
     }
 
-    private static void refuseRepeat(SqliteAuditStore store, String digest, String name) {
+    private static void refuseRepeat(AuditStore store, String digest, String name) {
         Optional<String> when = store.setting(SETTING_PREFIX + digest);
         if (when.isPresent()) {
             throw new CommandFailure("file: " + name + " (sha256 " + digest + ") was already imported at " + when.get()

@@ -8,6 +8,7 @@ import dev.tally.audit.store.StoreException;
 import dev.tally.cli.CommandFailure;
 import dev.tally.cli.options.SourceOptions;
 import dev.tally.gateway.keys.KeyService;
+import dev.tally.gateway.server.InstanceIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,15 +20,20 @@ import java.time.Duration;
 /**
  * The store opened for {@code tally keys}: the one {@code --config} names or the SQLite file
  * {@code <data>/tally.db} ({@link SourceOptions#openStore}), and — only when something is changed —
- * a {@link Recorder} on the chain {@value #CHAIN}, whose spill journal and signing key pair live in
- * {@code <data>/cli/}. The command's own chain and journal keep it from ever colliding with a
- * gateway running on the same store (one writer per chain; the store serialises the two
- * processes' transactions). Not thread-safe; one per command run.
+ * a {@link Recorder} on the command's own chain, whose spill journal, signing key pair and chain id
+ * live in {@code <data>/cli/}. The id is {@code cli-<host>-<8 hex>} ({@link InstanceIds}), made on the
+ * first change and kept in {@code <data>/cli/instance-id}; a directory that held the chain
+ * {@value #LEGACY_CHAIN} from before keeps it. The command's own chain and journal keep it from
+ * ever colliding with a gateway running on the same store, and the host in the id keeps two hosts'
+ * commands on one shared PostgreSQL store from writing one chain (one writer per chain; the store
+ * serialises the processes' transactions). Not thread-safe; one per command run.
  */
 final class KeysStore implements AutoCloseable {
 
-    /** The chain the command's admin events are appended to. */
-    static final String CHAIN = "cli";
+    /** The directory under {@code --data} with the command's recorder files. */
+    static final String DIRECTORY = "cli";
+    /** The chain of a {@code <data>/cli/} directory made before chain ids named the host. */
+    static final String LEGACY_CHAIN = "cli";
     /** The actor named in the command's admin events. */
     static final String ACTOR = "cli";
 
@@ -64,11 +70,12 @@ final class KeysStore implements AutoCloseable {
     /** The key service, starting the command's recorder the first time (blocks for its recovery). */
     KeyService service() {
         if (service == null) {
-            Path own = dataDir.resolve(CHAIN);
+            Path own = dataDir.resolve(DIRECTORY);
             try {
                 Files.createDirectories(own);
-                recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, own), clock);
-            } catch (IOException e) {
+                String chain = InstanceIds.idIn(own, dataDir, "cli", LEGACY_CHAIN);
+                recorder = Recorder.start(store, RecorderConfig.defaults(chain, own), clock);
+            } catch (IOException | IllegalStateException e) {
                 throw new CommandFailure("cannot create " + own + ": " + e.getMessage(), e);
             } catch (UncheckedIOException | StoreException e) {
                 throw new CommandFailure("cannot start the audit recorder: " + e.getMessage(), e);

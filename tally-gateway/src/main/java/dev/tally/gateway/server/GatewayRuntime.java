@@ -169,54 +169,16 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /**
-     * This instance's chain id when {@code server.instance_id} is not set: made once and kept in
-     * {@code dir/instance-id}, so a restarted instance continues its chain. A new id is
-     * {@code gw-}, the host name (up to 40 characters of A-Z a-z 0-9 . -) and 8 hex digits of the
-     * SHA-256 of the data directory's absolute path: instances on different hosts, or with
-     * different data directories on one host, never share a chain.
+     * This instance's chain id when {@code server.instance_id} is not set: {@code gw-<host>-<8 hex>},
+     * made once and kept in {@code dir/instance-id} ({@link InstanceIds}).
      */
     static String instanceId(Path dir, Path dataDir) {
-        Path file = dir.resolve("instance-id");
-        try {
-            dev.tally.audit.files.PrivateFiles.createDirectories(dir);
-            if (Files.exists(file)) {
-                String id = Files.readString(file, StandardCharsets.UTF_8).strip();
-                if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-                    throw new IllegalStateException(file + ": '" + id + "' (expected: 1-64 characters of A-Z a-z 0-9 . _ -)");
-                }
-                return id;
-            }
-            String id = derivedInstanceId(hostName(), dataDir);
-            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
-        }
+        return InstanceIds.idIn(dir, dataDir, "gw", null);
     }
 
     /** {@code gw-<host>-<8 hex of SHA-256 of the data directory's absolute path>}. */
     static String derivedInstanceId(String host, Path dataDir) {
-        String cleanHost = host.replaceAll("[^A-Za-z0-9.-]", "-");
-        if (cleanHost.length() > 40) {
-            cleanHost = cleanHost.substring(0, 40);
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-            return "gw-" + (cleanHost.isEmpty() ? "host" : cleanHost) + "-"
-                    + HexFormat.of().formatHex(digest, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null ? "host" : env;
-        }
+        return InstanceIds.derived("gw", host, dataDir);
     }
 
     public int port() {
