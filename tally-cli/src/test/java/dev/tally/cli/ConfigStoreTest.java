@@ -163,6 +163,29 @@ class ConfigStoreTest {
     }
 
     @Test
+    void aProviderKeyThatIsNotSetOnThisHostDoesNotStopAReadingCommand() throws IOException {
+        Path withProviders = dir.resolve("full.yaml");
+        Files.writeString(withProviders, Files.readString(config) + """
+                providers:
+                  - name: openai
+                    kind: openai
+                    api_key: ${TALLY_TEST_UNSET_PROVIDER_KEY}
+                alerts:
+                  url: http://127.0.0.1:9/hook
+                  secret: ${TALLY_TEST_UNSET_ALERT_SECRET}
+                """);
+
+        CliRun logs = CliRun.withEnvironment(Map.of("PG_USER", server.user()),
+                "logs", "--model", "claude-sonnet", "--json", "--config", withProviders.toString());
+        CliRun unsetStoreUser = CliRun.of("logs", "--config", withProviders.toString());
+
+        assertThat(logs.exitCode()).as(logs.err()).isZero();
+        assertThat(logs.out()).isEqualTo(onSqlite("logs", "--model", "claude-sonnet", "--json").out());
+        assertThat(unsetStoreUser.exitCode()).isEqualTo(TallyCommand.FAILURE);
+        assertThat(unsetStoreUser.err()).contains("store.user: '${PG_USER}' is not set");
+    }
+
+    @Test
     void configMistakesAreNamed() throws IOException {
         Path missing = dir.resolve("missing.yaml");
         Files.writeString(missing, "store: {url: \"sqlite:" + dir.resolve("nowhere/tally.db") + "\"}\n");

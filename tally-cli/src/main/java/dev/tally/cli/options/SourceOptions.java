@@ -126,7 +126,9 @@ public final class SourceOptions {
 
     /**
      * The whole {@code --config} file, read and validated once ({@code store.url} defaulting to the
-     * data directory's {@code tally.db}); empty without {@code --config}.
+     * data directory's {@code tally.db}); an unset {@code ${VAR}} for a provider's key or an alert's
+     * secret, which no command here uses, is not an error ({@link ConfigLoader#loadForReading});
+     * empty without {@code --config}.
      *
      * @throws CommandFailure when the file is missing or invalid
      */
@@ -136,7 +138,7 @@ public final class SourceOptions {
         }
         if (settings == null) {
             try {
-                settings = ConfigLoader.load(config, dataDir(), environment);
+                settings = ConfigLoader.loadForReading(config, dataDir(), environment);
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure("config: " + e.getMessage(), e);
             }

@@ -66,8 +66,38 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Loads {@code file} for a command that only reads the store (the CLI's {@code --config}): an
+     * unset {@code ${VAR}} in a provider's key, the admin token, an alert's or telemetry's secrets,
+     * which such a command never uses,
+     * is a placeholder instead of an error; everything else is read and checked as by {@link #load}.
+     *
+     * @throws IllegalArgumentException when the file is missing, unreadable YAML, or invalid
+     */
+    public static GatewayConfig loadForReading(Path file, Path dataDir, Map<String, String> env) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--config: '" + file + "' (expected: an existing YAML file)");
+        }
+        try {
+            return parse(Files.readString(file), dataDir, env, ConfigLoader::secretNotNeededForReading);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The keys whose secrets only a serving gateway uses: provider keys, admin token, alert and telemetry secrets. */
+    static boolean secretNotNeededForReading(String key) {
+        return key.matches("providers\\[\\d+]\\.api_key") || key.matches("alerts\\.(.*\\.)?secret")
+                || key.equals("admin.token") || key.startsWith("telemetry.otlp_headers.");
+    }
+
     /** Parses YAML text; an empty text means "all defaults". */
     public static GatewayConfig parse(String yaml, Path dataDir, Map<String, String> env) {
+        return parse(yaml, dataDir, env, key -> false);
+    }
+
+    private static GatewayConfig parse(String yaml, Path dataDir, Map<String, String> env,
+            java.util.function.Predicate<String> unneeded) {
         JsonNode tree;
         try {
             tree = yaml.isBlank() ? null : new YAMLMapper().readTree(yaml);
@@ -77,7 +107,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the YAML text", e);
         }
-        ConfigNode root = new ConfigNode("", EnvInterpolation.apply(tree, "", env));
+        ConfigNode root = new ConfigNode("", EnvInterpolation.apply(tree, "", env, unneeded));
         root.allowOnly("server", "admin", "store", "audit", "providers", "models", "metrics", "telemetry", "logging",
                 "alerts", "budgets");
         Map<String, Provider> providers = root.has("providers") ? providers(root) : providersFromEnv(env);
