@@ -92,6 +92,11 @@ public final class SharedRates {
         return local.get();
     }
 
+    /** Whether the last lease reached the store (false while calls are decided by local buckets). */
+    public boolean reachable() {
+        return reachable.get();
+    }
+
     /** Blocking: one statement against the store. */
     long lease(String keyId, String limitName, long limit, long units) {
         try {

@@ -62,6 +62,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private volatile Supplier<dev.tally.gateway.heads.PublishStats> headPublishing;
     private volatile dev.tally.gateway.alerts.AlertStats alertStats;
     private volatile OutageGate gate;
+    private volatile dev.tally.gateway.limits.SharedRates sharedRates;
 
     /**
      * Metrics for a gateway serving {@code config}.
@@ -126,6 +127,27 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("tally.audit.recordable", this, m -> m.gate.recordableNow() ? 1 : 0)
                 .description("1 when the store or the spill journal can take a write now, else 0")
+                .strongReference(true).register(registry);
+    }
+
+    /**
+     * Adds the fleet-wide rate limits' counters (a PostgreSQL store): leases taken, leases that
+     * failed, calls decided by the local bucket while no lease could be had, and whether the
+     * shared buckets are reachable now. Read at each scrape; call once.
+     */
+    public void sharedRates(dev.tally.gateway.limits.SharedRates rates) {
+        this.sharedRates = rates; // held strongly here: Micrometer holds the measured object weakly
+        FunctionCounter.builder("tally.limits.shared.leases", this, m -> m.sharedRates.leases())
+                .description("Slices of a shared rate limit leased from the store").register(registry);
+        FunctionCounter.builder("tally.limits.shared.lease.failures", this, m -> m.sharedRates.leaseFailures())
+                .description("Leases that failed because the store could not be reached (logged once per outage)")
+                .register(registry);
+        FunctionCounter.builder("tally.limits.shared.local.decisions", this, m -> m.sharedRates.localDecisions())
+                .description("Calls decided by this instance's own bucket because no lease could be had (fail-open)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tally.limits.shared.reachable", this,
+                m -> m.sharedRates.reachable() ? 1 : 0)
+                .description("1 while the store's shared rate buckets answer leases, else 0")
                 .strongReference(true).register(registry);
     }
 

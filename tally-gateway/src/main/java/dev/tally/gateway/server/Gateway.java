@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -103,7 +104,9 @@ public final class Gateway implements AutoCloseable {
         sink = telemetry.sink();
         KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
-        KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL, SharedRates.of(store, clock));
+        Optional<SharedRates> sharedRates = SharedRates.of(store, clock);
+        sharedRates.ifPresent(rates -> telemetry.metrics().sharedRates(rates));
+        KeyLimiter limiter = new KeyLimiter(SpendReader.fromStore(store), clock, SPEND_TTL, sharedRates);
         TokenEstimator estimator = new TokenEstimator();
         UpstreamClient upstream = new ProviderUpstreamClient(new SocketUpstreamClient());
         OutageGate gate = new OutageGate(config.audit().whenUnrecordable(), sink, new RefusalSummaries(sink, sink::recordable,
