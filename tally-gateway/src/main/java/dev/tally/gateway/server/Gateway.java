@@ -120,7 +120,7 @@ public final class Gateway implements AutoCloseable {
         BudgetWarnings budgetWarnings = new BudgetWarnings(config.models());
         warnAboutBudgets(keys, budgetWarnings);
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
-                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings);
+                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings, config.models());
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
             OrganizationRoutes.register(routing, AdminRoutes.register(routing, admin, recorder), admin);
             telemetry.routes(routing);
