@@ -1,5 +1,6 @@
 package dev.tally.audit.entry;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -109,7 +110,8 @@ public record CallRecord(
         Long requestBytes,
         Long responseBytes,
         PayloadMode payload,
-        Long cacheWrite1hTokens,
+        // The default snake_case would spell it cache_write1h_tokens.
+        @JsonProperty("cache_write_1h_tokens") Long cacheWrite1hTokens,
         Long audioInputTokens,
         Long audioOutputTokens,
         Long imageInputTokens,

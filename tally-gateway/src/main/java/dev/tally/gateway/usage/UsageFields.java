@@ -71,8 +71,8 @@ public final class UsageFields {
         if (cacheCreation != null && cacheCreation.isObject()) {
             Long fiveMinutes = number(cacheCreation.get("ephemeral_5m_input_tokens"));
             Long oneHour = number(cacheCreation.get("ephemeral_1h_input_tokens"));
-            TokenUsage broken = lenient(base, b -> TokenUsage.fromAnthropic(input, output, cacheWrite, cacheRead, fiveMinutes, oneHour));
-            base = broken;
+            base = lenient(base, b -> TokenUsage.fromAnthropic(input, output, cacheWrite, cacheRead, fiveMinutes,
+                    oneHour));
         }
         return base.withServiceTier(serviceTier);
     }
