@@ -184,6 +184,24 @@ class PricedCallsTest {
     }
 
     @Test
+    void aResponsesStreamGivesImageTokensAndServiceTierFromItsCompletedEvent() throws Exception {
+        List<String> events = Wire.responseStream("gpt-4o", List.of("A ", "cat"), 1000, 100).stream()
+                .map(e -> e.replace("\"input_tokens_details\":{\"cached_tokens\":0}",
+                                "\"input_tokens_details\":{\"cached_tokens\":0,\"image_tokens\":600}")
+                        .replace("\"status\":\"completed\",\"model\"", "\"status\":\"completed\",\"service_tier\":\"flex\",\"model\""))
+                .toList();
+        gw.provider.then(sse(events));
+
+        gw.post("/v1/responses", "{\"model\":\"gpt-4o\",\"input\":\"what is this?\",\"stream\":true}");
+
+        CallRecord r = gw.last();
+        // (400 × 2.50 + 600 × 5 + 100 × 10) × 0.5 = (1000 + 3000 + 1000) × 0.5 = 2500
+        assertThat(r.imageInputTokens()).isEqualTo(600L);
+        assertThat(r.serviceTier()).isEqualTo("flex");
+        assertThat(r.costMicros()).isEqualTo(2_500L);
+    }
+
+    @Test
     void anthropicFiveMinuteAndOneHourCacheWritesHaveTheirOwnRates() throws Exception {
         String usage = "{\"input_tokens\":100,\"cache_creation_input_tokens\":3000,\"cache_read_input_tokens\":500,"
                 + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":1000,\"ephemeral_1h_input_tokens\":2000},"
