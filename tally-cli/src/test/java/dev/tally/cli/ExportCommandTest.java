@@ -51,7 +51,7 @@ class ExportCommandTest {
         assertThat(rows[6]).isEqualTo(seeded.calls.getFirst().id() + ",2026-03-02T10:00:00.000Z,250,80,230,"
                 + "4bf92f3577b34da6a3ce929d0e0e4736,,key-1,team-a,tk-3f9a1c,,\"{\"\"tier\"\":\"\"pro\"\"}\",10.0.0.7,"
                 + "openai-python/1.40.0,chat,/v1/chat/completions,openai,true,gpt-4o-mini,gpt-4o-mini-2024-07-18,openai,1,"
-                + "success,200,,,100,20,,40,,reported,150,prices-2026-01,stop,,512,2048,none");
+                + "success,200,,,100,20,,40,,reported,150,prices-2026-01,stop,,512,2048,none,,,,,,");
         assertThat(rows[5]).contains(",error,502,upstream_error,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",100,");
         assertThat(csv).doesNotContain(",=HYPERLINK");
         assertThat(dir.resolve("calls.csv.partial")).doesNotExist();

@@ -1,5 +1,6 @@
 package dev.tally.audit.entry;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,7 +16,11 @@ import java.util.TreeMap;
  * <p>Field meanings follow DESIGN.md section 2 and the OpenTelemetry GenAI conventions: an
  * unknown value is {@code null} (absent in JSON), never 0. Token parts
  * ({@code cachedInputTokens}, {@code cacheWriteTokens}, {@code reasoningTokens}) are parts of
- * their totals and are never added to them again. Only {@code id}, {@code startedAt} and
+ * their totals and are never added to them again; so are the parts that only change the price
+ * ({@code cacheWrite1hTokens} of {@code cacheWriteTokens}, {@code audioInputTokens} and
+ * {@code imageInputTokens} of {@code inputTokens}, {@code audioOutputTokens} of
+ * {@code outputTokens}). Fields added later than the first version are absent from the canonical
+ * bytes when unknown, so older entries hash as they always did. Only {@code id}, {@code startedAt} and
  * {@code status} are required; {@code startedAt} is truncated to milliseconds so the
  * canonical form is stable.
  *
@@ -58,6 +63,12 @@ import java.util.TreeMap;
  * @param requestBytes request body size
  * @param responseBytes response body size
  * @param payload whether a payload was kept
+ * @param cacheWrite1hTokens part of cache_write_tokens written with a one-hour lifetime (the rest: 5 minutes)
+ * @param audioInputTokens part of input_tokens that was audio
+ * @param audioOutputTokens part of output_tokens that was audio
+ * @param imageInputTokens part of input_tokens that was images
+ * @param serviceTier the provider's service tier: the answer's when it said one, else the request's
+ * @param pricedModel the public model whose price applied (after a fallback, the fallback's)
  */
 public record CallRecord(
         String id,
@@ -98,7 +109,14 @@ public record CallRecord(
         List<String> toolCalls,
         Long requestBytes,
         Long responseBytes,
-        PayloadMode payload) implements AuditEntry {
+        PayloadMode payload,
+        // The default snake_case would spell it cache_write1h_tokens.
+        @JsonProperty("cache_write_1h_tokens") Long cacheWrite1hTokens,
+        Long audioInputTokens,
+        Long audioOutputTokens,
+        Long imageInputTokens,
+        String serviceTier,
+        String pricedModel) implements AuditEntry {
 
     public CallRecord {
         Objects.requireNonNull(id, "id");
@@ -165,6 +183,12 @@ public record CallRecord(
         private Long requestBytes;
         private Long responseBytes;
         private PayloadMode payload;
+        private Long cacheWrite1hTokens;
+        private Long audioInputTokens;
+        private Long audioOutputTokens;
+        private Long imageInputTokens;
+        private String serviceTier;
+        private String pricedModel;
 
         private Builder() {
         }
@@ -210,6 +234,12 @@ public record CallRecord(
             b.requestBytes = r.requestBytes;
             b.responseBytes = r.responseBytes;
             b.payload = r.payload;
+            b.cacheWrite1hTokens = r.cacheWrite1hTokens;
+            b.audioInputTokens = r.audioInputTokens;
+            b.audioOutputTokens = r.audioOutputTokens;
+            b.imageInputTokens = r.imageInputTokens;
+            b.serviceTier = r.serviceTier;
+            b.pricedModel = r.pricedModel;
             return b;
         }
 
@@ -398,6 +428,36 @@ public record CallRecord(
             return this;
         }
 
+        public Builder cacheWrite1hTokens(Long cacheWrite1hTokens) {
+            this.cacheWrite1hTokens = cacheWrite1hTokens;
+            return this;
+        }
+
+        public Builder audioInputTokens(Long audioInputTokens) {
+            this.audioInputTokens = audioInputTokens;
+            return this;
+        }
+
+        public Builder audioOutputTokens(Long audioOutputTokens) {
+            this.audioOutputTokens = audioOutputTokens;
+            return this;
+        }
+
+        public Builder imageInputTokens(Long imageInputTokens) {
+            this.imageInputTokens = imageInputTokens;
+            return this;
+        }
+
+        public Builder serviceTier(String serviceTier) {
+            this.serviceTier = serviceTier;
+            return this;
+        }
+
+        public Builder pricedModel(String pricedModel) {
+            this.pricedModel = pricedModel;
+            return this;
+        }
+
         public Builder tags(Map<String, String> tags) {
             this.tags = new TreeMap<>(tags);
             return this;
@@ -414,7 +474,7 @@ public record CallRecord(
         }
 
         public CallRecord build() {
-            return new CallRecord(id, traceId, clientRequestId, startedAt, durationMs, ttftMs, upstreamMs, keyId, keyName, keyPrefix, user, tags, clientIp, userAgent, operation, endpoint, protocol, stream, model, servedModel, provider, attempts, status, httpStatus, errorCode, errorMessage, inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens, usageSource, costMicros, priceId, finishReason, toolCalls, requestBytes, responseBytes, payload);
+            return new CallRecord(id, traceId, clientRequestId, startedAt, durationMs, ttftMs, upstreamMs, keyId, keyName, keyPrefix, user, tags, clientIp, userAgent, operation, endpoint, protocol, stream, model, servedModel, provider, attempts, status, httpStatus, errorCode, errorMessage, inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens, usageSource, costMicros, priceId, finishReason, toolCalls, requestBytes, responseBytes, payload, cacheWrite1hTokens, audioInputTokens, audioOutputTokens, imageInputTokens, serviceTier, pricedModel);
         }
     }
 }

@@ -4,14 +4,14 @@ import dev.tally.audit.entry.CallRecord;
 import java.util.Objects;
 
 /**
- * The exact cost of one call and the price-table version that produced it; the pair becomes a
+ * The exact cost of one call and the price version that produced it; the pair becomes a
  * record's {@code cost_micros} and {@code price_id}. A call that cannot be priced has no
  * {@code Cost} at all (never a zero one).
  *
  * <p>Immutable and thread-safe.
  *
  * @param micros cost in micro-USD (1 USD = 1,000,000), rounded once (see {@link CostCalculator})
- * @param priceId the {@link PriceTable#priceId()} of the table used
+ * @param priceId the {@link PriceVersion#id()} of the price version used
  */
 public record Cost(long micros, String priceId) {
 

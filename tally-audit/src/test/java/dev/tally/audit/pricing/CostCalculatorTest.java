@@ -3,7 +3,9 @@ package dev.tally.audit.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Worked examples; every expected number is computed by hand in the comment above it. */
@@ -12,8 +14,16 @@ class CostCalculatorTest {
     private static final Price GPT_4O = Price.perMillion("2.50", "10.00").withCachedInput("1.25");
     private static final Price SONNET = Price.perMillion("3", "15").withCachedInput("0.30").withCacheWrite("3.75");
     private static final Price O3_MINI = Price.perMillion("1.10", "4.40");
-    private static final PriceTable TABLE = PriceTable.of(Map.of("gpt-4o", GPT_4O, "claude-sonnet", SONNET, "o3-mini", O3_MINI));
-    private static final CostCalculator CALCULATOR = new CostCalculator(TABLE);
+    private static final PriceBook BOOK = PriceBook.ofPrices(Map.of("gpt-4o", GPT_4O, "claude-sonnet", SONNET, "o3-mini", O3_MINI));
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    private static Optional<Cost> cost(String model, TokenUsage usage) {
+        return BOOK.cost(model, usage, NOW);
+    }
+
+    private static String id(String model) {
+        return BOOK.version(model, NOW).orElseThrow().id();
+    }
 
     @Test
     void openAiCachedTokensArePricedAtTheCachedPrice() {
@@ -21,7 +31,7 @@ class CostCalculatorTest {
         // 600 × 2.50 + 400 × 1.25 + 500 × 10 = 1500 + 500 + 5000 = 7000 micro-USD
         TokenUsage usage = TokenUsage.fromOpenAiChat(1_000L, 500L, 400L, null);
 
-        assertThat(CALCULATOR.cost("gpt-4o", usage)).contains(new Cost(7_000L, TABLE.priceId()));
+        assertThat(cost("gpt-4o", usage)).contains(new Cost(7_000L, id("gpt-4o")));
     }
 
     @Test
@@ -30,7 +40,7 @@ class CostCalculatorTest {
         // 100 × 3 + 2000 × 3.75 + 5000 × 0.30 + 300 × 15 = 300 + 7500 + 1500 + 4500 = 13800
         TokenUsage usage = TokenUsage.fromAnthropic(100L, 300L, 2_000L, 5_000L);
 
-        assertThat(CALCULATOR.cost("claude-sonnet", usage)).contains(new Cost(13_800L, TABLE.priceId()));
+        assertThat(cost("claude-sonnet", usage)).contains(new Cost(13_800L, id("claude-sonnet")));
     }
 
     @Test
@@ -39,13 +49,13 @@ class CostCalculatorTest {
         // (adding the reasoning again would give 8140)
         TokenUsage usage = TokenUsage.fromOpenAiChat(200L, 1_000L, null, 800L);
 
-        assertThat(CALCULATOR.cost("o3-mini", usage).map(Cost::micros)).contains(4_620L);
+        assertThat(cost("o3-mini", usage).map(Cost::micros)).contains(4_620L);
     }
 
     @Test
     void unsetCachePricesFallBackToTheInputPrice() {
         // o3-mini has no cached price: 1000 × 1.10 + 0 × 4.40 = 1100, whatever the cached share
-        assertThat(CALCULATOR.cost("o3-mini", TokenUsage.fromOpenAiChat(1_000L, 0L, 900L, null)).map(Cost::micros))
+        assertThat(cost("o3-mini", TokenUsage.fromOpenAiChat(1_000L, 0L, 900L, null)).map(Cost::micros))
                 .contains(1_100L);
     }
 
@@ -65,31 +75,31 @@ class CostCalculatorTest {
 
     @Test
     void aModelWithoutAPriceHasNoCostRatherThanZero() {
-        assertThat(CALCULATOR.cost("unknown-model", TokenUsage.fromOpenAiChat(10L, 10L, null, null))).isEmpty();
-        assertThat(CALCULATOR.cost(null, TokenUsage.fromOpenAiChat(10L, 10L, null, null))).isEmpty();
+        assertThat(cost("unknown-model", TokenUsage.fromOpenAiChat(10L, 10L, null, null))).isEmpty();
+        assertThat(cost(null, TokenUsage.fromOpenAiChat(10L, 10L, null, null))).isEmpty();
     }
 
     @Test
     void unknownTotalsHaveNoCostRatherThanZero() {
-        assertThat(CALCULATOR.cost("gpt-4o", TokenUsage.UNKNOWN)).isEmpty();
-        assertThat(CALCULATOR.cost("gpt-4o", new TokenUsage(10L, null, null, null, null))).isEmpty();
-        assertThat(CALCULATOR.cost("gpt-4o", new TokenUsage(null, null, null, 10L, null))).isEmpty();
+        assertThat(cost("gpt-4o", TokenUsage.UNKNOWN)).isEmpty();
+        assertThat(cost("gpt-4o", new TokenUsage(10L, null, null, null, null))).isEmpty();
+        assertThat(cost("gpt-4o", new TokenUsage(null, null, null, 10L, null))).isEmpty();
     }
 
     @Test
     void aFreeModelCostsAKnownZero() {
-        PriceTable free = PriceTable.of(Map.of("local", Price.perMillion("0", "0")));
+        PriceBook free = PriceBook.ofPrices(Map.of("local", Price.perMillion("0", "0")));
 
-        assertThat(new CostCalculator(free).cost("local", TokenUsage.fromOpenAiChat(10L, 10L, null, null)))
-                .contains(new Cost(0L, free.priceId()));
+        assertThat(free.cost("local", TokenUsage.fromOpenAiChat(10L, 10L, null, null), NOW))
+                .contains(new Cost(0L, free.version("local", NOW).orElseThrow().id()));
     }
 
     @Test
     void embeddingsArePricedOnInputAlone() {
         // 12345 × 0.02 = 246.9 → 247
-        PriceTable table = PriceTable.of(Map.of("embed", Price.perMillion("0.02", "0")));
+        PriceBook book = PriceBook.ofPrices(Map.of("embed", Price.perMillion("0.02", "0")));
 
-        assertThat(new CostCalculator(table).cost("embed", TokenUsage.fromOpenAiEmbeddings(12_345L)).map(Cost::micros))
+        assertThat(book.cost("embed", TokenUsage.fromOpenAiEmbeddings(12_345L), NOW).map(Cost::micros))
                 .contains(247L);
     }
 

@@ -57,6 +57,26 @@ public abstract class AuditStoreContract extends PayloadContract {
     }
 
     @Test
+    void priceChangingPartsRoundTripAndAreAbsentFromOlderShapedRecords() {
+        CallRecord priced = entries.call(T).inputTokens(5_000L).cachedInputTokens(500L).cacheWriteTokens(3_000L)
+                .cacheWrite1hTokens(2_000L).audioInputTokens(400L).imageInputTokens(600L).outputTokens(900L)
+                .audioOutputTokens(300L).serviceTier("flex").pricedModel("gpt-4o-backup").build();
+        CallRecord plain = entries.call(T.plusSeconds(1)).build();
+        chain.append(priced, plain);
+
+        CallRecord read = (CallRecord) store.entry(priced.id()).orElseThrow().entry();
+        assertThat(read).isEqualTo(priced);
+        assertThat(store.calls(dev.tally.audit.query.CallQuery.all(10)).data()).extracting(e -> e.entry()).contains(priced);
+        String json = new String(EntryHasher.canonicalBytes(read), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains("\"cache_write_1h_tokens\":2000", "\"audio_input_tokens\":400", "\"audio_output_tokens\":300",
+                "\"image_input_tokens\":600", "\"service_tier\":\"flex\"", "\"priced_model\":\"gpt-4o-backup\"");
+        // Unknown parts are absent (never 0), so a record without them has the bytes it always had.
+        String older = new String(store.entry(plain.id()).orElseThrow().canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(older).doesNotContain("cache_write_1h_tokens", "audio_input_tokens", "audio_output_tokens", "image_input_tokens",
+                "service_tier", "priced_model");
+    }
+
+    @Test
     void scanStreamsRowsInSeqOrderExactlyAsStored() {
         List<ChainedEntry> all = new ArrayList<>();
         all.addAll(chain.append(entries.call(T).build(), entries.call(T.minusSeconds(30)).build()));

@@ -31,7 +31,9 @@ public final class CsvRecords {
             "user_agent", "operation", "endpoint", "protocol", "stream", "model", "served_model", "provider",
             "attempts", "status", "http_status", "error_code", "error_message", "input_tokens", "cached_input_tokens",
             "cache_write_tokens", "output_tokens", "reasoning_tokens", "usage_source", "cost_micros", "price_id",
-            "finish_reason", "tool_calls", "request_bytes", "response_bytes", "payload");
+            "finish_reason", "tool_calls", "request_bytes", "response_bytes", "payload",
+            "cache_write_1h_tokens", "audio_input_tokens", "audio_output_tokens", "image_input_tokens", "service_tier",
+            "priced_model");
 
     private CsvRecords() {
     }
@@ -83,6 +85,12 @@ public final class CsvRecords {
         cells.add(text(r.requestBytes()));
         cells.add(text(r.responseBytes()));
         cells.add(wire(r.payload()));
+        cells.add(text(r.cacheWrite1hTokens()));
+        cells.add(text(r.audioInputTokens()));
+        cells.add(text(r.audioOutputTokens()));
+        cells.add(text(r.imageInputTokens()));
+        cells.add(r.serviceTier());
+        cells.add(r.pricedModel());
         line(out, cells);
     }
 

@@ -41,6 +41,7 @@ public final class AdminRoutes {
         routing.get("/v1/admin/witness", new AdminEndpoint(auth, new WitnessHandler(services)));
         routing.get("/v1/admin/export", new AdminEndpoint(auth, new ExportHandler(services)));
         routing.get("/v1/admin/alerts", new AdminEndpoint(auth, new AlertsHandler(services)));
+        routing.get("/v1/admin/prices", new AdminEndpoint(auth, new PricesHandler(services)));
         KeysHandler keys = new KeysHandler(services);
         routing.post("/v1/admin/keys", new AdminEndpoint(auth, keys.create()));
         routing.get("/v1/admin/keys", new AdminEndpoint(auth, keys.list()));

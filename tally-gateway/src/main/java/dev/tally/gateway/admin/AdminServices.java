@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param ids event ids
  * @param clock event times and default ranges
  * @param budgetWarnings what a key's budget cannot count (unpriced models), for key changes' answers
+ * @param models the configured models and their prices, for {@code GET /v1/admin/prices}
  */
 public record AdminServices(
         GatewayConfig.Audit audit,
@@ -42,7 +43,8 @@ public record AdminServices(
         Sleeper sleeper,
         IdSource ids,
         Clock clock,
-        dev.tally.gateway.keys.BudgetWarnings budgetWarnings) {
+        dev.tally.gateway.keys.BudgetWarnings budgetWarnings,
+        java.util.Map<String, GatewayConfig.Model> models) {
 
     public AdminServices {
         Objects.requireNonNull(audit, "audit");
@@ -56,5 +58,6 @@ public record AdminServices(
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(budgetWarnings, "budget_warnings");
+        models = java.util.Map.copyOf(models);
     }
 }

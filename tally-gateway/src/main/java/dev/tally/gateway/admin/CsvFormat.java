@@ -28,7 +28,9 @@ final class CsvFormat {
             "operation", "endpoint", "protocol", "stream", "model", "served_model", "provider", "attempts", "status",
             "http_status", "error_code", "error_message", "input_tokens", "cached_input_tokens", "cache_write_tokens",
             "output_tokens", "reasoning_tokens", "usage_source", "cost_micros", "price_id", "finish_reason",
-            "tool_calls", "request_bytes", "response_bytes", "payload");
+            "tool_calls", "request_bytes", "response_bytes", "payload",
+            "cache_write_1h_tokens", "audio_input_tokens", "audio_output_tokens", "image_input_tokens", "service_tier",
+            "priced_model");
 
     private CsvFormat() {
     }
@@ -79,6 +81,12 @@ final class CsvFormat {
         values.add(r.requestBytes());
         values.add(r.responseBytes());
         values.add(r.payload());
+        values.add(r.cacheWrite1hTokens());
+        values.add(r.audioInputTokens());
+        values.add(r.audioOutputTokens());
+        values.add(r.imageInputTokens());
+        values.add(r.serviceTier());
+        values.add(r.pricedModel());
         StringBuilder line = new StringBuilder(512);
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {

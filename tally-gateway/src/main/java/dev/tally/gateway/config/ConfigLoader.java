@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.json.Json;
-import dev.tally.audit.pricing.Price;
 import dev.tally.audit.recorder.Durability;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.WhenUnrecordable;
@@ -313,7 +312,7 @@ public final class ConfigLoader {
                         + (providers.isEmpty() ? "none configured" : String.join(", ", providers.keySet())) + ")");
             }
             out.put(e.getKey(), new Model(e.getKey(), provider, n.string("upstream_model", e.getKey()),
-                    n.strings("fallbacks"), price(n.child("price"), n.has("price"))));
+                    n.strings("fallbacks"), PriceSection.read(n, e.getKey())));
         }
         for (Model model : out.values()) {
             List<String> fallbacks = model.fallbacks();
@@ -333,27 +332,6 @@ public final class ConfigLoader {
             }
         }
         return out;
-    }
-
-    private static Optional<Price> price(ConfigNode n, boolean present) {
-        if (!present) {
-            return Optional.empty();
-        }
-        n.allowOnly("input", "cached_input", "cache_write", "output");
-        try {
-            Price price = Price.perMillion(n.requiredString("input", "USD per million input tokens"),
-                    n.requiredString("output", "USD per million output tokens"));
-            if (n.has("cached_input")) {
-                price = price.withCachedInput(n.string("cached_input", null));
-            }
-            if (n.has("cache_write")) {
-                price = price.withCacheWrite(n.string("cache_write", null));
-            }
-            return Optional.of(price);
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            throw new IllegalArgumentException(message.startsWith(n.key("")) ? message : n.key(message), e);
-        }
     }
 
     private static Map<String, Provider> providersFromEnv(Map<String, String> env) {

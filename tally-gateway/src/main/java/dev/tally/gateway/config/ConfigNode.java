@@ -61,6 +61,11 @@ final class ConfigNode {
         return value != null && !value.isNull();
     }
 
+    /** Whether {@code name} holds a list (rather than a mapping or a value). */
+    boolean isList(String name) {
+        return has(name) && node.get(name).isArray();
+    }
+
     ConfigNode child(String name) {
         return new ConfigNode(key(name), node.get(name));
     }

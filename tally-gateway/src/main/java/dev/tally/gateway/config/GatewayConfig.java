@@ -1,7 +1,7 @@
 package dev.tally.gateway.config;
 
 import dev.tally.audit.entry.Protocol;
-import dev.tally.audit.pricing.Price;
+import dev.tally.audit.pricing.PriceVersion;
 import dev.tally.audit.recorder.Durability;
 import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.recorder.WhenUnrecordable;
@@ -299,12 +299,18 @@ public record GatewayConfig(
      * @param provider the provider's name
      * @param upstreamModel the provider's model name (default: the public name)
      * @param fallbacks public model names tried in order when this one fails
-     * @param price USD per million tokens, or empty when unpriced (cost stays absent, never $0)
+     * @param prices the versions of its price, oldest first, or empty when unpriced (cost stays
+     *     absent, never $0); a single price is one version in force since ever
      */
-    public record Model(String name, String provider, String upstreamModel, List<String> fallbacks, Optional<Price> price) {
+    public record Model(String name, String provider, String upstreamModel, List<String> fallbacks, List<PriceVersion> prices) {
         public Model {
             fallbacks = List.copyOf(fallbacks);
-            Objects.requireNonNull(price, "price");
+            prices = List.copyOf(prices);
+        }
+
+        /** Whether the model has any price. */
+        public boolean priced() {
+            return !prices.isEmpty();
         }
 
         /** The chain of models to try: this one, then the fallbacks in order. */

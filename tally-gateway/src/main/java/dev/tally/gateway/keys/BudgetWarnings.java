@@ -37,7 +37,7 @@ public final class BudgetWarnings {
         List<String> unpriced = new ArrayList<>();
         for (String model : callable) {
             GatewayConfig.Model configured = models.get(model);
-            if (configured == null || configured.price().isEmpty()) {
+            if (configured == null || !configured.priced()) {
                 unpriced.add(model);
             }
         }

@@ -103,10 +103,11 @@ public final class CallAssembler {
                 .keyPrefix(audit.logKeyPrefix() ? call.key().prefix() : null)
                 .requestBytes(request.requestBytes())
                 .stream(request.stream())
-                .model(request.model());
+                .model(request.model())
+                .serviceTier(request.serviceTier());
         if (route != null) {
             b.provider(route.provider()).attempts(route.attempts()).servedModel(route.servedModel())
-                    .upstreamMs(route.upstreamMs());
+                    .upstreamMs(route.upstreamMs()).pricedModel(route.pricedModel());
         }
         return b;
     }

@@ -108,6 +108,18 @@ public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, bo
                 raw);
     }
 
+    /**
+     * The {@code service_tier} the client asked for (OpenAI: {@code auto}, {@code default},
+     * {@code flex}, {@code priority}; Anthropic: {@code auto}, {@code standard_only}), or null when
+     * absent or not a short string. It prices the call only when the answer does not say the tier
+     * it was served at.
+     */
+    public String serviceTier() {
+        JsonNode tier = body.get("service_tier");
+        return tier != null && tier.isTextual() && !tier.asText().isBlank() && tier.asText().length() <= 64
+                && tier.asText().chars().noneMatch(Character::isISOControl) ? tier.asText() : null;
+    }
+
     /** Whether the gateway adds {@code include_usage} the client did not ask for. */
     public boolean usageChunkHidden() {
         return stream && (endpoint == Endpoint.CHAT || endpoint == Endpoint.COMPLETION)

@@ -2,7 +2,7 @@ package dev.tally.gateway.proxy;
 
 import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.pricing.Cost;
-import dev.tally.audit.pricing.CostCalculator;
+import dev.tally.audit.pricing.PriceBook;
 import dev.tally.audit.pricing.TokenUsage;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.OutageGate;
@@ -14,6 +14,7 @@ import dev.tally.gateway.usage.TokenEstimator;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,11 +37,11 @@ final class Forwarder implements RoutedService {
     private final CallAssembler assembler;
     private final AuditSink sink;
     private final OutageGate gate;
-    private final CostCalculator costs;
+    private final PriceBook costs;
     private final TokenEstimator estimator;
 
     Forwarder(Endpoint endpoint, UpstreamCaller caller, CallAssembler assembler, AuditSink sink, OutageGate gate,
-            CostCalculator costs, TokenEstimator estimator) {
+            PriceBook costs, TokenEstimator estimator) {
         this.endpoint = endpoint;
         this.caller = caller;
         this.assembler = assembler;
@@ -85,7 +86,9 @@ final class Forwarder implements RoutedService {
                 RouteFacts route = new RouteFacts(provider, answered.attempts(), target.upstreamModel(), target.publicModel(), null);
                 boolean eventStream = answered.response().header("content-type").orElse("").startsWith("text/event-stream");
                 // The relay prices the usage itself, before the client is told the cost: one price, told and recorded.
-                Function<TokenUsage, Cost> pricing = usage -> costs.cost(target.publicModel(), usage).orElse(null);
+                // The same model, tier rule and start instant as PriceBook.cost(CallRecord) uses on the record.
+                Function<TokenUsage, Cost> pricing = usage -> costs.cost(target.publicModel(),
+                        usage.orServiceTier(request.serviceTier()), call.meta().startedAt().truncatedTo(ChronoUnit.MILLIS)).orElse(null);
                 CostOut costOut = CostOut.of(call, req, pricing);
                 RelayOutcome relay = request.stream() && answered.response().status() / 100 == 2 && eventStream
                         ? new StreamRelay(endpoint, estimator, request, answered, upstreamStart, call.meta().startNanos(),

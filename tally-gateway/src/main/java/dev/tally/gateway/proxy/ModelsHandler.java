@@ -57,7 +57,7 @@ public final class ModelsHandler implements CallService {
         CallEnd end = new CallEnd.Completed(200);
         RelayOutcome answer = new RelayOutcome(end, null, null, (long) body.length, null, null, List.of(), null,
                 UsageSource.UNKNOWN, null, null, () -> Replies.json(res, 200, body));
-        return new CallOutcome.Recorded(end, new RequestFacts(null, false, null, null, null), null, answer, null, null,
+        return new CallOutcome.Recorded(end, new RequestFacts(null, false, null, null, null, null), null, answer, null, null,
                 answer.reply());
     }
 }

@@ -56,7 +56,7 @@ public final class ProxyHandler implements CallService {
         } catch (RequestBody.Short e) {
             // The client stopped sending (closed its side) before its content-length: a 400 it may still read.
             return CallOutcome.Recorded.ended(new CallEnd.Failed(ErrorCode.BODY_LENGTH_MISMATCH, e.getMessage()),
-                    new RequestFacts(e.received(), null, null, null, null), null, () -> {
+                    new RequestFacts(e.received(), null, null, null, null, null), null, () -> {
                         try {
                             Replies.error(res, protocol, ErrorCode.BODY_LENGTH_MISMATCH, e.getMessage(), null);
                         } catch (RuntimeException connectionGone) {

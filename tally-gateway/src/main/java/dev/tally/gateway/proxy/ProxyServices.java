@@ -1,7 +1,7 @@
 package dev.tally.gateway.proxy;
 
 import dev.tally.audit.id.IdSource;
-import dev.tally.audit.pricing.CostCalculator;
+import dev.tally.audit.pricing.PriceBook;
 import dev.tally.gateway.audit.AuditSink;
 import dev.tally.gateway.audit.OutageGate;
 import dev.tally.gateway.trace.CallTracer;
@@ -38,7 +38,7 @@ public record ProxyServices(
         CallAssembler assembler,
         AuditSink sink,
         OutageGate gate,
-        CostCalculator costs,
+        PriceBook costs,
         CallTracer tracer,
         SecurityEvents events,
         TokenEstimator estimator,

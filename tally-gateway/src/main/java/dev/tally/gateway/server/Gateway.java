@@ -1,9 +1,8 @@
 package dev.tally.gateway.server;
 
 import dev.tally.audit.id.IdSource;
-import dev.tally.audit.pricing.CostCalculator;
-import dev.tally.audit.pricing.Price;
-import dev.tally.audit.pricing.PriceTable;
+import dev.tally.audit.pricing.PriceBook;
+import dev.tally.audit.pricing.PriceVersion;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.store.AuditStore;
 import dev.tally.gateway.admin.AdminRoutes;
@@ -42,6 +41,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -115,14 +115,15 @@ public final class Gateway implements AutoCloseable {
         telemetry.metrics().outage(gate);
         CallAssembler assembler = new CallAssembler(config.audit(), new PayloadKeeper(config.audit().payload(),
                 new Redactor(config.audit().redactionPatterns()), config.audit().payloadMaxBytes(), clock));
+        PriceBook prices = priceBook(config);
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
                 new UpstreamCaller(upstream, retrySleeper, clock), assembler, sink, gate,
-                new CostCalculator(priceTable(config)), telemetry.tracer(),
+                prices, telemetry.tracer(),
                 new SecurityEvents(config.audit(), sink, ids, clock), estimator, ids, clock);
         BudgetWarnings budgetWarnings = new BudgetWarnings(config.models());
         warnAboutBudgets(keys, budgetWarnings);
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
-                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings);
+                BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings, config.models());
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
             OrganizationRoutes.register(routing, AdminRoutes.register(routing, admin, recorder), admin);
             telemetry.routes(routing);
@@ -143,11 +144,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The price table of the configured models (public name → price). */
-    public static PriceTable priceTable(GatewayConfig config) {
-        Map<String, Price> prices = new LinkedHashMap<>();
-        config.models().values().forEach(m -> m.price().ifPresent(p -> prices.put(m.name(), p)));
-        return PriceTable.of(prices);
+    /** The price book of the configured models (public name → price versions). */
+    public static PriceBook priceBook(GatewayConfig config) {
+        Map<String, List<PriceVersion>> prices = new LinkedHashMap<>();
+        config.models().values().forEach(m -> {
+            if (m.priced()) {
+                prices.put(m.name(), m.prices());
+            }
+        });
+        return PriceBook.of(prices);
     }
 
     public int port() {

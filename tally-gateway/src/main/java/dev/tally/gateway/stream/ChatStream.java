@@ -2,6 +2,7 @@ package dev.tally.gateway.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.audit.pricing.TokenUsage;
+import dev.tally.gateway.usage.UsageFields;
 
 /**
  * OpenAI Chat Completions (and legacy Completions) streams: {@code data: <chunk>} events ending
@@ -13,6 +14,8 @@ final class ChatStream extends StreamObserver {
 
     private final boolean hideUsageChunk;
     private TokenUsage usage;
+    /** The service tier the chunks say (every chunk repeats it), or null. */
+    private String serviceTier;
 
     ChatStream(boolean hideUsageChunk) {
         this.hideUsageChunk = hideUsageChunk;
@@ -42,6 +45,10 @@ final class ChatStream extends StreamObserver {
         if (servedModel == null) {
             servedModel = textOrNull(chunk.get("model"));
         }
+        String tier = UsageFields.tier(chunk.get("service_tier"));
+        if (tier != null) {
+            serviceTier = tier;
+        }
         boolean content = false;
         for (JsonNode choice : chunk.path("choices")) {
             JsonNode delta = choice.path("delta");
@@ -63,9 +70,7 @@ final class ChatStream extends StreamObserver {
         }
         JsonNode u = chunk.get("usage");
         if (u != null && u.isObject()) {
-            usage = safely(() -> TokenUsage.fromOpenAiChat(number(u.get("prompt_tokens")), number(u.get("completion_tokens")),
-                    number(u.path("prompt_tokens_details").get("cached_tokens")),
-                    number(u.path("completion_tokens_details").get("reasoning_tokens"))));
+            usage = safely(() -> UsageFields.openAiChat(u, serviceTier));
             if (hideUsageChunk && chunk.path("choices").isEmpty()) {
                 return Seen.HIDDEN;
             }
@@ -84,6 +89,7 @@ final class ChatStream extends StreamObserver {
 
     @Override
     public TokenUsage usage() {
-        return usage;
+        // A tier seen after the usage chunk still applies to it.
+        return usage == null || serviceTier == null ? usage : usage.withServiceTier(serviceTier);
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.gateway.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.audit.pricing.TokenUsage;
+import dev.tally.gateway.usage.UsageFields;
 
 /**
  * Anthropic Messages streams: {@code message_start} carries the input side of the usage,
@@ -16,6 +17,8 @@ final class MessagesStream extends StreamObserver {
     private Long cacheWrite;
     private Long cacheRead;
     private Long output;
+    private JsonNode cacheCreation;
+    private String serviceTier;
     private boolean started;
 
     @Override
@@ -86,6 +89,11 @@ final class MessagesStream extends StreamObserver {
         input = orElse(number(u.get("input_tokens")), input);
         cacheWrite = orElse(number(u.get("cache_creation_input_tokens")), cacheWrite);
         cacheRead = orElse(number(u.get("cache_read_input_tokens")), cacheRead);
+        if (u.path("cache_creation").isObject()) {
+            cacheCreation = u.get("cache_creation");
+        }
+        String tier = UsageFields.tier(u.get("service_tier"));
+        serviceTier = tier != null ? tier : serviceTier;
         if (withOutput) {
             output = orElse(number(u.get("output_tokens")), output);
         }
@@ -100,6 +108,6 @@ final class MessagesStream extends StreamObserver {
         if (!started && output == null) {
             return null;
         }
-        return safely(() -> TokenUsage.fromAnthropic(input, output, cacheWrite, cacheRead));
+        return safely(() -> UsageFields.anthropic(input, output, cacheWrite, cacheRead, cacheCreation, serviceTier));
     }
 }

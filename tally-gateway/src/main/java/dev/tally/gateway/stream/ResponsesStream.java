@@ -2,6 +2,7 @@ package dev.tally.gateway.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.audit.pricing.TokenUsage;
+import dev.tally.gateway.usage.UsageFields;
 
 /**
  * OpenAI Responses streams: typed events ({@code event:} line and a {@code type} in the data);
@@ -77,9 +78,7 @@ final class ResponsesStream extends StreamObserver {
         }
         JsonNode u = response.get("usage");
         if (u != null && u.isObject()) {
-            usage = safely(() -> TokenUsage.fromOpenAiResponses(number(u.get("input_tokens")), number(u.get("output_tokens")),
-                    number(u.path("input_tokens_details").get("cached_tokens")),
-                    number(u.path("output_tokens_details").get("reasoning_tokens"))));
+            usage = safely(() -> UsageFields.openAiResponses(u, UsageFields.tier(response.get("service_tier"))));
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import dev.tally.audit.pricing.TokenUsage;
 import dev.tally.gateway.proxy.Endpoint;
@@ -40,7 +42,7 @@ public final class AnswerReader {
                     }
                 }
                 if (hasUsage(u)) {
-                    usage = UsageFields.openAiChat(u);
+                    usage = UsageFields.openAiChat(u, UsageFields.tier(body.get("service_tier")));
                 }
             }
             case EMBEDDING -> {
@@ -60,7 +62,7 @@ public final class AnswerReader {
                     }
                 }
                 if (hasUsage(u)) {
-                    usage = UsageFields.openAiResponses(u);
+                    usage = UsageFields.openAiResponses(u, UsageFields.tier(body.get("service_tier")));
                 }
             }
             case MESSAGE -> {
@@ -96,6 +98,7 @@ public final class AnswerReader {
                 return null;
             }
             String model = null;
+            String tier = null;
             String finish = null;
             List<String> tools = new ArrayList<>();
             TokenUsage usage = null;
@@ -104,6 +107,7 @@ public final class AnswerReader {
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "model" -> model = stringOrSkip(p, value);
+                    case "service_tier" -> tier = UsageFields.tier(stringOrSkip(p, value));
                     case "usage" -> {
                         if (value == JsonToken.START_OBJECT) {
                             usage = chatUsage(p);
@@ -136,7 +140,7 @@ public final class AnswerReader {
                     default -> p.skipChildren();
                 }
             }
-            return usage != null && usage.totalsKnown() ? new Answer(usage, model, finish, tools, "") : null;
+            return usage != null && usage.totalsKnown() ? new Answer(usage.withServiceTier(tier), model, finish, tools, "") : null;
         } catch (IOException | IllegalArgumentException notSimple) {
             return null;
         }
@@ -150,41 +154,60 @@ public final class AnswerReader {
     private static TokenUsage chatUsage(JsonParser p) throws IOException {
         Long prompt = null;
         Long completion = null;
-        Long cached = null;
-        Long reasoning = null;
+        Long[] in = new Long[3]; // cached, audio, image
+        Long[] out = new Long[2]; // reasoning, audio
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
                 case "prompt_tokens" -> prompt = count(p, value);
                 case "completion_tokens" -> completion = count(p, value);
-                case "prompt_tokens_details", "completion_tokens_details" -> {
-                    Long detail = null;
-                    if (value == JsonToken.START_OBJECT) {
-                        String wanted = field.equals("prompt_tokens_details") ? "cached_tokens" : "reasoning_tokens";
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            boolean match = p.currentName().equals(wanted);
-                            Long n = count(p, p.nextToken());
-                            if (match) {
-                                detail = n;
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                    if (field.equals("prompt_tokens_details")) {
-                        cached = detail;
-                    } else {
-                        reasoning = detail;
-                    }
-                }
+                case "prompt_tokens_details" -> details(p, value, in, "cached_tokens", "audio_tokens", "image_tokens");
+                case "completion_tokens_details" -> details(p, value, out, "reasoning_tokens", "audio_tokens");
                 default -> p.skipChildren();
             }
         }
-        if (prompt == TOO_LARGE || completion == TOO_LARGE || cached == TOO_LARGE || reasoning == TOO_LARGE) {
-            return null;
+        for (Long n : new Long[] {prompt, completion, in[0], in[1], in[2], out[0], out[1]}) {
+            if (n == TOO_LARGE) {
+                return null;
+            }
         }
-        return TokenUsage.fromOpenAiChat(prompt, completion, cached, reasoning);
+        // The tree reader's rules for the parts, so both paths give one usage.
+        ObjectNode usage = JsonNodeFactory.instance.objectNode();
+        put(usage, "prompt_tokens", prompt);
+        put(usage, "completion_tokens", completion);
+        ObjectNode inDetails = usage.putObject("prompt_tokens_details");
+        put(inDetails, "cached_tokens", in[0]);
+        put(inDetails, "audio_tokens", in[1]);
+        put(inDetails, "image_tokens", in[2]);
+        ObjectNode outDetails = usage.putObject("completion_tokens_details");
+        put(outDetails, "reasoning_tokens", out[0]);
+        put(outDetails, "audio_tokens", out[1]);
+        return UsageFields.openAiChat(usage, null);
+    }
+
+    /** Reads the wanted counts of a details object into {@code into} (a details value that is not an object: all unknown). */
+    private static void details(JsonParser p, JsonToken value, Long[] into, String... wanted) throws IOException {
+        java.util.Arrays.fill(into, null); // a repeated key replaces the earlier one
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            Long n = count(p, p.nextToken());
+            for (int i = 0; i < wanted.length; i++) {
+                if (wanted[i].equals(name)) {
+                    into[i] = n;
+                }
+            }
+        }
+    }
+
+    private static void put(ObjectNode node, String name, Long value) {
+        if (value != null) {
+            node.put(name, value);
+        }
     }
 
     /** Marks a number {@link #count} leaves to the tree. */

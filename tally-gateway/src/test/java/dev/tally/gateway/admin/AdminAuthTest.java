@@ -133,7 +133,7 @@ class AdminAuthTest {
                 new KeyAuthenticator(fx.gateway.keys(), clock, BruteForcePolicy.DEFAULT, d -> { }),
                 new KeyLimiter(SpendReader.fromStore(fx.store), clock, Duration.ofSeconds(5)),
                 token, BruteForcePolicy.DEFAULT, delays::add, new IdSource(clock, new SecureRandom()), clock,
-                new dev.tally.gateway.keys.BudgetWarnings(fx.config.models()));
+                new dev.tally.gateway.keys.BudgetWarnings(fx.config.models()), fx.config.models());
         return WebServer.builder().host("127.0.0.1").port(0).routing(r -> AdminRoutes.register(r, services)).build().start();
     }
 }

@@ -43,7 +43,7 @@ class CsvFormatTest {
 
         String row = CsvFormat.row(r);
 
-        assertThat(CsvFormat.header()).startsWith("id,started_at,duration_ms,").endsWith(",payload\r\n");
+        assertThat(CsvFormat.header()).startsWith("id,started_at,duration_ms,").endsWith(",payload,cache_write_1h_tokens,audio_input_tokens,audio_output_tokens,image_input_tokens,service_tier,priced_model\r\n");
         assertThat(row).endsWith("\r\n");
         assertThat(row).startsWith("0190-x,2026-11-20T10:00:00.123Z,,,,");
         assertThat(row).contains(",'=evil(),").contains(",\"{\"\"job\"\":\"\"a,b\"\",\"\"tier\"\":\"\"gold\"\"}\",")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.audit.entry.Protocol;
 import dev.tally.audit.pricing.Price;
+import dev.tally.audit.pricing.PriceVersion;
 import dev.tally.audit.recorder.Durability;
 import dev.tally.gateway.config.GatewayConfig.Audit;
 import dev.tally.gateway.config.GatewayConfig.Model;
@@ -118,11 +119,11 @@ class ConfigLoaderTest {
                 GatewayConfig.HttpClient.JDK));
         assertThat(c.providers().get("main").httpClient()).isEqualTo(GatewayConfig.HttpClient.SOCKET);
         assertThat(c.models().get("fast")).isEqualTo(new Model("fast", "main", "gpt-4o-mini", List.of(),
-                Optional.of(Price.perMillion("0.15", "0.60").withCachedInput("0.075"))));
+                List.of(PriceVersion.always("fast", Price.perMillion("0.15", "0.60").withCachedInput("0.075")))));
         Model smart = c.models().get("smart");
         assertThat(smart.upstreamModel()).isEqualTo("smart");
         assertThat(smart.attemptOrder()).containsExactly("smart", "fast");
-        assertThat(smart.price().orElseThrow().cacheWrite()).isEqualByComparingTo(new BigDecimal("3.75"));
+        assertThat(smart.prices().getFirst().price().cacheWrite()).isEqualByComparingTo(new BigDecimal("3.75"));
     }
 
     @Test

@@ -40,6 +40,19 @@ class ChatAnswerReadTest {
         """
         {"choices":[{"text":"completion text","finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":4,\
         "total_tokens":7}}""",
+        """
+        {"id":"c2","object":"chat.completion","model":"gpt-4o-audio-preview","service_tier":"flex","choices":[{"index":0,\
+        "message":{"role":"assistant","content":null,"audio":{"id":"a1","transcript":"Hi"}},"finish_reason":"stop"}],\
+        "usage":{"prompt_tokens":100,"completion_tokens":50,"total_tokens":150,"prompt_tokens_details":{"cached_tokens":10,\
+        "audio_tokens":40,"image_tokens":5},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":30,\
+        "accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"system_fingerprint":"fp_1"}""",
+        """
+        {"usage":{"prompt_tokens":10,"completion_tokens":5,"prompt_tokens_details":{"audio_tokens":50},\
+        "prompt_tokens_details":{"cached_tokens":2,"audio_tokens":3},"completion_tokens_details":{"audio_tokens":9}},\
+        "service_tier":7,"choices":[]}""",
+        """
+        {"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":5,"prompt_tokens_details":{"audio_tokens":50,\
+        "image_tokens":1}},"service_tier":"priority","service_tier":"default"}""",
     })
     void one_pass_read_matches_the_tree(String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -47,6 +60,7 @@ class ChatAnswerReadTest {
         Answer tree = AnswerReader.read(Endpoint.CHAT, MAPPER.readTree(bytes));
         assertThat(fast).as("read in one pass").isNotNull();
         assertThat(fast.usage()).isEqualTo(tree.usage());
+        assertThat(fast.usage().serviceTier()).isEqualTo(tree.usage().serviceTier());
         assertThat(fast.servedModel()).isEqualTo(tree.servedModel());
         assertThat(fast.finishReason()).isEqualTo(tree.finishReason());
         assertThat(fast.toolCalls()).isEqualTo(tree.toolCalls());
