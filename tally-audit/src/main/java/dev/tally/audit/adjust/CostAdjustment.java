@@ -65,7 +65,7 @@ public record CostAdjustment(
         String reason) {
 
     /** The longest reason kept (characters). */
-    public static final int MAX_REASON = 500;
+    public static final int MAX_REASON = 256;
 
     public CostAdjustment {
         Objects.requireNonNull(id, "id");
