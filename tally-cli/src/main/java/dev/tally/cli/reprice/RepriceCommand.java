@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "reprice",
         description = {
-            "Re-price a model's calls over a time range at the current prices. Calls are never edited:",
-            "each change is appended as a chained cost_adjustment; running it again adds nothing.",
+            "Re-price a model's calls over a time range at the current prices.",
+            "Calls are never edited: each change is appended as a chained cost_adjustment, and a second run adds nothing.",
             "Use --url for a running gateway (its prices), --data with --config when it is stopped.",
             "Example: tally reprice --model gpt-4o --since 2026-03-01 --until 2026-04-01 --dry-run"
         })
