@@ -30,6 +30,23 @@ export function spend(stats) {
   return unpriced > 0 ? `${money} + ${count(unpriced)} unpriced` : money;
 }
 
+/** A cost adjustment with its sign: 3500 → "+$0.0035", -3500 → "-$0.0035". */
+export function signedUsd(micros) {
+  return (micros > 0 ? '+' : '') + usd(micros);
+}
+
+/**
+ * Spend after cost adjustments (re-pricing) of a usage group, as {@link spend} words it: the
+ * adjusted figure, with the unpriced calls it leaves out.
+ */
+export function adjustedSpend(stats) {
+  const unpriced = stats.unpriced_calls || 0;
+  const adjusted = stats.adjusted_cost_micros ?? stats.cost_micros ?? 0;
+  if (stats.calls > 0 && unpriced === stats.calls && !stats.adjustment_micros) return 'unpriced';
+  const money = usd(adjusted);
+  return unpriced > 0 ? `${money} + ${count(unpriced)} unpriced` : money;
+}
+
 /** Milliseconds: "850 ms", "2.4 s"; absent → "—". */
 export function ms(value) {
   if (value === undefined || value === null) return '—';

@@ -2,10 +2,11 @@
 // tag, and what failed or was refused, all for the chosen range, all from /v1/admin/usage
 // (rollups), except the error codes, which usage does not group by: those are counted from the
 // failed calls' records and say how many records they counted.
+// Where re-pricing made cost adjustments, spend is shown adjusted beside the spend as recorded.
 
 import * as api from './api.js';
 import {h, panel, replace, table} from './dom.js';
-import {count, ms, percent, spend, usd} from './format.js';
+import {adjustedSpend, count, ms, percent, signedUsd, spend, usd} from './format.js';
 import {series, timeChart} from './timechart.js';
 
 const FAILURE_SAMPLE = 1000;
@@ -39,13 +40,21 @@ function cards(s) {
   const other = (s.cancelled || 0) + (s.interrupted || 0);
   const unpriced = s.unpriced_calls || 0;
   const failed = (s.errors || 0) + (s.refused || 0);
+  const adjustment = s.adjustment_micros || 0;
+  // With cost adjustments (re-pricing), the card shows the adjusted spend and says what it adds to
+  // the spend as recorded; records themselves are never changed.
+  const spendCard = adjustment
+      ? card('spend', 'Spend (adjusted)', usd(s.adjusted_cost_micros),
+          h('span', {'data-adjustment': String(adjustment)}, `recorded ${usd(s.cost_micros || 0)} · adjustments ${signedUsd(adjustment)}`
+              + (unpriced ? ` · ${count(unpriced)} unpriced calls not included` : '')))
+      : card('spend', 'Spend', s.calls > 0 && unpriced === s.calls ? 'unpriced' : usd(s.cost_micros || 0),
+          unpriced ? `${count(unpriced)} unpriced calls not included` : 'every call priced');
   return h('div', {class: 'cards'},
       card('calls', 'Calls', count(s.calls),
           `${count(s.success)} ok · ${count(s.errors)} errors · ${count(s.refused)} refused` + (other ? ` · ${count(other)} cut short` : '')),
       card('success-rate', 'Success rate', percent(s.success, s.calls), `of ${count(s.calls)} calls`,
           s.calls && failed / s.calls > 0.05 ? 'warn' : ''),
-      card('spend', 'Spend', s.calls > 0 && unpriced === s.calls ? 'unpriced' : usd(s.cost_micros || 0),
-          unpriced ? `${count(unpriced)} unpriced calls not included` : 'every call priced'),
+      spendCard,
       card('tokens', 'Tokens', count((s.input_tokens || 0) + (s.output_tokens || 0)),
           `${count(s.input_tokens || 0)} in (${count(s.cached_input_tokens || 0)} cached) · ${count(s.output_tokens || 0)} out`),
       card('p95', 'p95 latency', ms(latency.p95), `p50 ${ms(latency.p50)} · TTFT p95 ${ms(ttft.p95)}`));
@@ -63,6 +72,11 @@ function breakdown(name, dimension, groups, label, filterOf, ctx) {
     {label: 'Input tokens', class: 'num', value: g => count(g.input_tokens)},
     {label: 'Output tokens', class: 'num', value: g => count(g.output_tokens)},
     {label: 'Spend', class: 'num', value: g => spend(g)},
+    // Only when some group has cost adjustments: the recorded spend stays in its own column.
+    ...(groups.some(g => g.adjustment_micros) ? [
+      {label: 'Adjustments', class: 'num', value: g => g.adjustment_micros ? signedUsd(g.adjustment_micros) : ''},
+      {label: 'Adjusted spend', class: 'num', value: g => adjustedSpend(g)},
+    ] : []),
     {label: 'Avg latency', class: 'num', value: g => ms(g.latency_ms?.avg)},
     {label: 'p95 latency', class: 'num', value: g => ms(g.latency_ms?.p95)},
     {label: 'p95 TTFT', class: 'num', value: g => ms(g.ttft_ms?.p95)},

@@ -33,7 +33,8 @@ export function series(groups, range) {
     labels: names.map(n => range.bucket === 'hour' ? n.slice(5, 16).replace('T', ' ') : n.slice(5)),
     names,
     calls: names.map(n => byBucket.get(n)?.calls ?? 0),
-    spendMicros: names.map(n => byBucket.get(n)?.cost_micros ?? 0),
+    // Spend after cost adjustments (re-pricing), attributed to the adjusted calls' buckets.
+    spendMicros: names.map(n => byBucket.get(n)?.adjusted_cost_micros ?? byBucket.get(n)?.cost_micros ?? 0),
     unpriced: names.map(n => byBucket.get(n)?.unpriced_calls ?? 0),
   };
 }

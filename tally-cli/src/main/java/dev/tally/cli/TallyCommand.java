@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ServeCommand.class, LogsCommand.class, UsageCommand.class, EventsCommand.class, VerifyCommand.class,
             ProofCommand.class, HeadsCommand.class, WitnessCommand.class, ExportCommand.class, ImportCommand.class,
             KeysCommand.class, dev.tally.cli.signing.SigningKeyCommand.class, dev.tally.cli.alerts.AlertsCommand.class,
-            dev.tally.cli.prices.PricesCommand.class,
+            dev.tally.cli.prices.PricesCommand.class, dev.tally.cli.reprice.RepriceCommand.class,
             CommandLine.HelpCommand.class,
             AotTrainingCommand.class})
 public final class TallyCommand implements Runnable {

@@ -47,7 +47,7 @@ class TallyCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
         assertThat(run.err()).isEqualTo("tally: missing command (expected one of: serve, logs, usage, events, verify, "
-                + "proof, heads, witness, export, import, keys, signing-key, alerts, prices, help)\nsee 'tally --help'\n");
+                + "proof, heads, witness, export, import, keys, signing-key, alerts, prices, reprice, help)\nsee 'tally --help'\n");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -165,6 +166,26 @@ public final class Recorder implements AutoCloseable {
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(event, "event");
         writer.commitChange(change, event);
+    }
+
+    /**
+     * Applies {@code changes} and appends their {@code events} (one per change, in the same order)
+     * in one store transaction, after everything queued before; returns when it is committed. All
+     * or nothing: when the store rejects one change or cannot be written, none happened. For many
+     * changes of one kind at once (a re-pricing run's cost adjustments), where a transaction per
+     * change would cost a commit each.
+     *
+     * @throws IllegalArgumentException when the lists differ in size, are empty, or the store rejects a change
+     * @throws dev.tally.audit.store.StoreException when the store cannot be written; nothing happened
+     */
+    public void commitChanges(List<AdminChange> changes, List<AdminEvent> events) throws InterruptedException {
+        Objects.requireNonNull(changes, "changes");
+        Objects.requireNonNull(events, "events");
+        if (changes.isEmpty() || changes.size() != events.size()) {
+            throw new IllegalArgumentException("changes: " + changes.size() + ", events: " + events.size()
+                    + " (expected: as many events as changes, at least one)");
+        }
+        writer.commitChanges(changes, events);
     }
 
     /**

@@ -50,4 +50,16 @@ public sealed interface AdminChange {
             this(anchor, null);
         }
     }
+
+    /**
+     * Inserts a {@code cost_adjustments} row, recorded by its {@code cost_adjustment} event
+     * ({@link dev.tally.audit.adjust.CostAdjustment#toEvent}); the call record is never touched.
+     * Fails if a row with the adjustment's id exists.
+     */
+    record AdjustCost(dev.tally.audit.adjust.CostAdjustment adjustment) implements AdminChange {
+
+        public AdjustCost {
+            java.util.Objects.requireNonNull(adjustment, "adjustment");
+        }
+    }
 }

@@ -26,4 +26,11 @@ public interface AuditQueries {
 
     /** Usage aggregated from the rollups (raw rows only for partial hours at the edges). */
     UsageReport usage(UsageQuery query);
+
+    /**
+     * The cost adjustments {@code filter} selects, by the adjusted call's time, then id; the whole
+     * list is held in memory (adjustments are few next to calls: one per re-priced call whose cost
+     * changed).
+     */
+    java.util.List<dev.tally.audit.adjust.CostAdjustment> adjustments(dev.tally.audit.adjust.AdjustmentFilter filter);
 }

@@ -72,6 +72,12 @@ public interface DerivedRows extends AuditStore {
     long strayTagRows();
 
     /**
+     * The ids of {@code cost_adjustments} rows whose {@code delta_micros} column is not their new
+     * minus their old cost: the one column of a row its event does not state directly.
+     */
+    List<String> adjustmentsWithBadDelta();
+
+    /**
      * Runs {@code work} against one snapshot of the store ({@link SnapshotReads}) and returns its
      * result; an {@link java.sql.SQLException} becomes a {@link StoreException}.
      */

@@ -94,6 +94,12 @@ public final class FaultyStore implements AuditStore {
     }
 
     @Override
+    public java.util.List<dev.tally.audit.adjust.CostAdjustment> adjustments(
+            dev.tally.audit.adjust.AdjustmentFilter filter) {
+        return real.adjustments(filter);
+    }
+
+    @Override
     public List<String> chains() {
         return real.chains();
     }

@@ -174,6 +174,13 @@ public class SqliteTestStore implements AuditStore {
     }
 
     @Override
+    public java.util.List<dev.tally.audit.adjust.CostAdjustment> adjustments(
+            dev.tally.audit.adjust.AdjustmentFilter filter) {
+        read();
+        return real.adjustments(filter);
+    }
+
+    @Override
     public List<String> chains() {
         read();
         return real.chains();

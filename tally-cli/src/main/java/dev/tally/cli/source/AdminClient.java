@@ -81,6 +81,14 @@ public final class AdminClient {
         return json(request.build());
     }
 
+    /**
+     * POST {@code path?params} without a body, waiting up to {@code timeout} for the JSON answer
+     * (for work the gateway does before it answers, such as a re-pricing run).
+     */
+    public JsonNode post(String path, List<Map.Entry<String, String>> params, Duration timeout) {
+        return json(request(path, params).POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout).build());
+    }
+
     /** GET {@code path?params} and hand over the body as it arrives; the caller closes it. */
     public InputStream stream(String path, List<Map.Entry<String, String>> params) {
         HttpRequest request = request(path, params).GET().build();

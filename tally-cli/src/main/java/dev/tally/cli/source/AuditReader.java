@@ -48,6 +48,12 @@ public sealed interface AuditReader extends AutoCloseable permits StoreReader, A
     UsageReport usage(UsageQuery query);
 
     /**
+     * The cost adjustments of the calls {@code query} counts (re-pricing), by the query's groups:
+     * {@code adjustment_micros} of {@code GET /v1/admin/usage}.
+     */
+    dev.tally.audit.adjust.UsageAdjustments adjustments(UsageQuery query);
+
+    /**
      * Budget alerts, newest crossing first, in the shape of {@code GET /v1/admin/alerts}
      * ({@link dev.tally.gateway.alerts.AlertJson}); all states when {@code state} is null.
      */

@@ -94,6 +94,11 @@ public final class StoreReader implements AuditReader {
      * an id no key has), as the admin API does.
      */
     @Override
+    public dev.tally.audit.adjust.UsageAdjustments adjustments(UsageQuery query) {
+        return reading(() -> dev.tally.audit.adjust.UsageAdjustments.of(store, query));
+    }
+
+    @Override
     public UsageReport usage(UsageQuery query) {
         UsageReport report = reading(() -> store.usage(query));
         if (report.groups().isEmpty() || !report.groups().getFirst().group().containsKey("key")) {

@@ -1,11 +1,14 @@
 package dev.tally.cli.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.audit.adjust.UsageAdjustments;
+import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageReport;
-import dev.tally.audit.query.UsageStats;
 import dev.tally.audit.query.UsageStats.LatencyStats;
+import dev.tally.audit.query.UsageStats;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +21,8 @@ import java.util.Map;
  * {"summary":{"calls":…,…},
  *  "groups":[{"group":{"model":"gpt-4o",…},"calls":…,"success":…,"errors":…,"refused":…,"cancelled":…,
  *             "interrupted":…,"input_tokens":…,"cached_input_tokens":…,"cache_write_tokens":…,
- *             "output_tokens":…,"reasoning_tokens":…,"cost_micros":…,"unpriced_calls":…,
+ *             "output_tokens":…,"reasoning_tokens":…,"cost_micros":…,"adjustment_micros":…,
+ *             "adjusted_cost_micros":…,"unpriced_calls":…,
  *             "latency_ms":{"avg":…,"p50":…,"p95":…,"p99":…},"ttft_ms":{…}}]}
  * </pre>
  * A group by {@code key} also has {@code key_name}. Reading is lenient about figures the gateway
@@ -64,22 +68,36 @@ public final class UsageJson {
         return new LatencyStats(avg, p50, p95, p99, n.path("samples").asLong());
     }
 
-    /** Writes a report. */
-    public static Map<String, Object> toJson(UsageReport report) {
+    /** Reads the {@code adjustment_micros} of a report's summary and groups (0 where absent). */
+    public static UsageAdjustments adjustments(JsonNode node, List<GroupBy> groupBy) {
+        Map<List<String>, Long> byGroup = new HashMap<>();
+        for (JsonNode g : node.path("groups")) {
+            List<String> key = new ArrayList<>(groupBy.size());
+            for (GroupBy d : groupBy) {
+                JsonNode value = g.path("group").path(d.wireName());
+                key.add(value.isMissingNode() || value.isNull() ? null : value.asText());
+            }
+            byGroup.put(key, g.path("adjustment_micros").asLong());
+        }
+        return new UsageAdjustments(node.path("summary").path("adjustment_micros").asLong(), byGroup);
+    }
+
+    /** Writes a report with its cost adjustments, as the admin API does. */
+    public static Map<String, Object> toJson(UsageReport report, UsageAdjustments adjustments, List<GroupBy> groupBy) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("summary", stats(report.summary()));
+        root.put("summary", stats(report.summary(), adjustments.totalMicros()));
         List<Object> groups = new ArrayList<>();
         for (UsageGroup g : report.groups()) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("group", g.group());
-            node.putAll(stats(g.stats()));
+            node.putAll(stats(g.stats(), adjustments.of(g, groupBy)));
             groups.add(node);
         }
         root.put("groups", groups);
         return root;
     }
 
-    private static Map<String, Object> stats(UsageStats s) {
+    private static Map<String, Object> stats(UsageStats s, long adjustmentMicros) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("calls", s.calls());
         m.put("success", s.success());
@@ -93,6 +111,8 @@ public final class UsageJson {
         m.put("output_tokens", s.outputTokens());
         m.put("reasoning_tokens", s.reasoningTokens());
         m.put("cost_micros", s.costMicros());
+        m.put("adjustment_micros", adjustmentMicros);
+        m.put("adjusted_cost_micros", s.costMicros() + adjustmentMicros);
         m.put("unpriced_calls", s.unpricedCalls());
         m.put("latency_ms", latency(s.latencyMs()));
         m.put("ttft_ms", latency(s.ttftMs()));

@@ -1,5 +1,7 @@
 package dev.tally.cli.usage;
 
+import dev.tally.audit.adjust.UsageAdjustments;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.audit.entry.CallStatus;
@@ -107,11 +109,12 @@ public final class UsageCommand implements Callable<Integer> {
             UsageQuery query = checked(() -> new UsageQuery(from, to, groups, keyId, model, provider, callStatus, user,
                     tagFilter, orderBy, limit));
             UsageReport report = reader.usage(query);
+            UsageAdjustments adjustments = reader.adjustments(query);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new ObjectMapper().writeValueAsString(UsageJson.toJson(report)));
+                out.println(new ObjectMapper().writeValueAsString(UsageJson.toJson(report, adjustments, groups)));
             } else {
-                UsageTable.print(out, groups, report);
+                UsageTable.print(out, groups, report, adjustments);
             }
             out.flush();
         }

@@ -25,9 +25,22 @@ public final class AdminRoutes {
      */
     public static AdminGuard register(HttpRouting.Builder routing, AdminServices services,
             dev.tally.audit.recorder.Recorder recorder) {
+        return register(routing, services, recorder, null);
+    }
+
+    /**
+     * As {@link #register(HttpRouting.Builder, AdminServices, dev.tally.audit.recorder.Recorder)};
+     * with {@code repricer} (on the gateway's own chain and current prices) also
+     * {@code POST /v1/admin/reprice}.
+     */
+    public static AdminGuard register(HttpRouting.Builder routing, AdminServices services,
+            dev.tally.audit.recorder.Recorder recorder, dev.tally.audit.adjust.Repricer repricer) {
         AdminAuth auth = new AdminAuth(services);
         if (recorder != null) {
             routing.post("/v1/admin/signing-key/rotate", new AdminEndpoint(auth, new SigningKeyHandler(recorder)));
+        }
+        if (repricer != null) {
+            routing.post("/v1/admin/reprice", new AdminEndpoint(auth, new RepriceHandler(repricer)));
         }
         routing.get("/v1/admin/logs", new AdminEndpoint(auth, new LogsHandler(services)));
         routing.get("/v1/admin/tail", new AdminEndpoint(auth, new TailHandler(services)));

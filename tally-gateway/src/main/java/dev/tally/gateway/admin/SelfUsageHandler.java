@@ -76,13 +76,15 @@ final class SelfUsageHandler implements Handler {
     private void answer(ServerRequest req, ServerResponse res, VirtualKey key) {
         Params params = new Params(req.query(), PARAMS);
         Params.Range range = params.range();
-        UsageStats stats = services.store().usage(new UsageQuery(range.since(), range.until(), List.of(), key.id(), null, null,
-                null, null, Map.of(), null, null)).summary();
+        UsageQuery query = new UsageQuery(range.since(), range.until(), List.of(), key.id(), null, null, null, null,
+                Map.of(), null, null);
+        UsageStats stats = services.store().usage(query).summary();
+        long adjustments = dev.tally.audit.adjust.UsageAdjustments.of(services.store(), query).totalMicros();
         ObjectNode root = JsonReply.object();
         root.putObject("key").put("id", key.id()).put("name", key.name()).put("prefix", key.prefix());
         root.put("since", KeyView.time(range.since()));
         root.put("until", KeyView.time(range.until()));
-        UsageJson.stats(root.putObject("usage"), stats);
+        UsageJson.stats(root.putObject("usage"), stats, adjustments);
         ObjectNode limits = root.putObject("limits");
         ArrayNode models = limits.putArray("allowed_models");
         key.allowedModels().forEach(models::add);

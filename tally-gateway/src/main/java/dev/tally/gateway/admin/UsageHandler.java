@@ -55,7 +55,8 @@ final class UsageHandler implements AdminEndpoint.Action {
         if (groupBy.contains(GroupBy.Dimension.KEY)) {
             services.keys().list().forEach(k -> keyNames.put(k.id(), k.name()));
         }
-        JsonReply.send(res, 200, UsageJson.report(services.store().usage(query), keyNames));
+        JsonReply.send(res, 200, UsageJson.report(services.store().usage(query), keyNames,
+                dev.tally.audit.adjust.UsageAdjustments.of(services.store(), query), groupBy));
     }
 
     /** Parses the comma list; every item must be known, none twice, at most one tag. */

@@ -11,7 +11,10 @@ import dev.tally.audit.query.UsageStats;
  * {@code {"summary":{stats},"groups":[{"group":{dimension:value|null…}, stats…}]}} where stats are
  * {@code calls, success, errors, refused, cancelled, interrupted, input_tokens,
  * cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_micros,
- * unpriced_calls, latency_ms:{avg,p50,p95,p99}, ttft_ms:{avg,p50,p95,p99}}}. Latency members are
+ * adjustment_micros, adjusted_cost_micros, unpriced_calls, latency_ms:{avg,p50,p95,p99},
+ * ttft_ms:{avg,p50,p95,p99}}}. {@code cost_micros} is the spend as the calls recorded it,
+ * {@code adjustment_micros} the sum of the cost adjustments of those calls (re-pricing; negative
+ * when prices went down), {@code adjusted_cost_micros} their sum. Latency members are
  * null when there were no samples. A group by {@code key} (the key id) also names the key in
  * {@code key_name}. Stateless.
  */
@@ -24,9 +27,10 @@ final class UsageJson {
      * The report; when groups have a {@code key} (an id), {@code keyNames} adds its name as
      * {@code key_name} next to it (null for an id no key has).
      */
-    static ObjectNode report(UsageReport report, java.util.Map<String, String> keyNames) {
+    static ObjectNode report(UsageReport report, java.util.Map<String, String> keyNames,
+            dev.tally.audit.adjust.UsageAdjustments adjustments, java.util.List<dev.tally.audit.query.GroupBy> groupBy) {
         ObjectNode root = JsonReply.object();
-        stats(root.putObject("summary"), report.summary());
+        stats(root.putObject("summary"), report.summary(), adjustments.totalMicros());
         ArrayNode groups = root.putArray("groups");
         for (UsageGroup group : report.groups()) {
             ObjectNode node = groups.addObject();
@@ -36,13 +40,13 @@ final class UsageJson {
                 String id = group.group().get("key");
                 values.put("key_name", id == null ? null : keyNames.get(id));
             }
-            stats(node, group.stats());
+            stats(node, group.stats(), adjustments.of(group, groupBy));
         }
         return root;
     }
 
-    /** Puts the figures of {@code stats} into {@code node}. */
-    static ObjectNode stats(ObjectNode node, UsageStats stats) {
+    /** Puts the figures of {@code stats}, and {@code adjustmentMicros} of cost adjustments, into {@code node}. */
+    static ObjectNode stats(ObjectNode node, UsageStats stats, long adjustmentMicros) {
         node.put("calls", stats.calls());
         node.put("success", stats.success());
         node.put("errors", stats.errors());
@@ -55,6 +59,8 @@ final class UsageJson {
         node.put("output_tokens", stats.outputTokens());
         node.put("reasoning_tokens", stats.reasoningTokens());
         node.put("cost_micros", stats.costMicros());
+        node.put("adjustment_micros", adjustmentMicros);
+        node.put("adjusted_cost_micros", Math.addExact(stats.costMicros(), adjustmentMicros));
         node.put("unpriced_calls", stats.unpricedCalls());
         latency(node.putObject("latency_ms"), stats.latencyMs());
         latency(node.putObject("ttft_ms"), stats.ttftMs());

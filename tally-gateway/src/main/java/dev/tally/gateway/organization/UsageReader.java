@@ -1,5 +1,6 @@
 package dev.tally.gateway.organization;
 
+import dev.tally.audit.adjust.UsageAdjustments;
 import dev.tally.audit.query.GroupBy;
 import dev.tally.audit.query.UsageGroup;
 import dev.tally.audit.query.UsageQuery;
@@ -115,6 +116,10 @@ final class UsageReader {
                 List.copyOf(dims), keyId, model, null, null, user, tag, null, null);
         boolean embeddings = request.report() == Report.EMBEDDINGS;
         UsageReport report = store.usage(query);
+        // Costs are the adjusted spend: re-pricing's adjustments are folded into each result's
+        // amount, under the adjusted call's bucket and line item (docs/spend.md, "Re-pricing").
+        UsageAdjustments adjustments = request.report() == Report.COSTS ? UsageAdjustments.of(store, query)
+                : UsageAdjustments.NONE;
         // A report without dimensions has its figures in the summary alone.
         List<UsageGroup> groups = dims.isEmpty() ? List.of(new UsageGroup(Map.of(), report.summary())) : report.groups();
         for (UsageGroup g : groups) {
@@ -124,7 +129,7 @@ final class UsageReader {
             if (split == Split.BY_MODEL) {
                 keep &= EmbeddingModels.isEmbedding(values.get(GroupBy.Dimension.MODEL.wireName())) == embeddings;
             }
-            Measures measures = Measures.of(g.stats());
+            Measures measures = Measures.of(g.stats()).adjusted(adjustments.of(g, query.groupBy()));
             if (!keep || measures.isEmpty()) {
                 continue;
             }

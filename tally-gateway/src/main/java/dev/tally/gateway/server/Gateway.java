@@ -124,8 +124,12 @@ public final class Gateway implements AutoCloseable {
         warnAboutBudgets(keys, budgetWarnings);
         AdminServices admin = new AdminServices(config.audit(), store, sink, keys, authenticator, limiter, adminToken,
                 BruteForcePolicy.DEFAULT, Sleeper.SYSTEM, ids, clock, budgetWarnings, config.models());
+        // Re-pricing prices stored calls as the proxy priced them when they ran (see PricedModels).
+        dev.tally.audit.adjust.Repricer repricer = new dev.tally.audit.adjust.Repricer(store, recorder,
+                new dev.tally.audit.adjust.RecordPricer(prices,
+                        dev.tally.gateway.reprice.PricedModels.of(config)), clock);
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
-            OrganizationRoutes.register(routing, AdminRoutes.register(routing, admin, recorder), admin);
+            OrganizationRoutes.register(routing, AdminRoutes.register(routing, admin, recorder, repricer), admin);
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });

@@ -270,8 +270,13 @@ public final class AuditWriter {
     }
 
     public void commitChange(AdminChange change, AdminEvent event) throws InterruptedException {
+        commitChanges(List.of(change), List.of(event));
+    }
+
+    /** Commits {@code changes} and their {@code events} (one per change, in order) in one transaction. */
+    public void commitChanges(List<AdminChange> changes, List<AdminEvent> events) throws InterruptedException {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ingress.submit(new ControlOp.Change(change, event, done));
+        ingress.submit(new ControlOp.Change(changes, events, done));
         await(done);
     }
 
@@ -462,7 +467,7 @@ public final class AuditWriter {
             }
             case ControlOp.Change change -> {
                 try {
-                    applyChange(change.change(), change.event());
+                    applyChanges(change.changes(), change.events());
                     change.done().complete(null);
                 } catch (RuntimeException e) {
                     change.done().completeExceptionally(e);
@@ -556,13 +561,18 @@ public final class AuditWriter {
     }
 
     private void applyChange(AdminChange change, AdminEvent event) {
+        applyChanges(List.of(change), List.of(event));
+    }
+
+    private void applyChanges(List<AdminChange> changes, List<AdminEvent> events) {
         if (!writer.settle()) {
             throw new StoreException("audit store is not writable: the change was not applied (writes are"
                     + " being spilled to " + journal.path() + ")");
         }
         try {
             writer.ensureHead();
-            writer.commitBuilt(cursor.build(List.of(), List.of(event), List.of(change), false));
+            writer.commitBuilt(cursor.build(List.of(), List.<dev.tally.audit.entry.AuditEntry>copyOf(events), changes,
+                    false));
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (StoreException e) {

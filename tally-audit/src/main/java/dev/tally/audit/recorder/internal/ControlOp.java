@@ -27,8 +27,14 @@ sealed interface ControlOp {
     record Flush(CompletableFuture<Void> done) implements ControlOp {
     }
 
-    /** An admin change and its event in their own transaction. */
-    record Change(AdminChange change, AdminEvent event, CompletableFuture<Void> done) implements ControlOp {
+    /** Admin changes and their events (in order, one event per change) in one transaction of their own. */
+    record Change(java.util.List<AdminChange> changes, java.util.List<AdminEvent> events, CompletableFuture<Void> done)
+            implements ControlOp {
+
+        public Change {
+            changes = java.util.List.copyOf(changes);
+            events = java.util.List.copyOf(events);
+        }
     }
 
     /**

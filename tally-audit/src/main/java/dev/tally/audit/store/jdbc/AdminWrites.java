@@ -86,6 +86,7 @@ public class AdminWrites {
             case AdminChange.RevokeKey revoke -> revokeKey(revoke.keyId(), revoke.at());
             case AdminChange.PutSetting put -> putSetting(put.name(), put.value());
             case AdminChange.Prune prune -> prune(prune.anchor(), prune.frontier());
+            case AdminChange.AdjustCost adjust -> AdjustmentRows.insert(connection, adjust.adjustment());
         }
     }
 

@@ -358,6 +358,16 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     }
 
     @Override
+    public List<dev.tally.audit.adjust.CostAdjustment> adjustments(dev.tally.audit.adjust.AdjustmentFilter filter) {
+        return work("adjustments", c -> dev.tally.audit.store.jdbc.AdjustmentRows.read(c, filter));
+    }
+
+    @Override
+    public List<String> adjustmentsWithBadDelta() {
+        return work("adjustments", dev.tally.audit.store.jdbc.AdjustmentRows::badDeltas);
+    }
+
+    @Override
     public List<String> chains() {
         return work("chains", PostgresReads::chains);
     }

@@ -308,6 +308,16 @@ public final class SqliteAuditStore implements DerivedRows, dev.tally.audit.aler
     }
 
     @Override
+    public List<dev.tally.audit.adjust.CostAdjustment> adjustments(dev.tally.audit.adjust.AdjustmentFilter filter) {
+        return readers.read("adjustments", c -> dev.tally.audit.store.jdbc.AdjustmentRows.read(c, filter));
+    }
+
+    @Override
+    public List<String> adjustmentsWithBadDelta() {
+        return readers.read("adjustments", dev.tally.audit.store.jdbc.AdjustmentRows::badDeltas);
+    }
+
+    @Override
     public List<String> chains() {
         return readers.read("chains", SqliteReads::chains);
     }

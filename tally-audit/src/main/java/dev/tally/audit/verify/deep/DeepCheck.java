@@ -11,7 +11,8 @@ import java.util.List;
  * table and the call tag rows) and compares them with the stored ones, naming every column that
  * differs and every missing or extra row. The rollup rows pruned calls added to, which no
  * retained entry can recompute, are checked against the {@link dev.tally.audit.rollup.RollupDigest}
- * the retention run that pruned them signed.
+ * the retention run that pruned them signed. Every {@code cost_adjustments} row is checked against
+ * its chained {@code cost_adjustment} event and the adjusted call ({@link AdjustmentCheck}).
  *
  * <p>It complements {@link dev.tally.audit.verify.Verifier}, which checks the entries
  * themselves: run both. Each chain is read in one snapshot of the store, so a gateway may keep
@@ -59,9 +60,12 @@ public final class DeepCheck {
         List<DeepReport.Chain> chains = new ArrayList<>();
         for (String chain : rows.chains()) {
             ChainDeepCheck check = new ChainDeepCheck(chain, sink);
-            rows.readDerived(chain, check);
+            AdjustmentCheck adjustments = new AdjustmentCheck(chain, rows, sink);
+            rows.readDerived(chain, adjustments.around(check));
             chains.add(check.finish());
+            adjustments.finish();
         }
+        AdjustmentCheck.badDeltas(rows, sink);
         long stray = rows.strayTagRows();
         if (stray > 0) {
             sink.accept(new Difference("", "call_tags", "rows whose entry does not exist", "(rows)",

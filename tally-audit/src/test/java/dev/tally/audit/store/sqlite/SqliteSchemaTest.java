@@ -38,6 +38,9 @@ class SqliteSchemaTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("5"); // the budget-alert outbox (3 and 4 are PostgreSQL's)
             assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("7"); // cost adjustments (6 is the price tables')
+            assertThat(rs.getBoolean(2)).isTrue();
             assertThat(rs.next()).isFalse();
         }
         SqliteAuditStore.open(dir.resolve("tally.db")).close(); // a second open changes nothing
