@@ -10,6 +10,7 @@ import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.entry.CallStatus;
 import dev.tally.audit.pricing.Price;
 import dev.tally.audit.pricing.PriceBook;
+import dev.tally.audit.pricing.PriceVersion;
 import dev.tally.audit.query.EventQuery;
 import dev.tally.audit.recorder.Recorder;
 import dev.tally.audit.recorder.RecorderConfig;
@@ -94,6 +95,29 @@ public abstract class RepricerContract extends StoreContractSupport {
     protected RepriceSummary reprice(PriceBook prices, boolean dryRun) throws InterruptedException {
         return new Repricer(store, recorder(), new RecordPricer(prices), CLOCK, 2)
                 .run(new RepriceRequest("gpt-4o-mini", T, T.plusSeconds(86_400), dryRun, "price fix", "cli"));
+    }
+
+    @Test
+    void eachCallIsRepricedWithTheVersionInForceWhenItStartedUnderItsPricedModel() throws Exception {
+        CallRecord early = record(entries.call(T).build());
+        CallRecord late = record(entries.call(T.plusSeconds(3600)).build());
+        CallRecord fellBack = record(entries.call(T.plusSeconds(60)).pricedModel("gpt-4o").build());
+        PriceVersion first = PriceVersion.always("gpt-4o-mini", Price.perMillion("2", "4"));
+        PriceVersion second = PriceVersion.of("gpt-4o-mini", T.plusSeconds(1800), Price.perMillion("3", "6"),
+                List.of(), Map.of());
+        PriceVersion fallback = PriceVersion.always("gpt-4o", Price.perMillion("10", "20"));
+        PriceBook versions = PriceBook.of(Map.of("gpt-4o-mini", List.of(first, second), "gpt-4o", List.of(fallback)));
+
+        reprice(versions, false);
+
+        Map<String, CostAdjustment> byRecord = new java.util.HashMap<>();
+        store.adjustments(AdjustmentFilter.all()).forEach(a -> byRecord.put(a.recordId(), a));
+        assertThat(byRecord.get(early.id()).newMicros()).isEqualTo(360L);
+        assertThat(byRecord.get(early.id()).newPriceId()).isEqualTo(first.id());
+        assertThat(byRecord.get(late.id()).newMicros()).isEqualTo(540L);
+        assertThat(byRecord.get(late.id()).newPriceId()).isEqualTo(second.id());
+        assertThat(byRecord.get(fellBack.id()).newMicros()).isEqualTo(1800L);
+        assertThat(byRecord.get(fellBack.id()).newPriceId()).isEqualTo(fallback.id());
     }
 
     @Test
