@@ -6,7 +6,7 @@ import java.util.List;
  * What a re-pricing run did (or, dry, would do). Immutable.
  *
  * @param request what was asked
- * @param priceId the current prices' id, which every new adjustment names
+ * @param priceId the price version id of the last new adjustment (each adjustment names its own)
  * @param seen call records of the model in the range
  * @param adjusted calls whose effective cost changed: one adjustment each (appended unless dry)
  * @param fromUnpriced of {@code adjusted}, the calls that were unpriced and now have a cost
