@@ -52,11 +52,13 @@ public final class PriceBook {
                     throw new IllegalArgumentException(at + ".model: '" + v.model() + "' (expected: '" + model + "')");
                 }
                 if (i > 0 && v.from() == null) {
-                    throw new IllegalArgumentException(at + ".from: missing (expected: a UTC date or instant; only the first version may omit it)");
+                    throw new IllegalArgumentException(at + ".from: missing (expected: a UTC date or instant; "
+                            + "only the first version may omit it)");
                 }
                 if (i > 0 && ordered.get(i - 1).from() != null && !v.from().isAfter(ordered.get(i - 1).from())) {
                     throw new IllegalArgumentException(at + ".from: '" + v.from() + "' (expected: after price[" + (i - 1)
-                            + "].from '" + ordered.get(i - 1).from() + "'; versions are listed oldest first, each from a different instant)");
+                            + "].from '" + ordered.get(i - 1).from()
+                            + "'; versions are listed oldest first, each from a different instant)");
                 }
             }
             if (!ordered.isEmpty()) {

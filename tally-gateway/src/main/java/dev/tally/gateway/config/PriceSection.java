@@ -39,7 +39,8 @@ final class PriceSection {
         }
         List<ConfigNode> nodes = parent.mappings("price");
         if (nodes.isEmpty()) {
-            throw new IllegalArgumentException(parent.key("price") + ": [] (expected: a price, or a list of at least one version)");
+            throw new IllegalArgumentException(parent.key("price")
+                    + ": [] (expected: a price, or a list of at least one version)");
         }
         List<PriceVersion> versions = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -48,7 +49,8 @@ final class PriceSection {
                 Instant before = versions.get(i - 1).from();
                 if (before != null && !v.from().isAfter(before)) {
                     throw new IllegalArgumentException(nodes.get(i).key("from") + ": '" + v.from() + "' (expected: after "
-                            + nodes.get(i - 1).key("from") + " '" + before + "'; versions are listed oldest first, each from a different instant)");
+                            + nodes.get(i - 1).key("from") + " '" + before
+                            + "'; versions are listed oldest first, each from a different instant)");
                 }
             }
             versions.add(v);
@@ -64,7 +66,8 @@ final class PriceSection {
         if (n.has("from")) {
             from = instant(n.key("from"), n.string("from", null));
         } else if (fromRequired) {
-            throw new IllegalArgumentException(n.key("from") + ": missing (expected: a UTC date or instant; only the first version may omit it)");
+            throw new IllegalArgumentException(n.key("from")
+                    + ": missing (expected: a UTC date or instant; only the first version may omit it)");
         }
         Price base = rates(n);
         List<PriceTier> tiers = new ArrayList<>();
@@ -72,10 +75,12 @@ final class PriceSection {
             List<String> tierKeys = new ArrayList<>(List.of(RATES));
             tierKeys.add("above_input_tokens");
             t.allowOnly(tierKeys.toArray(String[]::new));
-            long above = tokens(t.key("above_input_tokens"), t.requiredString("above_input_tokens", "a prompt size in input tokens"));
+            long above = tokens(t.key("above_input_tokens"),
+                    t.requiredString("above_input_tokens", "a prompt size in input tokens"));
             if (!tiers.isEmpty() && above <= tiers.getLast().aboveInputTokens()) {
-                throw new IllegalArgumentException(t.key("above_input_tokens") + ": " + above + " (expected: more than the tier before, "
-                        + tiers.getLast().aboveInputTokens() + "; tiers are listed in strictly increasing order)");
+                throw new IllegalArgumentException(t.key("above_input_tokens") + ": " + above
+                        + " (expected: more than the tier before, " + tiers.getLast().aboveInputTokens()
+                        + "; tiers are listed in strictly increasing order)");
             }
             tiers.add(new PriceTier(above, rates(t)));
         }
@@ -133,7 +138,8 @@ final class PriceSection {
     static Instant instant(String key, String text) {
         String t = text.strip();
         try {
-            return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(t).toInstant();
+            return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + ": '" + text
                     + "' (expected: a UTC date such as 2026-06-01 or an instant such as 2026-06-01T12:00:00Z)", e);

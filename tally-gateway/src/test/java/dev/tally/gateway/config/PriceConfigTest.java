@@ -113,6 +113,32 @@ class PriceConfigTest {
                         + " cached_input, from, id, image_input, input, output, service_tiers, tiers)");
     }
 
+    @Test
+    void theExamplesInTheDocsParse() throws Exception {
+        for (String doc : List.of("spend.md", "configuration.md")) {
+            String text = java.nio.file.Files.readString(Path.of("..", "docs", doc));
+            String[] blocks = text.split("```yaml\n");
+            int parsed = 0;
+            for (int i = 1; i < blocks.length; i++) {
+                int end = blocks[i].indexOf("```");
+                String yaml = end < 0 ? "" : blocks[i].substring(0, end);
+                if (!yaml.contains("models:")) {
+                    continue;
+                }
+                // The examples leave the providers out or name them by environment variables.
+                String providers = yaml.contains("providers:") ? "" : """
+                        providers: [{name: openai, kind: openai, api_key: k}, {name: anthropic, kind: anthropic, api_key: k}]
+                        """;
+                GatewayConfig c = ConfigLoader.parse(providers + yaml, DATA,
+                        Map.of("OPENAI_API_KEY", "sk-doc-example", "ANTHROPIC_API_KEY", "sk-ant-doc-example",
+                                "TALLY_ADMIN_TOKEN", "tadm-doc-example-token-0001"));
+                assertThat(c.models()).as(doc).isNotEmpty();
+                parsed++;
+            }
+            assertThat(parsed).as("YAML examples with models in %s", doc).isPositive();
+        }
+    }
+
     private static void assertError(String models, String message) {
         assertThatThrownBy(() -> ConfigLoader.parse(PROVIDER + "models: {" + models + "}\n", DATA, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
