@@ -36,17 +36,8 @@ public final class AdjustmentRows {
      * @throws IllegalArgumentException when a row with its id exists (the batch rolls back)
      */
     public static void insert(Connection c, CostAdjustment a) throws SQLException {
-        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM cost_adjustments WHERE id = ?")) {
-            exists.setString(1, a.id());
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    throw new IllegalArgumentException("cost adjustment id: '" + a.id()
-                            + "' (expected: an id no other adjustment has)");
-                }
-            }
-        }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO cost_adjustments (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
             s.setString(1, a.id());
             s.setString(2, a.chain());
             s.setLong(3, a.adjustedAt().toEpochMilli());
@@ -64,7 +55,11 @@ public final class AdjustmentRows {
             s.setString(15, a.newPriceId());
             s.setLong(16, a.deltaMicros());
             s.setString(17, a.reason());
-            s.executeUpdate();
+            if (s.executeUpdate() == 0) {
+                // A duplicate id is the caller's mistake, and rolls the batch back like any broken rule.
+                throw new IllegalArgumentException("cost adjustment id: '" + a.id()
+                        + "' (expected: an id no other adjustment has)");
+            }
         }
     }
 
