@@ -11,7 +11,7 @@ import dev.tally.audit.id.IdSource;
 import dev.tally.audit.keys.VirtualKey;
 import dev.tally.audit.keys.VirtualKey.BudgetPeriod;
 import dev.tally.audit.pricing.Price;
-import dev.tally.audit.pricing.PriceTable;
+import dev.tally.audit.pricing.PriceBook;
 import dev.tally.gateway.keys.KeySettings;
 import dev.tally.gateway.keys.MutableClock;
 import dev.tally.gateway.keys.StoreFixture;
@@ -58,7 +58,7 @@ class BudgetCountsAdjustmentsTest {
     }
 
     private void repriceAt(String inputUsdPerMillion) throws InterruptedException {
-        new Repricer(fx.store, fx.recorder, new RecordPricer(PriceTable.of(Map.of("gpt-4o-mini",
+        new Repricer(fx.store, fx.recorder, new RecordPricer(PriceBook.ofPrices(Map.of("gpt-4o-mini",
                 Price.perMillion(inputUsdPerMillion, "0")))), clock).run(new RepriceRequest("gpt-4o-mini",
                 Instant.parse("2026-03-15T00:00:00Z"), Instant.parse("2026-03-16T00:00:00Z"), false, null, "cli"));
     }
