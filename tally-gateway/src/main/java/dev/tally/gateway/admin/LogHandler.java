@@ -1,12 +1,15 @@
 package dev.tally.gateway.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.audit.adjust.AdjustmentFilter;
+import dev.tally.audit.adjust.CostAdjustment;
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.store.StoredPayload;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,7 +19,12 @@ import java.util.regex.Pattern;
  * chain ({@code chain}, {@code seq}, {@code hash}) and, when a payload was kept, {@code kept_payload}
  * ({@code mode}, {@code request}, {@code response}, {@code request_sha256}, {@code response_sha256},
  * {@code truncated}, {@code created_at}); {@code kept_payload} is null when nothing was kept or it
- * was pruned. 404 when no call record has that id. Returns once written. Thread-safe.
+ * was pruned. {@code cost_adjustments} lists the call's cost adjustments (re-pricing), oldest first
+ * ({@code id}, {@code adjusted_at}, {@code old_micros}|null, {@code old_price_id}|null,
+ * {@code new_micros}, {@code new_price_id}, {@code delta_micros}, {@code reason}|null), and
+ * {@code adjusted_cost_micros} is the call's effective cost: {@code cost_micros} plus their deltas
+ * (null for an unpriced call never adjusted). The record itself is never edited. 404 when no call
+ * record has that id. Returns once written. Thread-safe.
  */
 final class LogHandler implements AdminEndpoint.Action {
 
@@ -59,6 +67,33 @@ final class LogHandler implements AdminEndpoint.Action {
         } else {
             body.putNull("kept_payload");
         }
+        adjustments(body, (CallRecord) entry.entry());
         JsonReply.send(res, 200, body);
+    }
+
+    private void adjustments(ObjectNode body, CallRecord call) {
+        // The rows of the call's own millisecond and model: an indexed range, then its id.
+        List<CostAdjustment> rows = services.store().adjustments(AdjustmentFilter.ofModel(call.model(),
+                call.startedAt(), call.startedAt().plusMillis(1))).stream()
+                .filter(a -> a.recordId().equals(call.id())).toList();
+        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("cost_adjustments");
+        long delta = 0;
+        for (CostAdjustment a : rows) {
+            delta += a.deltaMicros();
+            list.addObject()
+                    .put("id", a.id())
+                    .put("adjusted_at", dev.tally.audit.json.Json.INSTANT_FORMAT.format(a.adjustedAt()))
+                    .put("old_micros", a.oldMicros())
+                    .put("old_price_id", a.oldPriceId())
+                    .put("new_micros", a.newMicros())
+                    .put("new_price_id", a.newPriceId())
+                    .put("delta_micros", a.deltaMicros())
+                    .put("reason", a.reason());
+        }
+        if (call.costMicros() == null && rows.isEmpty()) {
+            body.putNull("adjusted_cost_micros");
+        } else {
+            body.put("adjusted_cost_micros", (call.costMicros() == null ? 0 : call.costMicros()) + delta);
+        }
     }
 }
