@@ -1,15 +1,12 @@
 package dev.tally.gateway.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.audit.adjust.AdjustmentFilter;
-import dev.tally.audit.adjust.CostAdjustment;
 import dev.tally.audit.chain.ChainedEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.store.StoredPayload;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -67,33 +64,7 @@ final class LogHandler implements AdminEndpoint.Action {
         } else {
             body.putNull("kept_payload");
         }
-        adjustments(body, (CallRecord) entry.entry());
+        dev.tally.gateway.reprice.RecordAdjustments.addTo(body, (CallRecord) entry.entry(), services.store());
         JsonReply.send(res, 200, body);
-    }
-
-    private void adjustments(ObjectNode body, CallRecord call) {
-        // The rows of the call's own millisecond and model: an indexed range, then its id.
-        List<CostAdjustment> rows = services.store().adjustments(AdjustmentFilter.ofModel(call.model(),
-                call.startedAt(), call.startedAt().plusMillis(1))).stream()
-                .filter(a -> a.recordId().equals(call.id())).toList();
-        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("cost_adjustments");
-        long delta = 0;
-        for (CostAdjustment a : rows) {
-            delta += a.deltaMicros();
-            list.addObject()
-                    .put("id", a.id())
-                    .put("adjusted_at", dev.tally.audit.json.Json.INSTANT_FORMAT.format(a.adjustedAt()))
-                    .put("old_micros", a.oldMicros())
-                    .put("old_price_id", a.oldPriceId())
-                    .put("new_micros", a.newMicros())
-                    .put("new_price_id", a.newPriceId())
-                    .put("delta_micros", a.deltaMicros())
-                    .put("reason", a.reason());
-        }
-        if (call.costMicros() == null && rows.isEmpty()) {
-            body.putNull("adjusted_cost_micros");
-        } else {
-            body.put("adjusted_cost_micros", (call.costMicros() == null ? 0 : call.costMicros()) + delta);
-        }
     }
 }
