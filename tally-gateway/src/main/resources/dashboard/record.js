@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import {h, panel} from './dom.js';
-import {bytes, count, ms, time} from './format.js';
+import {bytes, count, ms, signedUsd, time, usd} from './format.js';
 import {recordCost, statusBadge} from './logs.js';
 
 function fields(title, rows) {
@@ -77,7 +77,12 @@ export async function renderRecord(container, ctx) {
             ['Input tokens', count(r.input_tokens), 'input_tokens'], ['Cached input tokens', r.cached_input_tokens !== undefined ? count(r.cached_input_tokens) : undefined, 'cached_input_tokens'],
             ['Cache write tokens', r.cache_write_tokens !== undefined ? count(r.cache_write_tokens) : undefined, 'cache_write_tokens'],
             ['Output tokens', count(r.output_tokens), 'output_tokens'], ['Reasoning tokens', r.reasoning_tokens !== undefined ? count(r.reasoning_tokens) : undefined, 'reasoning_tokens'],
-            ['Usage source', r.usage_source, 'usage_source'], ['Cost', recordCost(r), 'cost'], ['Price table', r.price_id && mono(r.price_id), 'price_id']]),
+            ['Usage source', r.usage_source, 'usage_source'], ['Cost', recordCost(r), 'cost'], ['Price table', r.price_id && mono(r.price_id), 'price_id'],
+            // Re-pricing appends adjustments; the recorded cost above is never changed.
+            ['Adjustments', (r.cost_adjustments || []).length ? h('span', {}, r.cost_adjustments.map(a =>
+                h('div', {}, `${signedUsd(a.delta_micros)} on ${time(a.adjusted_at)} UTC (${a.old_micros === null ? 'unpriced' : usd(a.old_micros)} → ${usd(a.new_micros)})`
+                    + (a.reason ? ` · ${a.reason}` : '')))) : undefined, 'cost_adjustments'],
+            ['Adjusted cost', (r.cost_adjustments || []).length ? usd(r.adjusted_cost_micros) : undefined, 'adjusted_cost']]),
           fields('Timing and size', [
             ['Duration', ms(r.duration_ms), 'duration_ms'], ['Time to first token', r.ttft_ms !== undefined ? ms(r.ttft_ms) : undefined, 'ttft_ms'],
             ['Upstream', r.upstream_ms !== undefined ? ms(r.upstream_ms) : undefined, 'upstream_ms'],

@@ -61,7 +61,9 @@ public sealed interface AuditReader extends AutoCloseable permits StoreReader, A
 
     /**
      * One call record in the shape of {@code GET /v1/admin/logs/{id}}: its canonical JSON plus
-     * {@code chain}, {@code seq}, {@code hash} and {@code kept_payload} (null when none was kept).
+     * {@code chain}, {@code seq}, {@code hash}, {@code kept_payload} (null when none was kept),
+     * {@code cost_adjustments} and {@code adjusted_cost_micros}
+     * ({@link dev.tally.gateway.reprice.RecordAdjustments}).
      *
      * @throws dev.tally.cli.CommandFailure when no call record has that id
      */

@@ -3,6 +3,7 @@ package dev.tally.cli.source;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.chain.ChainedEntry;
+import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.store.StoredPayload;
 import dev.tally.audit.entry.AuditEntry;
@@ -119,7 +120,7 @@ public final class StoreReader implements AuditReader {
     @Override
     public ObjectNode call(String id) {
         Optional<ChainedEntry> found = reading(() -> store.entry(id));
-        if (found.isEmpty() || !(found.get().entry() instanceof dev.tally.audit.entry.CallRecord)) {
+        if (found.isEmpty() || !(found.get().entry() instanceof CallRecord)) {
             throw new CommandFailure("id: '" + id + "' (expected: the id of a call record; none has it in " + where + ")");
         }
         ChainedEntry entry = found.get();
@@ -147,6 +148,11 @@ public final class StoreReader implements AuditReader {
         } else {
             body.putNull("kept_payload");
         }
+        CallRecord call = (CallRecord) entry.entry();
+        reading(() -> {
+            dev.tally.gateway.reprice.RecordAdjustments.addTo(body, call, store);
+            return null;
+        });
         return body;
     }
 

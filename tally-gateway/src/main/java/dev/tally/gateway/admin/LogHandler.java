@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
  * chain ({@code chain}, {@code seq}, {@code hash}) and, when a payload was kept, {@code kept_payload}
  * ({@code mode}, {@code request}, {@code response}, {@code request_sha256}, {@code response_sha256},
  * {@code truncated}, {@code created_at}); {@code kept_payload} is null when nothing was kept or it
- * was pruned. 404 when no call record has that id. Returns once written. Thread-safe.
+ * was pruned. {@code cost_adjustments} lists the call's cost adjustments (re-pricing), oldest first
+ * ({@code id}, {@code adjusted_at}, {@code old_micros}|null, {@code old_price_id}|null,
+ * {@code new_micros}, {@code new_price_id}, {@code delta_micros}, {@code reason}|null), and
+ * {@code adjusted_cost_micros} is the call's effective cost: {@code cost_micros} plus their deltas
+ * (null for an unpriced call never adjusted). The record itself is never edited. 404 when no call
+ * record has that id. Returns once written. Thread-safe.
  */
 final class LogHandler implements AdminEndpoint.Action {
 
@@ -59,6 +64,7 @@ final class LogHandler implements AdminEndpoint.Action {
         } else {
             body.putNull("kept_payload");
         }
+        dev.tally.gateway.reprice.RecordAdjustments.addTo(body, (CallRecord) entry.entry(), services.store());
         JsonReply.send(res, 200, body);
     }
 }

@@ -36,6 +36,7 @@ class AdminRepriceTest {
     private AdminFixture fx;
     private Seeded seeded;
     private String teamA;
+    private String staleId;
 
     @BeforeEach
     void seed() throws Exception {
@@ -44,7 +45,9 @@ class AdminRepriceTest {
         teamA = fx.gateway.keys().list().stream().filter(k -> k.name().equals("team-a")).findFirst().orElseThrow().id();
         IdSource ids = IdSource.system();
         Instant at = Instant.parse("2026-11-20T12:00:00Z");
-        fx.recorder.recordAndWait(call(ids, at, "gpt-4o", "openai").costMicros(1_000L).priceId("p-old").build());
+        CallRecord stale = call(ids, at, "gpt-4o", "openai").costMicros(1_000L).priceId("p-old").build();
+        staleId = stale.id();
+        fx.recorder.recordAndWait(stale);
         fx.recorder.recordAndWait(call(ids, at.plusSeconds(60), "gpt-4o-mini", "backup").inputTokens(500L)
                 .outputTokens(100L).build());
     }
@@ -108,6 +111,17 @@ class AdminRepriceTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).path("actor").asText()).isEqualTo("admin-api");
         assertThat(events.get(0).path("after").path("reason").asText()).isEqualTo("price fix");
+
+        JsonNode record = fx.adminJson("/v1/admin/logs/" + staleId);
+        assertThat(record.path("cost_micros").asLong()).as("the record is never edited").isEqualTo(1_000);
+        assertThat(record.path("adjusted_cost_micros").asLong()).isEqualTo(4_500);
+        assertThat(record.path("cost_adjustments")).hasSize(1);
+        assertThat(record.path("cost_adjustments").get(0).path("delta_micros").asLong()).isEqualTo(3_500);
+        assertThat(record.path("cost_adjustments").get(0).path("reason").asText()).isEqualTo("price fix");
+        JsonNode untouched = fx.adminJson("/v1/admin/logs/" + seeded.ids.get(0));
+        assertThat(untouched.path("cost_adjustments")).isEmpty();
+        assertThat(untouched.path("adjusted_cost_micros").asLong()).isEqualTo(untouched.path("cost_micros").asLong());
+        assertThat(fx.adminJson("/v1/admin/logs/" + seeded.ids.get(5)).path("adjusted_cost_micros").isNull()).isTrue();
 
         JsonNode again = json(reprice("model=gpt-4o" + RANGE));
         assertThat(again.path("adjusted").asLong()).isZero();

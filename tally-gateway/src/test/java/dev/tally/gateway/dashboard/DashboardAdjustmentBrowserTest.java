@@ -37,12 +37,14 @@ class DashboardAdjustmentBrowserTest extends SeededDashboard {
     private static final long DELTA = 4_500 - STALE;
 
     private BrowserSession.Watched current;
+    private String staleId;
 
     @BeforeAll
     void repriceAStaleCall() throws Exception {
         String teamA = gw.gateway.keys().list().stream().filter(k -> k.name().equals("team-a")).findFirst()
                 .orElseThrow().id();
-        gw.recorder.recordAndWait(CallRecord.builder().id(IdSource.system().next())
+        staleId = IdSource.system().next();
+        gw.recorder.recordAndWait(CallRecord.builder().id(staleId)
                 .startedAt(Instant.now().minusSeconds(120)).status(CallStatus.SUCCESS).keyId(teamA).keyName("team-a")
                 .model("gpt-4o").provider("openai").inputTokens(1000L).outputTokens(200L).costMicros(STALE)
                 .priceId("p-stale").tags(Map.of("tier", "pro")).build());
@@ -102,6 +104,15 @@ class DashboardAdjustmentBrowserTest extends SeededDashboard {
                 "Math.round(Chart.getChart('usage-chart').data.datasets[0].data.reduce((a, b) => a + b, 0) * 1e6)");
         assertThat(((Number) drawnSpend).longValue()).isEqualTo(recorded + DELTA);
         BrowserSession.screenshot(page, "overview-adjusted");
+
+        // The re-priced call's record keeps its recorded cost and lists the adjustment.
+        page.navigate(gw.base() + "/dashboard#/logs/" + staleId);
+        page.waitForSelector("[data-field=adjusted_cost]");
+        assertThat(page.textContent("[data-field=cost]")).isEqualTo(DashboardBrowserTest.usd(STALE));
+        assertThat(page.textContent("[data-field=adjusted_cost]")).isEqualTo(DashboardBrowserTest.usd(STALE + DELTA));
+        assertThat(page.textContent("[data-field=cost_adjustments]")).contains("+" + DashboardBrowserTest.usd(DELTA),
+                "price table fix");
+        BrowserSession.screenshot(page, "record-adjusted");
     }
 
     private static Map<String, List<String>> rows(Page page, String table) {
