@@ -352,6 +352,23 @@ public abstract class RepricerContract extends StoreContractSupport {
         });
     }
 
+    @Test
+    void rowsOutliveRetentionAndStillCheckOut() throws Exception {
+        record(entries.call(T).build());
+        reprice(DOUBLED, false);
+
+        // The calls go first (the adjustments' events are newer), then everything.
+        assertThat(recorder().prune(T.plusSeconds(86_400), "system")).isPresent();
+        assertThat(DeepCheck.run(store).differences()).isEmpty();
+        assertThat(recorder().prune(Instant.parse("2026-05-01T00:00:00Z"), "system")).isPresent();
+
+        assertThat(adjustmentEvents()).isEmpty();
+        assertThat(store.adjustments(AdjustmentFilter.all())).hasSize(1);
+        assertThat(UsageAdjustments.of(store, dev.tally.audit.query.UsageQuery.over(null, null, List.of()))
+                .totalMicros()).isEqualTo(210);
+        assertThat(DeepCheck.run(store).differences()).isEmpty();
+    }
+
     private List<AdminEvent> adjustmentEvents() {
         return store.events(new EventQuery("cost_adjustment", null, null,
                 1000, null)).data().stream().map(ChainedEntry::entry).map(AdminEvent.class::cast).toList();
