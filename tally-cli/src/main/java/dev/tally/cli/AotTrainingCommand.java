@@ -72,7 +72,7 @@ final class AotTrainingCommand implements Callable<Integer> {
             for (List<String> args : List.of(List.of("logs", "--data", store), List.of("usage", "--data", store),
                     List.of("events", "--data", store), List.of("verify", "--data", store),
                     List.of("keys", "list", "--data", store), List.of("--version"), List.of("logs", "--help"))) {
-                CommandLine line = TallyCommand.commandLine(Map.of());
+                CommandLine line = TallyCommand.commandLine(Map.of(), args.toArray(String[]::new));
                 PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream());
                 line.setOut(nowhere);
                 line.setErr(nowhere);

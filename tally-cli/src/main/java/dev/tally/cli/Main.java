@@ -16,6 +16,6 @@ public final class Main {
 
     public static void main(String[] args) {
         LogSetup.install(LogSettings.commandLine());
-        System.exit(TallyCommand.commandLine().execute(args));
+        System.exit(TallyCommand.commandLine(System.getenv(), args).execute(args));
     }
 }
