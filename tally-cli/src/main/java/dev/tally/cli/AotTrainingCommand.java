@@ -4,6 +4,7 @@ import dev.tally.gateway.config.ConfigLoader;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.server.GatewayRuntime;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +46,12 @@ import picocli.CommandLine.Spec;
  *       {@code keys list}, {@code --version} and {@code logs --help} on that store, in-process,
  *       their output discarded, so the cache of the short commands holds none of the gateway's
  *       classes.
+ *   <li>{@code sqlite-library} (no cache; run first): copies the SQLite driver's native library
+ *       for this machine from the jar into {@code <dir>}. The launcher then points the driver at
+ *       it ({@code org.sqlite.lib.path}), which otherwise, on every run, started {@code uname}
+ *       to tell the platform and extracted the library to a temporary file.
  * </ul>
- * The launcher makes and removes {@code <dir>}. Blocking; not thread-safe (one per run).
+ * The launcher makes {@code <dir>} (and removes the training one). Blocking; not thread-safe (one per run).
  */
 @Command(name = "aot-training", hidden = true,
         description = "Run a start-up workload the launcher records into an AOT cache (internal).")
@@ -51,13 +59,14 @@ final class AotTrainingCommand implements Callable<Integer> {
 
     private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
 
-    /** The two workloads, one per AOT cache. */
-    enum Workload { serve, commands }
+    /** The workloads: one per AOT cache, and the SQLite library's copy. */
+    enum Workload { serve, commands, sqlite_library }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<workload>", description = "serve or commands.")
+    @Parameters(index = "0", paramLabel = "<workload>", converter = WorkloadName.class,
+            description = "serve, commands or sqlite-library.")
     Workload workload;
 
     @Option(names = "--dir", paramLabel = "<dir>", required = true,
@@ -67,6 +76,10 @@ final class AotTrainingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path data = dir.resolve("data");
+        if (workload == Workload.sqlite_library) {
+            copySqliteLibrary(dir);
+            return TallyCommand.OK;
+        }
         if (workload == Workload.serve) {
             Files.createDirectories(dir);
             Path config = dir.resolve("tally.yaml");
@@ -100,6 +113,32 @@ final class AotTrainingCommand implements Callable<Integer> {
             line.execute(args.toArray(String[]::new));
         }
         return TallyCommand.OK;
+    }
+
+    /** Copies the native library the SQLite driver would extract on this machine to {@code target}. */
+    private static void copySqliteLibrary(Path target) throws IOException {
+        String name = LibraryLoaderUtil.getNativeLibName();
+        String resource = "/" + LibraryLoaderUtil.getNativeLibResourcePath().replaceFirst("^/", "") + "/" + name;
+        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new CommandFailure("the SQLite driver has no native library for this machine (" + resource + ")");
+            }
+            Files.createDirectories(target);
+            Files.copy(in, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Reads a workload's name as typed ({@code sqlite-library}). */
+    static final class WorkloadName implements CommandLine.ITypeConverter<Workload> {
+        @Override
+        public Workload convert(String value) {
+            for (Workload workload : Workload.values()) {
+                if (workload.name().replace('_', '-').equals(value)) {
+                    return workload;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' (expected: serve, commands or sqlite-library)");
+        }
     }
 
     /** One start of the gateway as {@code serve} makes it, some calls, and its shutdown. */

@@ -30,6 +30,26 @@ class AotTrainingCommandTest {
     }
 
     @Test
+    void copiesTheSqliteLibraryOfThisMachine() throws java.io.IOException {
+        CliRun run = CliRun.of("aot-training", "sqlite-library", "--dir", dir.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .containsExactly(System.mapLibraryName("sqlitejdbc"));
+        }
+        assertThat(java.nio.file.Files.size(dir.resolve(System.mapLibraryName("sqlitejdbc")))).isPositive();
+    }
+
+    @Test
+    void anUnknownWorkloadIsAUsageError() {
+        CliRun run = CliRun.of("aot-training", "everything", "--dir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).contains("'everything' (expected: serve, commands or sqlite-library)");
+    }
+
+    @Test
     void theCommandsWorkloadNeedsTheServeWorkloadsStore() {
         CliRun run = CliRun.of("aot-training", "commands", "--dir", dir.resolve("empty").toString());
 
