@@ -17,13 +17,20 @@ TALLY_MIN_JAVA="${TALLY_MIN_JAVA:-21}"
 # Turns a Java version string ("25.0.3", "21", "23-ea", "1.8.0_392") into its major version
 # (25, 21, 23, 8), or prints nothing and returns 1.
 tally_version_major() {
+    tally_version_major_into "$1" || return 1
+    echo "$TALLY_MAJOR"
+}
+
+# Like tally_version_major, but sets TALLY_MAJOR instead of printing (no subshell).
+tally_version_major_into() {
     local version="$1"
+    TALLY_MAJOR=""
     if [[ "$version" == 1.* ]]; then
         version="${version#1.}"
     fi
     version="${version%%[.+_-]*}"
     [[ "$version" =~ ^[0-9]+$ ]] || return 1
-    echo "$version"
+    TALLY_MAJOR="$version"
 }
 
 # Prints the major version of the JDK whose home is $1, read from its `release` file
@@ -32,7 +39,16 @@ tally_version_major() {
 # launcher pays this search on every command. Only a home without a readable `release` file
 # falls back to running its java.
 tally_jdk_major() {
+    tally_jdk_major_into "$1" || return 1
+    echo "$TALLY_MAJOR"
+}
+
+# Like tally_jdk_major, but sets TALLY_MAJOR instead of printing: called in the shell itself, not
+# in a $(...) subshell, it starts no process when the `release` file answers. The launcher runs on
+# every command, and on a busy machine each process it started cost tens of milliseconds.
+tally_jdk_major_into() {
     local home="$1" line version=""
+    TALLY_MAJOR=""
     if [[ -r "$home/release" ]]; then
         while IFS= read -r line || [[ -n "$line" ]]; do
             if [[ "$line" == JAVA_VERSION=* ]]; then
@@ -42,11 +58,12 @@ tally_jdk_major() {
             fi
         done <"$home/release"
         if [[ -n "$version" ]]; then
-            tally_version_major "$version"
+            tally_version_major_into "$version"
             return
         fi
     fi
-    tally_java_major "$home/bin/java"
+    TALLY_MAJOR="$(tally_java_major "$home/bin/java")"
+    [[ -n "$TALLY_MAJOR" ]]
 }
 
 # Prints the major version of the java binary $1 by running `java -version`, or nothing: the
@@ -67,7 +84,8 @@ tally_java_major() {
 tally_java_home_of() {
     local real
     real="$(readlink -f "$1" 2>/dev/null || echo "$1")"
-    dirname "$(dirname "$real")"
+    real="${real%/*}"
+    echo "${real%/*}"
 }
 
 # Whether the directory $1 is a JDK (not just a JRE): it has bin/java and bin/javac.
@@ -77,23 +95,26 @@ tally_is_jdk_home() {
 
 # Prints the home of a JDK >= TALLY_MIN_JAVA, or explains on stderr and returns 1.
 tally_find_jdk() {
-    local major home best_home="" best_major=0 candidate
-    if [[ -n "${JAVA_HOME:-}" ]] && tally_is_jdk_home "$JAVA_HOME"; then
-        major="$(tally_jdk_major "$JAVA_HOME" || true)"
-        if [[ -n "$major" && "$major" -ge "$TALLY_MIN_JAVA" ]]; then
-            echo "$JAVA_HOME"
-            return 0
-        fi
+    tally_find_jdk_into || return 1
+    echo "$TALLY_JDK_HOME"
+}
+
+# Like tally_find_jdk, but sets TALLY_JDK_HOME instead of printing: called in the shell itself,
+# it starts at most one process (readlink, for java on PATH) when JAVA_HOME does not answer.
+tally_find_jdk_into() {
+    local home best_home="" best_major=0 candidate java_bin
+    TALLY_JDK_HOME=""
+    if [[ -n "${JAVA_HOME:-}" ]] && tally_is_jdk_home "$JAVA_HOME" \
+        && tally_jdk_major_into "$JAVA_HOME" && [[ "$TALLY_MAJOR" -ge "$TALLY_MIN_JAVA" ]]; then
+        TALLY_JDK_HOME="$JAVA_HOME"
+        return 0
     fi
-    if command -v java >/dev/null 2>&1; then
-        home="$(tally_java_home_of "$(command -v java)")"
-        if tally_is_jdk_home "$home"; then
-            major="$(tally_jdk_major "$home" || true)"
-        else
-            major=""
-        fi
-        if [[ -n "$major" && "$major" -ge "$TALLY_MIN_JAVA" ]]; then
-            echo "$home"
+    if java_bin="$(command -v java)"; then
+        home="$(readlink -f "$java_bin" 2>/dev/null || echo "$java_bin")"
+        home="${home%/*}"
+        home="${home%/*}"
+        if tally_is_jdk_home "$home" && tally_jdk_major_into "$home" && [[ "$TALLY_MAJOR" -ge "$TALLY_MIN_JAVA" ]]; then
+            TALLY_JDK_HOME="$home"
             return 0
         fi
     fi
@@ -103,15 +124,15 @@ tally_find_jdk() {
         # SDKMAN's "current" is a link to a version that is listed anyway.
         [[ "$candidate" != */current ]] || continue
         tally_is_jdk_home "$candidate" || continue
-        major="$(tally_jdk_major "$candidate" || true)"
-        if [[ -n "$major" && "$major" -ge "$TALLY_MIN_JAVA" && "$major" -gt "$best_major" ]]; then
-            best_major="$major"
+        tally_jdk_major_into "$candidate" || continue
+        if [[ "$TALLY_MAJOR" -ge "$TALLY_MIN_JAVA" && "$TALLY_MAJOR" -gt "$best_major" ]]; then
+            best_major="$TALLY_MAJOR"
             best_home="$candidate"
         fi
     done
     shopt -u nullglob
     if [[ -n "$best_home" ]]; then
-        echo "$best_home"
+        TALLY_JDK_HOME="$best_home"
         return 0
     fi
     {

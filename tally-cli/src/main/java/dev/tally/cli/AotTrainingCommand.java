@@ -4,9 +4,9 @@ import dev.tally.gateway.config.ConfigLoader;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.server.GatewayRuntime;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,45 +14,74 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tally aot-training} (hidden): the workload the launcher runs once per build under
- * {@code -XX:AOTCacheOutput} to make the JDK 25 ahead-of-time cache ({@code tally.aot} beside the
- * jar; JEP 483/514/515). What this run loads, links and profiles is what later runs find ready,
- * so it walks the paths an operator starts: {@code serve} in a temporary data directory (the
- * first start that creates the store, then a restart on it, each answering {@code /health}, an
- * admin call that creates a key, and a chat call that fails upstream so it is recorded), then
- * {@code logs}, {@code usage}, {@code events}, {@code verify}, {@code keys list} and
- * {@code --version} on that store, in-process, their output discarded. Leaves nothing behind.
- * Blocking; not thread-safe (one per run).
+ * {@code tally aot-training <workload> --dir <dir>} (hidden): a workload the launcher runs once per
+ * build under {@code -XX:AOTCacheOutput} to make a JDK 25 ahead-of-time cache (JEP 483/514/515).
+ * What a run loads, links and profiles is what later runs find ready, and all of it is loaded
+ * again at every start that uses the cache, so there is one workload, and one cache, per family
+ * of commands:
+ * <ul>
+ *   <li>{@code serve}: the gateway as {@code serve} starts it, in {@code <dir>} (the first start
+ *       that creates the store, then a restart on it, each answering {@code /health}, an admin
+ *       call that creates a key, and a chat call that fails upstream so it is recorded). It
+ *       leaves the store in {@code <dir>/data} for the next workload.
+ *   <li>{@code commands}: {@code logs}, {@code usage}, {@code events}, {@code verify},
+ *       {@code keys list}, {@code --version} and {@code logs --help} on that store, in-process,
+ *       their output discarded, so the cache of the short commands holds none of the gateway's
+ *       classes.
+ *   <li>{@code sqlite-library} (no cache; run first): copies the SQLite driver's native library
+ *       for this machine from the jar into {@code <dir>}. The launcher then points the driver at
+ *       it ({@code org.sqlite.lib.path}), which otherwise, on every run, started {@code uname}
+ *       to tell the platform and extracted the library to a temporary file.
+ * </ul>
+ * The launcher makes {@code <dir>} (and removes the training one). Blocking; not thread-safe (one per run).
  */
 @Command(name = "aot-training", hidden = true,
-        description = "Run the start-up workload the launcher records into the AOT cache (internal).")
+        description = "Run a start-up workload the launcher records into an AOT cache (internal).")
 final class AotTrainingCommand implements Callable<Integer> {
 
     private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
 
+    /** The workloads: one per AOT cache, and the SQLite library's copy. */
+    enum Workload { serve, commands, sqlite_library }
+
     @Spec
     CommandSpec spec;
 
+    @Parameters(index = "0", paramLabel = "<workload>", converter = WorkloadName.class,
+            description = "serve, commands or sqlite-library.")
+    Workload workload;
+
+    @Option(names = "--dir", paramLabel = "<dir>", required = true,
+            description = "Working directory: serve fills <dir>/data, commands reads it.")
+    Path dir;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("tally-aot-training");
-        try {
-            Path data = dir.resolve("data");
+        Path data = dir.resolve("data");
+        if (workload == Workload.sqlite_library) {
+            copySqliteLibrary(dir);
+            return TallyCommand.OK;
+        }
+        if (workload == Workload.serve) {
+            Files.createDirectories(dir);
             Path config = dir.resolve("tally.yaml");
             // A provider on a port nothing listens on: the chat call ends 502 without waiting, and is recorded.
             Files.writeString(config, """
@@ -68,19 +97,47 @@ final class AotTrainingCommand implements Callable<Integer> {
                     """, StandardCharsets.UTF_8);
             serveOnce(config, data, true);
             serveOnce(config, data, false);
-            String store = data.toString();
-            for (List<String> args : List.of(List.of("logs", "--data", store), List.of("usage", "--data", store),
-                    List.of("events", "--data", store), List.of("verify", "--data", store),
-                    List.of("keys", "list", "--data", store), List.of("--version"), List.of("logs", "--help"))) {
-                CommandLine line = TallyCommand.commandLine(Map.of());
-                PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream());
-                line.setOut(nowhere);
-                line.setErr(nowhere);
-                line.execute(args.toArray(String[]::new));
-            }
             return TallyCommand.OK;
-        } finally {
-            deleteTree(dir);
+        }
+        if (!Files.isDirectory(data)) {
+            throw new UsageFailure("--dir: " + dir + " (expected: a directory the serve workload has filled, with data/ in it)");
+        }
+        String store = data.toString();
+        for (List<String> args : List.of(List.of("logs", "--data", store), List.of("usage", "--data", store),
+                List.of("events", "--data", store), List.of("verify", "--data", store),
+                List.of("keys", "list", "--data", store), List.of("--version"), List.of("logs", "--help"))) {
+            CommandLine line = TallyCommand.commandLine(Map.of(), args.toArray(String[]::new));
+            PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream());
+            line.setOut(nowhere);
+            line.setErr(nowhere);
+            line.execute(args.toArray(String[]::new));
+        }
+        return TallyCommand.OK;
+    }
+
+    /** Copies the native library the SQLite driver would extract on this machine to {@code target}. */
+    private static void copySqliteLibrary(Path target) throws IOException {
+        String name = LibraryLoaderUtil.getNativeLibName();
+        String resource = "/" + LibraryLoaderUtil.getNativeLibResourcePath().replaceFirst("^/", "") + "/" + name;
+        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new CommandFailure("the SQLite driver has no native library for this machine (" + resource + ")");
+            }
+            Files.createDirectories(target);
+            Files.copy(in, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Reads a workload's name as typed ({@code sqlite-library}). */
+    static final class WorkloadName implements CommandLine.ITypeConverter<Workload> {
+        @Override
+        public Workload convert(String value) {
+            for (Workload workload : Workload.values()) {
+                if (workload.name().replace('_', '-').equals(value)) {
+                    return workload;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' (expected: serve, commands or sqlite-library)");
         }
     }
 
@@ -113,17 +170,5 @@ final class AotTrainingCommand implements Callable<Integer> {
 
     private static String send(HttpClient http, HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

@@ -1,26 +1,19 @@
 package dev.tally.cli;
 
-import dev.tally.cli.events.EventsCommand;
-import dev.tally.cli.export.ExportCommand;
-import dev.tally.cli.imports.ImportCommand;
-import dev.tally.cli.keys.KeysCommand;
-import dev.tally.cli.logs.LogsCommand;
-import dev.tally.cli.proof.ProofCommand;
-import dev.tally.cli.usage.UsageCommand;
-import dev.tally.cli.witness.HeadsCommand;
-import dev.tally.cli.witness.WitnessCommand;
 import dev.tally.cli.options.ColorOption;
 import dev.tally.cli.options.SourceOptions;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The top {@code tally} command. It does nothing by itself: it holds the subcommands and the
- * options every command shares ({@code --help}, {@code --version}).
+ * The top {@code tally} command. It does nothing by itself: it holds the subcommands (listed in
+ * {@link Subcommands}) and the options every command shares ({@code --help}, {@code --version}).
  *
  * <p>Exit codes, the same for every subcommand: {@link #OK} when the command did what it was
  * asked (for {@code verify}: the log is intact), {@link #FAILURE} when it could not (or found
@@ -30,13 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tally",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.",
-        subcommands = {ServeCommand.class, LogsCommand.class, UsageCommand.class, EventsCommand.class, VerifyCommand.class,
-            ProofCommand.class, HeadsCommand.class, WitnessCommand.class, ExportCommand.class, ImportCommand.class,
-            KeysCommand.class, dev.tally.cli.signing.SigningKeyCommand.class, dev.tally.cli.alerts.AlertsCommand.class,
-            dev.tally.cli.prices.PricesCommand.class, dev.tally.cli.reprice.RepriceCommand.class,
-            CommandLine.HelpCommand.class,
-            AotTrainingCommand.class})
+        description = "An OpenAI-compatible LLM gateway with a complete, tamper-evident audit log.")
 public final class TallyCommand implements Runnable {
 
     /** The command did what was asked. */
@@ -58,10 +45,10 @@ public final class TallyCommand implements Runnable {
     }
 
     /**
-     * A command line for {@code tally}, printing to standard out and err. Callers (and tests)
-     * may replace the writers with {@link CommandLine#setOut(PrintWriter)} and
-     * {@link CommandLine#setErr(PrintWriter)}; {@link CommandLine#execute} returns the exit code
-     * once the command has finished.
+     * A command line for {@code tally} with every subcommand, printing to standard out and err.
+     * Callers (and tests) may replace the writers with {@link CommandLine#setOut(PrintWriter)}
+     * and {@link CommandLine#setErr(PrintWriter)}; {@link CommandLine#execute} returns the exit
+     * code once the command has finished.
      */
     public static CommandLine commandLine() {
         return commandLine(System.getenv());
@@ -72,6 +59,32 @@ public final class TallyCommand implements Runnable {
      * for the variables commands read ({@code TALLY_ADMIN_TOKEN}, {@code NO_COLOR}).
      */
     public static CommandLine commandLine(Map<String, String> environment) {
+        return build(environment, Subcommands.ALL);
+    }
+
+    /**
+     * A command line to {@link CommandLine#execute execute} {@code args} with, holding only the
+     * subcommands those arguments can reach: the one named by {@code args[0]}, none for a lone
+     * {@code --version}, and every one otherwise (no command, {@code --help}, {@code help}, a
+     * misspelt command, which picocli answers with the commands that are near). Building a
+     * subcommand's model costs picocli reflection over its options, so a short command pays only
+     * for its own. It behaves as {@link #commandLine(Map)} for these arguments.
+     */
+    public static CommandLine commandLine(Map<String, String> environment, String... args) {
+        return build(environment, needed(args));
+    }
+
+    /** The subcommands {@code args} can reach (see {@link #commandLine(Map, String...)}). */
+    static List<Subcommands.Entry> needed(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        Optional<Subcommands.Entry> named = args.length == 0 || args[0].equals("help")
+                ? Optional.empty() : Subcommands.named(args[0]);
+        return named.map(List::of).orElse(Subcommands.ALL);
+    }
+
+    private static CommandLine build(Map<String, String> environment, List<Subcommands.Entry> subcommands) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -83,6 +96,11 @@ public final class TallyCommand implements Runnable {
             }
         };
         CommandLine line = new CommandLine(new TallyCommand(), factory);
+        for (Subcommands.Entry subcommand : subcommands) {
+            line.addSubcommand(subcommand.name(), subcommand.type());
+        }
+        // Set after the subcommands are added: picocli copies these settings to the subcommands
+        // that exist when they are set.
         line.setExecutionExceptionHandler(TallyCommand::handleFailure);
         line.setParameterExceptionHandler(TallyCommand::handleUsage);
         return line;

@@ -2,29 +2,59 @@ package dev.tally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tally aot-training}, the workload the launcher records into the AOT cache: it runs the
- * gateway and the reading commands to the end, succeeds, cleans up after itself, and stays out of
- * the help an operator reads.
+ * {@code tally aot-training}, the workloads the launcher records into the AOT caches: the serve
+ * workload runs the gateway and leaves its store in the given directory, the commands workload
+ * runs the reading commands on it; both succeed; and the command stays out of the help an
+ * operator reads.
  */
 class AotTrainingCommandTest {
 
-    @Test
-    void runsTheStartUpWorkloadAndLeavesNothingBehind() throws IOException {
-        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-        List<Path> before = trainingDirs(temp);
+    @TempDir
+    Path dir;
 
-        CliRun run = CliRun.withEnvironment(java.util.Map.of(), "aot-training");
+    @Test
+    void runsTheServeWorkloadThenTheCommandsOnItsStore() {
+        CliRun serve = CliRun.withEnvironment(java.util.Map.of(), "aot-training", "serve", "--dir", dir.toString());
+
+        assertThat(serve.exitCode()).as(serve.err()).isZero();
+        assertThat(dir.resolve("data/tally.db")).exists();
+
+        CliRun commands = CliRun.withEnvironment(java.util.Map.of(), "aot-training", "commands", "--dir", dir.toString());
+
+        assertThat(commands.exitCode()).as(commands.err()).isZero();
+    }
+
+    @Test
+    void copiesTheSqliteLibraryOfThisMachine() throws java.io.IOException {
+        CliRun run = CliRun.of("aot-training", "sqlite-library", "--dir", dir.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(trainingDirs(temp)).isEqualTo(before);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .containsExactly(System.mapLibraryName("sqlitejdbc"));
+        }
+        assertThat(java.nio.file.Files.size(dir.resolve(System.mapLibraryName("sqlitejdbc")))).isPositive();
+    }
+
+    @Test
+    void anUnknownWorkloadIsAUsageError() {
+        CliRun run = CliRun.of("aot-training", "everything", "--dir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).contains("'everything' (expected: serve, commands or sqlite-library)");
+    }
+
+    @Test
+    void theCommandsWorkloadNeedsTheServeWorkloadsStore() {
+        CliRun run = CliRun.of("aot-training", "commands", "--dir", dir.resolve("empty").toString());
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).contains("--dir: ", "(expected: a directory the serve workload has filled");
     }
 
     @Test
@@ -32,11 +62,5 @@ class AotTrainingCommandTest {
         CliRun help = CliRun.of("--help");
 
         assertThat(help.out()).contains("serve").doesNotContain("aot-training");
-    }
-
-    private static List<Path> trainingDirs(Path temp) throws IOException {
-        try (Stream<Path> entries = Files.list(temp)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("tally-aot-training")).sorted().toList();
-        }
     }
 }

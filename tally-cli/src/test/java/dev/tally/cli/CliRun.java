@@ -23,7 +23,7 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun withEnvironment(java.util.Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = TallyCommand.commandLine(environment);
+        CommandLine line = TallyCommand.commandLine(environment, args);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         int code = line.execute(args);

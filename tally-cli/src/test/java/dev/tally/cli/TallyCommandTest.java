@@ -17,6 +17,39 @@ class TallyCommandTest {
     }
 
     @Test
+    void everyRegisteredNameIsItsCommandsName() {
+        for (Subcommands.Entry entry : Subcommands.ALL) {
+            picocli.CommandLine.Command command = entry.type().getAnnotation(picocli.CommandLine.Command.class);
+
+            assertThat(command).as(entry.name()).isNotNull();
+            assertThat(command.name()).as(entry.type().getName()).isEqualTo(entry.name());
+        }
+        assertThat(TallyCommand.commandLine(java.util.Map.of()).getSubcommands().keySet())
+                .containsExactlyElementsOf(Subcommands.ALL.stream().map(Subcommands.Entry::name).toList());
+    }
+
+    @Test
+    void aCommandLineHoldsOnlyTheSubcommandItNames() {
+        assertThat(TallyCommand.commandLine(java.util.Map.of(), "logs", "--limit", "3").getSubcommands().keySet())
+                .containsExactly("logs");
+        assertThat(TallyCommand.commandLine(java.util.Map.of(), "keys", "list").getSubcommands().get("keys")
+                .getSubcommands()).containsKeys("create", "list", "update", "revoke");
+        assertThat(TallyCommand.commandLine(java.util.Map.of(), "--version").getSubcommands()).isEmpty();
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "logs"}, {"frobnicate"}, {"-V", "logs"}}) {
+            assertThat(TallyCommand.commandLine(java.util.Map.of(), args).getSubcommands())
+                    .as(String.join(" ", args)).hasSameSizeAs(Subcommands.ALL);
+        }
+    }
+
+    @Test
+    void aMisspeltCommandIsAUsageErrorOfTheRoot() {
+        CliRun run = CliRun.of("lgos");
+
+        assertThat(run.exitCode()).isEqualTo(TallyCommand.USAGE);
+        assertThat(run.err()).isEqualTo("tally: Unmatched argument at index 0: 'lgos'\nsee 'tally --help'\n");
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         CliRun run = CliRun.of("verify", "--help");
 

@@ -84,6 +84,7 @@ public final class GatewayRuntime implements AutoCloseable {
      *     data directory cannot be written ({@link StartupCheck}; then nothing was created)
      */
     public static GatewayRuntime start(GatewayConfig config, Path dataDir, Clock clock) {
+        StartupWarmUp.start(); // serve starts it earlier, before its command line is parsed
         StartupCheck.check(config, dataDir);
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
