@@ -22,6 +22,7 @@ import dev.tally.audit.store.jdbc.AdminWrites;
 import dev.tally.audit.store.jdbc.ChainRows;
 import dev.tally.audit.store.jdbc.DerivedReads;
 import dev.tally.audit.store.jdbc.Dialect;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,11 +97,15 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     private final PostgresOptions options;
     private final PostgresPool pool;
     private final Partitions partitions = new Partitions();
-    private final dev.tally.audit.alert.BudgetCrossings crossings = new dev.tally.audit.alert.BudgetCrossings();
+    private final dev.tally.audit.alert.BudgetCrossings crossings =
+            new dev.tally.audit.alert.BudgetCrossings(UnfoldedCalls::spendSql);
     private final PostgresWriter writer = new PostgresWriter(crossings); // guarded by this
     private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService folder;
     private final AtomicLong maintenanceFailures = new AtomicLong();
+    private final AtomicLong foldFailures = new AtomicLong();
+    private volatile boolean wrote; // this store committed a batch: fold what is left at close
     private volatile boolean closed;
 
     private PostgresAuditStore(PostgresOptions options, PostgresPool pool) {
@@ -109,6 +114,11 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
         this.leases = new PostgresRateLeases(pool);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-postgres-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        this.folder = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-postgres-rollup-folder");
             t.setDaemon(true);
             return t;
         });
@@ -129,6 +139,10 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             store.maintain();
             long period = MAINTENANCE_INTERVAL.toMillis();
             store.maintenance.scheduleAtFixedRate(store::maintainQuietly, period, period, TimeUnit.MILLISECONDS);
+            long fold = options.foldInterval().toMillis();
+            if (fold > 0) {
+                store.folder.scheduleWithFixedDelay(store::foldQuietly, fold, fold, TimeUnit.MILLISECONDS);
+            }
             return store;
         } catch (RuntimeException e) {
             pool.close();
@@ -160,6 +174,58 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             }
             return null;
         });
+    }
+
+    /** How many background rollup folds failed (each is logged); a metric for the gateway. */
+    public long foldFailures() {
+        return foldFailures.get();
+    }
+
+    /**
+     * Folds every chain's committed calls into the rollup tables now ({@link RollupFolder}),
+     * waiting for a chain another instance is folding. Reads are exact without it; the background
+     * folder does the same every {@link PostgresOptions#foldInterval()}. Returns the number of
+     * entries folded, when every chain's calls committed before the call are in the rollups.
+     */
+    public long foldRollups() {
+        return foldAll(true);
+    }
+
+    /** One round of the background folder: every lagging chain, skipping those another instance holds. */
+    private void foldQuietly() {
+        try {
+            foldAll(false);
+        } catch (RuntimeException e) {
+            foldFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups of " + pool.where()
+                    + " failed (retried in " + options.foldInterval() + "): " + e.getMessage());
+        }
+    }
+
+    private long foldAll(boolean wait) {
+        long total = 0;
+        for (String chain : work("lagging chains", RollupFolder::lagging)) {
+            while (true) {
+                long folded = work("fold rollups", c -> {
+                    c.setAutoCommit(false);
+                    try {
+                        long n = RollupFolder.fold(c, chain, Long.MAX_VALUE, RollupFolder.MAX_ENTRIES, wait);
+                        c.commit();
+                        return n;
+                    } catch (SQLException | RuntimeException e) {
+                        pool.rollbackQuietly(c);
+                        throw e;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                });
+                total += folded;
+                if (folded < RollupFolder.MAX_ENTRIES) {
+                    break; // caught up (or another instance is folding it)
+                }
+            }
+        }
+        return total;
     }
 
     private void maintainQuietly() {
@@ -230,6 +296,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
                 c.setAutoCommit(true);
             }
             writer.committed();
+            wrote = true;
             return writer.pruned();
         });
         if (pruned) {
@@ -412,13 +479,19 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     /** {@inheritDoc} One repeatable-read transaction: one snapshot, streamed through cursors. */
     @Override
     public void readDerived(String chain, DerivedRows.Visitor visitor) {
-        inTransaction("deep read", c -> DerivedReads.readDerived(c, Dialect.POSTGRES, chain, visitor));
+        inTransaction("deep read", c -> {
+            FoldedRollupRows rollups = new FoldedRollupRows(c, chain);
+            return DerivedReads.readDerived(c, Dialect.POSTGRES, chain, visitor, rollups::read);
+        });
     }
 
     @Override
     public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
             Consumer<dev.tally.audit.rollup.RollupRow> sink) {
-        inTransaction("rollup rows", c -> DerivedReads.rollupRows(c, chain, table, before, sink));
+        inTransaction("rollup rows", c -> {
+            new FoldedRollupRows(c, chain).read(table, before, sink);
+            return null;
+        });
     }
 
     @Override
@@ -429,7 +502,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     /** {@inheritDoc} One repeatable-read transaction: one snapshot. */
     @Override
     public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
-        return inTransaction(what, c -> work.run(new DerivedReads.Snapshot(c, Dialect.POSTGRES)));
+        return inTransaction(what, c -> work.run(new FoldedSnapshot(c)));
     }
 
     @Override
@@ -473,10 +546,64 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             closed = true;
         }
         maintenance.shutdownNow();
+        folder.shutdownNow();
+        try {
+            folder.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (wrote) {
+            // Leave the rollups complete for readers of a fleet that stops; not needed for exactness.
+            try {
+                foldAll(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups at close failed (the next "
+                        + "folder of any instance folds them): " + e.getMessage());
+            }
+        }
         pool.close();
     }
 
     // ---- internals ----
+
+    /** The snapshot reads of {@link #inSnapshot}, with rollup rows as {@link FoldedRollupRows} sees them. */
+    private static final class FoldedSnapshot implements dev.tally.audit.store.SnapshotReads {
+
+        private final Connection c;
+        private final DerivedReads.Snapshot plain;
+        private final Map<String, FoldedRollupRows> rollups = new java.util.HashMap<>();
+
+        FoldedSnapshot(Connection c) {
+            this.c = c;
+            this.plain = new DerivedReads.Snapshot(c, Dialect.POSTGRES);
+        }
+
+        @Override
+        public Optional<SignedHead> anchor(String chain) throws SQLException {
+            return plain.anchor(chain);
+        }
+
+        @Override
+        public long lastSeq(String chain) throws SQLException {
+            return plain.lastSeq(chain);
+        }
+
+        @Override
+        public Optional<ChainHead> prunableThrough(String chain, long before) throws SQLException {
+            return plain.prunableThrough(chain, before);
+        }
+
+        @Override
+        public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) throws SQLException {
+            plain.calls(chain, afterSeq, before, sink);
+        }
+
+        @Override
+        public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
+                Consumer<dev.tally.audit.rollup.RollupRow> sink) throws SQLException {
+            rollups.computeIfAbsent(chain, ch -> new FoldedRollupRows(c, ch)).read(table, before, sink);
+        }
+    }
 
     private <T> T work(String what, PostgresPool.Work<T> work) {
         return pool.work(what, work);
