@@ -84,8 +84,10 @@ final class PostgresWriter {
         }
         pruned = admin.pruned();
         dev.tally.audit.store.HeadRows.insertCheckpoints(c, batch);
-        crossings.write(c, batch); // budget alerts: spend read from rollups plus unfolded calls, in this transaction
         finish(c, batch, closedIds);
+        // Budget alerts, in this transaction: the spend is read from the rollups plus the unfolded
+        // calls of every chain up to its head, so after the head moved to this batch's last entry.
+        crossings.write(c, batch);
     }
 
     /** Whether the last written batch pruned a chain. */
