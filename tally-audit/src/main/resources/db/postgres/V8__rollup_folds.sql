@@ -13,10 +13,18 @@
 -- above folded_seq in one snapshot, so a report is exact whether or not the folder has run.
 -- A retention prune folds its chain through the anchor in its own transaction first, so no entry
 -- is hidden or dropped before it is counted.
+-- rows_until is the time (epoch ms) of the chain's latest folded call, NULL while the chain has
+-- no rollup row: no rollup row of the chain starts after it, so a fold adding to a later hour or
+-- day knows the row is new without reading it (its histograms are merged in Java, see
+-- RollupUpserts).
 CREATE TABLE rollup_folds (
     chain       text   PRIMARY KEY,
-    folded_seq  bigint NOT NULL CHECK (folded_seq >= 0)
+    folded_seq  bigint NOT NULL CHECK (folded_seq >= 0),
+    rows_until  bigint
 );
 
--- Before this version every committed call was in the rollups already.
-INSERT INTO rollup_folds (chain, folded_seq) SELECT chain, seq FROM chain_heads;
+-- Before this version every committed call was in the rollups already. Every call adds to one
+-- model_rollups row of its hour, so the chain's latest such hour bounds all of its rows.
+INSERT INTO rollup_folds (chain, folded_seq, rows_until)
+SELECT h.chain, h.seq, (SELECT max(m.hour) + 3599999 FROM model_rollups m WHERE m.chain = h.chain)
+FROM chain_heads h;

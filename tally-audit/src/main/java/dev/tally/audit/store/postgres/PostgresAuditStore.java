@@ -63,6 +63,8 @@ import java.util.function.Consumer;
  * call_tags    (name, value, ts, chain, seq) PK, partitioned like entries (call_tags_pYYYYMMDD)
  * chain_heads  chain PK, seq, hash: each chain's last entry, updated in every batch
  * rate_buckets (key_id, limit_name) PK: the fleet's shared per-minute buckets (V4, {@link RateLeases})
+ * rollup_folds chain PK, folded_seq: the chain's call entries at or below it are in the rollup
+ *              tables, those above are not yet (V8, {@link RollupFolder})
  * </pre>
  * Partitions for yesterday through {@link PostgresOptions#partitionDaysAhead()} days ahead are
  * created at open and every {@link #MAINTENANCE_INTERVAL} by a background task; a batch holding
@@ -72,7 +74,17 @@ import java.util.function.Consumer;
  * A prune stores the chain's anchor; rows at or below it become invisible to every read at once
  * (each read keeps only rows above their chain's anchor), and a day's partitions are dropped
  * whole as soon as every chain with rows in that day is pruned past them, right after the prune
- * commits and again by the maintenance task. No entry is ever removed by DELETE. Rollups stay.
+ * commits and again by the maintenance task. No entry is ever removed by DELETE. Rollups stay;
+ * a prune folds its chain's calls through the anchor into them first, in its own transaction.
+ *
+ * <h2>Usage rollups</h2>
+ * A write batch does not touch the rollups. A background folder ({@link RollupFolder}, on the
+ * schedule of {@link FoldSchedule}: when the writer is quiet, within bounds otherwise) adds
+ * committed calls to them, each chain in its own
+ * transaction under the chain's fold lock, so several instances fold without counting a call
+ * twice; {@link #close} folds what this writer left. Every read adds the calls not folded yet
+ * ({@link UnfoldedCalls}, {@link FoldedRollupRows}), so usage, budgets and {@code verify --deep}
+ * are exact whether or not a fold ran.
  *
  * <h2>Schema versions</h2>
  * A database migrated by a newer Tally (a Flyway version above this code's) is refused at open
@@ -102,9 +114,8 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     private final PostgresWriter writer = new PostgresWriter(crossings); // guarded by this
     private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;
-    private final ScheduledExecutorService folder;
+    private final FoldSchedule folds;
     private final AtomicLong maintenanceFailures = new AtomicLong();
-    private final AtomicLong foldFailures = new AtomicLong();
     private volatile boolean wrote; // this store committed a batch: fold what is left at close
     private volatile boolean closed;
 
@@ -117,11 +128,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             t.setDaemon(true);
             return t;
         });
-        this.folder = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-postgres-rollup-folder");
-            t.setDaemon(true);
-            return t;
-        });
+        this.folds = new FoldSchedule(pool, options.foldInterval(), options.clock());
     }
 
     /**
@@ -139,10 +146,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             store.maintain();
             long period = MAINTENANCE_INTERVAL.toMillis();
             store.maintenance.scheduleAtFixedRate(store::maintainQuietly, period, period, TimeUnit.MILLISECONDS);
-            long fold = options.foldInterval().toMillis();
-            if (fold > 0) {
-                store.folder.scheduleWithFixedDelay(store::foldQuietly, fold, fold, TimeUnit.MILLISECONDS);
-            }
+            store.folds.start();
             return store;
         } catch (RuntimeException e) {
             pool.close();
@@ -178,54 +182,17 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
 
     /** How many background rollup folds failed (each is logged); a metric for the gateway. */
     public long foldFailures() {
-        return foldFailures.get();
+        return folds.failures();
     }
 
     /**
      * Folds every chain's committed calls into the rollup tables now ({@link RollupFolder}),
      * waiting for a chain another instance is folding. Reads are exact without it; the background
-     * folder does the same every {@link PostgresOptions#foldInterval()}. Returns the number of
-     * entries folded, when every chain's calls committed before the call are in the rollups.
+     * folder folds on its own schedule ({@link FoldSchedule}). Returns the number of entries
+     * folded, when every chain's calls committed before the call are in the rollups.
      */
     public long foldRollups() {
-        return foldAll(true);
-    }
-
-    /** One round of the background folder: every lagging chain, skipping those another instance holds. */
-    private void foldQuietly() {
-        try {
-            foldAll(false);
-        } catch (RuntimeException e) {
-            foldFailures.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups of " + pool.where()
-                    + " failed (retried in " + options.foldInterval() + "): " + e.getMessage());
-        }
-    }
-
-    private long foldAll(boolean wait) {
-        long total = 0;
-        for (String chain : work("lagging chains", RollupFolder::lagging)) {
-            while (true) {
-                long folded = work("fold rollups", c -> {
-                    c.setAutoCommit(false);
-                    try {
-                        long n = RollupFolder.fold(c, chain, Long.MAX_VALUE, RollupFolder.MAX_ENTRIES, wait);
-                        c.commit();
-                        return n;
-                    } catch (SQLException | RuntimeException e) {
-                        pool.rollbackQuietly(c);
-                        throw e;
-                    } finally {
-                        c.setAutoCommit(true);
-                    }
-                });
-                total += folded;
-                if (folded < RollupFolder.MAX_ENTRIES) {
-                    break; // caught up (or another instance is folding it)
-                }
-            }
-        }
-        return total;
+        return folds.foldAll(true);
     }
 
     private void maintainQuietly() {
@@ -546,16 +513,11 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             closed = true;
         }
         maintenance.shutdownNow();
-        folder.shutdownNow();
-        try {
-            folder.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        folds.close();
         if (wrote) {
             // Leave the rollups complete for readers of a fleet that stops; not needed for exactness.
             try {
-                foldAll(true);
+                folds.foldAll(true);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups at close failed (the next "
                         + "folder of any instance folds them): " + e.getMessage());
@@ -565,45 +527,6 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     }
 
     // ---- internals ----
-
-    /** The snapshot reads of {@link #inSnapshot}, with rollup rows as {@link FoldedRollupRows} sees them. */
-    private static final class FoldedSnapshot implements dev.tally.audit.store.SnapshotReads {
-
-        private final Connection c;
-        private final DerivedReads.Snapshot plain;
-        private final Map<String, FoldedRollupRows> rollups = new java.util.HashMap<>();
-
-        FoldedSnapshot(Connection c) {
-            this.c = c;
-            this.plain = new DerivedReads.Snapshot(c, Dialect.POSTGRES);
-        }
-
-        @Override
-        public Optional<SignedHead> anchor(String chain) throws SQLException {
-            return plain.anchor(chain);
-        }
-
-        @Override
-        public long lastSeq(String chain) throws SQLException {
-            return plain.lastSeq(chain);
-        }
-
-        @Override
-        public Optional<ChainHead> prunableThrough(String chain, long before) throws SQLException {
-            return plain.prunableThrough(chain, before);
-        }
-
-        @Override
-        public void calls(String chain, long afterSeq, long before, Consumer<StoredRow> sink) throws SQLException {
-            plain.calls(chain, afterSeq, before, sink);
-        }
-
-        @Override
-        public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
-                Consumer<dev.tally.audit.rollup.RollupRow> sink) throws SQLException {
-            rollups.computeIfAbsent(chain, ch -> new FoldedRollupRows(c, ch)).read(table, before, sink);
-        }
-    }
 
     private <T> T work(String what, PostgresPool.Work<T> work) {
         return pool.work(what, work);

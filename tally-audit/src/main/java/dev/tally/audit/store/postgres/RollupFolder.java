@@ -33,7 +33,8 @@ import java.util.Map;
  * another instance is folding is skipped), read {@code folded_seq} and the head under it, read the
  * next call entries (at most {@code max}), sum them in memory ({@link RollupBatch}, the same sums
  * the writer used to make), upsert every rollup table ({@link RollupUpserts}) and move
- * {@code folded_seq}. Rollups and {@code folded_seq} commit together, so a reader's snapshot sees
+ * {@code folded_seq} and {@code rows_until} (the latest folded call's time: a row of a later hour
+ * or day is new, and its histograms need not be read first). Rollups and {@code folded_seq} commit together, so a reader's snapshot sees
  * an entry in exactly one of the two places; the lock makes two folders of one chain take turns,
  * and each reads {@code folded_seq} after the previous one committed, so none counts an entry
  * twice. The entries of a chain commit in seq order (one writer per chain, under the chain's
@@ -52,14 +53,18 @@ final class RollupFolder {
     private RollupFolder() {
     }
 
+    /** A chain with unfolded entries: its head's seq and its {@code folded_seq}. */
+    record Lag(String chain, long head, long folded) {
+    }
+
     /** Chains whose head is above their {@code folded_seq}, as committed now. */
-    static List<String> lagging(Connection c) throws SQLException {
-        List<String> chains = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT h.chain FROM chain_heads h "
+    static List<Lag> lagging(Connection c) throws SQLException {
+        List<Lag> chains = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT h.chain, h.seq, coalesce(f.folded_seq, 0) FROM chain_heads h "
                 + "LEFT JOIN rollup_folds f ON f.chain = h.chain WHERE h.seq > coalesce(f.folded_seq, 0) ORDER BY 1");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                chains.add(rs.getString(1));
+                chains.add(new Lag(rs.getString(1), rs.getLong(2), rs.getLong(3)));
             }
         }
         return chains;
@@ -79,14 +84,19 @@ final class RollupFolder {
         }
         long folded;
         long head;
+        Long rowsUntil;
         try (PreparedStatement s = c.prepareStatement("SELECT coalesce((SELECT folded_seq FROM rollup_folds "
-                + "WHERE chain = ?), 0), coalesce((SELECT seq FROM chain_heads WHERE chain = ?), 0)")) {
+                + "WHERE chain = ?), 0), coalesce((SELECT seq FROM chain_heads WHERE chain = ?), 0), "
+                + "(SELECT rows_until FROM rollup_folds WHERE chain = ?)")) {
             s.setString(1, chain);
             s.setString(2, chain);
+            s.setString(3, chain);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 folded = rs.getLong(1);
                 head = rs.getLong(2);
+                long until = rs.getLong(3);
+                rowsUntil = rs.wasNull() ? null : until;
             }
         }
         long upTo = Math.min(Math.min(head, through), folded + max);
@@ -94,9 +104,12 @@ final class RollupFolder {
             return 0;
         }
         RollupBatch rollups = new RollupBatch();
-        try (PreparedStatement s = c.prepareStatement("SELECT seq, body FROM entries WHERE chain = ? AND seq > ? "
+        Long latest = rowsUntil;
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, body, ts FROM entries WHERE chain = ? AND seq > ? "
                 + "AND seq <= ? AND kind = 'call'")) {
             s.setFetchSize(1_000);
+            // Bodies in binary from the first execution: bytea as text is hex, twice the bytes.
+            s.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
             s.setString(1, chain);
             s.setLong(2, folded);
             s.setLong(3, upTo);
@@ -109,6 +122,7 @@ final class RollupFolder {
                                 + " (expected: a call record)");
                     }
                     rollups.add(chain, call);
+                    latest = latest == null ? rs.getLong(3) : Math.max(latest, rs.getLong(3));
                 }
             }
         }
@@ -118,11 +132,17 @@ final class RollupFolder {
         for (RollupTable table : RollupTable.values()) {
             known.put(table, new KnownHistograms());
         }
-        RollupUpserts.upsertAll(c, rollups, known);
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO rollup_folds (chain, folded_seq) VALUES (?, ?) "
-                + "ON CONFLICT (chain) DO UPDATE SET folded_seq = excluded.folded_seq")) {
+        RollupUpserts.upsertAll(c, rollups, known, rowsUntil);
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO rollup_folds (chain, folded_seq, rows_until) "
+                + "VALUES (?, ?, ?) ON CONFLICT (chain) DO UPDATE SET folded_seq = excluded.folded_seq, "
+                + "rows_until = excluded.rows_until")) {
             s.setString(1, chain);
             s.setLong(2, upTo);
+            if (latest == null) {
+                s.setNull(3, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(3, latest);
+            }
             s.executeUpdate();
         }
         return upTo - folded;
