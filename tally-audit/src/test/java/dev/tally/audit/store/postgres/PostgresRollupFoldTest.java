@@ -168,6 +168,35 @@ class PostgresRollupFoldTest {
     }
 
     @Test
+    void theBackgroundFolderFoldsAQuietWritersCalls() throws Exception {
+        PostgresAuditStore store = open(Duration.ofMillis(10));
+        TestChain chain = new TestChain(store, CHAIN);
+        for (int i = 0; i < 5; i++) {
+            chain.append(call(i));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (query("SELECT coalesce(max(folded_seq), 0) FROM rollup_folds WHERE chain = '" + CHAIN + "'") < 5
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(query("SELECT sum(calls) FROM model_rollups")).isEqualTo(5);
+        assertThat(store.foldFailures()).isZero();
+    }
+
+    @Test
+    void aWriterFoldsWhatItLeftWhenItCloses() throws Exception {
+        PostgresAuditStore store = open(Duration.ZERO);
+        TestChain chain = new TestChain(store, CHAIN);
+        chain.append(call(1), call(2), call(3));
+        store.close();
+        assertThat(query("SELECT folded_seq FROM rollup_folds WHERE chain = '" + CHAIN + "'")).isEqualTo(3);
+        assertThat(query("SELECT sum(calls) FROM day_rollups")).isEqualTo(3);
+        // A reader that wrote nothing leaves the rollups alone when it closes.
+        PostgresAuditStore reader = open(Duration.ZERO);
+        assertThat(reader.usage(BY_KEY_AND_HOUR).summary().calls()).isEqualTo(3);
+    }
+
+    @Test
     void aPruneFoldsTheCallsItHidesFirst() throws Exception {
         PostgresAuditStore store = open(Duration.ZERO);
         TestChain chain = new TestChain(store, CHAIN);
