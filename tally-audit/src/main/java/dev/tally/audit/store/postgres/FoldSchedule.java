@@ -48,6 +48,7 @@ final class FoldSchedule implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService thread;
     private final AtomicLong failures = new AtomicLong();
+    private boolean failing; // folder thread only: the last round failed (logged once per outage)
     private final Map<String, Long> seenHeads = new HashMap<>(); // folder thread only
     private final Map<String, Long> lagSince = new HashMap<>(); // folder thread only: epoch ms
 
@@ -84,13 +85,22 @@ final class FoldSchedule implements AutoCloseable {
         return total;
     }
 
+    /** One round; a failure is counted every time and logged once until a round succeeds again. */
     private void roundQuietly() {
         try {
             round();
+            if (failing) {
+                failing = false;
+                LOG.log(System.Logger.Level.INFO, "postgresql: folding usage rollups of " + pool.where() + " works again");
+            }
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups of " + pool.where()
-                    + " failed (retried in " + interval + "): " + e.getMessage());
+            if (!failing) {
+                failing = true;
+                LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups of " + pool.where()
+                        + " failed (retried every " + interval + ", logged again when it works; reads stay exact): "
+                        + e.getMessage());
+            }
         }
     }
 
