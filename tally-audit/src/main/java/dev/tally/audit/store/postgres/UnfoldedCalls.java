@@ -14,8 +14,10 @@ import java.util.Map;
  * The call entries not yet in the rollups ({@link RollupFolder}): per chain, those above its
  * {@code folded_seq}. Every reader of the rollups adds them, read in the same snapshot as the
  * rollup rows, so what it sees is exact whether or not a fold has run: the rollup tables plus
- * these entries are every committed call, each once. While the folder keeps up they are the last
- * fraction of a second of traffic, read through the (chain, seq) primary key. Stateless.
+ * these entries are every committed call, each once. The folder keeps them to at most
+ * {@value FoldSchedule#BACKLOG} entries or {@link FoldSchedule#MAX_DELAY} of a busy chain's
+ * traffic (none once its writer is quiet); they are read through the (chain, seq) primary key and
+ * their bodies parsed. Stateless.
  */
 final class UnfoldedCalls {
 
