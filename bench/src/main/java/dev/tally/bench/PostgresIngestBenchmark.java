@@ -24,8 +24,8 @@ import java.util.Properties;
 
 /**
  * PostgreSQL ingest benchmark: durable entries per second through the {@link Recorder} into a
- * {@link PostgresAuditStore} (day partitions, indexes, every rollup table, hash chain,
- * checkpoints), beside a raw batched JDBC insert and a raw binary {@code COPY} of the same rows
+ * {@link PostgresAuditStore} (day partitions, indexes, hash chain, checkpoints, its rollup folder
+ * running as in a gateway; also the rate until every call is folded into the rollups), beside a raw batched JDBC insert and a raw binary {@code COPY} of the same rows
  * into the same schema (same body bytes and hashes computed beforehand, same batch size and
  * driver settings, one transaction per batch, no queue, no hashing, no rollups) in the same
  * run; prints the ratios.
@@ -88,7 +88,7 @@ public final class PostgresIngestBenchmark {
                 foldedToCopy[r] = folded[r] / copy[r];
             }
             System.out.println();
-            System.out.printf("recorder (durable, partitions + rollups + chain): median %,.0f entries/s, best %,.0f%n",
+            System.out.printf("recorder (durable, partitions + chain, folder on): median %,.0f entries/s, best %,.0f%n",
                     median(recorder), Arrays.stream(recorder).max().orElseThrow());
             System.out.printf("recorder until every call is folded into rollups: median %,.0f entries/s, best %,.0f%n",
                     median(folded), Arrays.stream(folded).max().orElseThrow());
