@@ -25,14 +25,15 @@ import java.util.Set;
 
 /**
  * Writes the outbox rows of the budgets a batch pushed over a threshold, inside the batch's own
- * transaction, after its rollups were updated: both stores' writers call {@link #write} last in
- * their commit. So an alert exists exactly when the spend that crossed its threshold is
- * committed, and a rolled-back batch leaves neither.
+ * transaction, after its rollups (SQLite) or its entries (PostgreSQL) were written: both stores'
+ * writers call {@link #write} last in their commit. So an alert exists exactly when the spend that
+ * crossed its threshold is committed, and a rolled-back batch leaves neither.
  *
  * <p>How: for every budget a priced call of the batch counts toward, the spend of the call's
  * period is summed from the day rollups (key: {@code day_rollups}, user: {@code user_day_rollups},
  * tag: {@code tag_day_rollups}; every chain, so every instance's calls), as this transaction sees
- * them. Each threshold at or below that spend gets a row, inserted with
+ * them; on PostgreSQL, which folds calls into the rollups after their commit, plus the calls not
+ * folded yet, in the same statement. Each threshold at or below that spend gets a row, inserted with
  * {@code ON CONFLICT (budget, period_start, threshold) DO NOTHING}: the unique key makes it once
  * per threshold per period whichever instance and batch get there first. On PostgreSQL two
  * instances committing at once each see the other's uncommitted calls as not yet spent, so a
@@ -51,9 +52,25 @@ public final class BudgetCrossings {
             + "lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, 0) "
             + "ON CONFLICT (budget, period_start, threshold) DO NOTHING";
 
+    private final java.util.function.Function<BudgetKind, String> spendSql;
     private volatile AlertRules rules = AlertRules.NONE;
     private final Set<String> written = new HashSet<>(); // committed ids; guarded by the writer lock
     private final Set<String> pending = new HashSet<>(); // ids of the open transaction
+
+    /** Crossings whose spend is the day rollups' sum (a store that updates them in the writer's commit). */
+    public BudgetCrossings() {
+        this(BudgetCrossings::rollupSpendSql);
+    }
+
+    /**
+     * Crossings whose spend is read with {@code spendSql} of the budget's kind: one statement
+     * returning one number, parameters the subject (a tag: its name, then its value), then the
+     * period's start and end (epoch ms, end exclusive). For a store that adds calls to its rollups
+     * after their commit, it must count those too, in the same statement.
+     */
+    public BudgetCrossings(java.util.function.Function<BudgetKind, String> spendSql) {
+        this.spendSql = java.util.Objects.requireNonNull(spendSql, "spendSql");
+    }
 
     /** The budgets that alert from the next commit on. */
     public void rules(AlertRules rules) {
@@ -175,15 +192,19 @@ public final class BudgetCrossings {
         }
     }
 
-    private static long spent(Connection c, AlertBudget b, long from, long to) throws SQLException {
-        String sql = switch (b.kind()) {
+    /** The default spend SQL: the day rollup's sum, for a store whose rollups hold every committed call. */
+    private static String rollupSpendSql(BudgetKind kind) {
+        return switch (kind) {
             case KEY -> "SELECT coalesce(sum(cost_micros), 0) FROM day_rollups WHERE key_id = ? AND day >= ? AND day < ?";
             case USER -> "SELECT coalesce(sum(cost_micros), 0) FROM user_day_rollups WHERE user_id = ? AND day >= ? "
                     + "AND day < ?";
             case TAG -> "SELECT coalesce(sum(cost_micros), 0) FROM tag_day_rollups WHERE tag_name = ? AND tag_value = ? "
                     + "AND day >= ? AND day < ?";
         };
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+    }
+
+    private long spent(Connection c, AlertBudget b, long from, long to) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(spendSql.apply(b.kind()))) {
             int p = 1;
             if (b.kind() == BudgetKind.TAG) {
                 int eq = b.subject().indexOf('=');

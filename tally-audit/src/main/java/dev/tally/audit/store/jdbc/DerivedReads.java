@@ -29,15 +29,29 @@ public final class DerivedReads {
     private DerivedReads() {
     }
 
+    /** Where a chain's rollup rows come from: the rows as stored, or a store's view of them. */
+    @FunctionalInterface
+    public interface RollupSource {
+        /** Streams the chain's rows of {@code table} whose bucket starts before {@code before}. */
+        void read(RollupTable table, long before, Consumer<RollupRow> sink) throws SQLException;
+    }
+
     /** {@link DerivedRows#readDerived} on {@code c}, inside the caller's read transaction. */
     public static Void readDerived(Connection c, Dialect dialect, String chain, DerivedRows.Visitor visitor)
             throws SQLException {
+        return readDerived(c, dialect, chain, visitor, (table, before, sink) -> RollupRowReads.read(c, chain, table,
+                before, sink));
+    }
+
+    /** {@link #readDerived(Connection, Dialect, String, DerivedRows.Visitor)} with the rollup rows of {@code rollups}. */
+    public static Void readDerived(Connection c, Dialect dialect, String chain, DerivedRows.Visitor visitor,
+            RollupSource rollups) throws SQLException {
         SignedHead anchor = HeadRows.anchor(c, chain).orElse(null);
         long from = anchor == null ? 0 : anchor.seq();
         visitor.anchor(anchor);
         ChainRows.scanFrom(c, dialect, chain, from + 1, visitor::entry);
         for (RollupTable table : RollupTable.values()) {
-            RollupRowReads.read(c, chain, table, Long.MAX_VALUE, visitor::rollupRow);
+            rollups.read(table, Long.MAX_VALUE, visitor::rollupRow);
         }
         try (PreparedStatement s = c.prepareStatement("SELECT e.seq, t.name, t.value FROM call_tags t "
                 + "JOIN entries e ON " + dialect.tagJoin() + " WHERE e.chain = ? AND e.seq > ?")) {

@@ -5,14 +5,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The latency and ttft histogram bytes of rollup rows this store's writer recently wrote, so a
- * batch that adds to a row again merges into it without reading it back. Sound because rollup
- * rows are keyed by chain and each chain has one writer; the writer drops everything it knows
- * when it finds that someone else moved one of its chains ({@link #clear}).
+ * The latency and ttft histogram bytes of rollup rows a fold has written, so a fold that adds to
+ * a row twice merges into it without reading it back. {@link RollupFolder} uses a fresh one per
+ * fold: another instance may fold the same chain between two folds of this one.
  *
  * <p>Values of the open transaction are pending until {@link #commit()}; a rolled back batch
  * drops them. Only rows of the newest {@link #HOURS_KEPT} hours are kept (for day rows, the
- * newest day); older rows are read from the table. Not thread-safe: used under the writer lock.
+ * newest day); older rows are read from the table. Not thread-safe: used by one fold.
  */
 final class KnownHistograms {
 

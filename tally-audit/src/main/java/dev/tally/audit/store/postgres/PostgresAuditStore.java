@@ -22,6 +22,7 @@ import dev.tally.audit.store.jdbc.AdminWrites;
 import dev.tally.audit.store.jdbc.ChainRows;
 import dev.tally.audit.store.jdbc.DerivedReads;
 import dev.tally.audit.store.jdbc.Dialect;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,8 @@ import java.util.function.Consumer;
  * call_tags    (name, value, ts, chain, seq) PK, partitioned like entries (call_tags_pYYYYMMDD)
  * chain_heads  chain PK, seq, hash: each chain's last entry, updated in every batch
  * rate_buckets (key_id, limit_name) PK: the fleet's shared per-minute buckets (V4, {@link RateLeases})
+ * rollup_folds chain PK, folded_seq: the chain's call entries at or below it are in the rollup
+ *              tables, those above are not yet (V8, {@link RollupFolder})
  * </pre>
  * Partitions for yesterday through {@link PostgresOptions#partitionDaysAhead()} days ahead are
  * created at open and every {@link #MAINTENANCE_INTERVAL} by a background task; a batch holding
@@ -71,7 +74,17 @@ import java.util.function.Consumer;
  * A prune stores the chain's anchor; rows at or below it become invisible to every read at once
  * (each read keeps only rows above their chain's anchor), and a day's partitions are dropped
  * whole as soon as every chain with rows in that day is pruned past them, right after the prune
- * commits and again by the maintenance task. No entry is ever removed by DELETE. Rollups stay.
+ * commits and again by the maintenance task. No entry is ever removed by DELETE. Rollups stay;
+ * a prune folds its chain's calls through the anchor into them first, in its own transaction.
+ *
+ * <h2>Usage rollups</h2>
+ * A write batch does not touch the rollups. A background folder ({@link RollupFolder}, on the
+ * schedule of {@link FoldSchedule}: when the writer is quiet, within bounds otherwise) adds
+ * committed calls to them, each chain in its own
+ * transaction under the chain's fold lock, so several instances fold without counting a call
+ * twice; {@link #close} folds what this writer left. Every read adds the calls not folded yet
+ * ({@link UnfoldedCalls}, {@link FoldedRollupRows}), so usage, budgets and {@code verify --deep}
+ * are exact whether or not a fold ran.
  *
  * <h2>Schema versions</h2>
  * A database migrated by a newer Tally (a Flyway version above this code's) is refused at open
@@ -96,11 +109,14 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     private final PostgresOptions options;
     private final PostgresPool pool;
     private final Partitions partitions = new Partitions();
-    private final dev.tally.audit.alert.BudgetCrossings crossings = new dev.tally.audit.alert.BudgetCrossings();
+    private final dev.tally.audit.alert.BudgetCrossings crossings =
+            new dev.tally.audit.alert.BudgetCrossings(UnfoldedCalls::spendSql);
     private final PostgresWriter writer = new PostgresWriter(crossings); // guarded by this
     private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;
+    private final FoldSchedule folds;
     private final AtomicLong maintenanceFailures = new AtomicLong();
+    private volatile boolean wrote; // this store committed a batch: fold what is left at close
     private volatile boolean closed;
 
     private PostgresAuditStore(PostgresOptions options, PostgresPool pool) {
@@ -112,6 +128,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             t.setDaemon(true);
             return t;
         });
+        this.folds = new FoldSchedule(pool, options.foldInterval(), options.clock());
     }
 
     /**
@@ -129,6 +146,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             store.maintain();
             long period = MAINTENANCE_INTERVAL.toMillis();
             store.maintenance.scheduleAtFixedRate(store::maintainQuietly, period, period, TimeUnit.MILLISECONDS);
+            store.folds.start();
             return store;
         } catch (RuntimeException e) {
             pool.close();
@@ -160,6 +178,21 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             }
             return null;
         });
+    }
+
+    /** How many background rollup folds failed (each is logged); a metric for the gateway. */
+    public long foldFailures() {
+        return folds.failures();
+    }
+
+    /**
+     * Folds every chain's committed calls into the rollup tables now ({@link RollupFolder}),
+     * waiting for a chain another instance is folding. Reads are exact without it; the background
+     * folder folds on its own schedule ({@link FoldSchedule}). Returns the number of entries
+     * folded, when every chain's calls committed before the call are in the rollups.
+     */
+    public long foldRollups() {
+        return folds.foldAll(true);
     }
 
     private void maintainQuietly() {
@@ -230,6 +263,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
                 c.setAutoCommit(true);
             }
             writer.committed();
+            wrote = true;
             return writer.pruned();
         });
         if (pruned) {
@@ -422,13 +456,19 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     /** {@inheritDoc} One repeatable-read transaction: one snapshot, streamed through cursors. */
     @Override
     public void readDerived(String chain, DerivedRows.Visitor visitor) {
-        inTransaction("deep read", c -> DerivedReads.readDerived(c, Dialect.POSTGRES, chain, visitor));
+        inTransaction("deep read", c -> {
+            FoldedRollupRows rollups = new FoldedRollupRows(c, chain);
+            return DerivedReads.readDerived(c, Dialect.POSTGRES, chain, visitor, rollups::read);
+        });
     }
 
     @Override
     public void rollupRows(String chain, dev.tally.audit.rollup.RollupTable table, long before,
             Consumer<dev.tally.audit.rollup.RollupRow> sink) {
-        inTransaction("rollup rows", c -> DerivedReads.rollupRows(c, chain, table, before, sink));
+        inTransaction("rollup rows", c -> {
+            new FoldedRollupRows(c, chain).read(table, before, sink);
+            return null;
+        });
     }
 
     @Override
@@ -439,7 +479,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     /** {@inheritDoc} One repeatable-read transaction: one snapshot. */
     @Override
     public <T> T inSnapshot(String what, dev.tally.audit.store.SnapshotReads.Work<T> work) {
-        return inTransaction(what, c -> work.run(new DerivedReads.Snapshot(c, Dialect.POSTGRES)));
+        return inTransaction(what, c -> work.run(new FoldedSnapshot(c)));
     }
 
     @Override
@@ -483,6 +523,16 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             closed = true;
         }
         maintenance.shutdownNow();
+        folds.close();
+        if (wrote) {
+            // Leave the rollups complete for readers of a fleet that stops; not needed for exactness.
+            try {
+                folds.foldAll(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "postgresql: folding usage rollups at close failed (the next "
+                        + "folder of any instance folds them): " + e.getMessage());
+            }
+        }
         pool.close();
     }
 

@@ -14,18 +14,29 @@ import java.util.Objects;
  * @param poolSize connections in the pool (writer and readers), 2..200
  * @param partitionDaysAhead day partitions created ahead of today, 1..90
  * @param clock the clock partition maintenance reads "today" from
+ * @param foldInterval the pause of the background rollup folder between rounds ({@link RollupFolder}),
+ *     0..1 min; zero: no background folder (reads stay exact: they add the unfolded calls)
  */
 public record PostgresOptions(String jdbcUrl, String user, String password, int poolSize, int partitionDaysAhead,
-        Clock clock) {
+        Clock clock, java.time.Duration foldInterval) {
 
     /** Default pool size: one writer plus readers for the admin API and key lookups. */
     public static final int DEFAULT_POOL_SIZE = 8;
     /** Default number of day partitions kept ready ahead of today. */
     public static final int DEFAULT_DAYS_AHEAD = 3;
+    /**
+     * Default pause of the rollup folder: short, so the calls every reader folds in itself stay
+     * a fraction of a second of traffic; long enough that each fold sums many calls per row.
+     */
+    public static final java.time.Duration DEFAULT_FOLD_INTERVAL = java.time.Duration.ofMillis(200);
 
     public PostgresOptions {
         Objects.requireNonNull(jdbcUrl, "jdbc_url");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(foldInterval, "fold interval");
+        if (foldInterval.isNegative() || foldInterval.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("fold interval: " + foldInterval + " (expected: PT0S..PT1M)");
+        }
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("jdbc url: '" + jdbcUrl + "' (expected: jdbc:postgresql://host:port/db)");
         }
@@ -45,7 +56,7 @@ public record PostgresOptions(String jdbcUrl, String user, String password, int 
      */
     public static PostgresOptions fromStoreUrl(String storeUrl, String user, String password) {
         return new PostgresOptions(jdbcUrl(storeUrl), user, password, DEFAULT_POOL_SIZE, DEFAULT_DAYS_AHEAD,
-                Clock.systemUTC());
+                Clock.systemUTC(), DEFAULT_FOLD_INTERVAL);
     }
 
     /** The JDBC URL of a {@code postgresql://host[:port]/database[?params]} store URL. */
@@ -72,17 +83,23 @@ public record PostgresOptions(String jdbcUrl, String user, String password, int 
 
     /** These options with another pool size and days ahead. */
     public PostgresOptions with(int poolSize, int partitionDaysAhead) {
-        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, clock);
+        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, clock, foldInterval);
     }
 
     /** These options with another clock. */
     public PostgresOptions withClock(Clock other) {
-        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, other);
+        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, other, foldInterval);
+    }
+
+    /** These options with another rollup fold interval (zero: no background folder). */
+    public PostgresOptions withFoldInterval(java.time.Duration interval) {
+        return new PostgresOptions(jdbcUrl, user, password, poolSize, partitionDaysAhead, clock, interval);
     }
 
     @Override
     public String toString() {
         return "PostgresOptions[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "***")
-                + ", poolSize=" + poolSize + ", partitionDaysAhead=" + partitionDaysAhead + "]";
+                + ", poolSize=" + poolSize + ", partitionDaysAhead=" + partitionDaysAhead + ", foldInterval=" + foldInterval
+                + "]";
     }
 }

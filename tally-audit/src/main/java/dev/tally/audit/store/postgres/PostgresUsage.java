@@ -23,7 +23,9 @@ import java.util.Map;
  * Usage reports for {@link PostgresAuditStore}: executes the {@link UsagePlan} of a query (whole
  * days from a day table, whole hours from an hourly table, partial edge hours from raw call
  * rows) in one read transaction, so rollups and raw rows agree, and adds everything up in
- * {@link UsageGroups}. The same reads as the SQLite store's; raw rows skip pruned entries.
+ * {@link UsageGroups}. The same reads as the SQLite store's; raw rows skip pruned entries. Each
+ * rollup read also adds the calls not yet folded into the rollups ({@link UnfoldedCalls}) in the
+ * part's range, so the report counts every committed call once whether or not the folder has run.
  *
  * <p>Rollup reads are range scans on the tables' primary keys (time first; tag name, then time
  * for tag tables). Raw reads are range scans of the call index on {@code ts} (or on
@@ -40,6 +42,8 @@ final class PostgresUsage {
     private final UsageGroups groups;
     private final GroupBy.Tag tagGroup;
     private final Map.Entry<String, String> tagFilter;
+    /** Chain to folded_seq of the chains whose newest calls are not in the rollups yet. */
+    private Map<String, Long> unfolded = Map.of();
 
     private PostgresUsage(UsageQuery query) {
         this.query = query;
@@ -55,6 +59,7 @@ final class PostgresUsage {
             // One snapshot for every statement of the report.
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
             PostgresUsage usage = new PostgresUsage(query);
+            usage.unfolded = UnfoldedCalls.chains(c);
             for (UsagePlan.Part part : UsagePlan.of(query).parts()) {
                 usage.read(c, part);
             }
@@ -74,9 +79,13 @@ final class PostgresUsage {
                 } else {
                     rollups(c, r.table(), r.from(), r.to(), false);
                 }
+                // The rollup rows plus the calls not folded into them yet are every call, once.
+                for (Map.Entry<String, Long> chain : unfolded.entrySet()) {
+                    calls(c, r.from(), r.to(), false, chain.getKey(), chain.getValue());
+                }
             }
-            case UsagePlan.Calls calls -> calls(c, calls.from(), calls.to(), false);
-            case UsagePlan.ExcludedCalls calls -> calls(c, calls.from(), calls.to(), true);
+            case UsagePlan.Calls calls -> calls(c, calls.from(), calls.to(), false, null, 0);
+            case UsagePlan.ExcludedCalls calls -> calls(c, calls.from(), calls.to(), true, null, 0);
         }
     }
 
@@ -152,9 +161,11 @@ final class PostgresUsage {
 
     /**
      * Adds the raw call rows with {@code from <= ts < to} (null: unbounded) to their groups, or
-     * with {@code excluded} to what is taken out of them.
+     * with {@code excluded} to what is taken out of them; with a {@code chain}, only that chain's
+     * rows above {@code afterSeq} (its unfolded calls, read through the primary key).
      */
-    private void calls(Connection c, Long from, Long to, boolean excluded) throws SQLException {
+    private void calls(Connection c, Long from, Long to, boolean excluded, String chain, long afterSeq)
+            throws SQLException {
         Sql sql = new Sql("SELECT e.ts, e.key_id, e.model, e.provider, e.status, e.user_id, e.body FROM entries e "
                 + "WHERE e.kind = 'call'");
         if (from != null) {
@@ -162,6 +173,9 @@ final class PostgresUsage {
         }
         if (to != null) {
             sql.where("e.ts < ?", to);
+        }
+        if (chain != null) {
+            sql.where("e.chain = ? AND e.seq > ?", chain, afterSeq);
         }
         sql.equal("e.key_id", query.keyId());
         sql.equal("e.model", query.model());

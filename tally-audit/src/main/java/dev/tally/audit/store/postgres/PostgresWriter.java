@@ -5,8 +5,6 @@ import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.chain.SignedHead;
 import dev.tally.audit.entry.CallOpening;
 import dev.tally.audit.entry.CallRecord;
-import dev.tally.audit.rollup.RollupBatch;
-import dev.tally.audit.rollup.RollupTable;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.ChainHead;
 import dev.tally.audit.store.IndexColumns;
@@ -15,8 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +27,11 @@ import java.util.Set;
  * fastest way into PostgreSQL, and safe without {@code ON CONFLICT} because (chain, seq) is
  * unique by the continuity check under the lock. Openings and payloads, which may legitimately
  * repeat an id and are skipped then, stay batched {@code INSERT ... ON CONFLICT DO NOTHING}
- * (rewritten by the driver into multi-row INSERTs). Rollups are summed in memory per distinct
- * row and go in as one multi-row upsert per table ({@link RollupUpserts}). The chain's head row
+ * (rewritten by the driver into multi-row INSERTs). The batch does not touch the usage rollups:
+ * its call entries are counted there later by {@link RollupFolder}, and until then every reader
+ * adds them itself ({@link UnfoldedCalls}); the rollup upserts used to cost the writer about as
+ * much as the entries. A retention prune folds its chain through the new anchor in this
+ * transaction first, so no call is hidden or dropped before it is counted. The chain's head row
  * is updated last, in the same transaction, in one round trip with the delete of the openings
  * the batch closed. Statements that do not depend on each other's results go to the server
  * together as one multi-statement (pgjdbc pipelines them, one sync): on a busy machine each
@@ -48,18 +47,11 @@ final class PostgresWriter {
         "status", "user_id", "event_type", "prev_hash", "hash", "body"};
     private static final String[] TAG_COLUMNS = {"name", "value", "ts", "chain", "seq"};
 
-    private final Map<RollupTable, KnownHistograms> known = new EnumMap<>(RollupTable.class);
-    /** The head this writer last committed per chain, to notice another writer on the same chain. */
-    private final Map<String, ChainHead> lastCommitted = new HashMap<>();
-    private final Map<String, ChainHead> pendingHeads = new HashMap<>();
     private boolean pruned;
     private final dev.tally.audit.alert.BudgetCrossings crossings;
 
     PostgresWriter(dev.tally.audit.alert.BudgetCrossings crossings) {
         this.crossings = crossings;
-        for (RollupTable table : RollupTable.values()) {
-            known.put(table, new KnownHistograms());
-        }
     }
 
     /** Applies {@code batch} inside the caller's open transaction on {@code c}. */
@@ -76,11 +68,6 @@ final class PostgresWriter {
             }
         }
         ChainHead head = lockAndReadHead(c, batch.chain());
-        ChainHead mine = lastCommitted.get(batch.chain());
-        if (mine != null && !mine.equals(head)) {
-            // Someone else wrote this chain since our last commit: what we remember may be stale.
-            known.values().forEach(KnownHistograms::clear);
-        }
         if (!batch.entries().isEmpty()) {
             checkContinues(batch, head);
         }
@@ -89,12 +76,18 @@ final class PostgresWriter {
         PostgresPayloads.insert(c, batch.payloads(), closedIds);
         PostgresAdmin admin = new PostgresAdmin(c);
         for (AdminChange change : batch.changes()) {
+            if (change instanceof AdminChange.Prune prune) {
+                // Count every call the prune hides (and may later drop) before hiding it.
+                RollupFolder.fold(c, prune.anchor().chain(), prune.anchor().seq(), Integer.MAX_VALUE, true);
+            }
             admin.apply(change);
         }
         pruned = admin.pruned();
         dev.tally.audit.store.HeadRows.insertCheckpoints(c, batch);
-        crossings.write(c, batch); // budget alerts: after the rollups, in this transaction
         finish(c, batch, closedIds);
+        // Budget alerts, in this transaction: the spend is read from the rollups plus the unfolded
+        // calls of every chain up to its head, so after the head moved to this batch's last entry.
+        crossings.write(c, batch);
     }
 
     /** Whether the last written batch pruned a chain. */
@@ -104,16 +97,11 @@ final class PostgresWriter {
 
     /** The batch's transaction committed: what it wrote is now the stored state. */
     void committed() {
-        known.values().forEach(KnownHistograms::commit);
-        lastCommitted.putAll(pendingHeads);
-        pendingHeads.clear();
         crossings.committed();
     }
 
     /** The batch's transaction was rolled back (or its outcome is unknown). */
     void rolledBack() {
-        known.values().forEach(KnownHistograms::rollback);
-        pendingHeads.clear();
         crossings.rolledBack();
     }
 
@@ -185,7 +173,6 @@ final class PostgresWriter {
         if (batch.entries().isEmpty()) {
             return;
         }
-        RollupBatch rollups = new RollupBatch();
         BinaryCopy entries = new BinaryCopy("entries", ENTRY_COLUMNS);
         BinaryCopy tags = new BinaryCopy("call_tags", TAG_COLUMNS);
         for (ChainedEntry e : batch.entries()) {
@@ -194,7 +181,6 @@ final class PostgresWriter {
                     .text(col.keyId()).text(col.model()).text(col.provider()).text(col.status()).text(col.user())
                     .text(col.eventType()).text(e.prevHash()).text(e.hash()).bytes(e.canonicalBytes());
             if (e.entry() instanceof CallRecord call) {
-                rollups.add(batch.chain(), call);
                 for (Map.Entry<String, String> t : call.tags().entrySet()) {
                     tags.row().text(t.getKey()).text(t.getValue()).int8(col.ts()).text(e.chain()).int8(e.seq());
                 }
@@ -202,7 +188,6 @@ final class PostgresWriter {
         }
         entries.copyInto(c);
         tags.copyInto(c);
-        RollupUpserts.upsertAll(c, rollups, known);
     }
 
     /**
@@ -228,7 +213,6 @@ final class PostgresWriter {
                 s.setString(p++, batch.chain());
                 s.setLong(p++, last.seq());
                 s.setString(p, last.hash());
-                pendingHeads.put(batch.chain(), new ChainHead(last.seq(), last.hash()));
             }
             s.execute();
             while (s.getMoreResults() || s.getUpdateCount() != -1) {

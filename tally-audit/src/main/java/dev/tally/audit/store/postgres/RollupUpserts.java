@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rollup half of a PostgreSQL write batch: per table, the batch's rows (already summed in
+ * The rollup upserts of a {@link RollupFolder} fold: per table, the fold's rows (already summed in
  * memory per key by {@link dev.tally.audit.rollup.RollupBatch}) go in as ONE multi-row upsert,
  * {@code INSERT ... SELECT * FROM unnest(?::bigint[], ?::text[], ...) ON CONFLICT DO UPDATE},
  * one array parameter per column. Arrays rather than a VALUES list because the statement text
@@ -25,14 +25,14 @@ import java.util.Map;
  * 32,767-parameter ceiling), and the server plans it once per connection.
  *
  * <p>Counts and sums add up in SQL. Histograms are opaque bytes merged in Java: a row this
- * writer wrote recently is known in {@link KnownHistograms}; the others are read first with ONE
+ * fold wrote is known in {@link KnownHistograms}; the others are read first with ONE
  * select per table for all of the batch's unknown keys (a join against the same kind of arrays),
  * instead of one select per row. The selects of every table go to the server together, and so do
  * the upserts ({@link #upsertAll}): a batch costs two round trips at most for all eight tables,
  * whatever its size.
  *
- * <p>Stateless; not thread-safe in the sense that the caller's connection and
- * {@link KnownHistograms} are used under the store's writer lock.
+ * <p>Stateless; the caller's connection and {@link KnownHistograms} are used by one thread, under
+ * the chain's fold lock.
  */
 final class RollupUpserts {
 
@@ -84,8 +84,8 @@ final class RollupUpserts {
      * so eight tables cost one wait instead of eight; on a busy server every round trip is a
      * wake-up of both processes.
      */
-    static void upsertAll(Connection c, RollupBatch rollups, Map<RollupTable, KnownHistograms> known)
-            throws SQLException {
+    static void upsertAll(Connection c, RollupBatch rollups, Map<RollupTable, KnownHistograms> known,
+            Long rowsUntil) throws SQLException {
         List<RollupTable> tables = new ArrayList<>();
         for (RollupTable table : RollupTable.values()) {
             if (!rollups.rows(table).isEmpty()) {
@@ -95,7 +95,7 @@ final class RollupUpserts {
         if (tables.isEmpty()) {
             return;
         }
-        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, tables, rollups, known);
+        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, tables, rollups, known, rowsUntil);
         StringBuilder sql = new StringBuilder();
         for (RollupTable table : tables) {
             sql.append(sql.isEmpty() ? "" : ";\n").append(SQL.get(table)[0]);
@@ -172,11 +172,12 @@ final class RollupUpserts {
 
     /**
      * Per table, the {latency, ttft} bytes stored for every key of its rows ({null, null} for a
-     * row not there yet): from {@code known}, and for the keys it does not know, from one
-     * multi-statement select covering every table that has such keys.
+     * row not there yet): from {@code known}, nothing for a key whose bucket starts after
+     * {@code rowsUntil} (the chain has no row that late; null: no row at all), and for the other
+     * keys from one multi-statement select covering every table that has such keys.
      */
     private static Map<RollupTable, Map<RollupKey, byte[][]>> storedHistograms(Connection c, List<RollupTable> tables,
-            RollupBatch rollups, Map<RollupTable, KnownHistograms> known) throws SQLException {
+            RollupBatch rollups, Map<RollupTable, KnownHistograms> known, Long rowsUntil) throws SQLException {
         Map<RollupTable, Map<RollupKey, byte[][]>> stored = new EnumMap<>(RollupTable.class);
         Map<RollupTable, List<RollupKey>> unknown = new EnumMap<>(RollupTable.class);
         for (RollupTable table : tables) {
@@ -185,7 +186,10 @@ final class RollupUpserts {
             KnownHistograms knownHere = known.get(table);
             for (RollupKey k : rows.keySet()) {
                 byte[][] bytes = knownHere.get(k);
-                if (bytes == null) {
+                boolean isNew = rowsUntil == null || k.hour() > table.grain().floor(rowsUntil);
+                if (bytes == null && isNew) {
+                    bytesByKey.put(k, new byte[2][]); // no row of the chain starts this late: nothing to read
+                } else if (bytes == null) {
                     unknown.computeIfAbsent(table, t -> new ArrayList<>()).add(k);
                     bytesByKey.put(k, new byte[2][]);
                 } else {
