@@ -5,25 +5,20 @@ import dev.tally.audit.adjust.RecordPricer;
 import dev.tally.audit.adjust.RepriceRequest;
 import dev.tally.audit.adjust.Repricer;
 import dev.tally.audit.json.Json;
-import dev.tally.audit.recorder.Recorder;
-import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.StoreException;
 import dev.tally.cli.CommandFailure;
 import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.HelpOption;
 import dev.tally.cli.options.SourceOptions;
+import dev.tally.cli.options.StoppedGateway;
 import dev.tally.cli.options.TimeArgument;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.reprice.PricedModels;
 import dev.tally.gateway.reprice.RepriceJson;
 import dev.tally.gateway.server.Gateway;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
@@ -126,37 +121,11 @@ public final class RepriceCommand implements Callable<Integer> {
         GatewayConfig config = source.settings().orElseThrow(() -> new CommandLine.ParameterException(
                 spec.commandLine(), "--config: missing (expected: the gateway's configuration file, whose prices"
                         + " re-price the calls, with --data; or --url for a running gateway)"));
-        Path own = source.dataDir().resolve("gateway");
-        String chain = config.server().instanceId().orElseGet(() -> instanceId(own));
-        Path keyFile = config.audit().integrity().signingKeyFile().orElse(null);
-        try (var store = source.openStore(false)) {
-            Recorder recorder;
-            try {
-                recorder = Recorder.start(store, RecorderConfig.defaults(chain, own).withSigningKeyFile(keyFile),
-                        Clock.systemUTC());
-            } catch (UncheckedIOException | StoreException e) {
-                throw new CommandFailure("cannot open the gateway's chain " + chain + ": " + e.getMessage()
-                        + (e.getMessage() != null && e.getMessage().contains("held by another recorder")
-                                ? " (expected: the gateway stopped, or --url to re-price through it)" : ""), e);
-            }
-            try {
-                return new Repricer(store, recorder, new RecordPricer(Gateway.priceBook(config), PricedModels.of(config)),
-                        Clock.systemUTC()).run(request);
-            } catch (StoreException e) {
-                throw new CommandFailure(e.getMessage() + " (adjustments committed before stay; run again to finish)", e);
-            } finally {
-                recorder.close();
-            }
-        }
-    }
-
-    private static String instanceId(Path own) {
-        Path file = own.resolve("instance-id");
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new CommandFailure("data: " + file + " cannot be read (" + e.getMessage() + "; expected: the data"
-                    + " directory of a gateway that has run, or server.instance_id in --config)", e);
+        try (StoppedGateway gateway = StoppedGateway.open(source, Optional.of(config), "re-price")) {
+            return new Repricer(gateway.store(), gateway.recorder(),
+                    new RecordPricer(Gateway.priceBook(config), PricedModels.of(config)), Clock.systemUTC()).run(request);
+        } catch (StoreException e) {
+            throw new CommandFailure(e.getMessage() + " (adjustments committed before stay; run again to finish)", e);
         }
     }
 

@@ -5,20 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.audit.chain.SignedHeadJson;
 import dev.tally.audit.json.Json;
 import dev.tally.audit.recorder.KeyRotated;
-import dev.tally.audit.recorder.Recorder;
-import dev.tally.audit.recorder.RecorderConfig;
 import dev.tally.audit.store.StoreException;
 import dev.tally.cli.CommandFailure;
 import dev.tally.cli.TallyCommand;
 import dev.tally.cli.options.SourceOptions;
-import dev.tally.gateway.config.GatewayConfig;
-import java.io.IOException;
+import dev.tally.cli.options.StoppedGateway;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,37 +64,10 @@ public final class SigningKeyRotateCommand implements Callable<Integer> {
 
     /** Rotates on the store, as the gateway's chain would at start; the gateway must be stopped. */
     private KeyRotated onStore() throws InterruptedException {
-        Path own = source.dataDir().resolve("gateway");
-        java.util.Optional<GatewayConfig> settings = source.settings();
-        String chain = settings.flatMap(c -> c.server().instanceId()).orElseGet(() -> instanceId(own));
-        Path keyFile = settings.flatMap(c -> c.audit().integrity().signingKeyFile()).orElse(null);
-        try (var store = source.openStore(false)) {
-            Recorder recorder;
-            try {
-                recorder = Recorder.start(store, RecorderConfig.defaults(chain, own).withSigningKeyFile(keyFile),
-                        Clock.systemUTC());
-            } catch (UncheckedIOException | StoreException e) {
-                throw new CommandFailure("cannot open the gateway's chain " + chain + ": " + e.getMessage()
-                        + (e.getMessage() != null && e.getMessage().contains("held by another recorder")
-                                ? " (expected: the gateway stopped, or --url to rotate through it)" : ""), e);
-            }
-            try {
-                return recorder.rotateSigningKey();
-            } catch (UncheckedIOException | IllegalStateException | StoreException e) {
-                throw new CommandFailure(e.getMessage(), e);
-            } finally {
-                recorder.close();
-            }
-        }
-    }
-
-    private static String instanceId(Path own) {
-        Path file = own.resolve("instance-id");
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new CommandFailure("data: " + file + " cannot be read (" + e.getMessage() + "; expected: the data"
-                    + " directory of a gateway that has run, or server.instance_id in --config)", e);
+        try (StoppedGateway gateway = StoppedGateway.open(source, source.settings(), "rotate")) {
+            return gateway.recorder().rotateSigningKey();
+        } catch (UncheckedIOException | IllegalStateException | StoreException e) {
+            throw new CommandFailure(e.getMessage(), e);
         }
     }
 
