@@ -2,7 +2,6 @@ package dev.tally.gateway.proxy;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +16,7 @@ import java.io.IOException;
  * OpenAI stream without {@code stream_options.include_usage}, that option (added so the gateway
  * learns the usage; {@link #usageChunkHidden()} then tells the tee to hide the extra chunk).
  *
- * <p>A body is read once, with a streaming parser and no tree: every token is read (so the JSON
+ * <p>A body is read once, with a streaming parser and no tree ({@link RequestScan}): every token is read (so the JSON
  * is checked whole, duplicate keys and the {@link ClientJson} limits included), the few fields
  * above are kept, all else is skipped. The tree is built only when something asks for
  * {@link #body()} (a token estimate, a model name or option written back). A body the streaming

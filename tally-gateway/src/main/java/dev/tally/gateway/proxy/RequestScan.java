@@ -11,7 +11,10 @@ import java.io.IOException;
  * {@code stream_options.include_usage} (for Anthropic, {@code metadata.user_id}); every other
  * value is read token by token and dropped. Every token of the body is read, so what the parser
  * refuses (bad syntax, a duplicate key at any depth, a limit passed, data after the value) is
- * refused here as it is by a tree parse with the same mapper.
+ * refused here as it is by a tree parse with the same mapper. One limit is not checked on what is
+ * skipped: a string's length, which the parser measures only when it reads the text; no string
+ * can pass {@link dev.tally.gateway.json.ClientJson#MAX_STRING_LENGTH} characters within the
+ * 32 MiB a body may have.
  *
  * <p>It only accepts: a body it would have to refuse, or whose fields are not of the plain types
  * (a model that is not a non-empty string, a stream flag that is not a boolean, a user that is
