@@ -34,11 +34,13 @@ public final class StartupWarmUp {
     private static void run() {
         try {
             SSLContext.getDefault();
+            StartupTimeline.mark("TLS context");
         } catch (NoSuchAlgorithmException | RuntimeException e) {
             // The upstream client asks again, and reports it.
         }
         try {
             HttpRouting.builder();
+            StartupTimeline.mark("Helidon routing");
         } catch (RuntimeException | LinkageError e) {
             // The server's start meets it again (a failed class initialisation keeps its cause), and reports it.
         }
