@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Where a start went: named steps of {@code tally serve}'s start, each marked with the monotonic
  * clock as it ends, and written once, at DEBUG, as one line of milliseconds since the JVM started
- * ({@code logging.levels: {server: debug}} or {@code logging.level: debug} shows it). Marking
+ * ({@code logging.levels: {dev.tally.gateway.server: debug}} shows it). Marking
  * costs a {@link System#nanoTime()} and a list entry, so the marks stay in at every level; the
  * JVM's start time is only read when the line is written.
  *
