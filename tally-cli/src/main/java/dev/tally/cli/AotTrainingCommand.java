@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.audit.store.sqlite.SqliteTemplate;
 import dev.tally.gateway.config.ConfigLoader;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.server.GatewayRuntime;
@@ -7,10 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,13 +48,19 @@ import picocli.CommandLine.Spec;
  *   <li>{@code sqlite-library} (no cache; run first): copies the SQLite driver's native library
  *       for this machine from the jar into {@code <dir>}. The launcher then points the driver at
  *       it ({@code org.sqlite.lib.path}), which otherwise, on every run, started {@code uname}
- *       to tell the platform and extracted the library to a temporary file.
+ *       to tell the platform and extracted the library to a temporary file. It also makes
+ *       {@code <dir>/store-template.db}, an empty store made by Flyway, which a new SQLite store
+ *       starts as a copy of ({@link SqliteTemplate}, named by the launcher in
+ *       {@code tally.sqlite.template}); the serve workload then trains that path, not Flyway's.
  * </ul>
  * The launcher makes {@code <dir>} (and removes the training one). Blocking; not thread-safe (one per run).
  */
 @Command(name = "aot-training", hidden = true,
         description = "Run a start-up workload the launcher records into an AOT cache (internal).")
 final class AotTrainingCommand implements Callable<Integer> {
+
+    /** The empty store the {@code sqlite-library} workload makes beside the library ({@link SqliteTemplate}). */
+    static final String STORE_TEMPLATE = "store-template.db";
 
     private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -74,10 +79,15 @@ final class AotTrainingCommand implements Callable<Integer> {
     Path dir;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         Path data = dir.resolve("data");
         if (workload == Workload.sqlite_library) {
             copySqliteLibrary(dir);
+            try {
+                SqliteTemplate.make(dir.resolve(STORE_TEMPLATE));
+            } catch (java.sql.SQLException e) {
+                throw new CommandFailure("cannot make the store template: " + e.getMessage(), e);
+            }
             return TallyCommand.OK;
         }
         if (workload == Workload.serve) {
@@ -141,34 +151,83 @@ final class AotTrainingCommand implements Callable<Integer> {
         }
     }
 
-    /** One start of the gateway as {@code serve} makes it, some calls, and its shutdown. */
-    private static void serveOnce(Path config, Path data, boolean calls) throws IOException, InterruptedException {
+    /**
+     * One start of the gateway as {@code serve} makes it, some calls, and its shutdown. The calls
+     * go over a plain socket, not the JDK's {@code HttpClient}: the cache holds every class the
+     * training loads, and a start would load the client's 300-odd classes for nothing.
+     */
+    private static void serveOnce(Path config, Path data, boolean calls) throws IOException {
         GatewayConfig settings = ConfigLoader.load(config, data, Map.of());
         GatewayRuntime runtime = GatewayRuntime.start(settings, data, Clock.systemUTC());
         try {
-            String base = "http://127.0.0.1:" + runtime.port();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            send(http, HttpRequest.newBuilder(URI.create(base + "/health")).GET());
+            int port = runtime.port();
+            send(port, "GET", "/health", null, null);
             if (calls) {
                 String admin = "Bearer " + runtime.admin().token().reveal();
-                String created = send(http, HttpRequest.newBuilder(URI.create(base + "/v1/admin/keys"))
-                        .header("authorization", admin).header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"training\"}")));
+                String created = send(port, "POST", "/v1/admin/keys", admin, "{\"name\":\"training\"}");
                 Matcher secret = SECRET.matcher(created);
                 if (secret.find()) {
-                    send(http, HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-                            .header("authorization", "Bearer " + secret.group(1)).header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"model\":\"training-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+                    send(port, "POST", "/v1/chat/completions", "Bearer " + secret.group(1),
+                            "{\"model\":\"training-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
                 }
-                send(http, HttpRequest.newBuilder(URI.create(base + "/v1/admin/logs")).header("authorization", admin).GET());
+                send(port, "GET", "/v1/admin/logs", admin, null);
             }
         } finally {
             runtime.shutdown(Duration.ofSeconds(10));
         }
     }
 
-    private static String send(HttpClient http, HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    /** One HTTP/1.1 request on its own connection; returns the response's body. */
+    private static String send(int port, String method, String path, String authorization, String json) throws IOException {
+        byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("host: 127.0.0.1:").append(port).append("\r\n");
+        if (authorization != null) {
+            head.append("authorization: ").append(authorization).append("\r\n");
+        }
+        head.append("content-type: application/json\r\ncontent-length: ").append(body.length).append("\r\n\r\n");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            long length = -1;
+            boolean chunked = false;
+            for (String line = line(in); !line.isEmpty(); line = line(in)) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            if (chunked) {
+                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                        size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                    answer.write(in.readNBytes(size));
+                    line(in); // the CRLF after each chunk
+                }
+            } else if (length > 0) {
+                answer.write(in.readNBytes((int) length));
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** One header line without its CRLF (ASCII). */
+    private static String line(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed in the middle of a response");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 }

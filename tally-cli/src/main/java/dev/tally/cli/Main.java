@@ -2,6 +2,7 @@ package dev.tally.cli;
 
 import dev.tally.gateway.logging.LogSettings;
 import dev.tally.gateway.logging.LogSetup;
+import dev.tally.gateway.server.StartupTimeline;
 import dev.tally.gateway.server.StartupWarmUp;
 
 /**
@@ -17,6 +18,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartupTimeline.mark("main");
         if (args.length > 0 && args[0].equals("serve")) {
             // On a second core, while the command line is parsed and the store opened.
             StartupWarmUp.start();

@@ -54,6 +54,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        dev.tally.gateway.server.StartupTimeline.mark("command line");
         if (port != null && (port < 0 || port > 65_535)) {
             throw new UsageFailure("--port: " + port + " (expected: 0..65535)");
         }
@@ -66,7 +67,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage());
         }
+        dev.tally.gateway.server.StartupTimeline.mark("config");
         LogSetup.install(settings.logging());
+        dev.tally.gateway.server.StartupTimeline.mark("logging");
         GatewayConfig.Server server = settings.server();
         settings = settings.withServer(new GatewayConfig.Server(host == null ? server.host() : host,
                 port == null ? server.port() : port, server.instanceId(), server.shutdownTimeout()));
@@ -92,6 +95,7 @@ final class ServeCommand implements Callable<Integer> {
             out.println("admin token (shown once; kept in " + data.resolve("admin-token") + "): " + runtime.admin().token().reveal());
         }
         out.flush();
+        dev.tally.gateway.server.StartupTimeline.report();
         stopped.await();
         return TallyCommand.OK;
     }

@@ -30,15 +30,21 @@ class AotTrainingCommandTest {
     }
 
     @Test
-    void copiesTheSqliteLibraryOfThisMachine() throws java.io.IOException {
+    void copiesTheSqliteLibraryOfThisMachineAndMakesTheStoreTemplate() throws Exception {
         CliRun run = CliRun.of("aot-training", "sqlite-library", "--dir", dir.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList())
-                    .containsExactly(System.mapLibraryName("sqlitejdbc"));
+                    .containsExactlyInAnyOrder(System.mapLibraryName("sqlitejdbc"), AotTrainingCommand.STORE_TEMPLATE);
         }
         assertThat(java.nio.file.Files.size(dir.resolve(System.mapLibraryName("sqlitejdbc")))).isPositive();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(AotTrainingCommand.STORE_TEMPLATE));
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).as("made by Flyway, every migration in its history").isEqualTo(4);
+        }
     }
 
     @Test

@@ -102,6 +102,7 @@ public final class Gateway implements AutoCloseable {
         // Everything recorded goes through the counting sink, so metrics match the log.
         GatewayTelemetry telemetry = GatewayTelemetry.start(config, recorder, sink, adminToken, ids, clock);
         sink = telemetry.sink();
+        StartupTimeline.mark("telemetry");
         KeyService keys = new KeyService(store, recorder::commitChange, ids, new SecureRandom(), clock, KEY_CACHE_TTL);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock, BruteForcePolicy.DEFAULT, Sleeper.SYSTEM);
         Optional<SharedRates> sharedRates = SharedRates.of(store, clock);
@@ -115,6 +116,7 @@ public final class Gateway implements AutoCloseable {
         telemetry.metrics().outage(gate);
         CallAssembler assembler = new CallAssembler(config.audit(), new PayloadKeeper(config.audit().payload(),
                 new Redactor(config.audit().redactionPatterns()), config.audit().payloadMaxBytes(), clock));
+        StartupTimeline.mark("keys, limiter, tokenizer, upstream");
         PriceBook prices = priceBook(config);
         ProxyServices services = new ProxyServices(authenticator, limiter, new Router(config),
                 new UpstreamCaller(upstream, retrySleeper, clock), assembler, sink, gate,
@@ -128,14 +130,17 @@ public final class Gateway implements AutoCloseable {
         dev.tally.audit.adjust.Repricer repricer = new dev.tally.audit.adjust.Repricer(store, recorder,
                 new dev.tally.audit.adjust.RecordPricer(prices,
                         dev.tally.gateway.reprice.PricedModels.of(config)), clock);
+        StartupTimeline.mark("services");
         GatewayServer server = GatewayServer.start(config, services, sink, routing -> {
             OrganizationRoutes.register(routing, AdminRoutes.register(routing, admin, recorder, repricer), admin);
             telemetry.routes(routing);
             extraRoutes.accept(routing);
         });
+        StartupTimeline.mark("server started");
         // Only once the port answers: loading the vocabulary allocates some 50 MB, and the
         // collections that causes would otherwise stop the start-up thread for about 0.4 s.
         Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
+        Thread.ofVirtual().name("tally-tls-warmup").start(StartupWarmUp::tls);
         return new Gateway(server, upstream, keys, telemetry, gate);
     }
 

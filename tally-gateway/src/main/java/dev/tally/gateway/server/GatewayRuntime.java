@@ -89,7 +89,9 @@ public final class GatewayRuntime implements AutoCloseable {
         AdminTokenFile.Resolved admin = AdminTokenFile.resolve(config.admin().token(), dataDir);
         Path own = dataDir.resolve("gateway");
         String chain = config.server().instanceId().orElseGet(() -> instanceId(own, dataDir));
+        StartupTimeline.mark("admin token and instance id");
         AuditStore store = AuditStores.open(config.store());
+        StartupTimeline.mark("store open");
         if (store instanceof AlertOutbox outbox) {
             outbox.alertRules(config.alerts().rules()); // before the first commit, recovery's included
         }
@@ -110,8 +112,10 @@ public final class GatewayRuntime implements AutoCloseable {
                     .withJournalMaxBytes(audit.journalMaxBytes()), clock,
                     // On the writer thread: the publisher only queues the head.
                     head -> publishing.ifPresent(p -> p.publish(SignedHeadJson.write(head))));
+            StartupTimeline.mark("recorder (recovery, signing key)");
             warnWhenOwnKeyIsNotPinned(integrity, recorder.publicKeyBase64());
             AuditSettingsLog.record(audit, store, recorder::commitChange, new IdSource(clock, new SecureRandom()), clock);
+            StartupTimeline.mark("settings event");
             Gateway gateway = Gateway.start(config, store, recorder, new RecorderAuditSink(recorder, audit.durability()), clock,
                     d -> Thread.sleep(d.toMillis()), admin.token(), routing -> { });
             if (gateway.port() < 0) {
@@ -119,6 +123,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 gateway.close();
                 throw new IllegalStateException(StartupCheck.inUse(config.server().port()));
             }
+            StartupTimeline.mark("gateway");
             RetentionRun run = new RetentionRun(recorder, store, audit.retention(), audit.payloadRetention(),
                     new IdSource(clock, new SecureRandom()), clock);
             Optional<RetentionScheduler> retention = run.prunesAnything()

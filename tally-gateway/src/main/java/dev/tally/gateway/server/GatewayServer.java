@@ -45,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
         extraRoutes.accept(routing);
         // Last: any other path or method is a JSON 404 with a catalogued code, not Helidon's text.
         routing.any(UnknownRoute::handle);
+        StartupTimeline.mark("routing");
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())

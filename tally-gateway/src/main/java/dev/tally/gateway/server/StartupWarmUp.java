@@ -8,10 +8,10 @@ import javax.net.ssl.SSLContext;
 /**
  * Start-up work that {@link GatewayRuntime#start} needs only late, done early on a thread of its
  * own while the starting thread reads the configuration, opens the store and starts the recorder:
- * the JDK's default TLS context (reading the trust store, which the upstream client needs) and
  * Helidon's routing and service registry (initialised by the first {@link HttpRouting#builder()}).
- * Measured on the starting thread, these took about 0.1-0.3 s and 0.4-0.6 s of a 2-3 s start on a
- * 2-core machine; here they overlap with the rest. Nothing here is kept: it only initialises
+ * Measured on the starting thread, this took about 0.4-0.6 s of a 2-3 s start on a 2-core
+ * machine; here it overlaps with the rest. The JDK's default TLS context, which only an https
+ * provider's first connection needs, is made once the server listens ({@link #tls()}). Nothing here is kept: it only initialises
  * classes and JDK-wide defaults that the starting thread would initialise anyway, and a failure
  * is left for the starting thread to meet and report where it would have.
  *
@@ -31,14 +31,23 @@ public final class StartupWarmUp {
         }
     }
 
-    private static void run() {
+    /**
+     * Makes the JDK's default TLS context (reading the trust store), which the upstream client
+     * needs on its first https connection only: run once the server listens, so that first call
+     * does not pay for it, and the start does not either. Blocking; call it on a thread of its own.
+     */
+    public static void tls() {
         try {
             SSLContext.getDefault();
         } catch (NoSuchAlgorithmException | RuntimeException e) {
             // The upstream client asks again, and reports it.
         }
+    }
+
+    private static void run() {
         try {
             HttpRouting.builder();
+            StartupTimeline.mark("Helidon routing");
         } catch (RuntimeException | LinkageError e) {
             // The server's start meets it again (a failed class initialisation keeps its cause), and reports it.
         }

@@ -47,12 +47,12 @@ public final class SocketUpstreamClient implements UpstreamClient {
     static final int MAX_IDLE_PER_ORIGIN = 256;
 
     private final ConnectionPool pool;
-    private final SSLContext tls;
+    private final SSLContext tls; // null: the JVM's default, made on the first https connection
     private final Map<URI, Route> routes = new ConcurrentHashMap<>();
 
     /** A client trusting the JVM's default certificate authorities. */
     public SocketUpstreamClient() {
-        this(defaultTls());
+        this(null, MAX_IDLE, MAX_IDLE_PER_ORIGIN);
     }
 
     /** A client using {@code tls} for https providers (tests pass one trusting their own certificate). */
@@ -65,11 +65,20 @@ public final class SocketUpstreamClient implements UpstreamClient {
         this.pool = new ConnectionPool(maxIdle, maxIdlePerOrigin);
     }
 
-    private static SSLContext defaultTls() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no default TLS context", e);
+    /**
+     * The JVM's default TLS context, made when first needed: reading the trust store (parsing
+     * some 150 certificates) took 0.1-0.3 s, which a gateway start paid before {@code /health}
+     * answered although only an https provider's first connection needs it.
+     */
+    private static final class DefaultTls {
+        static final SSLContext CONTEXT = defaultTls();
+
+        private static SSLContext defaultTls() {
+            try {
+                return SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JVM has no default TLS context", e);
+            }
         }
     }
 
@@ -125,7 +134,7 @@ public final class SocketUpstreamClient implements UpstreamClient {
     }
 
     private Http1Connection connect(Origin origin, Provider provider) throws IOException {
-        return connect(origin, provider, tls);
+        return connect(origin, provider, !origin.tls() || tls != null ? tls : DefaultTls.CONTEXT);
     }
 
     /** The answer's head, within the first-byte timeout (counted from the send) and the total deadline. */

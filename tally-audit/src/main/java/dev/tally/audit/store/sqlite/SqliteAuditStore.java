@@ -126,7 +126,8 @@ public final class SqliteAuditStore implements DerivedRows, dev.tally.audit.aler
 
     /**
      * Opens (creating if needed) the database at {@code path}, creating the schema in an empty
-     * file.
+     * file: a new file starts as a copy of the template when one is set ({@link SqliteTemplate}),
+     * else Flyway creates the schema.
      *
      * @throws StoreException when the file cannot be opened, is not a Tally database, or was
      *     written by a newer schema version
@@ -139,18 +140,14 @@ public final class SqliteAuditStore implements DerivedRows, dev.tally.audit.aler
             if (absolute.getParent() != null) {
                 PrivateFiles.createDirectories(absolute.getParent());
             }
+            // A new store starts as a copy of the template Flyway made, when there is one.
+            SqliteTemplate.placeIfNew(absolute);
             // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
             // database file's mode.
             PrivateFiles.ensureFile(absolute);
             PrivateFiles.restrict(absolute.resolveSibling(absolute.getFileName() + "-wal"));
             PrivateFiles.restrict(absolute.resolveSibling(absolute.getFileName() + "-shm"));
-            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
-            config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(10_000);
-            config.setTempStore(org.sqlite.SQLiteConfig.TempStore.MEMORY);
-            config.setCacheSize(-32_768); // 32 MiB of page cache for the writer's index pages
-            writer = DriverManager.getConnection(url, config.toProperties());
+            writer = DriverManager.getConnection(url, connectionConfig().toProperties());
             SqliteSchema.migrate(writer, absolute.toString());
             try (Statement s = writer.createStatement()) {
                 // Checkpoints run on the checkpointer's thread; the writer only steps in as a
@@ -170,6 +167,17 @@ public final class SqliteAuditStore implements DerivedRows, dev.tally.audit.aler
             closeQuietly(writer);
             throw e;
         }
+    }
+
+    /** The writer connection's settings (also the template's, {@link SqliteTemplate#make}). */
+    static org.sqlite.SQLiteConfig connectionConfig() {
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(10_000);
+        config.setTempStore(org.sqlite.SQLiteConfig.TempStore.MEMORY);
+        config.setCacheSize(-32_768); // 32 MiB of page cache for the writer's index pages
+        return config;
     }
 
     /** The database file. */
