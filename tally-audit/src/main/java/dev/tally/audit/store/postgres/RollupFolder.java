@@ -1,6 +1,5 @@
 package dev.tally.audit.store.postgres;
 
-import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.rollup.RollupBatch;
@@ -115,7 +114,7 @@ final class RollupFolder {
             s.setLong(3, upTo);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    AuditEntry entry = EntryHasher.parse(rs.getBytes(2));
+                    AuditEntry entry = RollupFields.parse(rs.getBytes(2));
                     if (!(entry instanceof CallRecord call)) {
                         throw new IllegalStateException("rollup fold of chain '" + chain + "': seq " + rs.getLong(1)
                                 + " is kind 'call' but its body is " + entry.getClass().getSimpleName()
