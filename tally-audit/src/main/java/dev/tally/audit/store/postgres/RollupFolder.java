@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +77,15 @@ final class RollupFolder {
      * @return the number of entries (of any kind) folded, 0 when there were none or the lock was taken
      */
     static long fold(Connection c, String chain, long through, int max, boolean wait) throws SQLException {
+        return fold(c, chain, through, max, wait, new FoldMemory());
+    }
+
+    /**
+     * As {@link #fold(Connection, String, long, int, boolean)}, with what earlier folds of this
+     * store left in {@code memory}; the caller tells it whether the transaction committed.
+     */
+    static long fold(Connection c, String chain, long through, int max, boolean wait, FoldMemory memory)
+            throws SQLException {
         if (!lock(c, chain, wait)) {
             return 0;
         }
@@ -106,7 +114,7 @@ final class RollupFolder {
         Long latest = rowsUntil;
         try (PreparedStatement s = c.prepareStatement("SELECT seq, body, ts FROM entries WHERE chain = ? AND seq > ? "
                 + "AND seq <= ? AND kind = 'call'")) {
-            s.setFetchSize(1_000);
+            s.setFetchSize(5_000); // fewer round trips; a body is about a kilobyte
             // Bodies in binary from the first execution: bytea as text is hex, twice the bytes.
             s.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
             s.setString(1, chain);
@@ -125,13 +133,10 @@ final class RollupFolder {
                 }
             }
         }
-        // Stored histograms are read again on every fold: another instance may have folded this
-        // chain since, so nothing remembered from an earlier fold can be trusted.
-        Map<RollupTable, KnownHistograms> known = new EnumMap<>(RollupTable.class);
-        for (RollupTable table : RollupTable.values()) {
-            known.put(table, new KnownHistograms());
-        }
+        // Histograms this store wrote are trusted only while no other fold has moved folded_seq.
+        Map<RollupTable, KnownHistograms> known = memory.at(folded);
         RollupUpserts.upsertAll(c, rollups, known, rowsUntil);
+        memory.pending(upTo);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO rollup_folds (chain, folded_seq, rows_until) "
                 + "VALUES (?, ?, ?) ON CONFLICT (chain) DO UPDATE SET folded_seq = excluded.folded_seq, "
                 + "rows_until = excluded.rows_until")) {

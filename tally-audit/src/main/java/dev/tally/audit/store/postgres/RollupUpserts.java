@@ -24,6 +24,12 @@ import java.util.Map;
  * and its parameter count stay the same whatever the batch holds (one prepared shape, no
  * 32,767-parameter ceiling), and the server plans it once per connection.
  *
+ * <p>Rows that cannot exist yet (their hour or day starts after the chain's latest folded call,
+ * {@code rollup_folds.rows_until}: with traffic spread thin, most of a fold's rows) skip all of
+ * that when a table has {@value #COPY_ROWS} or more of them: they go in with one binary
+ * {@code COPY} per table ({@link BinaryCopy}), no conflict check, no arrays to encode and parse,
+ * and a second fold of the same rows would fail on the primary key rather than count twice.
+ *
  * <p>Counts and sums add up in SQL. Histograms are opaque bytes merged in Java: a row this
  * fold wrote is known in {@link KnownHistograms}; the others are read first with ONE
  * select per table for all of the batch's unknown keys (a join against the same kind of arrays),
@@ -40,6 +46,12 @@ final class RollupUpserts {
         "output_tokens", "reasoning_tokens", "cost_micros", "unpriced_calls", "latency_count", "latency_sum",
         "latency_hist", "ttft_count", "ttft_sum", "ttft_hist"};
     private static final String[] STATUSES = {"success", "errors", "refused", "cancelled", "interrupted"};
+
+    /**
+     * New rows of one table from which on a fold sends them with their own binary COPY; fewer go
+     * into the fold's one upsert round trip (a COPY is a round trip of its own per table).
+     */
+    static final int COPY_ROWS = 500;
 
     /** Upsert and histogram-select SQL per table, built from its key columns (fixed names). */
     private static final Map<RollupTable, String[]> SQL = new EnumMap<>(RollupTable.class);
@@ -95,21 +107,19 @@ final class RollupUpserts {
             if (rows.isEmpty()) {
                 continue;
             }
-            BinaryCopy fresh = null;
+            Map<RollupKey, UsageTotals> fresh = new HashMap<>();
             Map<RollupKey, UsageTotals> older = new HashMap<>();
             for (Map.Entry<RollupKey, UsageTotals> row : rows.entrySet()) {
                 RollupKey k = row.getKey();
-                if (known.get(table).get(k) == null && isNew(table, k, rowsUntil)) {
-                    if (fresh == null) {
-                        fresh = new BinaryCopy(table.tableName(), COLUMNS.get(table));
-                    }
-                    copyRow(fresh, table, k, row.getValue());
-                } else {
-                    older.put(k, row.getValue());
-                }
+                boolean isNew = known.get(table).get(k) == null && isNew(table, k, rowsUntil);
+                (isNew ? fresh : older).put(k, row.getValue());
             }
-            if (fresh != null) {
-                fresh.copyInto(c);
+            if (fresh.size() >= COPY_ROWS) {
+                BinaryCopy copy = new BinaryCopy(table.tableName(), COLUMNS.get(table));
+                fresh.forEach((k, totals) -> copyRow(copy, table, k, totals, known.get(table)));
+                copy.copyInto(c);
+            } else {
+                older.putAll(fresh); // a few rows: in the one upsert round trip, not a COPY of their own
             }
             if (!older.isEmpty()) {
                 existing.put(table, older);
@@ -119,7 +129,7 @@ final class RollupUpserts {
             return;
         }
         List<RollupTable> tables = new ArrayList<>(existing.keySet());
-        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, existing, known);
+        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, existing, known, rowsUntil);
         StringBuilder sql = new StringBuilder();
         for (RollupTable table : tables) {
             sql.append(sql.isEmpty() ? "" : ";\n").append(SQL.get(table)[0]);
@@ -145,7 +155,10 @@ final class RollupUpserts {
     }
 
     /** Writes one new row of {@code table} into {@code copy}, in {@link #COLUMNS} order. */
-    private static void copyRow(BinaryCopy copy, RollupTable table, RollupKey k, UsageTotals t) {
+    private static void copyRow(BinaryCopy copy, RollupTable table, RollupKey k, UsageTotals t, KnownHistograms known) {
+        byte[] latency = histogramBytes(t.latency());
+        byte[] ttft = histogramBytes(t.ttft());
+        known.put(k, latency, ttft);
         copy.row();
         for (String column : table.keyColumns()) {
             Object value = keyValue(k, column);
@@ -157,8 +170,8 @@ final class RollupUpserts {
         }
         copy.int8(t.calls()).int8(t.inputTokens()).int8(t.cachedInputTokens()).int8(t.cacheWriteTokens())
                 .int8(t.outputTokens()).int8(t.reasoningTokens()).int8(t.costMicros()).int8(t.unpricedCalls())
-                .int8(t.latency().count()).int8(t.latency().sum()).bytes(histogramBytes(t.latency()))
-                .int8(t.ttft().count()).int8(t.ttft().sum()).bytes(histogramBytes(t.ttft()));
+                .int8(t.latency().count()).int8(t.latency().sum()).bytes(latency)
+                .int8(t.ttft().count()).int8(t.ttft().sum()).bytes(ttft);
         if (table.statusColumns()) {
             for (CallStatus status : CallStatus.values()) {
                 copy.int8(t.statusCalls(status));
@@ -231,8 +244,8 @@ final class RollupUpserts {
      * keys from one multi-statement select covering every table that has such keys.
      */
     private static Map<RollupTable, Map<RollupKey, byte[][]>> storedHistograms(Connection c,
-            Map<RollupTable, Map<RollupKey, UsageTotals>> existing, Map<RollupTable, KnownHistograms> known)
-            throws SQLException {
+            Map<RollupTable, Map<RollupKey, UsageTotals>> existing, Map<RollupTable, KnownHistograms> known,
+            Long rowsUntil) throws SQLException {
         Map<RollupTable, Map<RollupKey, byte[][]>> stored = new EnumMap<>(RollupTable.class);
         Map<RollupTable, List<RollupKey>> unknown = new EnumMap<>(RollupTable.class);
         for (Map.Entry<RollupTable, Map<RollupKey, UsageTotals>> e : existing.entrySet()) {
@@ -242,7 +255,9 @@ final class RollupUpserts {
             KnownHistograms knownHere = known.get(table);
             for (RollupKey k : rows.keySet()) {
                 byte[][] bytes = knownHere.get(k);
-                if (bytes == null) {
+                if (bytes == null && isNew(table, k, rowsUntil)) {
+                    bytesByKey.put(k, new byte[2][]); // no row of the chain starts this late: nothing to read
+                } else if (bytes == null) {
                     unknown.computeIfAbsent(table, t -> new ArrayList<>()).add(k);
                     bytesByKey.put(k, new byte[2][]);
                 } else {
