@@ -20,7 +20,7 @@ import org.flywaydb.core.api.MigrationVersion;
 final class PostgresSchema {
 
     /** The newest schema version this code reads and writes. */
-    static final int CURRENT_VERSION = 9;
+    static final int CURRENT_VERSION = 8;
 
     /**
      * Flyway reports every check at INFO (several lines per open, also for every CLI command);
