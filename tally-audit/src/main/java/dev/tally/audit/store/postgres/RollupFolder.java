@@ -29,8 +29,10 @@ import java.util.Map;
  * One transaction per chain: take the chain's fold lock (transaction-scoped advisory lock
  * {@value #LOCK_CLASS}, {@code hashtext(chain)}; the background folder only tries it, so a chain
  * another instance is folding is skipped), read {@code folded_seq} and the head under it, read the
- * next call entries (at most {@code max}), sum them in memory ({@link RollupBatch}, the same sums
- * the writer used to make), upsert every rollup table ({@link RollupUpserts}) and move
+ * next call entries (at most {@code max}), reading only the fields the rollups need from each body
+ * ({@link RollupFields}), sum them in memory ({@link RollupBatch}, the same sums the writer used to
+ * make), write every rollup table ({@link RollupUpserts}: new rows by COPY, the others by one
+ * upsert per table, merging into the histograms {@link FoldMemory} remembers) and move
  * {@code folded_seq} and {@code rows_until} (the latest folded call's time: a row of a later hour
  * or day is new, and its histograms need not be read first). Rollups and {@code folded_seq} commit together, so a reader's snapshot sees
  * an entry in exactly one of the two places; the lock makes two folders of one chain take turns,
