@@ -28,7 +28,10 @@ import java.util.Properties;
  * running as in a gateway; also the rate until every call is folded into the rollups), beside a raw batched JDBC insert and a raw binary {@code COPY} of the same rows
  * into the same schema (same body bytes and hashes computed beforehand, same batch size and
  * driver settings, one transaction per batch, no queue, no hashing, no rollups) in the same
- * run; prints the ratios.
+ * run; prints the ratios. The records are spread over one week (sparse: most rollup rows hold a call
+ * or two). A dense variant, printed on its own lines after each round's figures, writes the same
+ * number of records within one minute (as a gateway at hundreds of calls a second makes them)
+ * through the recorder and by COPY, and gives its folded/COPY ratio.
  *
  * <p>Usage: {@code bench/pg-ingest [entries] [rounds]} (defaults 30,000 and 5: a few minutes on a
  * busy 2-core machine; more short rounds rather than few long ones, because the median of
@@ -41,6 +44,8 @@ public final class PostgresIngestBenchmark {
 
     private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
     private static final long SPAN_MS = 3_600_000L * 24 * 7;
+    /** The dense variant's span: its calls all fall in one hour, as at hundreds of calls a second. */
+    private static final long DENSE_SPAN_MS = 60_000L;
 
     private PostgresIngestBenchmark() {
     }
@@ -51,7 +56,8 @@ public final class PostgresIngestBenchmark {
         Path dir = Files.createTempDirectory("tally-pg-ingest-bench");
         System.out.printf("postgres ingest benchmark: %,d call records per side, %d rounds, java %s, %d cpus%n",
                 entries, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
-        CallRecord[] records = generate(entries);
+        CallRecord[] records = generate(entries, SPAN_MS);
+        CallRecord[] dense = generate(entries, DENSE_SPAN_MS);
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
             System.out.printf("postgresql on 127.0.0.1:%d (fsync on, synchronous_commit on)%n", server.port());
             CallRecord[] few = Arrays.copyOf(records, Math.min(records.length, 10_000));
@@ -62,6 +68,9 @@ public final class PostgresIngestBenchmark {
             double[] folded = new double[rounds];
             double[] raw = new double[rounds];
             double[] copy = new double[rounds];
+            double[] denseRecorder = new double[rounds];
+            double[] denseFolded = new double[rounds];
+            double[] denseCopy = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 // Rotate which side goes first, so none always meets a fresher (or a fuller) server.
                 for (int side = 0; side < 3; side++) {
@@ -78,11 +87,26 @@ public final class PostgresIngestBenchmark {
                 System.out.printf("round %d: recorder %,.0f entries/s (%,.0f until folded), raw insert %,.0f rows/s, "
                         + "raw copy %,.0f rows/s, recorder/insert %.2f, recorder/copy %.2f%n", r + 1, recorder[r],
                         folded[r], raw[r], copy[r], recorder[r] / raw[r], recorder[r] / copy[r]);
+                // The dense variant after the sparse sides, so the figures above mean what they always did.
+                for (int side = 0; side < 2; side++) {
+                    if ((side + r) % 2 == 0) {
+                        double[] both = throughRecorder(server, dir.resolve("dense-" + r), dense);
+                        denseRecorder[r] = both[0];
+                        denseFolded[r] = both[1];
+                    } else {
+                        denseCopy[r] = rawCopy(server, dense);
+                    }
+                }
+                System.out.printf("round %d, dense: recorder %,.0f entries/s (%,.0f until folded), raw copy %,.0f rows/s, "
+                        + "folded/copy %.2f%n", r + 1, denseRecorder[r], denseFolded[r], denseCopy[r],
+                        denseFolded[r] / denseCopy[r]);
             }
             double[] toInsert = new double[rounds];
             double[] toCopy = new double[rounds];
             double[] foldedToCopy = new double[rounds];
+            double[] denseFoldedToCopy = new double[rounds];
             for (int r = 0; r < rounds; r++) {
+                denseFoldedToCopy[r] = denseFolded[r] / denseCopy[r];
                 toInsert[r] = recorder[r] / raw[r];
                 toCopy[r] = recorder[r] / copy[r];
                 foldedToCopy[r] = folded[r] / copy[r];
@@ -100,12 +124,16 @@ public final class PostgresIngestBenchmark {
             System.out.printf("ratio recorder/copy   (median of per-round ratios): %.2f (bar: >= 0.80)%n",
                     median(toCopy));
             System.out.printf("ratio folded/copy     (median of per-round ratios): %.2f%n", median(foldedToCopy));
+            System.out.printf("dense traffic (the same number of calls within one minute, not in the figures above): "
+                    + "recorder median %,.0f entries/s, until folded %,.0f, raw COPY %,.0f rows/s, "
+                    + "folded/copy %.2f%n", median(denseRecorder), median(denseFolded), median(denseCopy),
+                    median(denseFoldedToCopy));
         }
         IngestBenchmark.deleteTree(dir);
     }
 
-    private static CallRecord[] generate(int n) {
-        TrafficGenerator generator = new TrafficGenerator(42, START, SPAN_MS, n);
+    private static CallRecord[] generate(int n, long spanMillis) {
+        TrafficGenerator generator = new TrafficGenerator(42, START, spanMillis, n);
         CallRecord[] records = new CallRecord[n];
         for (int i = 0; i < n; i++) {
             records[i] = generator.next();

@@ -51,6 +51,7 @@ final class FoldSchedule implements AutoCloseable {
     private boolean failing; // folder thread only: the last round failed (logged once per outage)
     private final Map<String, Long> seenHeads = new HashMap<>(); // folder thread only
     private final Map<String, Long> lagSince = new HashMap<>(); // folder thread only: epoch ms
+    private final Map<String, FoldMemory> memories = new java.util.concurrent.ConcurrentHashMap<>();
 
     FoldSchedule(PostgresPool pool, Duration interval, Clock clock) {
         this.pool = pool;
@@ -126,20 +127,26 @@ final class FoldSchedule implements AutoCloseable {
     /** Folds one chain in transactions of at most {@link RollupFolder#MAX_ENTRIES} until it is caught up. */
     private long foldChain(String chain, boolean wait) {
         long total = 0;
+        FoldMemory memory = memories.computeIfAbsent(chain, k -> new FoldMemory());
         while (true) {
-            long folded = pool.work("fold rollups", c -> {
-                c.setAutoCommit(false);
-                try {
-                    long n = RollupFolder.fold(c, chain, Long.MAX_VALUE, RollupFolder.MAX_ENTRIES, wait);
-                    c.commit();
-                    return n;
-                } catch (SQLException | RuntimeException e) {
-                    pool.rollbackQuietly(c);
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            });
+            long folded;
+            synchronized (memory) { // two threads of this store fold one chain in turn, in the memory too
+                folded = pool.work("fold rollups", c -> {
+                    c.setAutoCommit(false);
+                    try {
+                        long n = RollupFolder.fold(c, chain, Long.MAX_VALUE, RollupFolder.MAX_ENTRIES, wait, memory);
+                        c.commit();
+                        memory.committed();
+                        return n;
+                    } catch (SQLException | RuntimeException e) {
+                        memory.rolledBack();
+                        pool.rollbackQuietly(c);
+                        throw e;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                });
+            }
             total += folded;
             if (folded < RollupFolder.MAX_ENTRIES) {
                 return total; // caught up, or another instance is folding it

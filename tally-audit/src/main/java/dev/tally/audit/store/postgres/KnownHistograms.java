@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The latency and ttft histogram bytes of rollup rows a fold has written, so a fold that adds to
- * a row twice merges into it without reading it back. {@link RollupFolder} uses a fresh one per
- * fold: another instance may fold the same chain between two folds of this one.
+ * a row again merges into it without reading it back. A store keeps them between its folds of a
+ * chain in {@link FoldMemory}, which drops them as soon as another fold (another instance's, or a
+ * prune's) has moved the chain's {@code folded_seq}.
  *
  * <p>Values of the open transaction are pending until {@link #commit()}; a rolled back batch
  * drops them. Only rows of the newest {@link #HOURS_KEPT} hours are kept (for day rows, the

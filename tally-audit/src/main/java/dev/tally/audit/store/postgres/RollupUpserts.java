@@ -24,6 +24,12 @@ import java.util.Map;
  * and its parameter count stay the same whatever the batch holds (one prepared shape, no
  * 32,767-parameter ceiling), and the server plans it once per connection.
  *
+ * <p>Rows that cannot exist yet (their hour or day starts after the chain's latest folded call,
+ * {@code rollup_folds.rows_until}: with traffic spread thin, most of a fold's rows) skip all of
+ * that when a table has {@value #COPY_ROWS} or more of them: they go in with one binary
+ * {@code COPY} per table ({@link BinaryCopy}), no conflict check, no arrays to encode and parse,
+ * and a second fold of the same rows would fail on the primary key rather than count twice.
+ *
  * <p>Counts and sums add up in SQL. Histograms are opaque bytes merged in Java: a row this
  * fold wrote is known in {@link KnownHistograms}; the others are read first with ONE
  * select per table for all of the batch's unknown keys (a join against the same kind of arrays),
@@ -41,8 +47,16 @@ final class RollupUpserts {
         "latency_hist", "ttft_count", "ttft_sum", "ttft_hist"};
     private static final String[] STATUSES = {"success", "errors", "refused", "cancelled", "interrupted"};
 
+    /**
+     * New rows of one table from which on a fold sends them with their own binary COPY; fewer go
+     * into the fold's one upsert round trip (a COPY is a round trip of its own per table).
+     */
+    static final int COPY_ROWS = 500;
+
     /** Upsert and histogram-select SQL per table, built from its key columns (fixed names). */
     private static final Map<RollupTable, String[]> SQL = new EnumMap<>(RollupTable.class);
+    /** Every column of each table in the order of its upsert and of {@link #copyRow}. */
+    private static final Map<RollupTable, String[]> COLUMNS = new EnumMap<>(RollupTable.class);
 
     static {
         for (RollupTable table : RollupTable.values()) {
@@ -70,6 +84,7 @@ final class RollupUpserts {
             String select = "SELECT " + keyList + ", latency_hist, ttft_hist FROM " + table.tableName()
                     + " WHERE (" + keyList + ") IN (SELECT * FROM unnest(" + String.join(", ", keyArrays) + "))";
             SQL.put(table, new String[] {upsert, select});
+            COLUMNS.put(table, columns.toArray(String[]::new));
         }
     }
 
@@ -86,16 +101,35 @@ final class RollupUpserts {
      */
     static void upsertAll(Connection c, RollupBatch rollups, Map<RollupTable, KnownHistograms> known,
             Long rowsUntil) throws SQLException {
-        List<RollupTable> tables = new ArrayList<>();
+        Map<RollupTable, Map<RollupKey, UsageTotals>> existing = new EnumMap<>(RollupTable.class);
         for (RollupTable table : RollupTable.values()) {
-            if (!rollups.rows(table).isEmpty()) {
-                tables.add(table);
+            Map<RollupKey, UsageTotals> rows = rollups.rows(table);
+            if (rows.isEmpty()) {
+                continue;
+            }
+            Map<RollupKey, UsageTotals> fresh = new HashMap<>();
+            Map<RollupKey, UsageTotals> older = new HashMap<>();
+            for (Map.Entry<RollupKey, UsageTotals> row : rows.entrySet()) {
+                RollupKey k = row.getKey();
+                boolean isNew = known.get(table).get(k) == null && isNew(table, k, rowsUntil);
+                (isNew ? fresh : older).put(k, row.getValue());
+            }
+            if (fresh.size() >= COPY_ROWS) {
+                BinaryCopy copy = new BinaryCopy(table.tableName(), COLUMNS.get(table));
+                fresh.forEach((k, totals) -> copyRow(copy, table, k, totals, known.get(table)));
+                copy.copyInto(c);
+            } else {
+                older.putAll(fresh); // a few rows: in the one upsert round trip, not a COPY of their own
+            }
+            if (!older.isEmpty()) {
+                existing.put(table, older);
             }
         }
-        if (tables.isEmpty()) {
+        if (existing.isEmpty()) {
             return;
         }
-        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, tables, rollups, known, rowsUntil);
+        List<RollupTable> tables = new ArrayList<>(existing.keySet());
+        Map<RollupTable, Map<RollupKey, byte[][]>> stored = storedHistograms(c, existing, known, rowsUntil);
         StringBuilder sql = new StringBuilder();
         for (RollupTable table : tables) {
             sql.append(sql.isEmpty() ? "" : ";\n").append(SQL.get(table)[0]);
@@ -103,11 +137,44 @@ final class RollupUpserts {
         try (PreparedStatement upsert = c.prepareStatement(sql.toString())) {
             int p = 1;
             for (RollupTable table : tables) {
-                p = bindUpsert(c, upsert, p, table, rollups.rows(table), stored.get(table), known.get(table));
+                p = bindUpsert(c, upsert, p, table, existing.get(table), stored.get(table), known.get(table));
             }
             upsert.execute();
             while (upsert.getMoreResults() || upsert.getUpdateCount() != -1) {
                 // drain every statement's outcome, so an error in any of them surfaces here
+            }
+        }
+    }
+
+    /**
+     * Whether {@code k}'s row cannot be in {@code table} yet: its bucket starts after the bucket
+     * of the chain's latest folded call ({@code rowsUntil}; null: the chain has no row at all).
+     */
+    private static boolean isNew(RollupTable table, RollupKey k, Long rowsUntil) {
+        return rowsUntil == null || k.hour() > table.grain().floor(rowsUntil);
+    }
+
+    /** Writes one new row of {@code table} into {@code copy}, in {@link #COLUMNS} order. */
+    private static void copyRow(BinaryCopy copy, RollupTable table, RollupKey k, UsageTotals t, KnownHistograms known) {
+        byte[] latency = histogramBytes(t.latency());
+        byte[] ttft = histogramBytes(t.ttft());
+        known.put(k, latency, ttft);
+        copy.row();
+        for (String column : table.keyColumns()) {
+            Object value = keyValue(k, column);
+            if (value instanceof Long time) {
+                copy.int8(time);
+            } else {
+                copy.text((String) value);
+            }
+        }
+        copy.int8(t.calls()).int8(t.inputTokens()).int8(t.cachedInputTokens()).int8(t.cacheWriteTokens())
+                .int8(t.outputTokens()).int8(t.reasoningTokens()).int8(t.costMicros()).int8(t.unpricedCalls())
+                .int8(t.latency().count()).int8(t.latency().sum()).bytes(latency)
+                .int8(t.ttft().count()).int8(t.ttft().sum()).bytes(ttft);
+        if (table.statusColumns()) {
+            for (CallStatus status : CallStatus.values()) {
+                copy.int8(t.statusCalls(status));
             }
         }
     }
@@ -176,18 +243,19 @@ final class RollupUpserts {
      * {@code rowsUntil} (the chain has no row that late; null: no row at all), and for the other
      * keys from one multi-statement select covering every table that has such keys.
      */
-    private static Map<RollupTable, Map<RollupKey, byte[][]>> storedHistograms(Connection c, List<RollupTable> tables,
-            RollupBatch rollups, Map<RollupTable, KnownHistograms> known, Long rowsUntil) throws SQLException {
+    private static Map<RollupTable, Map<RollupKey, byte[][]>> storedHistograms(Connection c,
+            Map<RollupTable, Map<RollupKey, UsageTotals>> existing, Map<RollupTable, KnownHistograms> known,
+            Long rowsUntil) throws SQLException {
         Map<RollupTable, Map<RollupKey, byte[][]>> stored = new EnumMap<>(RollupTable.class);
         Map<RollupTable, List<RollupKey>> unknown = new EnumMap<>(RollupTable.class);
-        for (RollupTable table : tables) {
-            Map<RollupKey, UsageTotals> rows = rollups.rows(table);
+        for (Map.Entry<RollupTable, Map<RollupKey, UsageTotals>> e : existing.entrySet()) {
+            RollupTable table = e.getKey();
+            Map<RollupKey, UsageTotals> rows = e.getValue();
             Map<RollupKey, byte[][]> bytesByKey = new HashMap<>(rows.size() * 2);
             KnownHistograms knownHere = known.get(table);
             for (RollupKey k : rows.keySet()) {
                 byte[][] bytes = knownHere.get(k);
-                boolean isNew = rowsUntil == null || k.hour() > table.grain().floor(rowsUntil);
-                if (bytes == null && isNew) {
+                if (bytes == null && isNew(table, k, rowsUntil)) {
                     bytesByKey.put(k, new byte[2][]); // no row of the chain starts this late: nothing to read
                 } else if (bytes == null) {
                     unknown.computeIfAbsent(table, t -> new ArrayList<>()).add(k);

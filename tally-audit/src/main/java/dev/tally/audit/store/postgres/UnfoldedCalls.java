@@ -1,6 +1,5 @@
 package dev.tally.audit.store.postgres;
 
-import dev.tally.audit.chain.EntryHasher;
 import dev.tally.audit.entry.CallRecord;
 import dev.tally.audit.rollup.RollupBatch;
 import java.sql.Connection;
@@ -80,7 +79,7 @@ final class UnfoldedCalls {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        if (EntryHasher.parse(rs.getBytes(1)) instanceof CallRecord call) {
+                        if (RollupFields.parse(rs.getBytes(1)) instanceof CallRecord call) {
                             batch.add(chain, call);
                         }
                     } catch (IllegalArgumentException e) {

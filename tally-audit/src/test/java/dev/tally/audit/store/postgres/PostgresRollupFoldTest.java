@@ -217,4 +217,33 @@ class PostgresRollupFoldTest {
         store.foldRollups();
         assertThat(store.usage(BY_KEY_AND_HOUR)).isEqualTo(before);
     }
+
+    private AuditEntry denseCall(int i, int round) {
+        return entries.call(T.plus(Duration.ofSeconds(i % 60))).keyId("key-" + i).user("u" + (i % 7))
+                .tag("team", "t" + (i % 3)).inputTokens(10L + i).costMicros(100L + round).durationMs(50L + i % 400)
+                .ttftMs(round == 0 ? null : 20L + i % 90).build();
+    }
+
+    @Test
+    void manyNewRowsGoInByCopyAndLaterFoldsAddToThemExactly() throws Exception {
+        PostgresAuditStore writer = open(Duration.ZERO);
+        PostgresAuditStore other = open(Duration.ZERO);
+        TestChain chain = new TestChain(writer, CHAIN);
+        int keys = RollupUpserts.COPY_ROWS + 100;
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < keys; i++) {
+                chain.append(denseCall(i, round));
+            }
+            UsageReport unfolded = writer.usage(BY_KEY_AND_HOUR);
+            // The first round's rows are new (one COPY per table); later rounds add to them,
+            // folded by this store (which remembers the histograms it wrote) or by another one
+            // in between (which makes this store's memory stale).
+            PostgresAuditStore folder = round == 2 ? other : writer;
+            assertThat(folder.foldRollups()).isEqualTo(keys);
+            assertThat(writer.usage(BY_KEY_AND_HOUR)).isEqualTo(unfolded);
+            assertThat(query("SELECT sum(calls) FROM rollups")).isEqualTo((long) keys * (round + 1));
+            assertThat(query("SELECT count(*) FROM rollups")).isEqualTo(keys);
+            assertThat(DeepCheck.run(writer).differences()).as("round " + round).isEmpty();
+        }
+    }
 }
