@@ -171,6 +171,10 @@ final class AotTrainingCommand implements Callable<Integer> {
                             "{\"model\":\"training-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
                 }
                 send(port, "GET", "/v1/admin/logs", admin, null);
+                // What a gateway warms up a moment after its start (StartupWarmUp.afterStart),
+                // after this run's end: done here so that its classes are in the cache too.
+                new dev.tally.gateway.usage.TokenEstimator().warmUp();
+                dev.tally.gateway.server.StartupWarmUp.tls();
             }
         } finally {
             runtime.shutdown(Duration.ofSeconds(10));

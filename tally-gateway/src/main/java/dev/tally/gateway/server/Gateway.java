@@ -137,10 +137,8 @@ public final class Gateway implements AutoCloseable {
             extraRoutes.accept(routing);
         });
         StartupTimeline.mark("server started");
-        // Only once the port answers: loading the vocabulary allocates some 50 MB, and the
-        // collections that causes would otherwise stop the start-up thread for about 0.4 s.
-        Thread.ofVirtual().name("tally-tokenizer-warmup").start(estimator::warmUp);
-        Thread.ofVirtual().name("tally-tls-warmup").start(StartupWarmUp::tls);
+        // Not during the start, nor while the first health checks come in (see StartupWarmUp.afterStart).
+        StartupWarmUp.afterStart(estimator::warmUp, StartupWarmUp::tls);
         return new Gateway(server, upstream, keys, telemetry, gate);
     }
 
