@@ -15,16 +15,18 @@ import java.io.IOException;
  * passed through untouched, except the model name (replaced by the upstream name) and, for an
  * OpenAI stream without {@code stream_options.include_usage}, that option (added so the gateway
  * learns the usage; {@link #usageChunkHidden()} then tells the tee to hide the extra chunk).
+ * Immutable after parsing; thread-confined.
  *
- * <p>A body is read once, with a streaming parser and no tree ({@link RequestScan}): every token is read (so the JSON
- * is checked whole, duplicate keys and the {@link ClientJson} limits included), the few fields
- * above are kept, all else is skipped. The tree is built only when something asks for
- * {@link #body()} (a token estimate, a model name or option written back). A body the streaming
- * read does not accept as it is (not an object, a field of the wrong type, bad JSON) is parsed
- * again as a tree, which finds the fault and words it: one code decides what is wrong, and the
- * wording does not depend on which read met it first. Thread-confined (the tree is cached unguarded).
+ * @param endpoint the route it came in on
+ * @param body the parsed object
+ * @param model the requested public model
+ * @param stream whether the client asked for a stream
+ * @param user the OpenAI {@code user} field (or Anthropic {@code metadata.user_id}), or null
+ * @param requestBytes size of the body as received
+ * @param raw the body as received (sent upstream as is when nothing in it needs changing)
  */
-public final class ClientRequest {
+public record ClientRequest(Endpoint endpoint, ObjectNode body, String model, boolean stream, String user, long requestBytes,
+        byte[] raw) {
 
     /**
      * Duplicate keys are refused: the raw body may be forwarded as is, and a provider that read
@@ -59,41 +61,8 @@ public final class ClientRequest {
         }
     }
 
-    private final Endpoint endpoint;
-    private final String model;
-    private final boolean stream;
-    private final String user;
-    private final String serviceTier;
-    private final boolean includeUsage;
-    private final byte[] raw;
-    private ObjectNode body; // built on first use, see body()
-
-    private ClientRequest(Endpoint endpoint, ObjectNode body, String model, boolean stream, String user, String serviceTier,
-            boolean includeUsage, byte[] raw) {
-        this.endpoint = endpoint;
-        this.body = body;
-        this.model = model;
-        this.stream = stream;
-        this.user = user;
-        this.serviceTier = serviceTier;
-        this.includeUsage = includeUsage;
-        this.raw = raw;
-    }
-
     /** Parses and checks {@code raw}. */
     public static ClientRequest parse(Endpoint endpoint, byte[] raw) throws Invalid {
-        ClientRequest scanned = RequestScan.scan(MAPPER, endpoint, raw);
-        return scanned != null ? scanned : parseTree(endpoint, raw);
-    }
-
-    /** What {@link RequestScan} found in a body it accepted. */
-    static ClientRequest scanned(Endpoint endpoint, String model, boolean stream, String user, String serviceTier,
-            boolean includeUsage, byte[] raw) {
-        return new ClientRequest(endpoint, null, model, stream, user, serviceTier, includeUsage, raw);
-    }
-
-    /** Parses and checks {@code raw} through a tree: words what is wrong with a body the scan did not accept. */
-    static ClientRequest parseTree(Endpoint endpoint, byte[] raw) throws Invalid {
         JsonNode tree;
         try {
             tree = raw.length == 0 ? null : MAPPER.readTree(raw);
@@ -135,50 +104,8 @@ public final class ClientRequest {
             throw new Invalid("user", (endpoint == Endpoint.MESSAGE ? "metadata.user_id: " : "user: ") + clip(user) + " is "
                     + user.asText().length() + " characters (expected: at most " + Envelope.MAX_USER + ")");
         }
-        return new ClientRequest(endpoint, body, model.asText(), streamed, user == null || user.isNull() ? null : user.asText(),
-                serviceTier(body.get("service_tier")), body.path("stream_options").path("include_usage").asBoolean(false), raw);
-    }
-
-    /** The route it came in on. */
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    /** The parsed object (built from {@link #raw()} on first use). */
-    public ObjectNode body() {
-        if (body == null) {
-            try {
-                body = (ObjectNode) MAPPER.readTree(raw);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot happen: re-reading a body already checked", e);
-            }
-        }
-        return body;
-    }
-
-    /** The requested public model. */
-    public String model() {
-        return model;
-    }
-
-    /** Whether the client asked for a stream. */
-    public boolean stream() {
-        return stream;
-    }
-
-    /** The OpenAI {@code user} field (or Anthropic {@code metadata.user_id}), or null. */
-    public String user() {
-        return user;
-    }
-
-    /** Size of the body as received. */
-    public long requestBytes() {
-        return raw.length;
-    }
-
-    /** The body as received (sent upstream as is when nothing in it needs changing). */
-    public byte[] raw() {
-        return raw;
+        return new ClientRequest(endpoint, body, model.asText(), streamed, user == null || user.isNull() ? null : user.asText(), raw.length,
+                raw);
     }
 
     /**
@@ -188,21 +115,15 @@ public final class ClientRequest {
      * it was served at.
      */
     public String serviceTier() {
-        return serviceTier;
-    }
-
-    private static String serviceTier(JsonNode tier) {
-        return tier != null && tier.isTextual() ? serviceTier(tier.asText()) : null;
-    }
-
-    /** {@code text} as a service tier: a short string without control characters, else null. */
-    static String serviceTier(String text) {
-        return !text.isBlank() && text.length() <= 64 && text.chars().noneMatch(Character::isISOControl) ? text : null;
+        JsonNode tier = body.get("service_tier");
+        return tier != null && tier.isTextual() && !tier.asText().isBlank() && tier.asText().length() <= 64
+                && tier.asText().chars().noneMatch(Character::isISOControl) ? tier.asText() : null;
     }
 
     /** Whether the gateway adds {@code include_usage} the client did not ask for. */
     public boolean usageChunkHidden() {
-        return stream && (endpoint == Endpoint.CHAT || endpoint == Endpoint.COMPLETION) && !includeUsage;
+        return stream && (endpoint == Endpoint.CHAT || endpoint == Endpoint.COMPLETION)
+                && !body.path("stream_options").path("include_usage").asBoolean(false);
     }
 
     /**
@@ -214,7 +135,7 @@ public final class ClientRequest {
         if (upstreamModel.equals(model) && !usageChunkHidden()) {
             return raw;
         }
-        ObjectNode copy = body().deepCopy();
+        ObjectNode copy = body.deepCopy();
         copy.put("model", upstreamModel);
         if (usageChunkHidden()) {
             JsonNode options = copy.get("stream_options");
