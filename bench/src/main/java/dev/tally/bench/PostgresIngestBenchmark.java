@@ -263,14 +263,11 @@ public final class PostgresIngestBenchmark {
         int batch = RecorderConfig.DEFAULT_BATCH_SIZE;
         try (Connection c = connect(server, db)) {
             long start = System.nanoTime();
-            BinaryCopy entries = null;
-            BinaryCopy tags = null;
+            // One buffer per table for every batch, as the store's writer keeps them.
+            BinaryCopy entries = new BinaryCopy("entries", "chain", "seq", "ts", "id", "kind", "key_id", "model",
+                    "provider", "status", "user_id", "event_type", "prev_hash", "hash", "body");
+            BinaryCopy tags = new BinaryCopy("call_tags", "name", "value", "ts", "chain", "seq");
             for (int i = 0; i < rows.length; i++) {
-                if (entries == null) {
-                    entries = new BinaryCopy("entries", "chain", "seq", "ts", "id", "kind", "key_id", "model",
-                            "provider", "status", "user_id", "event_type", "prev_hash", "hash", "body");
-                    tags = new BinaryCopy("call_tags", "name", "value", "ts", "chain", "seq");
-                }
                 ChainedEntry row = rows[i];
                 IndexColumns col = IndexColumns.of(row.entry());
                 entries.row().text(row.chain()).int8(row.seq()).int8(col.ts()).text(col.id()).text(col.kind())
@@ -284,8 +281,8 @@ public final class PostgresIngestBenchmark {
                     entries.copyInto(c);
                     tags.copyInto(c);
                     c.commit();
-                    entries = null;
-                    tags = null;
+                    entries.reset();
+                    tags.reset();
                 }
             }
             long elapsed = System.nanoTime() - start;

@@ -48,6 +48,9 @@ final class PostgresWriter {
     private static final String[] TAG_COLUMNS = {"name", "value", "ts", "chain", "seq"};
 
     private boolean pruned;
+    // Reused by every batch (reset before each): see BinaryCopy, "One buffer for every batch".
+    private final BinaryCopy entryRows = new BinaryCopy("entries", ENTRY_COLUMNS);
+    private final BinaryCopy tagRows = new BinaryCopy("call_tags", TAG_COLUMNS);
     private final dev.tally.audit.alert.BudgetCrossings crossings;
 
     PostgresWriter(dev.tally.audit.alert.BudgetCrossings crossings) {
@@ -173,8 +176,8 @@ final class PostgresWriter {
         if (batch.entries().isEmpty()) {
             return;
         }
-        BinaryCopy entries = new BinaryCopy("entries", ENTRY_COLUMNS);
-        BinaryCopy tags = new BinaryCopy("call_tags", TAG_COLUMNS);
+        BinaryCopy entries = entryRows.reset();
+        BinaryCopy tags = tagRows.reset();
         for (ChainedEntry e : batch.entries()) {
             IndexColumns col = IndexColumns.of(e.entry());
             entries.row().text(e.chain()).int8(e.seq()).int8(col.ts()).text(col.id()).text(col.kind())
