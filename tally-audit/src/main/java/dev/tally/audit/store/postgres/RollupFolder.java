@@ -120,7 +120,7 @@ final class RollupFolder {
             memory.took(span);
             upTo = span.to; // committed, so at or below the head now (maybe above the one read above)
             rollups = span.rollups;
-            latest = span.latest == null ? latest : latest == null ? span.latest : Math.max(latest, span.latest);
+            latest = WrittenRollups.later(latest, span.latest);
         } else {
             long spanStart = written == null ? -1 : written.start(chain);
             upTo = Math.min(Math.min(head, through), folded + max);

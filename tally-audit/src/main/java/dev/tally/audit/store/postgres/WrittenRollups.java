@@ -114,12 +114,19 @@ final class WrittenRollups {
         if (since != null && since.from == span.to) {
             span.rollups.addAll(since.rollups);
             span.to = since.to;
-            span.latest = since.latest == null ? span.latest
-                    : span.latest == null ? since.latest : Math.max(span.latest, since.latest);
+            span.latest = later(span.latest, since.latest);
         } else if (since != null) {
             return; // the writer started over meanwhile: the span is of no use any more
         }
         spans.put(chain, span);
+    }
+
+    /** The later of two times, either of which may be null (none). */
+    static Long later(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Long.valueOf(Math.max(a, b));
     }
 
     /** How many folds took a span. */

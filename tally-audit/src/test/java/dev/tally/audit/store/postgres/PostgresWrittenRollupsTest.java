@@ -104,6 +104,23 @@ class PostgresWrittenRollupsTest {
     }
 
     @Test
+    void aSpanWithoutCallsIsFoldedToo() throws Exception {
+        PostgresAuditStore store = open();
+        TestChain chain = new TestChain(store, CHAIN);
+        chain.append(entries.admin(T, dev.tally.audit.entry.AdminEventType.RETENTION_RUN, CHAIN)); // an event, no call
+
+        assertThat(store.foldRollups()).isEqualTo(1);
+        assertThat(store.foldsFromMemory()).isEqualTo(1);
+        assertThat(query("SELECT count(*) FROM model_rollups")).isZero();
+        assertThat(query("SELECT count(*) FROM rollup_folds WHERE rows_until IS NULL")).isEqualTo(1);
+
+        batch(chain, 10);
+        UsageReport unfolded = store.usage(BY_KEY_AND_HOUR);
+        assertThat(store.foldRollups()).isEqualTo(10);
+        assertExact(store, unfolded);
+    }
+
+    @Test
     void anotherInstancesFoldMakesTheSumsStaleAndNothingCountsTwice() throws Exception {
         PostgresAuditStore writer = open();
         PostgresAuditStore other = open();
