@@ -71,12 +71,18 @@ final class WrittenRollups {
             span = new Span(first - 1);
             spans.put(batch.chain(), span);
         }
-        for (ChainedEntry e : batch.entries()) {
-            if (e.entry() instanceof CallRecord call) {
-                span.rollups.add(batch.chain(), call);
-                long ts = IndexColumns.of(call).ts(); // the entries' ts column, as the fold reads it
-                span.latest = span.latest == null ? ts : Math.max(span.latest, ts);
+        try {
+            for (ChainedEntry e : batch.entries()) {
+                if (e.entry() instanceof CallRecord call) {
+                    span.rollups.add(batch.chain(), call);
+                    long ts = IndexColumns.of(call).ts(); // the entries' ts column, as the fold reads it
+                    span.latest = span.latest == null ? ts : Math.max(span.latest, ts);
+                }
             }
+        } catch (RuntimeException e) {
+            // Only an optimisation, after the commit: the fold reads these entries instead.
+            spans.remove(batch.chain());
+            return;
         }
         span.to = batch.entries().getLast().seq();
     }
