@@ -47,6 +47,11 @@ public final class PostgresIngestBenchmark {
     /** The dense variant's span: its calls all fall in one hour, as at hundreds of calls a second. */
     private static final long DENSE_SPAN_MS = 60_000L;
 
+    /** CPU of this JVM and the server; set once the server runs. */
+    private static CpuMeter cpu;
+    /** CPU microseconds per entry of the last side run: {until committed, until folded} (COPY: both the same). */
+    private static double[] lastCpu;
+
     private PostgresIngestBenchmark() {
     }
 
@@ -59,6 +64,7 @@ public final class PostgresIngestBenchmark {
         CallRecord[] records = generate(entries, SPAN_MS);
         CallRecord[] dense = generate(entries, DENSE_SPAN_MS);
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
+            cpu = new CpuMeter(server);
             System.out.printf("postgresql on 127.0.0.1:%d (fsync on, synchronous_commit on)%n", server.port());
             CallRecord[] few = Arrays.copyOf(records, Math.min(records.length, 10_000));
             throughRecorder(server, dir.resolve("warm"), few); // warm-up of every path
@@ -71,6 +77,10 @@ public final class PostgresIngestBenchmark {
             double[] denseRecorder = new double[rounds];
             double[] denseFolded = new double[rounds];
             double[] denseCopy = new double[rounds];
+            double[][] cpuRecorder = new double[rounds][];
+            double[] cpuCopy = new double[rounds];
+            double[][] cpuDense = new double[rounds][];
+            double[] cpuDenseCopy = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 // Rotate which side goes first, so none always meets a fresher (or a fuller) server.
                 for (int side = 0; side < 3; side++) {
@@ -79,9 +89,13 @@ public final class PostgresIngestBenchmark {
                             double[] both = throughRecorder(server, dir.resolve("data-" + r), records);
                             recorder[r] = both[0];
                             folded[r] = both[1];
+                            cpuRecorder[r] = lastCpu;
                         }
                         case 1 -> raw[r] = rawInsert(server, records);
-                        default -> copy[r] = rawCopy(server, records);
+                        default -> {
+                            copy[r] = rawCopy(server, records);
+                            cpuCopy[r] = lastCpu[0];
+                        }
                     }
                 }
                 System.out.printf("round %d: recorder %,.0f entries/s (%,.0f until folded), raw insert %,.0f rows/s, "
@@ -93,19 +107,30 @@ public final class PostgresIngestBenchmark {
                         double[] both = throughRecorder(server, dir.resolve("dense-" + r), dense);
                         denseRecorder[r] = both[0];
                         denseFolded[r] = both[1];
+                        cpuDense[r] = lastCpu;
                     } else {
                         denseCopy[r] = rawCopy(server, dense);
+                        cpuDenseCopy[r] = lastCpu[0];
                     }
                 }
                 System.out.printf("round %d, dense: recorder %,.0f entries/s (%,.0f until folded), raw copy %,.0f rows/s, "
                         + "folded/copy %.2f%n", r + 1, denseRecorder[r], denseFolded[r], denseCopy[r],
                         denseFolded[r] / denseCopy[r]);
+                System.out.printf("round %d, cpu (this jvm + the server) per entry: recorder %.1f us (%.1f until folded), "
+                        + "raw copy %.1f us; dense: recorder %.1f us (%.1f until folded), raw copy %.1f us%n", r + 1,
+                        cpuRecorder[r][0], cpuRecorder[r][1], cpuCopy[r], cpuDense[r][0], cpuDense[r][1], cpuDenseCopy[r]);
             }
             double[] toInsert = new double[rounds];
             double[] toCopy = new double[rounds];
             double[] foldedToCopy = new double[rounds];
             double[] denseFoldedToCopy = new double[rounds];
+            double[] cpuToCopy = new double[rounds];
+            double[] cpuFoldedToCopy = new double[rounds];
+            double[] cpuDenseFoldedToCopy = new double[rounds];
             for (int r = 0; r < rounds; r++) {
+                cpuToCopy[r] = cpuCopy[r] / cpuRecorder[r][0];
+                cpuFoldedToCopy[r] = cpuCopy[r] / cpuRecorder[r][1];
+                cpuDenseFoldedToCopy[r] = cpuDenseCopy[r] / cpuDense[r][1];
                 denseFoldedToCopy[r] = denseFolded[r] / denseCopy[r];
                 toInsert[r] = recorder[r] / raw[r];
                 toCopy[r] = recorder[r] / copy[r];
@@ -128,6 +153,9 @@ public final class PostgresIngestBenchmark {
                     + "recorder median %,.0f entries/s, until folded %,.0f, raw COPY %,.0f rows/s, "
                     + "folded/copy %.2f%n", median(denseRecorder), median(denseFolded), median(denseCopy),
                     median(denseFoldedToCopy));
+            System.out.printf("cpu per entry, raw COPY's over the recorder's (medians of per-round ratios; what a machine "
+                    + "of its own would give if cpu-bound): recorder %.2f, until folded %.2f, dense until folded %.2f%n",
+                    median(cpuToCopy), median(cpuFoldedToCopy), median(cpuDenseFoldedToCopy));
         }
         IngestBenchmark.deleteTree(dir);
     }
@@ -160,14 +188,18 @@ public final class PostgresIngestBenchmark {
         try (PostgresAuditStore store = open(server, db)) {
             RecorderConfig config = RecorderConfig.defaults("bench", dataDir).withQueueCapacity(1 << 20);
             Recorder recorder = Recorder.start(store, config, Clock.systemUTC());
+            long cpu0 = cpu.nanos();
             long start = System.nanoTime();
             for (CallRecord record : records) {
                 recorder.record(record);
             }
             recorder.flush();
             long elapsed = System.nanoTime() - start;
+            long cpu1 = cpu.nanos();
             store.foldRollups();
             long untilFolded = System.nanoTime() - start;
+            long cpu2 = cpu.nanos();
+            lastCpu = new double[] {(cpu1 - cpu0) / 1e3 / records.length, (cpu2 - cpu0) / 1e3 / records.length};
             if (recorder.stats().spilled() > 0 || recorder.stats().lost() > 0) {
                 System.out.printf("  (recorder spilled %d, lost %d)%n", recorder.stats().spilled(),
                         recorder.stats().lost());
@@ -262,15 +294,13 @@ public final class PostgresIngestBenchmark {
         ChainedEntry[] rows = chained(records);
         int batch = RecorderConfig.DEFAULT_BATCH_SIZE;
         try (Connection c = connect(server, db)) {
+            long cpu0 = cpu.nanos();
             long start = System.nanoTime();
-            BinaryCopy entries = null;
-            BinaryCopy tags = null;
+            // One buffer per table for every batch, as the store's writer keeps them.
+            BinaryCopy entries = new BinaryCopy("entries", "chain", "seq", "ts", "id", "kind", "key_id", "model",
+                    "provider", "status", "user_id", "event_type", "prev_hash", "hash", "body");
+            BinaryCopy tags = new BinaryCopy("call_tags", "name", "value", "ts", "chain", "seq");
             for (int i = 0; i < rows.length; i++) {
-                if (entries == null) {
-                    entries = new BinaryCopy("entries", "chain", "seq", "ts", "id", "kind", "key_id", "model",
-                            "provider", "status", "user_id", "event_type", "prev_hash", "hash", "body");
-                    tags = new BinaryCopy("call_tags", "name", "value", "ts", "chain", "seq");
-                }
                 ChainedEntry row = rows[i];
                 IndexColumns col = IndexColumns.of(row.entry());
                 entries.row().text(row.chain()).int8(row.seq()).int8(col.ts()).text(col.id()).text(col.kind())
@@ -284,11 +314,12 @@ public final class PostgresIngestBenchmark {
                     entries.copyInto(c);
                     tags.copyInto(c);
                     c.commit();
-                    entries = null;
-                    tags = null;
+                    entries.reset();
+                    tags.reset();
                 }
             }
             long elapsed = System.nanoTime() - start;
+            lastCpu = new double[] {(cpu.nanos() - cpu0) / 1e3 / rows.length};
             return rows.length / (elapsed / 1e9);
         } finally {
             server.dropDatabase(db);

@@ -42,6 +42,14 @@ public final class RollupBatch {
         }
     }
 
+    /** Adds every row of {@code other} to this batch's rows (as if its calls had been added here). */
+    public void addAll(RollupBatch other) {
+        other.rows.forEach((table, theirs) -> {
+            Map<RollupKey, UsageTotals> ours = rows.get(table);
+            theirs.forEach((key, totals) -> ours.computeIfAbsent(key, k -> new UsageTotals()).add(totals));
+        });
+    }
+
     /** The rows of {@code table} this batch adds to: key (projected onto the table) to the totals to add. */
     public Map<RollupKey, UsageTotals> rows(RollupTable table) {
         return rows.get(table);

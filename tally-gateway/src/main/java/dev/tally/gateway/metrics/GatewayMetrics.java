@@ -63,6 +63,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private volatile dev.tally.gateway.alerts.AlertStats alertStats;
     private volatile OutageGate gate;
     private volatile dev.tally.gateway.limits.SharedRates sharedRates;
+    private volatile LongSupplier rollupFoldFailures;
 
     /**
      * Metrics for a gateway serving {@code config}.
@@ -149,6 +150,18 @@ public final class GatewayMetrics implements AutoCloseable {
                 m -> m.sharedRates.reachable() ? 1 : 0)
                 .description("1 while the store's shared rate buckets answer leases, else 0")
                 .strongReference(true).register(registry);
+    }
+
+    /**
+     * Adds the count of failed background rollup folds (a PostgreSQL store folds calls into its
+     * usage rollups after their commit; a failed round is logged once per outage and retried, and
+     * reads stay exact meanwhile). Read at each scrape; call once.
+     */
+    public void rollupFolds(LongSupplier failures) {
+        this.rollupFoldFailures = failures; // held strongly here: Micrometer holds the measured object weakly
+        FunctionCounter.builder("tally.audit.rollup.fold.failures", this, m -> m.rollupFoldFailures.getAsLong())
+                .description("Background rounds folding calls into the usage rollups that failed (retried; reads stay exact)")
+                .register(registry);
     }
 
     private void retentionCounter(String name, String description, ToLongFunction<RetentionStats> value) {

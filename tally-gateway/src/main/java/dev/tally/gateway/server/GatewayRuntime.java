@@ -131,6 +131,9 @@ public final class GatewayRuntime implements AutoCloseable {
                     : Optional.empty();
             retention.ifPresent(scheduler -> gateway.telemetry().metrics().retention(scheduler::stats));
             publisher.ifPresent(p -> gateway.telemetry().metrics().headPublishing(p::stats));
+            if (store instanceof dev.tally.audit.store.postgres.PostgresAuditStore postgres) {
+                gateway.telemetry().metrics().rollupFolds(postgres::foldFailures);
+            }
             Recorder events = recorder;
             Optional<AlertDispatcher> alerts = config.alerts().enabled() && store instanceof AlertOutbox outbox
                     ? Optional.of(AlertDispatcher.start(outbox, config.alerts(), events::recordAndWait, clock,

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet-wide rate limits' counters on {@code /metrics}: there on a PostgreSQL store, counting
- * the leases a limited key's calls take; absent on SQLite, where limits are per instance.
+ * the leases a limited key's calls take; absent on SQLite, where limits are per instance. So is
+ * the count of failed rollup folds, which only a PostgreSQL store makes (its failures are counted
+ * in {@code PostgresRollupFoldTest}).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SharedRatesMetricsTest {
@@ -59,6 +61,7 @@ class SharedRatesMetricsTest {
                 assertThat(m.value("tally_limits_shared_lease_failures_total")).isZero();
                 assertThat(m.value("tally_limits_shared_local_decisions_total")).isZero();
                 assertThat(m.value("tally_limits_shared_reachable")).isEqualTo(1);
+                assertThat(m.value("tally_audit_rollup_fold_failures_total")).isZero();
             }
         } finally {
             postgres.dropDatabase(database);
@@ -71,7 +74,9 @@ class SharedRatesMetricsTest {
             GatewayConfig config = ConfigLoader.parse(yaml("store: {url: 'sqlite:" + dir.resolve("tally.db") + "'}", provider),
                     dir, Map.of("TALLY_ADMIN_TOKEN", ADMIN));
             try (GatewayRuntime gateway = GatewayRuntime.start(config, dir, Clock.systemUTC())) {
-                assertThat(scrape(gateway).find("tally_limits_shared_leases_total")).isEmpty();
+                Scraped m = scrape(gateway);
+                assertThat(m.find("tally_limits_shared_leases_total")).isEmpty();
+                assertThat(m.find("tally_audit_rollup_fold_failures_total")).isEmpty();
             }
         }
     }

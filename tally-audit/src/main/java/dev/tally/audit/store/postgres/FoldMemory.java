@@ -25,6 +25,8 @@ final class FoldMemory {
     private final Map<RollupTable, KnownHistograms> known = new EnumMap<>(RollupTable.class);
     private long foldedSeq = -1; // the folded_seq the committed histograms are valid at; -1: none
     private long pendingSeq = -1;
+    private WrittenRollups.Span taken; // the span the open fold took, until it commits or not
+    private boolean stoppedAtSpan; // the open fold read entries up to a span's start only
 
     FoldMemory() {
         for (RollupTable table : RollupTable.values()) {
@@ -41,6 +43,26 @@ final class FoldMemory {
         return known;
     }
 
+    /** The open fold folds {@code span} ({@link WrittenRollups}) instead of reading its entries. */
+    void took(WrittenRollups.Span span) {
+        taken = span;
+    }
+
+    /** The span the open fold took, or null; for the caller to put back when the fold does not commit. */
+    WrittenRollups.Span taken() {
+        return taken;
+    }
+
+    /** The open fold read the entries up to a span's start, and stopped there: the next fold takes the span. */
+    void stoppedAtSpan(boolean stopped) {
+        stoppedAtSpan = stopped;
+    }
+
+    /** Whether the last fold stopped at a span's start, so another fold has more to do at once. */
+    boolean stoppedAtSpan() {
+        return stoppedAtSpan;
+    }
+
     /** The open fold moves {@code folded_seq} to {@code seq} once it commits. */
     void pending(long seq) {
         pendingSeq = seq;
@@ -48,6 +70,7 @@ final class FoldMemory {
 
     /** The fold's transaction committed: its rows' bytes are now what the table holds. */
     void committed() {
+        taken = null;
         if (pendingSeq < 0) {
             return; // nothing folded: the memory stays valid at its folded_seq
         }
@@ -58,6 +81,7 @@ final class FoldMemory {
 
     /** The fold's transaction did not commit (or may not have): forget everything. */
     void rolledBack() {
+        taken = null;
         known.values().forEach(KnownHistograms::clear);
         foldedSeq = -1;
         pendingSeq = -1;

@@ -44,6 +44,7 @@ final class FoldSchedule implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FoldSchedule.class.getName());
 
     private final PostgresPool pool;
+    private final WrittenRollups written = new WrittenRollups(); // the store's writer adds to it
     private final Duration interval;
     private final Clock clock;
     private final ScheduledExecutorService thread;
@@ -70,6 +71,11 @@ final class FoldSchedule implements AutoCloseable {
         if (ms > 0) {
             thread.scheduleWithFixedDelay(this::roundQuietly, ms, ms, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The sums of the calls the store's writer committed, for its folds to take. */
+    WrittenRollups written() {
+        return written;
     }
 
     /** How many background rounds failed (each is logged). */
@@ -124,7 +130,10 @@ final class FoldSchedule implements AutoCloseable {
         lagSince.keySet().retainAll(heads.keySet());
     }
 
-    /** Folds one chain in transactions of at most {@link RollupFolder#MAX_ENTRIES} until it is caught up. */
+    /**
+     * Folds one chain in transactions of at most {@link RollupFolder#MAX_ENTRIES} read entries (or
+     * one span of the writer's sums, {@link WrittenRollups}) until it is caught up.
+     */
     private long foldChain(String chain, boolean wait) {
         long total = 0;
         FoldMemory memory = memories.computeIfAbsent(chain, k -> new FoldMemory());
@@ -134,11 +143,16 @@ final class FoldSchedule implements AutoCloseable {
                 folded = pool.work("fold rollups", c -> {
                     c.setAutoCommit(false);
                     try {
-                        long n = RollupFolder.fold(c, chain, Long.MAX_VALUE, RollupFolder.MAX_ENTRIES, wait, memory);
+                        long n = RollupFolder.fold(c, chain, Long.MAX_VALUE, RollupFolder.MAX_ENTRIES, wait, memory,
+                                written);
                         c.commit();
                         memory.committed();
                         return n;
                     } catch (SQLException | RuntimeException e) {
+                        if (memory.taken() != null) {
+                            // Not folded (or, if the commit's outcome is unknown, a later fold drops it).
+                            written.putBack(chain, memory.taken());
+                        }
                         memory.rolledBack();
                         pool.rollbackQuietly(c);
                         throw e;
@@ -148,7 +162,7 @@ final class FoldSchedule implements AutoCloseable {
                 });
             }
             total += folded;
-            if (folded < RollupFolder.MAX_ENTRIES) {
+            if (folded == 0 || folded < RollupFolder.MAX_ENTRIES && !memory.stoppedAtSpan()) {
                 return total; // caught up, or another instance is folding it
             }
         }

@@ -46,6 +46,15 @@ final class Partitions {
     /** Days (epoch day numbers) known to have partitions. */
     private final Set<Long> known = ConcurrentHashMap.newKeySet();
 
+    /** The UTC days (epoch day numbers) from the day of {@code from} through that of {@code to}. */
+    static java.util.Set<Long> days(java.time.Instant from, java.time.Instant to) {
+        java.util.Set<Long> days = new java.util.HashSet<>();
+        for (long d = dayOf(from.toEpochMilli()); d <= dayOf(to.toEpochMilli()); d++) {
+            days.add(d);
+        }
+        return days;
+    }
+
     /** The epoch day of an entry time in epoch ms. */
     static long dayOf(long ts) {
         return Math.floorDiv(ts, RollupKey.DAY_MS);

@@ -22,7 +22,6 @@ import dev.tally.audit.store.jdbc.AdminWrites;
 import dev.tally.audit.store.jdbc.ChainRows;
 import dev.tally.audit.store.jdbc.DerivedReads;
 import dev.tally.audit.store.jdbc.Dialect;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +110,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     private final Partitions partitions = new Partitions();
     private final dev.tally.audit.alert.BudgetCrossings crossings =
             new dev.tally.audit.alert.BudgetCrossings(UnfoldedCalls::spendSql);
-    private final PostgresWriter writer = new PostgresWriter(crossings); // guarded by this
+    private final PostgresWriter writer; // guarded by this
     private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;
     private final FoldSchedule folds;
@@ -129,6 +128,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
             return t;
         });
         this.folds = new FoldSchedule(pool, options.foldInterval(), options.clock());
+        this.writer = new PostgresWriter(crossings, folds.written()); // its sums feed this store's folds
     }
 
     /**
@@ -195,6 +195,10 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
         return folds.foldAll(true);
     }
 
+    long foldsFromMemory() { // folds that took the writer's sums (WrittenRollups) instead of reading: for tests
+        return folds.written().used();
+    }
+
     private void maintainQuietly() {
         try {
             maintain();
@@ -210,12 +214,8 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
      * entries, so its batches need not create them one by one). Returns when they exist.
      */
     public void ensurePartitions(Instant from, Instant to) {
-        Set<Long> days = new HashSet<>();
-        for (long d = Partitions.dayOf(from.toEpochMilli()); d <= Partitions.dayOf(to.toEpochMilli()); d++) {
-            days.add(d);
-        }
         work("create partitions", c -> {
-            partitions.ensure(c, days);
+            partitions.ensure(c, Partitions.days(from, to));
             return null;
         });
     }

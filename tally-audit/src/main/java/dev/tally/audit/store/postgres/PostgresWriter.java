@@ -35,7 +35,9 @@ import java.util.Set;
  * is updated last, in the same transaction, in one round trip with the delete of the openings
  * the batch closed. Statements that do not depend on each other's results go to the server
  * together as one multi-statement (pgjdbc pipelines them, one sync): on a busy machine each
- * round trip costs two process wake-ups, and a batch used to make some twenty of them.
+ * round trip costs two process wake-ups, and a batch used to make some twenty of them. Once a
+ * batch committed, its calls are summed in memory ({@link WrittenRollups}) so this store's next
+ * fold need not read them back.
  *
  * <p>Not thread-safe: the store calls it under its writer lock.
  */
@@ -48,15 +50,22 @@ final class PostgresWriter {
     private static final String[] TAG_COLUMNS = {"name", "value", "ts", "chain", "seq"};
 
     private boolean pruned;
+    // Reused by every batch (reset before each): see BinaryCopy, "One buffer for every batch".
+    private final BinaryCopy entryRows = new BinaryCopy("entries", ENTRY_COLUMNS);
+    private final BinaryCopy tagRows = new BinaryCopy("call_tags", TAG_COLUMNS);
     private final dev.tally.audit.alert.BudgetCrossings crossings;
+    private final WrittenRollups written;
+    private WriteBatch open; // the batch of the open transaction
 
-    PostgresWriter(dev.tally.audit.alert.BudgetCrossings crossings) {
+    PostgresWriter(dev.tally.audit.alert.BudgetCrossings crossings, WrittenRollups written) {
         this.crossings = crossings;
+        this.written = written;
     }
 
     /** Applies {@code batch} inside the caller's open transaction on {@code c}. */
     void write(Connection c, WriteBatch batch) throws SQLException {
         pruned = false;
+        open = batch;
         Set<String> closedIds = new HashSet<>();
         for (ChainedEntry e : batch.entries()) {
             if (!e.chain().equals(batch.chain())) {
@@ -98,11 +107,16 @@ final class PostgresWriter {
     /** The batch's transaction committed: what it wrote is now the stored state. */
     void committed() {
         crossings.committed();
+        if (open != null) {
+            written.committed(open, pruned); // its calls' sums, for this store's next fold
+            open = null;
+        }
     }
 
     /** The batch's transaction was rolled back (or its outcome is unknown). */
     void rolledBack() {
         crossings.rolledBack();
+        open = null;
     }
 
     /**
@@ -173,8 +187,8 @@ final class PostgresWriter {
         if (batch.entries().isEmpty()) {
             return;
         }
-        BinaryCopy entries = new BinaryCopy("entries", ENTRY_COLUMNS);
-        BinaryCopy tags = new BinaryCopy("call_tags", TAG_COLUMNS);
+        BinaryCopy entries = entryRows.reset();
+        BinaryCopy tags = tagRows.reset();
         for (ChainedEntry e : batch.entries()) {
             IndexColumns col = IndexColumns.of(e.entry());
             entries.row().text(e.chain()).int8(e.seq()).int8(col.ts()).text(col.id()).text(col.kind())

@@ -79,15 +79,19 @@ final class RollupFolder {
      * @return the number of entries (of any kind) folded, 0 when there were none or the lock was taken
      */
     static long fold(Connection c, String chain, long through, int max, boolean wait) throws SQLException {
-        return fold(c, chain, through, max, wait, new FoldMemory());
+        return fold(c, chain, through, max, wait, new FoldMemory(), null);
     }
 
     /**
      * As {@link #fold(Connection, String, long, int, boolean)}, with what earlier folds of this
-     * store left in {@code memory}; the caller tells it whether the transaction committed.
+     * store left in {@code memory}; the caller tells it whether the transaction committed. With
+     * {@code written} (this store's writer's sums, {@link WrittenRollups}) and no {@code through}
+     * bound, the entries this store wrote since {@code folded_seq} are folded from memory, however
+     * many; a span that starts later bounds what is read before it.
      */
-    static long fold(Connection c, String chain, long through, int max, boolean wait, FoldMemory memory)
-            throws SQLException {
+    static long fold(Connection c, String chain, long through, int max, boolean wait, FoldMemory memory,
+            WrittenRollups written) throws SQLException {
+        memory.stoppedAtSpan(false);
         if (!lock(c, chain, wait)) {
             return 0;
         }
@@ -108,12 +112,54 @@ final class RollupFolder {
                 rowsUntil = rs.wasNull() ? null : until;
             }
         }
-        long upTo = Math.min(Math.min(head, through), folded + max);
+        WrittenRollups.Span span = written == null || through != Long.MAX_VALUE ? null : written.take(chain, folded);
+        long upTo;
+        RollupBatch rollups;
+        Long latest = rowsUntil;
+        if (span != null) {
+            memory.took(span);
+            upTo = span.to; // committed, so at or below the head now (maybe above the one read above)
+            rollups = span.rollups;
+            latest = WrittenRollups.later(latest, span.latest);
+        } else {
+            long spanStart = written == null ? -1 : written.start(chain);
+            upTo = Math.min(Math.min(head, through), folded + max);
+            memory.stoppedAtSpan(spanStart > folded && spanStart < upTo);
+            upTo = spanStart > folded ? Math.min(upTo, spanStart) : upTo; // the next fold takes the span
+            rollups = new RollupBatch();
+            latest = readEntries(c, chain, folded, upTo, rollups, latest);
+        }
         if (upTo <= folded) {
             return 0;
         }
-        RollupBatch rollups = new RollupBatch();
-        Long latest = rowsUntil;
+        // Histograms this store wrote are trusted only while no other fold has moved folded_seq.
+        Map<RollupTable, KnownHistograms> known = memory.at(folded);
+        RollupUpserts.upsertAll(c, rollups, known, rowsUntil);
+        memory.pending(upTo);
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO rollup_folds (chain, folded_seq, rows_until) "
+                + "VALUES (?, ?, ?) ON CONFLICT (chain) DO UPDATE SET folded_seq = excluded.folded_seq, "
+                + "rows_until = excluded.rows_until")) {
+            s.setString(1, chain);
+            s.setLong(2, upTo);
+            if (latest == null) {
+                s.setNull(3, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(3, latest);
+            }
+            s.executeUpdate();
+        }
+        return upTo - folded;
+    }
+
+    /**
+     * Sums the call entries {@code (folded, upTo]} of {@code chain} into {@code rollups}; returns
+     * {@code latest} raised to the latest call's time.
+     */
+    private static Long readEntries(Connection c, String chain, long folded, long upTo, RollupBatch rollups,
+            Long latest) throws SQLException {
+        if (upTo <= folded) {
+            return latest;
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT seq, body, ts FROM entries WHERE chain = ? AND seq > ? "
                 + "AND seq <= ? AND kind = 'call'")) {
             s.setFetchSize(5_000); // fewer round trips; a body is about a kilobyte
@@ -135,23 +181,7 @@ final class RollupFolder {
                 }
             }
         }
-        // Histograms this store wrote are trusted only while no other fold has moved folded_seq.
-        Map<RollupTable, KnownHistograms> known = memory.at(folded);
-        RollupUpserts.upsertAll(c, rollups, known, rowsUntil);
-        memory.pending(upTo);
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO rollup_folds (chain, folded_seq, rows_until) "
-                + "VALUES (?, ?, ?) ON CONFLICT (chain) DO UPDATE SET folded_seq = excluded.folded_seq, "
-                + "rows_until = excluded.rows_until")) {
-            s.setString(1, chain);
-            s.setLong(2, upTo);
-            if (latest == null) {
-                s.setNull(3, java.sql.Types.BIGINT);
-            } else {
-                s.setLong(3, latest);
-            }
-            s.executeUpdate();
-        }
-        return upTo - folded;
+        return latest;
     }
 
     private static boolean lock(Connection c, String chain, boolean wait) throws SQLException {

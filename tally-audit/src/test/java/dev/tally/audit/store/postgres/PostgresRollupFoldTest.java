@@ -184,6 +184,36 @@ class PostgresRollupFoldTest {
     }
 
     @Test
+    void aFailedBackgroundFoldIsCountedAndRetriedUntilItWorks() throws Exception {
+        execute("ALTER TABLE model_rollups RENAME TO model_rollups_away"); // every fold now fails
+        PostgresAuditStore store = open(Duration.ofMillis(10));
+        TestChain chain = new TestChain(store, CHAIN);
+        chain.append(call(1), call(2), call(3));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (store.foldFailures() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.foldFailures()).isGreaterThanOrEqualTo(2); // counted every round, not once per outage
+        assertThat(query("SELECT count(*) FROM rollup_folds")).isZero();
+        assertThat(store.usage(BY_KEY_AND_HOUR).summary().calls()).isEqualTo(3); // reads stay exact
+
+        execute("ALTER TABLE model_rollups_away RENAME TO model_rollups");
+        while (query("SELECT coalesce(max(folded_seq), 0) FROM rollup_folds WHERE chain = '" + CHAIN + "'") < 3
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(query("SELECT sum(calls) FROM model_rollups")).isEqualTo(3);
+        assertThat(store.usage(BY_KEY_AND_HOUR).summary().calls()).isEqualTo(3);
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(database), server.user(), "");
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Test
     void aWriterFoldsWhatItLeftWhenItCloses() throws Exception {
         PostgresAuditStore store = open(Duration.ZERO);
         TestChain chain = new TestChain(store, CHAIN);
