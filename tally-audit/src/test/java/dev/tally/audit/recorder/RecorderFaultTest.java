@@ -1,5 +1,6 @@
 package dev.tally.audit.recorder;
 
+import dev.tally.audit.testing.Await;
 import dev.tally.audit.testing.SqliteTestStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -116,14 +117,8 @@ class RecorderFaultTest extends RecorderFixture {
         return new Outcome(acknowledged, failed, async);
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("still not " + what + " after 60 s");
-            }
-            Thread.sleep(10);
-        }
+    static void await(String what, BooleanSupplier condition) throws Exception {
+        Await.until(what, condition::getAsBoolean);
     }
 
     /** Everything acknowledged is stored once, the chain is gap-free and verifies, nothing vanished uncounted. */

@@ -10,6 +10,7 @@ import dev.tally.audit.query.UsageQuery;
 import dev.tally.audit.query.UsageReport;
 import dev.tally.audit.store.AdminChange;
 import dev.tally.audit.store.ChainHead;
+import dev.tally.audit.testing.Await;
 import dev.tally.audit.testing.Entries;
 import dev.tally.audit.testing.TestChain;
 import dev.tally.audit.verify.deep.DeepCheck;
@@ -174,11 +175,7 @@ class PostgresRollupFoldTest {
         for (int i = 0; i < 5; i++) {
             chain.append(call(i));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (query("SELECT coalesce(max(folded_seq), 0) FROM rollup_folds WHERE chain = '" + CHAIN + "'") < 5
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("folded", () -> foldedSeq() >= 5);
         assertThat(query("SELECT sum(calls) FROM model_rollups")).isEqualTo(5);
         assertThat(store.foldFailures()).isZero();
     }
@@ -189,21 +186,19 @@ class PostgresRollupFoldTest {
         PostgresAuditStore store = open(Duration.ofMillis(10));
         TestChain chain = new TestChain(store, CHAIN);
         chain.append(call(1), call(2), call(3));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (store.foldFailures() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("two failed rounds", () -> store.foldFailures() >= 2);
         assertThat(store.foldFailures()).isGreaterThanOrEqualTo(2); // counted every round, not once per outage
         assertThat(query("SELECT count(*) FROM rollup_folds")).isZero();
         assertThat(store.usage(BY_KEY_AND_HOUR).summary().calls()).isEqualTo(3); // reads stay exact
 
         execute("ALTER TABLE model_rollups_away RENAME TO model_rollups");
-        while (query("SELECT coalesce(max(folded_seq), 0) FROM rollup_folds WHERE chain = '" + CHAIN + "'") < 3
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("folded", () -> foldedSeq() >= 3);
         assertThat(query("SELECT sum(calls) FROM model_rollups")).isEqualTo(3);
         assertThat(store.usage(BY_KEY_AND_HOUR).summary().calls()).isEqualTo(3);
+    }
+
+    private long foldedSeq() throws SQLException {
+        return query("SELECT coalesce(max(folded_seq), 0) FROM rollup_folds WHERE chain = '" + CHAIN + "'");
     }
 
     private void execute(String sql) throws SQLException {
