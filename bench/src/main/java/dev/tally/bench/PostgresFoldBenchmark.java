@@ -47,8 +47,8 @@ public final class PostgresFoldBenchmark {
         Path dir = Files.createTempDirectory("tally-pg-fold-bench");
         System.out.printf("postgres fold benchmark: %,d call records per fold, %d rounds, %d cpus%n", entries, rounds,
                 Runtime.getRuntime().availableProcessors());
-        CallRecord[] sparse = generate(entries, WEEK_MS);
-        CallRecord[] dense = generate(entries, MINUTE_MS);
+        CallRecord[] sparse = TrafficGenerator.records(42, START, WEEK_MS, entries);
+        CallRecord[] dense = TrafficGenerator.records(42, START, MINUTE_MS, entries);
         double[][] sparseCost = new double[rounds][];
         double[][] denseCost = new double[rounds][];
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
@@ -79,15 +79,6 @@ public final class PostgresFoldBenchmark {
         System.out.printf("%-19s fold: median %,.0f calls/s wall, %.1f us cpu per call (best %.1f)%n", what,
                 entries / (median(wall) / 1e3), median(cpu) * 1e3 / entries,
                 Arrays.stream(cpu).min().orElseThrow() * 1e3 / entries);
-    }
-
-    private static CallRecord[] generate(int n, long spanMillis) {
-        TrafficGenerator generator = new TrafficGenerator(42, START, spanMillis, n);
-        CallRecord[] records = new CallRecord[n];
-        for (int i = 0; i < n; i++) {
-            records[i] = generator.next();
-        }
-        return records;
     }
 
     /** {wall ms, cpu ms, of which this JVM's ms} of folding {@code records} written beforehand with the folder off. */

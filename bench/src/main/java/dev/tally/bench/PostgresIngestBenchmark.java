@@ -61,8 +61,8 @@ public final class PostgresIngestBenchmark {
         Path dir = Files.createTempDirectory("tally-pg-ingest-bench");
         System.out.printf("postgres ingest benchmark: %,d call records per side, %d rounds, java %s, %d cpus%n",
                 entries, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
-        CallRecord[] records = generate(entries, SPAN_MS);
-        CallRecord[] dense = generate(entries, DENSE_SPAN_MS);
+        CallRecord[] records = TrafficGenerator.records(42, START, SPAN_MS, entries);
+        CallRecord[] dense = TrafficGenerator.records(42, START, DENSE_SPAN_MS, entries);
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
             cpu = new CpuMeter(server);
             System.out.printf("postgresql on 127.0.0.1:%d (fsync on, synchronous_commit on)%n", server.port());
@@ -158,15 +158,6 @@ public final class PostgresIngestBenchmark {
                     median(cpuToCopy), median(cpuFoldedToCopy), median(cpuDenseFoldedToCopy));
         }
         IngestBenchmark.deleteTree(dir);
-    }
-
-    private static CallRecord[] generate(int n, long spanMillis) {
-        TrafficGenerator generator = new TrafficGenerator(42, START, spanMillis, n);
-        CallRecord[] records = new CallRecord[n];
-        for (int i = 0; i < n; i++) {
-            records[i] = generator.next();
-        }
-        return records;
     }
 
     private static PostgresAuditStore open(EmbeddedPostgresServer server, String db) {

@@ -56,6 +56,16 @@ final class TrafficGenerator {
     }
 
     /** The next record, later than the previous one. */
+    /** The first {@code count} records of a generator made with these arguments. */
+    static CallRecord[] records(long seed, Instant from, long spanMillis, int count) {
+        TrafficGenerator generator = new TrafficGenerator(seed, from, spanMillis, count);
+        CallRecord[] records = new CallRecord[count];
+        for (int i = 0; i < count; i++) {
+            records[i] = generator.next();
+        }
+        return records;
+    }
+
     CallRecord next() {
         long at = startMillis + n * stepMillis + (count == 0 ? 0 : n * stepRemainder / count);
         n++;
