@@ -2,11 +2,9 @@ package dev.tally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +27,7 @@ class LauncherBuildLockTest {
 
     @Test
     void twoLaunchersAtOnceBuildTheJarOnce() throws Exception {
-        Path jdk = fakeJdk();
+        Path jdk = FakeJdk.printingArguments(root.resolve("jdk"));
         Files.createDirectories(root.resolve("scripts"));
         Files.copy(REPOSITORY.resolve("tally"), root.resolve("tally"));
         Files.copy(REPOSITORY.resolve("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
@@ -39,7 +37,7 @@ class LauncherBuildLockTest {
             Files.writeString(root.resolve(module).resolve("pom.xml"), "<project/>");
         }
         Path builds = root.resolve("builds.log");
-        executable(root.resolve("mvnw"), "#!/bin/bash\necho start >>" + builds + "\nsleep 1\n"
+        FakeJdk.executable(root.resolve("mvnw"), "#!/bin/bash\necho start >>" + builds + "\nsleep 1\n"
                 + "mkdir -p tally-cli/target && echo jar >tally-cli/target/tally.jar\necho end >>" + builds + "\n");
 
         List<Process> launchers = new ArrayList<>();
@@ -60,19 +58,5 @@ class LauncherBuildLockTest {
         }
 
         assertThat(Files.readAllLines(builds)).as("one build, not two interleaved").containsExactly("start", "end");
-    }
-
-    private Path fakeJdk() throws IOException {
-        Path jdk = Files.createDirectories(root.resolve("jdk"));
-        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
-        Path bin = Files.createDirectories(jdk.resolve("bin"));
-        executable(bin.resolve("java"), "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
-        executable(bin.resolve("javac"), "#!/bin/bash\nexit 0\n");
-        return jdk;
-    }
-
-    private static void executable(Path file, String text) throws IOException {
-        Files.writeString(file, text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 }

@@ -7,7 +7,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +33,7 @@ class LauncherJitTest {
 
     @BeforeEach
     void fakeJdk() throws IOException {
-        jdk = Files.createDirectories(dir.resolve("jdk"));
-        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
-        Path bin = Files.createDirectories(jdk.resolve("bin"));
-        executable(bin.resolve("java"), "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
-        executable(bin.resolve("javac"), "#!/bin/bash\nexit 0\n");
+        jdk = FakeJdk.printingArguments(dir.resolve("jdk"));
     }
 
     @Test
@@ -97,10 +92,5 @@ class LauncherJitTest {
         List<String> lines = out.lines().toList();
         assertThat(lines).as("the launcher ran the jar").contains("-jar");
         return lines;
-    }
-
-    private static void executable(Path file, String text) throws IOException {
-        Files.writeString(file, text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 }
