@@ -49,9 +49,13 @@ final class CpuMeter {
                 }
             }
         }
-        long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND) + jvmNanos();
+    }
+
+    /** CPU nanoseconds of this JVM alone since it started (every thread, the JIT and GC included). */
+    static long jvmNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-        return ticks * (1_000_000_000L / TICKS_PER_SECOND) + jvm;
     }
 
     /** The fields of {@code /proc/<pid>/stat} after the command: [0] state, [1] ppid, ... [11] utime. */

@@ -51,6 +51,8 @@ public final class PostgresIngestBenchmark {
     private static CpuMeter cpu;
     /** CPU microseconds per entry of the last side run: {until committed, until folded} (COPY: both the same). */
     private static double[] lastCpu;
+    /** This JVM's share of {@link #lastCpu}'s first figure, CPU microseconds per entry. */
+    private static double lastJvm;
 
     private PostgresIngestBenchmark() {
     }
@@ -66,10 +68,12 @@ public final class PostgresIngestBenchmark {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startNew(true)) {
             cpu = new CpuMeter(server);
             System.out.printf("postgresql on 127.0.0.1:%d (fsync on, synchronous_commit on)%n", server.port());
-            CallRecord[] few = Arrays.copyOf(records, Math.min(records.length, 10_000));
-            throughRecorder(server, dir.resolve("warm"), few); // warm-up of every path
-            rawInsert(server, few);
-            rawCopy(server, few);
+            // A whole round of every side first, untimed: each path's code compiled before any clock runs.
+            throughRecorder(server, dir.resolve("warm"), records);
+            throughRecorder(server, dir.resolve("warm-dense"), dense);
+            rawInsert(server, records);
+            rawCopy(server, records);
+            rawCopy(server, dense);
             double[] recorder = new double[rounds];
             double[] folded = new double[rounds];
             double[] raw = new double[rounds];
@@ -81,6 +85,7 @@ public final class PostgresIngestBenchmark {
             double[] cpuCopy = new double[rounds];
             double[][] cpuDense = new double[rounds][];
             double[] cpuDenseCopy = new double[rounds];
+            double[][] jvm = new double[rounds][4]; // this JVM's share: recorder, copy, dense recorder, dense copy
             for (int r = 0; r < rounds; r++) {
                 // Rotate which side goes first, so none always meets a fresher (or a fuller) server.
                 for (int side = 0; side < 3; side++) {
@@ -90,11 +95,13 @@ public final class PostgresIngestBenchmark {
                             recorder[r] = both[0];
                             folded[r] = both[1];
                             cpuRecorder[r] = lastCpu;
+                            jvm[r][0] = lastJvm;
                         }
                         case 1 -> raw[r] = rawInsert(server, records);
                         default -> {
                             copy[r] = rawCopy(server, records);
                             cpuCopy[r] = lastCpu[0];
+                            jvm[r][1] = lastJvm;
                         }
                     }
                 }
@@ -108,9 +115,11 @@ public final class PostgresIngestBenchmark {
                         denseRecorder[r] = both[0];
                         denseFolded[r] = both[1];
                         cpuDense[r] = lastCpu;
+                        jvm[r][2] = lastJvm;
                     } else {
                         denseCopy[r] = rawCopy(server, dense);
                         cpuDenseCopy[r] = lastCpu[0];
+                        jvm[r][3] = lastJvm;
                     }
                 }
                 System.out.printf("round %d, dense: recorder %,.0f entries/s (%,.0f until folded), raw copy %,.0f rows/s, "
@@ -119,6 +128,8 @@ public final class PostgresIngestBenchmark {
                 System.out.printf("round %d, cpu (this jvm + the server) per entry: recorder %.1f us (%.1f until folded), "
                         + "raw copy %.1f us; dense: recorder %.1f us (%.1f until folded), raw copy %.1f us%n", r + 1,
                         cpuRecorder[r][0], cpuRecorder[r][1], cpuCopy[r], cpuDense[r][0], cpuDense[r][1], cpuDenseCopy[r]);
+                System.out.printf("round %d, of which this jvm (until committed): recorder %.1f us, raw copy %.1f us; "
+                        + "dense: recorder %.1f us, raw copy %.1f us%n", r + 1, jvm[r][0], jvm[r][1], jvm[r][2], jvm[r][3]);
             }
             double[] toInsert = new double[rounds];
             double[] toCopy = new double[rounds];
@@ -160,6 +171,32 @@ public final class PostgresIngestBenchmark {
         IngestBenchmark.deleteTree(dir);
     }
 
+    /**
+     * Lets the server and this JVM go quiet before a side's clock starts: a server checkpoint, so
+     * no side pays for writing out the pages an earlier side dirtied (or meets the checkpoint the
+     * WAL they wrote would start); a collection, so no side inherits another's garbage; then a
+     * wait (at most 5 s) until the JIT has compiled nothing for 200 ms. Opening a fresh database
+     * runs Flyway, whose code the compiler would otherwise still be compiling on one of the two
+     * cores during the first second of whichever side came next.
+     */
+    private static void settle(EmbeddedPostgresServer server) throws Exception {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), "");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
+        System.gc();
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = jit.getTotalCompilationTime();
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
     private static PostgresAuditStore open(EmbeddedPostgresServer server, String db) {
         PostgresAuditStore store = PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(db),
                 server.user(), null));
@@ -179,6 +216,8 @@ public final class PostgresIngestBenchmark {
         try (PostgresAuditStore store = open(server, db)) {
             RecorderConfig config = RecorderConfig.defaults("bench", dataDir).withQueueCapacity(1 << 20);
             Recorder recorder = Recorder.start(store, config, Clock.systemUTC());
+            settle(server);
+            long jvm0 = CpuMeter.jvmNanos();
             long cpu0 = cpu.nanos();
             long start = System.nanoTime();
             for (CallRecord record : records) {
@@ -187,6 +226,7 @@ public final class PostgresIngestBenchmark {
             recorder.flush();
             long elapsed = System.nanoTime() - start;
             long cpu1 = cpu.nanos();
+            lastJvm = (CpuMeter.jvmNanos() - jvm0) / 1e3 / records.length;
             store.foldRollups();
             long untilFolded = System.nanoTime() - start;
             long cpu2 = cpu.nanos();
@@ -235,6 +275,7 @@ public final class PostgresIngestBenchmark {
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             PreparedStatement tag = c.prepareStatement(
                     "INSERT INTO call_tags (name, value, ts, chain, seq) VALUES (?, ?, ?, ?, ?)");
+            settle(server);
             long start = System.nanoTime();
             for (int i = 0; i < rows.length; i++) {
                 ChainedEntry row = rows[i];
@@ -285,6 +326,8 @@ public final class PostgresIngestBenchmark {
         ChainedEntry[] rows = chained(records);
         int batch = RecorderConfig.DEFAULT_BATCH_SIZE;
         try (Connection c = connect(server, db)) {
+            settle(server);
+            long jvm0 = CpuMeter.jvmNanos();
             long cpu0 = cpu.nanos();
             long start = System.nanoTime();
             // One buffer per table for every batch, as the store's writer keeps them.
@@ -311,6 +354,7 @@ public final class PostgresIngestBenchmark {
             }
             long elapsed = System.nanoTime() - start;
             lastCpu = new double[] {(cpu.nanos() - cpu0) / 1e3 / rows.length};
+            lastJvm = (CpuMeter.jvmNanos() - jvm0) / 1e3 / rows.length;
             return rows.length / (elapsed / 1e9);
         } finally {
             server.dropDatabase(db);

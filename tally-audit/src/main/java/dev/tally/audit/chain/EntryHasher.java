@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.tally.audit.entry.AuditEntry;
 import dev.tally.audit.json.Json;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,14 +63,26 @@ public final class EntryHasher {
 
     /** The hash of an entry at {@code seq} of {@code chain}, given its canonical bytes. */
     public static String hash(String chain, long seq, String prevHash, byte[] canonical) {
+        return HEX.formatHex(hashBytes(chain, seq, HEX.parseHex(prevHash), canonical));
+    }
+
+    /**
+     * {@link #hash} as 32 bytes, from the previous hash's 32 bytes: the writer keeps a chain's
+     * last hash in both forms, so neither is parsed or formatted twice per entry.
+     */
+    public static byte[] hashBytes(String chain, long seq, byte[] prevHash, byte[] canonical) {
         MessageDigest digest = sha256();
         digest.update(DOMAIN);
         digest.update(chain.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
-        digest.update(ByteBuffer.allocate(Long.BYTES).putLong(seq).array());
-        digest.update(HEX.parseHex(prevHash));
+        byte[] seqBytes = new byte[Long.BYTES];
+        for (int i = 0; i < Long.BYTES; i++) {
+            seqBytes[i] = (byte) (seq >>> (56 - 8 * i)); // big-endian
+        }
+        digest.update(seqBytes);
+        digest.update(prevHash);
         digest.update(canonical);
-        return HEX.formatHex(digest.digest());
+        return digest.digest();
     }
 
     /** Places an entry after {@code prevHash} at {@code seq}, keeping its canonical bytes as the body. */

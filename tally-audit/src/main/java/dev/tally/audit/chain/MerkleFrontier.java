@@ -76,6 +76,11 @@ public final class MerkleFrontier {
         append(MerkleTree.leafHash(parseHash("entry hash", entryHashHex)));
     }
 
+    /** Appends the leaf of an entry whose chain hash is {@code entryHash} (32 bytes). */
+    public void appendEntry(byte[] entryHash) {
+        append(MerkleTree.leafHash(entryHash));
+    }
+
     /** The tree's root (MTH), 32 bytes; the empty tree's for size 0. */
     public byte[] root() {
         if (subtrees.isEmpty()) {
@@ -133,10 +138,24 @@ public final class MerkleFrontier {
     }
 
     static byte[] parseHash(String field, String hex) {
-        if (hex == null || hex.length() != 64 || !hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        if (!isHash(hex)) {
             throw new IllegalArgumentException(field + ": '" + hex + "' (expected: 64 lower-case hex digits)");
         }
         return HEX.parseHex(hex);
+    }
+
+    /** 64 lower-case hex digits; a plain loop, as this runs for every entry a writer or verifier reads. */
+    private static boolean isHash(String hex) {
+        if (hex == null || hex.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = hex.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -142,6 +142,20 @@ class KnownAnswerTest {
         assertThat(EntryHasher.hash(CHAIN, 2, CALL_HASH, bytes(SECURITY_CANONICAL))).isEqualTo(SECURITY_HASH);
         assertThat(EntryHasher.hash(CHAIN, 3, SECURITY_HASH, bytes(ADMIN_CANONICAL))).isEqualTo(ADMIN_HASH);
         assertThat(EntryHasher.chain(CHAIN, 3, SECURITY_HASH, admin()).hash()).isEqualTo(ADMIN_HASH);
+        // The writer's form: from and to bytes, the same hashes.
+        assertThat(hex(EntryHasher.hashBytes(CHAIN, 2, HEX.parseHex(CALL_HASH), bytes(SECURITY_CANONICAL))))
+                .isEqualTo(SECURITY_HASH);
+    }
+
+    @Test
+    void aFrontierTakesEntryHashesAsHexOrBytesAlike() {
+        MerkleFrontier fromHex = new MerkleFrontier();
+        MerkleFrontier fromBytes = new MerkleFrontier();
+        for (String hash : List.of(CALL_HASH, SECURITY_HASH, ADMIN_HASH)) {
+            fromHex.appendEntry(hash);
+            fromBytes.appendEntry(HEX.parseHex(hash));
+        }
+        assertThat(hex(fromBytes.root())).isEqualTo(ROOT_3).isEqualTo(hex(fromHex.root()));
     }
 
     @Test

@@ -91,6 +91,12 @@ class MerkleTreeTest {
         assertThatThrownBy(() -> MerkleFrontier.of(1, List.of("xyz")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frontier hash: 'xyz' (expected: 64 lower-case hex digits)");
+        String upper = "AB".repeat(32);
+        assertThatThrownBy(() -> MerkleFrontier.of(1, List.of(upper)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("frontier hash: '" + upper + "' (expected: 64 lower-case hex digits)");
+        assertThatThrownBy(() -> new MerkleFrontier().appendEntry("0".repeat(63) + "g"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("entry hash: ");
     }
 
     @Test

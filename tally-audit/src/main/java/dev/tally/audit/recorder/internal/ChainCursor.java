@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,8 @@ import java.util.Map;
  * <p>Not thread-safe: owned by the writer thread.
  */
 final class ChainCursor {
+
+    private static final HexFormat HEX = HexFormat.of();
 
     /** A batch ready to commit and where the cursor will be once it is committed. */
     record Built(WriteBatch batch, long seq, String hash, long checkpointSeq, MerkleFrontier frontier,
@@ -149,6 +152,7 @@ final class ChainCursor {
         requireLoaded();
         long at = seq;
         String last = hash;
+        byte[] lastBytes = entries.isEmpty() ? null : HEX.parseHex(last); // the hex and the bytes move together
         long checkpointSeq = lastCheckpointSeq;
         SignedHead head = lastHead;
         MerkleFrontier tree = frontier == null ? null : frontier.copy();
@@ -162,11 +166,12 @@ final class ChainCursor {
                 body = EntryHasher.canonicalBytes(entry);
             }
             at++;
-            ChainedEntry placed = new ChainedEntry(chain, at, last, EntryHasher.hash(chain, at, last, body), entry, body);
+            lastBytes = EntryHasher.hashBytes(chain, at, lastBytes, body);
+            ChainedEntry placed = new ChainedEntry(chain, at, last, HEX.formatHex(lastBytes), entry, body);
             chained.add(placed);
             last = placed.hash();
             if (tree != null) {
-                tree.appendEntry(last);
+                tree.appendEntry(lastBytes);
             }
             if (at - checkpointSeq >= checkpointEvery) {
                 head = sign(at, last, tree, head, false, frontiers);
