@@ -154,6 +154,14 @@ public abstract class AuditStoreContract extends PayloadContract {
         List<ChainedEntry> closing = chain.place(List.of(c));
         store.commit(new WriteBatch(CHAIN, List.of(new CallOpening(c)), closing, List.of(), List.of()));
         assertThat(store.openings(CHAIN)).extracting(CallOpening::id).containsExactly(b.id());
+
+        // Another chain's marker is its own; once this chain has none, closing records still work.
+        CallRecord d = entries.call(T.plusSeconds(3)).build();
+        store.commit(new WriteBatch("other", List.of(new CallOpening(d)), List.of(), List.of(), List.of()));
+        chain.append(b.toBuilder().durationMs(5L).build());
+        chain.append(entries.call(T.plusSeconds(4)).build());
+        assertThat(store.openings(CHAIN)).isEmpty();
+        assertThat(store.openings("other")).extracting(CallOpening::id).containsExactly(d.id());
     }
 
     @Test

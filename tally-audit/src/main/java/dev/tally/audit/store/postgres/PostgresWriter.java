@@ -33,7 +33,7 @@ import java.util.Set;
  * much as the entries. A retention prune folds its chain through the new anchor in this
  * transaction first, so no call is hidden or dropped before it is counted. The chain's head row
  * is updated last, in the same transaction, in one round trip with the delete of the openings
- * the batch closed. Statements that do not depend on each other's results go to the server
+ * the batch closed (left out when the chain had none stored as the batch took its lock). Statements that do not depend on each other's results go to the server
  * together as one multi-statement (pgjdbc pipelines them, one sync): on a busy machine each
  * round trip costs two process wake-ups, and a batch used to make some twenty of them. Once a
  * batch committed, its calls are summed in memory ({@link WrittenRollups}) so this store's next
@@ -76,7 +76,8 @@ final class PostgresWriter {
                 closedIds.add(e.entry().id());
             }
         }
-        ChainHead head = lockAndReadHead(c, batch.chain());
+        Locked locked = lockAndReadHead(c, batch.chain());
+        ChainHead head = locked.head();
         if (!batch.entries().isEmpty()) {
             checkContinues(batch, head);
         }
@@ -93,7 +94,11 @@ final class PostgresWriter {
         }
         pruned = admin.pruned();
         dev.tally.audit.store.HeadRows.insertCheckpoints(c, batch);
-        finish(c, batch, closedIds);
+        // Only this chain's writer adds its openings, under the lock held now; if it had none when
+        // the lock was taken, the calls this batch closes left no marker (those opened in this very
+        // batch were never inserted), and the delete, which costs a batch of a thousand calls about
+        // a millisecond even when nothing matches, is left out. As the SQLite store does.
+        finish(c, batch, locked.openings() ? closedIds : Set.of());
         // Budget alerts, in this transaction: the spend is read from the rollups plus the unfolded
         // calls of every chain up to its head, so after the head moved to this batch's last entry.
         crossings.write(c, batch);
@@ -119,27 +124,43 @@ final class PostgresWriter {
         open = null;
     }
 
+    /** The chain's head under its lock, and whether any opening of the chain was stored then. */
+    private record Locked(ChainHead head, boolean openings) {
+    }
+
     /**
-     * Takes the chain's advisory lock and reads its head in one round trip: the two statements
-     * go to the server together and run in order, so the head is read under the lock (a
-     * statement's snapshot is taken when it starts, in READ COMMITTED).
+     * Takes the chain's advisory lock, reads its head and whether it has openings stored, in one
+     * round trip: the statements go to the server together and run in order, so both reads are
+     * made under the lock (a statement's snapshot is taken when it starts, in READ COMMITTED).
      */
-    private static ChainHead lockAndReadHead(Connection c, String chain) throws SQLException {
+    private static Locked lockAndReadHead(Connection c, String chain) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(1952541817, hashtext(?));\n"
-                + "SELECT seq, hash FROM chain_heads WHERE chain = ?")) {
+                + "SELECT seq, hash FROM chain_heads WHERE chain = ?;\n"
+                + "SELECT EXISTS (SELECT 1 FROM openings WHERE chain = ?)")) {
             s.setString(1, chain);
             s.setString(2, chain);
+            s.setString(3, chain);
             s.execute();
             if (!s.getMoreResults()) {
                 throw new IllegalStateException("chain head of '" + chain + "': no result (expected: the head's row set)");
             }
+            ChainHead head = null;
             try (ResultSet rs = s.getResultSet()) {
                 if (rs.next()) {
-                    return new ChainHead(rs.getLong(1), rs.getString(2));
+                    head = new ChainHead(rs.getLong(1), rs.getString(2));
                 }
             }
+            if (!s.getMoreResults()) {
+                throw new IllegalStateException("openings of '" + chain + "': no result (expected: one row)");
+            }
+            boolean openings;
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                openings = rs.getBoolean(1);
+            }
+            // No head row yet: the anchor or genesis.
+            return new Locked(head != null ? head : PostgresReads.head(c, chain), openings);
         }
-        return PostgresReads.head(c, chain); // no head row yet: the anchor or genesis
     }
 
     /** The batch must continue its chain: no gap, no overlap, linked by hash. */
