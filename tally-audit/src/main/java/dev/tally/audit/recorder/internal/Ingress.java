@@ -229,6 +229,9 @@ final class Ingress {
             }
             if (op.encodeAhead()) {
                 encoded++;
+                if (encoded % AheadEncoder.YIELD_EVERY == 0) {
+                    Thread.yield(); // see AheadEncoder: a short wait for the writer or the database, not a long one
+                }
             }
         }
         return encoded;

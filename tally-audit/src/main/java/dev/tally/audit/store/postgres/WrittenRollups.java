@@ -49,6 +49,13 @@ final class WrittenRollups {
 
     /** The most entries one span covers; a longer one starts over. */
     static final int MAX_ENTRIES = 100_000;
+    /**
+     * Calls summed between two {@link Thread#yield}s (about 40 µs): a committed batch's sums start
+     * just as the writer begins the next batch's round trips, and summing a thousand calls in one
+     * go kept a core from the writer and the database's process for a few milliseconds (see the
+     * recorder's {@code AheadEncoder}, which yields for the same reason).
+     */
+    static final int YIELD_EVERY = 16;
 
     /** The sums of a chain's entries {@code (from, to]} (calls only) and the latest call's time, or null. */
     static final class Span {
@@ -112,7 +119,11 @@ final class WrittenRollups {
                 spans.put(chain, span);
             }
             try {
+                int summed = 0;
                 for (CallRecord call : calls) {
+                    if (++summed % YIELD_EVERY == 0) {
+                        Thread.yield(); // see YIELD_EVERY
+                    }
                     span.rollups.add(chain, call);
                     long ts = IndexColumns.of(call).ts(); // the entries' ts column, as the fold reads it
                     span.latest = span.latest == null ? ts : Math.max(span.latest, ts);
