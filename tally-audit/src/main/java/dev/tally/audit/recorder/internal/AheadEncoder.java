@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * writer takes a batch, it used to encode two batches' worth (several milliseconds) in one go,
  * just when the writer, the database's process and the store's other threads all wanted one of
  * the two cores for the batch's round trips: on PostgreSQL the first round trip of a batch (a
- * statement the server runs in 0.03 ms) then took 0.6-1 ms at the median and 4-7 ms at p90 as
+ * statement the server runs in 0.03 ms) then took 0.6-1 ms at the median and 4-6 ms at p90 as
  * the writer saw it. Yielding (with the store's summing thread doing the same) brought that p90
  * to 1-2.4 ms in most runs; see {@code bench/README.md}.
  *
