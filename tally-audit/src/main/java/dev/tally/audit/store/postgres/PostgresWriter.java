@@ -33,9 +33,10 @@ import java.util.Set;
  * much as the entries. A retention prune folds its chain through the new anchor in this
  * transaction first, so no call is hidden or dropped before it is counted. The chain's head row
  * is updated last, in the same transaction, in one round trip with the delete of the openings
- * the batch closed (left out when the chain had none stored as the batch took its lock). Statements that do not depend on each other's results go to the server
- * together as one multi-statement (pgjdbc pipelines them, one sync): on a busy machine each
- * round trip costs two process wake-ups, and a batch used to make some twenty of them. Once a
+ * the batch closed (left out when the chain had none stored as the batch took its lock).
+ * Statements that do not depend on each other's results go to the server together as one
+ * multi-statement (pgjdbc pipelines them, one sync): on a busy machine each round trip costs two
+ * process wake-ups, and a batch used to make some twenty of them. Once a
  * batch committed, its calls are summed in memory ({@link WrittenRollups}) so this store's next
  * fold need not read them back.
  *
