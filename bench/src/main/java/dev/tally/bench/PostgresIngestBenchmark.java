@@ -129,7 +129,8 @@ public final class PostgresIngestBenchmark {
                         + "raw copy %.1f us; dense: recorder %.1f us (%.1f until folded), raw copy %.1f us%n", r + 1,
                         cpuRecorder[r][0], cpuRecorder[r][1], cpuCopy[r], cpuDense[r][0], cpuDense[r][1], cpuDenseCopy[r]);
                 System.out.printf("round %d, of which this jvm (until committed): recorder %.1f us, raw copy %.1f us; "
-                        + "dense: recorder %.1f us, raw copy %.1f us%n", r + 1, jvm[r][0], jvm[r][1], jvm[r][2], jvm[r][3]);
+                        + "dense: recorder %.1f us, raw copy %.1f us%n", r + 1, jvm[r][0], jvm[r][1], jvm[r][2],
+                        jvm[r][3]);
             }
             double[] toInsert = new double[rounds];
             double[] toCopy = new double[rounds];
