@@ -73,7 +73,7 @@ public final class MerkleFrontier {
 
     /** Appends the leaf of an entry whose chain hash is {@code entryHashHex}. */
     public void appendEntry(String entryHashHex) {
-        append(MerkleTree.leafHash(parseHash("entry hash", entryHashHex)));
+        appendEntry(parseHash("entry hash", entryHashHex));
     }
 
     /** Appends the leaf of an entry whose chain hash is {@code entryHash} (32 bytes). */

@@ -47,12 +47,24 @@ public record IndexColumns(
     /** The columns an entry should have. */
     public static IndexColumns of(AuditEntry entry) {
         return switch (entry) {
-            case CallRecord c -> new IndexColumns(c.id(), "call", c.startedAt().toEpochMilli(), c.keyId(), c.model(),
+            case CallRecord c -> new IndexColumns(c.id(), "call", ts(c), c.keyId(), c.model(),
                     c.provider(), Json.wire(c.status()), c.user(), null);
-            case SecurityEvent s -> new IndexColumns(s.id(), "security", s.timestamp().toEpochMilli(), s.keyId(),
+            case SecurityEvent s -> new IndexColumns(s.id(), "security", ts(s), s.keyId(),
                     s.model(), null, null, null, Json.wire(s.type()));
-            case AdminEvent a -> new IndexColumns(a.id(), "admin", a.timestamp().toEpochMilli(), null, null, null, null,
+            case AdminEvent a -> new IndexColumns(a.id(), "admin", ts(a), null, null, null, null,
                     null, Json.wire(a.type()));
+        };
+    }
+
+    /**
+     * The {@code ts} column alone: a writer needs it for every entry of a batch (its day
+     * partition, the latest call's time), and the other columns would be built for nothing.
+     */
+    public static long ts(AuditEntry entry) {
+        return switch (entry) {
+            case CallRecord c -> c.startedAt().toEpochMilli();
+            case SecurityEvent s -> s.timestamp().toEpochMilli();
+            case AdminEvent a -> a.timestamp().toEpochMilli();
         };
     }
 }

@@ -2,6 +2,12 @@ package dev.tally.audit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.audit.entry.AdminEventType;
+import dev.tally.audit.entry.AuditEntry;
+import dev.tally.audit.recorder.Entries;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +41,14 @@ class IndexColumnsTest {
             assertThat(BASE).isNotEqualTo(different);
         }
         assertThat(BASE).isNotEqualTo(null).isNotEqualTo("id");
+    }
+
+    @Test
+    void theTsColumnAloneIsTheOneOfAllColumns() {
+        Entries entries = new Entries(Clock.fixed(Instant.parse("2026-03-01T12:00:00.123Z"), ZoneOffset.UTC), 7);
+        for (AuditEntry entry : List.of(entries.call(), entries.security(),
+                entries.admin(AdminEventType.KEY_CREATED, "key-a"))) {
+            assertThat(IndexColumns.ts(entry)).isEqualTo(IndexColumns.of(entry).ts()).isPositive();
+        }
     }
 }

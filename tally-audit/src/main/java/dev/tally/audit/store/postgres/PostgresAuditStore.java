@@ -248,7 +248,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
         boolean pruned = work("commit", c -> {
             Set<Long> days = new HashSet<>();
             for (ChainedEntry e : batch.entries()) {
-                days.add(Partitions.dayOf(dev.tally.audit.store.IndexColumns.of(e.entry()).ts()));
+                days.add(Partitions.dayOf(dev.tally.audit.store.IndexColumns.ts(e.entry())));
             }
             partitions.ensure(c, days);
             c.setAutoCommit(false);

@@ -125,7 +125,7 @@ final class WrittenRollups {
                         Thread.yield(); // see YIELD_EVERY
                     }
                     span.rollups.add(chain, call);
-                    long ts = IndexColumns.of(call).ts(); // the entries' ts column, as the fold reads it
+                    long ts = IndexColumns.ts(call); // the entries' ts column, as the fold reads it
                     span.latest = span.latest == null ? ts : Math.max(span.latest, ts);
                 }
             } catch (RuntimeException e) {
