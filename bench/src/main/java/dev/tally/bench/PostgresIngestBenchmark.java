@@ -172,32 +172,6 @@ public final class PostgresIngestBenchmark {
         IngestBenchmark.deleteTree(dir);
     }
 
-    /**
-     * Lets the server and this JVM go quiet before a side's clock starts: a server checkpoint, so
-     * no side pays for writing out the pages an earlier side dirtied (or meets the checkpoint the
-     * WAL they wrote would start); a collection, so no side inherits another's garbage; then a
-     * wait (at most 5 s) until the JIT has compiled nothing for 200 ms. Opening a fresh database
-     * runs Flyway, whose code the compiler would otherwise still be compiling on one of the two
-     * cores during the first second of whichever side came next.
-     */
-    private static void settle(EmbeddedPostgresServer server) throws Exception {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), "");
-                java.sql.Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
-        }
-        System.gc();
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        long last = jit.getTotalCompilationTime();
-        int quiet = 0;
-        while (quiet < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            long now = jit.getTotalCompilationTime();
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
-        }
-    }
-
     private static PostgresAuditStore open(EmbeddedPostgresServer server, String db) {
         PostgresAuditStore store = PostgresAuditStore.open(PostgresOptions.fromStoreUrl(server.storeUrl(db),
                 server.user(), null));
@@ -217,7 +191,7 @@ public final class PostgresIngestBenchmark {
         try (PostgresAuditStore store = open(server, db)) {
             RecorderConfig config = RecorderConfig.defaults("bench", dataDir).withQueueCapacity(1 << 20);
             Recorder recorder = Recorder.start(store, config, Clock.systemUTC());
-            settle(server);
+            QuietStart.await(server);
             long jvm0 = CpuMeter.jvmNanos();
             long cpu0 = cpu.nanos();
             long start = System.nanoTime();
@@ -276,7 +250,7 @@ public final class PostgresIngestBenchmark {
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             PreparedStatement tag = c.prepareStatement(
                     "INSERT INTO call_tags (name, value, ts, chain, seq) VALUES (?, ?, ?, ?, ?)");
-            settle(server);
+            QuietStart.await(server);
             long start = System.nanoTime();
             for (int i = 0; i < rows.length; i++) {
                 ChainedEntry row = rows[i];
@@ -327,7 +301,7 @@ public final class PostgresIngestBenchmark {
         ChainedEntry[] rows = chained(records);
         int batch = RecorderConfig.DEFAULT_BATCH_SIZE;
         try (Connection c = connect(server, db)) {
-            settle(server);
+            QuietStart.await(server);
             long jvm0 = CpuMeter.jvmNanos();
             long cpu0 = cpu.nanos();
             long start = System.nanoTime();
