@@ -46,7 +46,8 @@ final class Http1Connection {
     int limit;
     /** {@link System#nanoTime()} when the connection went back to the pool. */
     long idleSince;
-    private int soTimeout = -1;
+    /** Set by {@link ReadDeadlines} before it closes a read that passed its deadline. */
+    private volatile boolean timedOut;
 
     private Http1Connection(Origin origin, SocketChannel channel, Socket socket) throws IOException {
         this.origin = origin;
@@ -88,6 +89,7 @@ final class Http1Connection {
                 } catch (SocketTimeoutException e) {
                     throw connectTimeout(origin, timeout);
                 }
+                ssl.setSoTimeout(0); // reads are bounded by ReadDeadlines, not by the socket
                 socket = ssl;
             }
             Http1Connection connection = new Http1Connection(origin, channel, socket);
@@ -123,16 +125,29 @@ final class Http1Connection {
      * Reads more bytes into the buffer (it must be fully consumed), waiting at most
      * {@code waitNanos}. Returns false at the end of the stream.
      *
-     * @throws SocketTimeoutException when nothing arrived in time
+     * <p>The socket itself has no read timeout: {@link ReadDeadlines} closes the connection if
+     * the read is still waiting at its deadline (at most one tick late), and the read then ends
+     * here as a timeout.
+     *
+     * @throws SocketTimeoutException when nothing arrived in time (the connection is closed)
      */
     boolean fill(long waitNanos) throws IOException {
-        // a timeout of 0 means "forever" to a socket: never pass it, the caller checked the clock
-        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (waitNanos + 999_999) / 1_000_000));
-        if (millis != soTimeout) {
-            socket.setSoTimeout(millis); // an SSLSocket over the channel passes it to the channel's socket
-            soTimeout = millis;
+        ReadDeadlines.SHARED.watch(this, System.nanoTime() + waitNanos);
+        int n;
+        try {
+            n = in.read(buffer, 0, buffer.length);
+        } catch (IOException e) {
+            if (timedOut) {
+                throw new SocketTimeoutException("nothing arrived within " + waitNanos / 1_000_000 + " ms");
+            }
+            throw e;
+        } finally {
+            ReadDeadlines.SHARED.unwatch(this);
         }
-        int n = in.read(buffer, 0, buffer.length);
+        if (timedOut) {
+            // the deadline passed as the bytes came: the connection is closed under them already
+            throw new SocketTimeoutException("nothing arrived within " + waitNanos / 1_000_000 + " ms");
+        }
         if (n < 0) {
             position = 0;
             limit = 0;
@@ -141,6 +156,12 @@ final class Http1Connection {
         position = 0;
         limit = n;
         return true;
+    }
+
+    /** The read in progress passed its deadline: marks it timed out and closes the connection. */
+    void timeOut() {
+        timedOut = true;
+        abort();
     }
 
     /**

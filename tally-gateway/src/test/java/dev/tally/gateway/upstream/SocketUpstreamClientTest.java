@@ -228,6 +228,42 @@ class SocketUpstreamClientTest {
     }
 
     @Test
+    void a_read_that_ended_in_time_leaves_its_connection_alone_after_its_deadline_passes() throws Exception {
+        server = new RawHttpServer().then(fixed(200, "one"), fixed(200, "two"));
+        Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(300));
+        Provider p = provider(Protocol.OPENAI, t);
+        try (UpstreamResponse r = send(p, "{}", false)) {
+            assertThat(text(r.readAll())).isEqualTo("one");
+        }
+        Thread.sleep(500); // well past every deadline of the first exchange, while its connection sits pooled
+        try (UpstreamResponse r = send(p, "{}", false)) {
+            assertThat(text(r.readAll())).isEqualTo("two");
+        }
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void a_read_timeout_still_fires_after_the_deadline_thread_went_to_sleep() throws Exception {
+        RawHttpServer.Answer silent = (req, out, socket) -> {
+            Thread.sleep(30_000);
+            return false;
+        };
+        server = new RawHttpServer().then(silent, silent);
+        Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        Provider p = provider(Protocol.OPENAI, t);
+        assertThatThrownBy(() -> send(p, "{}", false))
+                .isInstanceOfSatisfying(UpstreamTimeoutException.class, e -> assertThat(e.which()).isEqualTo(Which.FIRST_BYTE));
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ReadDeadlines.SHARED.asleep()) {
+            assertThat(System.nanoTime() - until).as("the deadline thread sleeps once no read is in progress").isNegative();
+            Thread.sleep(20);
+        }
+        assertThatThrownBy(() -> send(p, "{}", false))
+                .isInstanceOfSatisfying(UpstreamTimeoutException.class, e -> assertThat(e.which()).isEqualTo(Which.FIRST_BYTE))
+                .hasMessageContaining("first_byte timeout");
+    }
+
+    @Test
     void silence_inside_a_stream_is_an_idle_timeout_and_a_long_stream_hits_the_total_deadline() throws Exception {
         RawHttpServer.Answer stalls = (req, out, socket) -> {
             write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n");
