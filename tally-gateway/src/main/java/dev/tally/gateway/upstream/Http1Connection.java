@@ -39,6 +39,8 @@ final class Http1Connection {
     private final SocketChannel channel;
     private final Socket socket;
     private final InputStream in;
+    /** The TCP stream under {@link #in} (the same for plain http): what {@link #awaitReadable} asks. */
+    private final InputStream rawIn;
     private final OutputStream out;
     /** Bytes read from the socket and not yet consumed: {@code buffer[position, limit)}. */
     final byte[] buffer = new byte[BUFFER_SIZE];
@@ -54,6 +56,7 @@ final class Http1Connection {
         this.channel = channel;
         this.socket = socket;
         this.in = socket.getInputStream();
+        this.rawIn = channel.socket().getInputStream();
         this.out = socket.getOutputStream();
     }
 
@@ -156,6 +159,32 @@ final class Http1Connection {
         position = 0;
         limit = n;
         return true;
+    }
+
+    /**
+     * Polls, for at most {@code spinNanos}, whether bytes have arrived, giving the carrier to
+     * other virtual threads between two polls; returns as soon as some have (or the connection
+     * failed). Each poll asks the kernel how many bytes wait ({@code FIONREAD}) without
+     * blocking or switching the socket's mode.
+     *
+     * <p>Why: a read that blocks parks the call's virtual thread, and the answer's arrival then
+     * costs two thread wake-ups (the socket poller's, then a carrier's) before the call runs
+     * again. On a quiet gateway in front of a provider that answers within the spin, polling
+     * skips both (see bench/README.md, "Sixth pass"). Only for the answer's head, and only when
+     * no other call waits for one ({@link SocketUpstreamClient}), so a busy gateway never spins.
+     */
+    void awaitReadable(long spinNanos) {
+        if (position < limit) {
+            return;
+        }
+        long until = System.nanoTime() + spinNanos;
+        try {
+            while (rawIn.available() == 0 && System.nanoTime() - until < 0) {
+                Thread.yield();
+            }
+        } catch (IOException e) {
+            // the read that follows meets the same failure and reports it
+        }
     }
 
     /** The read in progress passed its deadline: marks it timed out and closes the connection. */

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -46,7 +47,15 @@ public final class SocketUpstreamClient implements UpstreamClient {
     /** Idle connections kept per origin. */
     static final int MAX_IDLE_PER_ORIGIN = 256;
 
+    /**
+     * How long a call on a quiet gateway polls for the provider's answer before it blocks
+     * ({@link Http1Connection#awaitReadable}).
+     */
+    static final Duration HEAD_SPIN = Duration.ofNanos(100_000);
+
     private final ConnectionPool pool;
+    /** Calls between their request written and their answer's head read. */
+    private final AtomicInteger awaitingHeads = new AtomicInteger();
     private final SSLContext tls; // null: the JVM's default, made on the first https connection
     private final Map<URI, Route> routes = new ConcurrentHashMap<>();
 
@@ -106,7 +115,15 @@ public final class SocketUpstreamClient implements UpstreamClient {
                     connection.write(head, request.body());
                 }
             }
-            ResponseHead responseHead = readHead(connection, provider, start, deadline);
+            ResponseHead responseHead;
+            try {
+                if (awaitingHeads.incrementAndGet() == 1) {
+                    connection.awaitReadable(HEAD_SPIN.toNanos());
+                }
+                responseHead = readHead(connection, provider, start, deadline);
+            } finally {
+                awaitingHeads.decrementAndGet();
+            }
             return new Http1Response(connection, responseHead, pool::release, provider.timeouts().idle(), deadline);
         } catch (ClosedByInterruptException e) {
             abort(connection);
