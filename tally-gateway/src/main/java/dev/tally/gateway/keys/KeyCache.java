@@ -43,7 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * still checked by the caller), so a database restart does not stop traffic that async audit
  * can spill; a key never seen, or seen longer ago, still fails with the store's exception (the
  * caller answers 503). A revocation made during the outage cannot be seen by anyone until the
- * store is back. Thread-safe.
+ * store is back. Once a read has failed, the store is known to be down: for the next
+ * {@link #OUTAGE_PROBE_INTERVAL} lookups do not ask it (a key within the grace is served, any
+ * other fails at once), then one lookup asks again. Without this every call past its key's ttl
+ * waited for the store to fail first, which a PostgreSQL store's connection pool makes a 5 s
+ * wait ({@code connectionTimeout}) per call for as long as the outage lasts. Thread-safe.
  */
 public final class KeyCache implements KeyLookup {
 
@@ -51,6 +55,8 @@ public final class KeyCache implements KeyLookup {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(1);
     /** How long a key last read before a store outage stays usable while the store cannot be read. */
     public static final Duration OUTAGE_GRACE = Duration.ofMinutes(15);
+    /** While the store is known to be down, how long lookups go without asking it before one asks again. */
+    public static final Duration OUTAGE_PROBE_INTERVAL = Duration.ofSeconds(1);
     /** Default most entries kept. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -70,6 +76,8 @@ public final class KeyCache implements KeyLookup {
     /** Counts {@link #invalidate} calls, so a read that started before one can tell. */
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong servedInOutage = new AtomicLong();
+    /** Clock millis from which the next lookup asks the store again after a failed read; 0: no outage known. */
+    private final AtomicLong outageProbeAtMillis = new AtomicLong();
 
     /** Runs a task once, {@code delayMillis} from now, on a thread that is not a call's. */
     @FunctionalInterface
@@ -119,15 +127,32 @@ public final class KeyCache implements KeyLookup {
             }
             return Optional.of(cached.key());
         }
+        boolean graced = cached != null && now - cached.readAtMillis() < OUTAGE_GRACE.toMillis();
+        long probeAt = outageProbeAtMillis.get();
+        if (probeAt != 0 && (now < probeAt || !outageProbeAtMillis.compareAndSet(probeAt, now + OUTAGE_PROBE_INTERVAL.toMillis()))) {
+            // the store is known to be down and another lookup asks it, or will: do not wait for it
+            if (graced) {
+                servedInOutage.incrementAndGet();
+                return Optional.of(cached.key());
+            }
+            throw new StoreException("key store: unavailable (the last read failed; asked again every "
+                    + OUTAGE_PROBE_INTERVAL.toMillis() + " ms)");
+        }
         try {
             return load(secretHash, now);
         } catch (StoreException e) {
-            if (cached != null && now - cached.readAtMillis() < OUTAGE_GRACE.toMillis()) {
+            outageKnown();
+            if (graced) {
                 servedInOutage.incrementAndGet();
                 return Optional.of(cached.key());
             }
             throw e;
         }
+    }
+
+    /** A read failed: lookups stop asking the store until the probe interval has passed. */
+    private void outageKnown() {
+        outageProbeAtMillis.set(Math.max(1, clock.millis() + OUTAGE_PROBE_INTERVAL.toMillis()));
     }
 
     /** Forgets the key with this secret hash, so the next lookup reads the store. */
@@ -140,6 +165,7 @@ public final class KeyCache implements KeyLookup {
     private Optional<VirtualKey> load(String secretHash, long now) {
         long seen = invalidations.get();
         Optional<VirtualKey> loaded = store.bySecretHash(secretHash);
+        outageProbeAtMillis.set(0);
         if (loaded.isEmpty()) {
             byHash.remove(secretHash);
             return loaded;
@@ -176,7 +202,10 @@ public final class KeyCache implements KeyLookup {
             try {
                 load(secretHash, clock.millis());
             } catch (RuntimeException e) {
-                // the entry expires at its ttl and the next lookup reads the store (and sees the outage)
+                if (e instanceof StoreException) {
+                    outageKnown();
+                }
+                // the entry expires at its ttl and is then served for the outage grace
                 LOG.log(Level.DEBUG, "key cache: refresh ahead failed: {0}", e.getClass().getSimpleName());
             }
         }

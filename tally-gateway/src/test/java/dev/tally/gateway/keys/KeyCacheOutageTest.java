@@ -15,13 +15,15 @@ import org.junit.jupiter.api.Test;
 /** The key cache while the store cannot be read: known keys go on, for a bounded time. */
 class KeyCacheOutageTest {
 
-    /** A store of keys by hash that can be taken down. */
+    /** A store of keys by hash that can be taken down, counting the reads it is asked for. */
     static final class FlakyLookup implements KeyLookup {
         final Map<String, VirtualKey> byHash = new HashMap<>();
         boolean down;
+        int reads;
 
         @Override
         public synchronized Optional<VirtualKey> bySecretHash(String secretHash) {
+            reads++;
             if (down) {
                 throw new StoreException("postgresql: connection refused");
             }
@@ -72,7 +74,64 @@ class KeyCacheOutageTest {
         assertThat(cache.bySecretHash("h1")).isPresent();
         store.down = false;
         store.byHash.remove("h1"); // revoked and deleted elsewhere meanwhile
+        clock.advance(KeyCache.OUTAGE_PROBE_INTERVAL); // the next lookup asks the store again
         assertThat(cache.bySecretHash("h1")).isEmpty();
+    }
+
+    @Test
+    void onceAReadFailedLookupsStopAskingTheStoreUntilTheProbeIntervalPassed() {
+        FlakyLookup counting = new FlakyLookup();
+        KeyCache cache = new KeyCache(counting, clock, Duration.ofSeconds(1), 100, refresher);
+        counting.byHash.put("h1", key("1", "h1"));
+        counting.byHash.put("h2", key("2", "h2"));
+        cache.bySecretHash("h1");
+        assertThat(counting.reads).isEqualTo(1);
+
+        counting.down = true;
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(cache.bySecretHash("h1")).isPresent(); // asks, fails, serves from the grace
+        assertThat(counting.reads).isEqualTo(2);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMillis(100));
+            assertThat(cache.bySecretHash("h1")).as("served without waiting for the store").isPresent();
+        }
+        assertThatThrownBy(() -> cache.bySecretHash("h2"))
+                .as("a key never read fails at once, without asking the store either")
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("unavailable");
+        assertThat(counting.reads).isEqualTo(2);
+        assertThat(cache.servedInOutage()).isEqualTo(6);
+
+        clock.advance(KeyCache.OUTAGE_PROBE_INTERVAL);
+        assertThat(cache.bySecretHash("h1")).isPresent(); // the probe: asks again, still down
+        assertThat(counting.reads).isEqualTo(3);
+        assertThat(cache.bySecretHash("h1")).isPresent();
+        assertThat(counting.reads).as("one probe per interval").isEqualTo(3);
+
+        counting.down = false;
+        clock.advance(KeyCache.OUTAGE_PROBE_INTERVAL);
+        assertThat(cache.bySecretHash("h2")).map(VirtualKey::id).contains("2");
+        assertThat(counting.reads).isEqualTo(4);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(cache.bySecretHash("h1")).isPresent();
+        assertThat(counting.reads).as("back to reading past the ttl").isEqualTo(5);
+    }
+
+    @Test
+    void aRefreshAheadThatFailsMakesTheOutageKnownToo() {
+        FlakyLookup counting = new FlakyLookup();
+        KeyCache cache = new KeyCache(counting, clock, Duration.ofSeconds(1), 100, refresher);
+        counting.byHash.put("h1", key("1", "h1"));
+        cache.bySecretHash("h1");
+        counting.down = true;
+        clock.advance(Duration.ofMillis(600));
+        cache.bySecretHash("h1");
+        refresher.runAll(); // fails against the store
+        assertThat(counting.reads).isEqualTo(2);
+
+        clock.advance(Duration.ofMillis(500)); // past the ttl, within the probe interval of the failed refresh
+        assertThat(cache.bySecretHash("h1")).isPresent();
+        assertThat(counting.reads).isEqualTo(2);
     }
 
     @Test
