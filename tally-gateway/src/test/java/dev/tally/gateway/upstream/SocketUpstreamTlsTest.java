@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +98,32 @@ class SocketUpstreamTlsTest {
             }
             assertThat(server.connections()).isEqualTo(1);
             assertThat(server.received().getFirst().header("authorization")).isEqualTo("Bearer sk-tls");
+        }
+    }
+
+    @Test
+    void a_tls_provider_that_stops_answering_is_a_timeout_and_its_connection_is_not_kept() throws Exception {
+        RawHttpServer.Answer silent = (req, out, socket) -> {
+            Thread.sleep(30_000);
+            return false;
+        };
+        try (RawHttpServer server = tlsServer().then(fixed(200, "{\"a\":1}"), silent, fixed(200, "{\"c\":3}"));
+                SocketUpstreamClient client = new SocketUpstreamClient(clientContext())) {
+            Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(60));
+            Provider p = new Provider("tls", Protocol.OPENAI, URI.create("https://127.0.0.1:" + server.port() + "/v1"),
+                    new Secret("sk-tls"), t, Retries.DEFAULTS);
+            UpstreamRequest request = new UpstreamRequest(p, "/chat/completions", "{}".getBytes(StandardCharsets.UTF_8),
+                    Map.of(), false);
+            try (UpstreamResponse r = client.send(request)) {
+                assertThat(new String(r.readAll(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+            }
+            assertThatThrownBy(() -> client.send(request))
+                    .isInstanceOfSatisfying(UpstreamTimeoutException.class,
+                            e -> assertThat(e.which()).isEqualTo(UpstreamTimeoutException.Which.FIRST_BYTE));
+            try (UpstreamResponse r = client.send(request)) {
+                assertThat(new String(r.readAll(), StandardCharsets.UTF_8)).isEqualTo("{\"c\":3}");
+            }
+            assertThat(server.connections()).as("the timed-out connection was closed, the next call opened one").isEqualTo(2);
         }
     }
 
