@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why: a virtual thread blocked in a socket read with a timeout ({@code SO_TIMEOUT}) parks with
  * a timed park. On JDK 25 each one hands a task to the virtual-thread scheduler's delay thread,
- * and the answer's arrival cancels it: two more thread wake-ups per call on the gateway's hottest
- * path. Profiled on the 2-core machine at 32 connections, that delay thread and the timers' upkeep
- * took about 6% of the gateway's CPU (see bench/README.md, "Sixth pass"). A provider answers long
+ * which is woken for it, and the answer's arrival cancels the task again: a thread wake-up and
+ * two queue operations on every call's path. Profiled on the 2-core machine at 32 connections,
+ * that delay thread and the cancelling took about 6% of the gateway's CPU (see
+ * bench/README.md, "Sixth pass"). A provider answers long
  * before its timeouts nearly always, so here no timer is armed per read at all: a read states its
  * deadline ({@link #watch}) and this thread looks at the reads in progress every {@link #TICK}.
  * A read found past its deadline is marked timed out and its connection closed, which wakes the
