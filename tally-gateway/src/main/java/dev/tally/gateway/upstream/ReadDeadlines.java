@@ -41,6 +41,7 @@ final class ReadDeadlines {
     private volatile Thread thread;
     /** True while the thread sleeps untimed: the next {@link #watch} must wake it. */
     private volatile boolean asleep;
+    private volatile long naps; // written by the thread only
 
     private ReadDeadlines() {
     }
@@ -62,9 +63,12 @@ final class ReadDeadlines {
         reading.remove(connection);
     }
 
-    /** Whether the thread sleeps until the next read (for tests). */
-    boolean asleep() {
-        return asleep;
+    /**
+     * How many times the thread has gone to sleep (for tests): once it has gone again after a
+     * read, every tick that could have closed that read has run.
+     */
+    long naps() {
+        return naps;
     }
 
     private synchronized Thread start() {
@@ -85,6 +89,7 @@ final class ReadDeadlines {
             if (reading.isEmpty()) {
                 if (now - idleSince >= IDLE_BEFORE_SLEEP.toNanos()) {
                     asleep = true;
+                    naps++;
                     // a read that started after the isEmpty above saw asleep == true and unparks
                     if (reading.isEmpty()) {
                         LockSupport.park(this);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.audit.entry.Protocol;
+import dev.tally.audit.testing.Await;
 import dev.tally.gateway.config.GatewayConfig.Provider;
 import dev.tally.gateway.config.GatewayConfig.Retries;
 import dev.tally.gateway.config.GatewayConfig.Timeouts;
@@ -235,7 +236,9 @@ class SocketUpstreamClientTest {
         try (UpstreamResponse r = send(p, "{}", false)) {
             assertThat(text(r.readAll())).isEqualTo("one");
         }
-        Thread.sleep(500); // well past every deadline of the first exchange, while its connection sits pooled
+        long naps = ReadDeadlines.SHARED.naps();
+        // the deadline thread sleeps only after 1 s without reads: past every deadline of the first exchange
+        Await.until("the deadline thread asleep again", () -> ReadDeadlines.SHARED.naps() > naps);
         try (UpstreamResponse r = send(p, "{}", false)) {
             assertThat(text(r.readAll())).isEqualTo("two");
         }
@@ -251,13 +254,10 @@ class SocketUpstreamClientTest {
         server = new RawHttpServer().then(silent, silent);
         Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(60));
         Provider p = provider(Protocol.OPENAI, t);
+        long naps = ReadDeadlines.SHARED.naps();
         assertThatThrownBy(() -> send(p, "{}", false))
                 .isInstanceOfSatisfying(UpstreamTimeoutException.class, e -> assertThat(e.which()).isEqualTo(Which.FIRST_BYTE));
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!ReadDeadlines.SHARED.asleep()) {
-            assertThat(System.nanoTime() - until).as("the deadline thread sleeps once no read is in progress").isNegative();
-            Thread.sleep(20);
-        }
+        Await.until("the deadline thread asleep once no read is in progress", () -> ReadDeadlines.SHARED.naps() > naps);
         assertThatThrownBy(() -> send(p, "{}", false))
                 .isInstanceOfSatisfying(UpstreamTimeoutException.class, e -> assertThat(e.which()).isEqualTo(Which.FIRST_BYTE))
                 .hasMessageContaining("first_byte timeout");
