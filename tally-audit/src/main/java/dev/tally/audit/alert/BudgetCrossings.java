@@ -36,10 +36,13 @@ import java.util.Set;
  * folded yet, in the same statement. Each threshold at or below that spend gets a row, inserted with
  * {@code ON CONFLICT (budget, period_start, threshold) DO NOTHING}: the unique key makes it once
  * per threshold per period whichever instance and batch get there first. On PostgreSQL two
- * instances committing at once each see the other's uncommitted calls as not yet spent, so a
- * threshold their calls only cross together is written by the next batch that counts toward the
- * budget. Ids already written (committed) are remembered so a budget past its thresholds costs
- * no insert per batch.
+ * instances committing at once would each see the other's uncommitted calls as not yet spent, and
+ * a threshold only their calls together cross would wait for the next call that counts toward the
+ * budget (which may never come); so a store whose writers run side by side gives a lock statement,
+ * and the batch takes each budget's lock (for its period, in a fixed order, held to the commit)
+ * before it reads that spend: the second batch then reads after the first committed, and sees it.
+ * The lock is only taken while the budget has a threshold not yet written. Ids already written
+ * (committed) are remembered so a budget past its thresholds costs no lock and no insert per batch.
  *
  * <p>Thread-safe for {@link #rules}; {@link #write}, {@link #committed} and {@link #rolledBack}
  * are called under the store's writer lock.
@@ -53,23 +56,28 @@ public final class BudgetCrossings {
             + "ON CONFLICT (budget, period_start, threshold) DO NOTHING";
 
     private final java.util.function.Function<BudgetKind, String> spendSql;
+    private final String lockSql; // null: one writer at a time (SQLite)
     private volatile AlertRules rules = AlertRules.NONE;
     private final Set<String> written = new HashSet<>(); // committed ids; guarded by the writer lock
     private final Set<String> pending = new HashSet<>(); // ids of the open transaction
 
     /** Crossings whose spend is the day rollups' sum (a store that updates them in the writer's commit). */
     public BudgetCrossings() {
-        this(BudgetCrossings::rollupSpendSql);
+        this.spendSql = BudgetCrossings::rollupSpendSql;
+        this.lockSql = null;
     }
 
     /**
      * Crossings whose spend is read with {@code spendSql} of the budget's kind: one statement
      * returning one number, parameters the subject (a tag: its name, then its value), then the
-     * period's start and end (epoch ms, end exclusive). For a store that adds calls to its rollups
-     * after their commit, it must count those too, in the same statement.
+     * period's start and end (epoch ms, end exclusive). It must count the calls the store adds to
+     * its rollups after their commit, in the same statement. {@code lockSql} takes a lock held to
+     * the end of the transaction, its one parameter an int naming a budget's period; it runs
+     * before that spend is read, so batches committing side by side each see the one before.
      */
-    public BudgetCrossings(java.util.function.Function<BudgetKind, String> spendSql) {
+    public BudgetCrossings(java.util.function.Function<BudgetKind, String> spendSql, String lockSql) {
         this.spendSql = java.util.Objects.requireNonNull(spendSql, "spendSql");
+        this.lockSql = java.util.Objects.requireNonNull(lockSql, "lockSql");
     }
 
     /** The budgets that alert from the next commit on. */
@@ -105,9 +113,55 @@ public final class BudgetCrossings {
                 add(targets, tags.get(tag.getKey() + "=" + tag.getValue()), call);
             }
         }
-        for (Map.Entry<Target, CallRecord> t : targets.entrySet()) {
-            cross(c, t.getKey(), t.getValue());
+        Map<Target, List<Integer>> open = new LinkedHashMap<>();
+        for (Target t : targets.keySet()) {
+            List<Integer> thresholds = open(t);
+            if (!thresholds.isEmpty()) {
+                open.put(t, thresholds);
+            }
         }
+        lock(c, open.keySet());
+        for (Map.Entry<Target, List<Integer>> t : open.entrySet()) {
+            cross(c, t.getKey(), t.getValue(), targets.get(t.getKey()));
+        }
+    }
+
+    /** The thresholds of {@code target} not known to be written; none when it has no budget. */
+    private List<Integer> open(Target target) {
+        AlertBudget b = target.budget();
+        if (b.budgetMicros() <= 0) {
+            return List.of();
+        }
+        String budgetId = AlertBudget.id(b.kind(), b.subject());
+        long start = target.periodStart().toEpochMilli();
+        return b.thresholds().stream().filter(t -> !written.contains(deliveryId(budgetId, start, t))).toList();
+    }
+
+    /**
+     * Takes the lock of every target's budget period, ascending by lock number: every batch takes
+     * them in the same order, so two batches wanting the same two never deadlock.
+     */
+    private void lock(Connection c, Set<Target> targets) throws SQLException {
+        if (lockSql == null || targets.isEmpty()) {
+            return;
+        }
+        java.util.TreeSet<Integer> numbers = new java.util.TreeSet<>();
+        for (Target t : targets) {
+            numbers.add(lockNumber(t));
+        }
+        try (PreparedStatement s = c.prepareStatement(lockSql)) {
+            for (int n : numbers) {
+                s.setInt(1, n);
+                s.execute();
+            }
+        }
+    }
+
+    /** A budget period's lock number; two periods sharing one only wait for each other. */
+    private static int lockNumber(Target target) {
+        AlertBudget b = target.budget();
+        // String.hashCode is specified, so every instance (and JDK) names the same lock.
+        return (AlertBudget.id(b.kind(), b.subject()) + "\0" + target.periodStart().toEpochMilli()).hashCode();
     }
 
     /** The batch's transaction committed. */
@@ -153,15 +207,10 @@ public final class BudgetCrossings {
         }
     }
 
-    private void cross(Connection c, Target target, CallRecord call) throws SQLException {
+    private void cross(Connection c, Target target, List<Integer> open, CallRecord call) throws SQLException {
         AlertBudget b = target.budget();
         String budgetId = AlertBudget.id(b.kind(), b.subject());
         long start = target.periodStart().toEpochMilli();
-        List<Integer> open = b.thresholds().stream()
-                .filter(t -> !written.contains(deliveryId(budgetId, start, t))).toList();
-        if (open.isEmpty() || b.budgetMicros() <= 0) {
-            return;
-        }
         long spent = spent(c, b, start, nextPeriodStart(b.period(), target.periodStart()).toEpochMilli());
         try (PreparedStatement s = c.prepareStatement(INSERT)) {
             int rows = 0;

@@ -109,7 +109,7 @@ public final class PostgresAuditStore implements DerivedRows, RateLeases, dev.ta
     private final PostgresPool pool;
     private final Partitions partitions = new Partitions();
     private final dev.tally.audit.alert.BudgetCrossings crossings =
-            new dev.tally.audit.alert.BudgetCrossings(UnfoldedCalls::spendSql);
+            new dev.tally.audit.alert.BudgetCrossings(UnfoldedCalls::spendSql, UnfoldedCalls.BUDGET_LOCK);
     private final PostgresWriter writer; // guarded by this
     private final PostgresRateLeases leases;
     private final ScheduledExecutorService maintenance;

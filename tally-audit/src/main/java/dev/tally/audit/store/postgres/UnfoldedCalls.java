@@ -21,6 +21,14 @@ import java.util.Map;
 final class UnfoldedCalls {
 
     /**
+     * The lock statement of {@link dev.tally.audit.alert.BudgetCrossings} on this store: a budget
+     * period's transaction-scoped advisory lock, its class beside the writer's chain lock
+     * (1952541817) and {@link RollupFolder#LOCK_CLASS}. Instances writing side by side read a
+     * budget's spend one after the other, each after the one before committed.
+     */
+    static final String BUDGET_LOCK = "SELECT pg_advisory_xact_lock(1952541819, ?)";
+
+    /**
      * The spend SQL of {@link dev.tally.audit.alert.BudgetCrossings} on this store: the day
      * rollup's sum plus the cost of the unfolded calls, in ONE statement (one snapshot even in
      * the writer's read-committed transaction, so a fold committing meanwhile is counted once).

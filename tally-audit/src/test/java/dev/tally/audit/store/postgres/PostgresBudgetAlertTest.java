@@ -17,13 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link BudgetAlertContract} on a real (embedded) PostgreSQL, plus what only a shared store
  * has: several instances (stores with chains of their own on one database) crossing the same
- * threshold write one row, and claiming at once never hands one row to two of them.
+ * threshold write one row, a threshold that only two instances' calls committed at the same
+ * moment cross is still written, and claiming at once never hands one row to two of them.
  */
 class PostgresBudgetAlertTest extends BudgetAlertContract {
 
@@ -44,6 +46,44 @@ class PostgresBudgetAlertTest extends BudgetAlertContract {
     @AfterEach
     void closeOthers() {
         others.forEach(PostgresAuditStore::close);
+    }
+
+    @Test
+    void aThresholdOnlyTwoCommitsAtOnceCrossIsWrittenByTheSecond() throws Exception {
+        // Each call is 30% of the day's budget; the 50% threshold needs both. With no call after
+        // them, the alert exists only if the later commit saw the earlier one's call.
+        AlertRules rules = new AlertRules(List.of(), List.of(
+                new AlertBudget(BudgetKind.USER, "alice", 1_000_000L, BudgetPeriod.DAY, List.of(50))));
+        List<TestChain> chains = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            PostgresAuditStore other = open();
+            others.add(other);
+            other.alertRules(rules);
+            chains.add(new TestChain(other, "gw-" + (i + 20)));
+        }
+        int days = 15;
+        Instant first = Instant.parse("2026-04-01T09:00:00Z");
+        for (int day = 0; day < days; day++) {
+            Instant t = first.plus(Duration.ofDays(day));
+            CyclicBarrier go = new CyclicBarrier(2);
+            List<Thread> threads = new ArrayList<>();
+            for (TestChain c : chains) {
+                Entries mine = new Entries();
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        go.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    c.append(mine.call(t).user("alice").costMicros(300_000L).build());
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+        assertThat(outbox().alerts(null, 100)).hasSize(days)
+                .allSatisfy(a -> assertThat(a.spentMicros()).isEqualTo(600_000L));
     }
 
     @Test
