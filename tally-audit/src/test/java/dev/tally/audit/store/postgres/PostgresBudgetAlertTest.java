@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,35 +52,13 @@ class PostgresBudgetAlertTest extends BudgetAlertContract {
     void aThresholdOnlyTwoCommitsAtOnceCrossIsWrittenByTheSecond() throws Exception {
         // Each call is 30% of the day's budget; the 50% threshold needs both. With no call after
         // them, the alert exists only if the later commit saw the earlier one's call.
-        AlertRules rules = new AlertRules(List.of(), List.of(
-                new AlertBudget(BudgetKind.USER, "alice", 1_000_000L, BudgetPeriod.DAY, List.of(50))));
-        List<TestChain> chains = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            PostgresAuditStore other = open();
-            others.add(other);
-            other.alertRules(rules);
-            chains.add(new TestChain(other, "gw-" + (i + 20)));
-        }
+        List<TestChain> chains = instances(2, new AlertBudget(BudgetKind.USER, "alice", 1_000_000L,
+                BudgetPeriod.DAY, List.of(50)));
         int days = 15;
         Instant first = Instant.parse("2026-04-01T09:00:00Z");
         for (int day = 0; day < days; day++) {
             Instant t = first.plus(Duration.ofDays(day));
-            CyclicBarrier go = new CyclicBarrier(2);
-            List<Thread> threads = new ArrayList<>();
-            for (TestChain c : chains) {
-                Entries mine = new Entries();
-                threads.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        go.await();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    c.append(mine.call(t).user("alice").costMicros(300_000L).build());
-                }));
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            together(chains, (c, mine) -> c.append(mine.call(t).user("alice").costMicros(300_000L).build()));
         }
         assertThat(outbox().alerts(null, 100)).hasSize(days)
                 .allSatisfy(a -> assertThat(a.spentMicros()).isEqualTo(600_000L));
@@ -88,36 +66,14 @@ class PostgresBudgetAlertTest extends BudgetAlertContract {
 
     @Test
     void instancesCrossingTheSameThresholdTogetherWriteOneRow() throws Exception {
-        AlertRules rules = new AlertRules(List.of(), List.of(
-                new AlertBudget(BudgetKind.TAG, "team=ads", 1_000_000L, BudgetPeriod.MONTH, List.of(10, 20, 30))));
-        List<TestChain> chains = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            PostgresAuditStore other = open();
-            others.add(other);
-            other.alertRules(rules);
-            chains.add(new TestChain(other, "gw-" + (i + 10)));
-        }
+        List<TestChain> chains = instances(4, new AlertBudget(BudgetKind.TAG, "team=ads", 1_000_000L,
+                BudgetPeriod.MONTH, List.of(10, 20, 30)));
         Instant t = Instant.parse("2026-03-02T10:00:00Z");
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (TestChain c : chains) {
-            Entries mine = new Entries();
-            threads.add(Thread.ofVirtual().start(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                for (int n = 0; n < 10; n++) {
-                    c.append(mine.call(t.plusSeconds(n)).tags(Map.of("team", "ads")).costMicros(10_000L).build());
-                }
-            }));
-        }
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        together(chains, (c, mine) -> {
+            for (int n = 0; n < 10; n++) {
+                c.append(mine.call(t.plusSeconds(n)).tags(Map.of("team", "ads")).costMicros(10_000L).build());
+            }
+        });
         // 40 calls of $0.01 = 40% of $1: every threshold crossed, each exactly once.
         assertThat(outbox().alerts(null, 100)).extracting(BudgetAlert::threshold).containsExactlyInAnyOrder(10, 20, 30);
 
@@ -136,5 +92,38 @@ class PostgresBudgetAlertTest extends BudgetAlertContract {
             thread.join();
         }
         assertThat(claimed).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    /** {@code n} instances on this database, each alerting on {@code budget}, each with a chain. */
+    private List<TestChain> instances(int n, AlertBudget budget) {
+        AlertRules rules = new AlertRules(List.of(), List.of(budget));
+        List<TestChain> chains = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            PostgresAuditStore other = open();
+            others.add(other);
+            other.alertRules(rules);
+            chains.add(new TestChain(other, "gw-" + (others.size() + 10)));
+        }
+        return chains;
+    }
+
+    /** Runs {@code work} on every chain at once, one virtual thread each, and waits for them all. */
+    private static void together(List<TestChain> chains, BiConsumer<TestChain, Entries> work) throws Exception {
+        CyclicBarrier go = new CyclicBarrier(chains.size());
+        List<Thread> threads = new ArrayList<>();
+        for (TestChain c : chains) {
+            Entries mine = new Entries();
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                work.accept(c, mine);
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
     }
 }
