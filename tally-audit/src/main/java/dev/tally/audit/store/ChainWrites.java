@@ -30,6 +30,16 @@ public interface ChainWrites {
      */
     void commit(WriteBatch batch);
 
+    /**
+     * Tells the store how to learn, during a commit, whether the writer is keeping up with the
+     * calls. While it is, a store whose commit holds a core for a millisecond or more may give
+     * the core up now and then within it, so the calls' own threads are not kept waiting behind
+     * the commit; while it is not, the commit runs through, so the writer catches up. The
+     * default ignores it.
+     */
+    default void pace(java.util.function.BooleanSupplier keepingUp) {
+    }
+
     /** Registers a public signing key (base64 X.509) under its key id, so verifiers can find it. */
     void registerSigningKey(String keyId, String publicKeyBase64);
 

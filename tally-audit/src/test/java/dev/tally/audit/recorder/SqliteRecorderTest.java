@@ -43,6 +43,34 @@ class SqliteRecorderTest {
     }
 
     @Test
+    void theWriterLetsTheStorePaceItsCommitsOnlyWhileItKeepsUp() throws Exception {
+        try (FaultyStore store = new FaultyStore(SqliteAuditStore.open(dir.resolve("tally.db")))) {
+            Recorder recorder = Recorder.start(store, RecorderConfig.defaults(CHAIN, dir), clock);
+            try {
+                assertThat(store.keepingUp).as("given at start").isNotNull();
+                assertThat(store.keepingUp.getAsBoolean()).as("nothing waits").isTrue();
+
+                java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+                store.commitGate = gate;
+                recorder.record(entries.call(entries.nextId()));
+                store.committing.await(); // the writer holds that call's commit
+                for (int i = 0; i < 20; i++) {
+                    recorder.record(entries.call(entries.nextId()));
+                }
+                assertThat(store.keepingUp.getAsBoolean()).as("20 writes wait behind a commit").isFalse();
+
+                store.commitGate = null;
+                gate.countDown();
+                recorder.flush();
+                assertThat(store.keepingUp.getAsBoolean()).as("caught up").isTrue();
+            } finally {
+                recorder.close();
+            }
+            assertThat(store.head(CHAIN).seq()).isEqualTo(21);
+        }
+    }
+
+    @Test
     void aStoreThatStopsAcceptingWritesLosesNothingAndReplaysInOrder() throws Exception {
         Path db = dir.resolve("tally.db");
         List<List<String>> perThread = new ArrayList<>();

@@ -28,6 +28,12 @@ import java.util.function.Consumer;
 public final class FaultyStore implements AuditStore {
 
     public volatile boolean down;
+    /** When set, every commit first waits for it (after counting {@link #committing} down). */
+    public volatile java.util.concurrent.CountDownLatch commitGate;
+    /** Counted down by a commit that reached {@link #commitGate}. */
+    public final java.util.concurrent.CountDownLatch committing = new java.util.concurrent.CountDownLatch(1);
+    /** What the recorder gave {@link #pace}; forwarded to the real store. */
+    public volatile java.util.function.BooleanSupplier keepingUp;
     private final AuditStore real;
 
     public FaultyStore(AuditStore real) {
@@ -48,7 +54,23 @@ public final class FaultyStore implements AuditStore {
     @Override
     public void commit(WriteBatch batch) {
         writable();
+        java.util.concurrent.CountDownLatch gate = commitGate;
+        if (gate != null) {
+            committing.countDown();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("store: interrupted at the test's commit gate", e);
+            }
+        }
         real.commit(batch);
+    }
+
+    @Override
+    public void pace(java.util.function.BooleanSupplier keepingUp) {
+        this.keepingUp = keepingUp;
+        real.pace(keepingUp);
     }
 
     @Override

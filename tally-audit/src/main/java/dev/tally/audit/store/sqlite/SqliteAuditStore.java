@@ -193,6 +193,11 @@ public final class SqliteAuditStore implements DerivedRows, dev.tally.audit.aler
     }
 
     @Override
+    public void pace(java.util.function.BooleanSupplier keepingUp) {
+        writes.pace(keepingUp);
+    }
+
+    @Override
     public synchronized void commit(WriteBatch batch) {
         if (batch.isEmpty()) {
             return;

@@ -34,8 +34,19 @@ import java.util.Set;
  */
 final class SqliteWriter implements AutoCloseable {
 
+    /**
+     * Entry rows inserted between two yields of the writer's thread while the writer keeps up
+     * ({@link #pace}). A commit of a hundred calls holds a core for a millisecond or more; on a
+     * small machine a thread of the calls themselves (the socket poller, a carrier, the provider
+     * or the client) woken onto that core waits for the writer's time slice to end, and the call
+     * with it. A yield every few rows (some tens of µs) lets it run first: a shorter tail for a
+     * quiet gateway in bench/http (bench/README.md, "Seventh pass"). A busy one is not paced, as
+     * there the yields would hand the core away for whole time slices and the writer fall behind.
+     */
+    static final int ROWS_PER_YIELD = 8;
 
     private final Connection connection;
+    private volatile java.util.function.BooleanSupplier keepingUp = () -> false;
     private final SqliteAdmin admin;
     private final PreparedStatement insertEntry;
     private final PreparedStatement insertTag;
@@ -62,6 +73,11 @@ final class SqliteWriter implements AutoCloseable {
         anyOpening = connection.prepareStatement("SELECT 1 FROM openings LIMIT 1");
         payloads = new SqlitePayloads(connection);
         rollupWriter = new SqliteRollupWriter(connection);
+    }
+
+    /** See {@link dev.tally.audit.store.ChainWrites#pace}. */
+    void pace(java.util.function.BooleanSupplier keepingUp) {
+        this.keepingUp = java.util.Objects.requireNonNull(keepingUp, "keepingUp");
     }
 
     /** Applies {@code batch} inside the caller's open transaction. */
@@ -142,6 +158,9 @@ final class SqliteWriter implements AutoCloseable {
         }
         RollupBatch rollups = new RollupBatch();
         int tags = 0;
+        int unsent = 0;
+        int sinceYield = 0;
+        java.util.function.BooleanSupplier paced = keepingUp;
         for (ChainedEntry e : batch.entries()) {
             rowId++;
             IndexColumns c = IndexColumns.of(e.entry());
@@ -161,6 +180,15 @@ final class SqliteWriter implements AutoCloseable {
             insertEntry.setString(14, e.hash());
             insertEntry.setBytes(15, e.canonicalBytes());
             insertEntry.addBatch();
+            unsent++;
+            if (++sinceYield == ROWS_PER_YIELD) {
+                sinceYield = 0;
+                if (paced.getAsBoolean()) {
+                    insertEntry.executeBatch(); // the rows so far, then the core for whoever waits for it
+                    unsent = 0;
+                    Thread.yield();
+                }
+            }
             if (e.entry() instanceof CallRecord call) {
                 rollups.add(batch.chain(), call);
                 for (Map.Entry<String, String> tag : call.tags().entrySet()) {
@@ -172,7 +200,9 @@ final class SqliteWriter implements AutoCloseable {
                 }
             }
         }
-        insertEntry.executeBatch();
+        if (unsent > 0) {
+            insertEntry.executeBatch();
+        }
         if (tags > 0) {
             insertTag.executeBatch();
         }

@@ -168,4 +168,32 @@ class SqliteAuditStoreTest extends AuditStoreContract {
             assertThat(stats.latencyMs().p99()).isCloseTo(300L, org.assertj.core.api.Assertions.within(12L));
         }
     }
+
+    @Test
+    void aPacedCommitStoresWhatAnUnpacedOneDoes() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        store.pace(() -> asked.incrementAndGet() > 0);
+        int seq = 0;
+        // 1 and 21 rows leave some unsent after the last yield; 8 and 16 none.
+        for (int size : new int[] {1, 8, 16, 21}) {
+            CallRecord[] calls = new CallRecord[size];
+            for (int i = 0; i < size; i++) {
+                calls[i] = entries.call(Entries.T0.plusSeconds(++seq)).tag("tier", seq % 2 == 0 ? "gold" : "free")
+                        .build();
+            }
+            chain.append(calls);
+        }
+        assertThat(asked).as("asked once per %d rows", SqliteWriter.ROWS_PER_YIELD).hasValue(0 + 1 + 2 + 2);
+        store.pace(() -> false);
+        chain.append(entries.call(Entries.T0.plusSeconds(++seq)).tag("tier", "free").build());
+
+        assertThat(store.head(CHAIN).seq()).isEqualTo(seq);
+        java.util.List<dev.tally.audit.chain.ChainedEntry> stored = store.calls(CallQuery.all(100)).data();
+        assertThat(stored).extracting(dev.tally.audit.chain.ChainedEntry::seq)
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, seq).boxed().toList());
+        assertThat(store.calls(new CallQuery(null, null, null, null, null, null, null,
+                java.util.Map.of("tier", "gold"), 100, null)).data()).hasSize(23);
+        assertThat(store.usage(dev.tally.audit.query.UsageQuery.over(null, null, java.util.List.of())).summary()
+                .calls()).isEqualTo(seq);
+    }
 }
