@@ -152,6 +152,20 @@ final class RawHttpServer implements AutoCloseable {
         };
     }
 
+    /** An answer that never comes: the connection is held until the client closes it. */
+    static Answer silent() {
+        return (request, out, socket) -> holdUntilClosed(socket);
+    }
+
+    /** Reads (and drops) whatever the client sends until it closes; then closes too (returns false). */
+    static boolean holdUntilClosed(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        while (in.read() >= 0) {
+            // nothing to answer: only the client's close ends the wait
+        }
+        return false;
+    }
+
     static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -218,10 +218,7 @@ class SocketUpstreamClientTest {
 
     @Test
     void no_answer_head_within_first_byte_is_a_first_byte_timeout() throws Exception {
-        server = new RawHttpServer().then((req, out, socket) -> {
-            Thread.sleep(30_000);
-            return false;
-        });
+        server = new RawHttpServer().then(RawHttpServer.silent());
         Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(60));
         assertThatThrownBy(() -> send(provider(Protocol.OPENAI, t), "{}", false))
                 .isInstanceOfSatisfying(UpstreamTimeoutException.class, e -> assertThat(e.which()).isEqualTo(Which.FIRST_BYTE))
@@ -247,11 +244,7 @@ class SocketUpstreamClientTest {
 
     @Test
     void a_read_timeout_still_fires_after_the_deadline_thread_went_to_sleep() throws Exception {
-        RawHttpServer.Answer silent = (req, out, socket) -> {
-            Thread.sleep(30_000);
-            return false;
-        };
-        server = new RawHttpServer().then(silent, silent);
+        server = new RawHttpServer().then(RawHttpServer.silent(), RawHttpServer.silent());
         Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(60));
         Provider p = provider(Protocol.OPENAI, t);
         long naps = ReadDeadlines.SHARED.naps();
@@ -267,8 +260,7 @@ class SocketUpstreamClientTest {
     void silence_inside_a_stream_is_an_idle_timeout_and_a_long_stream_hits_the_total_deadline() throws Exception {
         RawHttpServer.Answer stalls = (req, out, socket) -> {
             write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n");
-            Thread.sleep(30_000);
-            return false;
+            return RawHttpServer.holdUntilClosed(socket);
         };
         server = new RawHttpServer().then(stalls, stalls);
         Timeouts idle = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(60));

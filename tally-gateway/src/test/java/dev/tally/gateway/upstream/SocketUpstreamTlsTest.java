@@ -103,11 +103,7 @@ class SocketUpstreamTlsTest {
 
     @Test
     void a_tls_provider_that_stops_answering_is_a_timeout_and_its_connection_is_not_kept() throws Exception {
-        RawHttpServer.Answer silent = (req, out, socket) -> {
-            Thread.sleep(30_000);
-            return false;
-        };
-        try (RawHttpServer server = tlsServer().then(fixed(200, "{\"a\":1}"), silent, fixed(200, "{\"c\":3}"));
+        try (RawHttpServer server = tlsServer().then(fixed(200, "{\"a\":1}"), RawHttpServer.silent(), fixed(200, "{\"c\":3}"));
                 SocketUpstreamClient client = new SocketUpstreamClient(clientContext())) {
             Timeouts t = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(60));
             Provider p = new Provider("tls", Protocol.OPENAI, URI.create("https://127.0.0.1:" + server.port() + "/v1"),
