@@ -88,6 +88,7 @@ public final class RequestBody {
     private static byte[] readWatched(ServerRequest req, int limit) throws IOException {
         InputStream in = req.content().inputStream();
         long declared = req.headers().contentLength().orElse(-1);
+        boolean whole = declared <= limit;
         if (declared > limit) {
             declared = limit + 1L; // read only what shows the body is too large
         }
@@ -130,6 +131,11 @@ public final class RequestBody {
         }
         if (n < body.length) {
             throw new Short(n, declared, false);
+        }
+        if (whole && body.length > 0) {
+            // The end of the entity, read now (no socket read: the length is known), so Helidon
+            // counts it consumed instead of draining it after the handler through a 2 KiB buffer.
+            in.read();
         }
         return body;
     }
