@@ -69,6 +69,9 @@ public final class ForwardFloor {
         int filled = 0;
         int headEnd = -1;
         while (headEnd < 0) {
+            if (filled == buf.length) {
+                throw new IOException("provider answered with a head over " + buf.length + " bytes");
+            }
             int r = in.read(buf, filled, buf.length - filled);
             if (r < 0) {
                 throw new EOFException("provider closed the connection");
@@ -82,6 +85,9 @@ public final class ForwardFloor {
         }
         String head = new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1).toLowerCase();
         int at = head.indexOf("content-length:");
+        if (at < 0) {
+            throw new IOException("provider answered without a content-length (expected: the fake's fixed answer)");
+        }
         int length = Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
         byte[] answer = new byte[length];
         int have = Math.min(filled - headEnd, length);
